@@ -1,0 +1,34 @@
+package dev.peersync.core;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/** The stable identity of a node: generated once, kept in the node's database. */
+public record NodeId(UUID value) implements Comparable<NodeId> {
+    public NodeId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static NodeId random() {
+        return new NodeId(UUID.randomUUID());
+    }
+
+    /** Parses the canonical UUID text form; throws IllegalArgumentException naming the bad value. */
+    public static NodeId parse(String text) {
+        try {
+            return new NodeId(UUID.fromString(text));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("node id must be a UUID, got: " + text, e);
+        }
+    }
+
+    @Override
+    public int compareTo(NodeId other) {
+        return value.toString().compareTo(other.value.toString());
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

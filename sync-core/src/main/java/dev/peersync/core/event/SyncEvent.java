@@ -1,0 +1,41 @@
+package dev.peersync.core.event;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.Version;
+import dev.peersync.core.peer.PeerStateChange;
+import java.time.Instant;
+
+/** Something the sync engine did that operators may want to see: turned into WebSocket events and metrics. */
+public sealed interface SyncEvent {
+
+    Instant at();
+
+    /** Rows of a table pulled from a peer and applied in one batch. */
+    record TableSynced(Instant at, NodeId peer, String table, int count) implements SyncEvent {
+    }
+
+    /** Two versions of one row met; the higher one won. */
+    record ConflictResolved(Instant at, String table, String pk, Version winner, Version loser) implements SyncEvent {
+    }
+
+    /** A row from a peer could not be applied (missing parent, unique collision) and waits to be retried. */
+    record RowParked(Instant at, NodeId peer, String table, String pk, String reason) implements SyncEvent {
+    }
+
+    /** A parked row was applied (or superseded) and left the parking table. */
+    record RowUnparked(Instant at, String table, String pk) implements SyncEvent {
+    }
+
+    /** A peer's health changed. */
+    record PeerChanged(Instant at, PeerStateChange change) implements SyncEvent {
+    }
+
+    /** A peer sent versions further ahead of our clock than allowed (milliseconds ahead). */
+    record ClockSkewDetected(Instant at, NodeId peer, long aheadMillis, String action) implements SyncEvent {
+    }
+
+    /** One pull round with a peer ended. */
+    record SyncRoundCompleted(Instant at, NodeId peer, int rowsApplied, int batches, long durationMillis,
+                              String error) implements SyncEvent {
+    }
+}

@@ -1,0 +1,32 @@
+package dev.peersync.core.spi;
+
+import dev.peersync.core.NodeId;
+import java.util.List;
+
+/**
+ * What this node answers to its peers. Implemented by the sync engine; served by a {@link PeerTransport}.
+ * Every method reads the local database and returns bounded results; none holds a whole table in memory.
+ */
+public interface LocalSyncService {
+
+    /** This node's identity, sent in the handshake. */
+    NodeHello hello();
+
+    /** Changes after the request's cursor, bounded by {@code maxRows} and by the server's own cap. */
+    ChangeBatch pull(NodeId requester, PullRequest request);
+
+    /** Root hash and counts of a synced table. */
+    TableDigest digest(String table);
+
+    /** All bucket hashes of a synced table, hex, index = bucket number. */
+    List<String> bucketHashes(String table);
+
+    /** Versions of the rows in one bucket, ordered by pk; bounded by {@code limit}, starting after {@code afterPk}. */
+    List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit);
+
+    /** Current rows (or tombstones) for the given primary keys, as feed rows. */
+    List<RowChange> fetchRows(String table, List<String> pks);
+
+    /** A peer says it has new changes: pull from it soon. */
+    void changesAvailable(NodeId peer);
+}

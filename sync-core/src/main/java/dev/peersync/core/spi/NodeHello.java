@@ -1,0 +1,17 @@
+package dev.peersync.core.spi;
+
+import dev.peersync.core.NodeId;
+
+/**
+ * What a node says about itself when a peer connection opens.
+ *
+ * @param nodeId            stable node id
+ * @param nodeName          display name
+ * @param clusterId         nodes sync only within one cluster
+ * @param schemaFingerprint hash of the synced tables' column names and types; peers must agree
+ * @param apiPort           HTTP port of the node's API (0 when it has none)
+ * @param softwareVersion   version of the running software
+ */
+public record NodeHello(NodeId nodeId, String nodeName, String clusterId, String schemaFingerprint, int apiPort,
+                        String softwareVersion) {
+}

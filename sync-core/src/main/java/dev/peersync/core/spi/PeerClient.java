@@ -1,0 +1,36 @@
+package dev.peersync.core.spi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The calls a node makes on one peer. One connection per peer is opened on first use, reused for all
+ * traffic and reopened (with backoff) after it drops. Every future completes exceptionally with
+ * {@link PeerUnavailableException} when the peer cannot be reached or a request times out.
+ */
+public interface PeerClient {
+
+    PeerAddress address();
+
+    /** Connects (if not connected) and returns the peer's handshake. */
+    CompletableFuture<NodeHello> hello();
+
+    CompletableFuture<ChangeBatch> pull(PullRequest request);
+
+    CompletableFuture<TableDigest> digest(String table);
+
+    CompletableFuture<List<String>> bucketHashes(String table);
+
+    CompletableFuture<List<RowVersion>> bucketRows(String table, int bucket, String afterPk, int limit);
+
+    CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks);
+
+    /** Round-trip time of a ping. */
+    CompletableFuture<Duration> ping();
+
+    /** Fire-and-forget "I have new changes". Dropped silently when not connected. */
+    void notifyChanges();
+
+    boolean isConnected();
+}

@@ -1,0 +1,18 @@
+package dev.peersync.core.spi;
+
+import dev.peersync.core.NodeId;
+
+/**
+ * One row of the change feed as it crosses the wire.
+ *
+ * @param table    the synced table's name as configured (e.g. {@code "reviews"})
+ * @param pk       the primary key as a JSON array of its column values in key-column order
+ *                 (e.g. {@code ["4b7c..."]}); canonical, so equal keys give equal text
+ * @param hlc      hybrid-logical-clock part of the version
+ * @param origin   node that wrote this version (second part of the version)
+ * @param deleted  true for a tombstone
+ * @param data     the whole row as a JSON object (column name to value, types preserved as PostgreSQL's
+ *                 {@code to_jsonb} writes them), or {@code null} for a tombstone
+ */
+public record RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data) {
+}
