@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <em>acknowledged</em> (the client saw it commit), <em>unknown</em> (the client lost the connection: it may or may
  * not have happened) or never recorded (it definitely failed). Under {@link Order#REAL_TIME}, an operation is
  * <em>superseded</em> when another acknowledged operation on the same row started after it was acknowledged: with
- * clocks in step, the later one carries the higher version and must win. The final state of the row must be the
+ * clocks in step, the later one carries the higher version and must win. "After" means later by more than
+ * {@link #REAL_TIME_MARGIN}: versions have millisecond resolution, so two writes on different nodes within the same
+ * millisecond are concurrent however the test JVM saw them. The final state of the row must be the
  * effect of one operation that is not superseded (a candidate):
  * <ul>
  *   <li>present: its columns equal the values written by a candidate insert or update (a column that references
@@ -65,6 +67,8 @@ public final class WriteHistory {
     }
 
     public static final long UNKNOWN = Long.MAX_VALUE;
+    /** How much later an operation must start to count as after another one (version resolution, clock reads). */
+    public static final java.time.Duration REAL_TIME_MARGIN = java.time.Duration.ofMillis(20);
 
     private final List<ForeignKey> foreignKeys = new ArrayList<>();
     private final Set<String> exclusive = new HashSet<>();
@@ -203,7 +207,8 @@ public final class WriteHistory {
         List<Op> candidates = new ArrayList<>();
         for (Op op : rowOps) {
             boolean superseded = order == Order.REAL_TIME && op.acknowledged()
-                    && rowOps.stream().anyMatch(other -> other != op && other.acknowledged() && other.startNanos() > op.ackNanos());
+                    && rowOps.stream().anyMatch(other -> other != op && other.acknowledged()
+                            && other.startNanos() - op.ackNanos() > REAL_TIME_MARGIN.toNanos());
             if (!superseded) {
                 candidates.add(op);
             }

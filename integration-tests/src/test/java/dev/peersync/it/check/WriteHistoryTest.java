@@ -13,12 +13,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Histories with explicit times (nanoseconds 0..100) against hand-made converged data. */
+/**
+ * Histories with explicit times against hand-made converged data. Times are given in units of 10 ms, so "10 then 20"
+ * are 100 ms apart: ordered, beyond {@link WriteHistory#REAL_TIME_MARGIN}.
+ */
 class WriteHistoryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String P1 = "p1";
     private static final String C1 = "c1";
     private static final String R1 = "r1";
+
+    private static long at(long tensOfMillis) {
+        return tensOfMillis * 10_000_000L;
+    }
 
     private final WriteHistory history = WriteHistory.forReviewSchema();
 
@@ -48,7 +55,7 @@ class WriteHistoryTest {
     }
 
     private void write(String table, String id, Kind kind, ObjectNode values, long start, long ack) {
-        history.record("node1", table, id, kind, values, start, ack);
+        history.record("node1", table, id, kind, values, at(start), ack == WriteHistory.UNKNOWN ? ack : at(ack));
     }
 
     @Test
@@ -92,6 +99,16 @@ class WriteHistoryTest {
 
         assertThat(history.violations(stale, Order.REAL_TIME)).hasSize(1);
         assertThat(history.violations(stale, Order.NONE)).isEmpty();
+    }
+
+    @Test
+    void writes_on_two_nodes_within_the_margin_are_concurrent() {
+        history.record("node1", "products", P1, Kind.INSERT, row("id", P1, "name", "lamp"), 0, at(1));
+        history.record("node2", "products", P1, Kind.UPDATE, row("id", P1, "name", "lamp v2"), at(1) + 5_000_000,
+                at(2));
+
+        assertThat(history.violations(data(Map.of("products", List.of(row("id", P1, "name", "lamp")))),
+                Order.REAL_TIME)).isEmpty();
     }
 
     @Test
@@ -139,7 +156,8 @@ class WriteHistoryTest {
                 List.of(row("id", P1, "name", "lamp", "category_id", null)))), Order.REAL_TIME)).isEmpty();
         // but not without that delete
         WriteHistory noDelete = WriteHistory.forReviewSchema();
-        noDelete.record("node1", "products", P1, Kind.INSERT, row("id", P1, "name", "lamp", "category_id", C1), 0, 10);
+        noDelete.record("node1", "products", P1, Kind.INSERT, row("id", P1, "name", "lamp", "category_id", C1), 0,
+                at(10));
         assertThat(noDelete.violations(data(Map.of("products",
                 List.of(row("id", P1, "name", "lamp", "category_id", null)))), Order.REAL_TIME)).hasSize(1);
     }
