@@ -6,7 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Configuration of {@link UdpDiscovery}. Start from {@link #defaults(LocalNode)} and change what differs.
+ * Configuration of {@link UdpDiscovery}. Start from {@link #defaults(LocalNode)} and change what differs; every
+ * {@code with...} validates the whole record, so when raising {@code announceInterval} raise
+ * {@code freshnessWindow} first.
  *
  * @param enabled          {@code false} (ENABLE_AUTO_DISCOVERY=false): neither announce nor listen
  * @param bindHost         IPv4 address to bind; {@code 0.0.0.0} (the default) is needed to hear broadcasts, a
@@ -117,6 +119,15 @@ public record DiscoverySettings(boolean enabled, String bindHost, int port, List
     public DiscoverySettings withLocal(LocalNode value) {
         return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
                 secret, value);
+    }
+
+    /** Like the record's, but never shows the secret: settings get logged. */
+    @Override
+    public String toString() {
+        return "DiscoverySettings[enabled=" + enabled + ", bindHost=" + bindHost + ", port=" + port + ", targetPorts="
+                + targetPorts + ", announceInterval=" + announceInterval + ", freshnessWindow=" + freshnessWindow
+                + ", clusterId=" + clusterId + ", secret=" + (secret.isPresent() ? "(set)" : "(none)") + ", local="
+                + local + "]";
     }
 
     static void checkPort(int port, String parameter) {
