@@ -87,8 +87,8 @@ public record DiscoverySettings(boolean enabled, String bindHost, int port, List
     }
 
     public DiscoverySettings withPort(int value) {
-        return new DiscoverySettings(enabled, bindHost, value, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local);
+        return new DiscoverySettings(enabled, bindHost, value, targetPorts, announceInterval, freshnessWindow,
+                clusterId, secret, local);
     }
 
     public DiscoverySettings withTargetPorts(List<Integer> value) {

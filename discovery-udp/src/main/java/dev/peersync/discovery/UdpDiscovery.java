@@ -108,12 +108,19 @@ public final class UdpDiscovery implements PeerSource {
             if (started) {
                 throw new IllegalStateException("UDP discovery already started");
             }
-            started = true;
             if (!settings.enabled()) {
+                started = true;
                 log.info("UDP discovery is off (ENABLE_AUTO_DISCOVERY=false): not announcing, not listening");
                 return;
             }
-            running = Running.start(settings, directory, bind(), clock, incarnation, counters, warnings);
+            DatagramChannel channel = bind();
+            try {
+                running = Running.start(settings, directory, channel, clock, incarnation, counters, warnings);
+            } catch (RuntimeException e) {
+                closeAfterFailedStart(channel, e);
+                throw e;
+            }
+            started = true;
         }
     }
 
@@ -189,9 +196,12 @@ public final class UdpDiscovery implements PeerSource {
     }
 
     private static void closeQuietly(DatagramChannel channel, IOException cause) {
-        if (channel == null) {
-            return;
+        if (channel != null) {
+            closeAfterFailedStart(channel, cause);
         }
+    }
+
+    private static void closeAfterFailedStart(DatagramChannel channel, Exception cause) {
         try {
             channel.close();
         } catch (IOException e) {
@@ -243,7 +253,8 @@ public final class UdpDiscovery implements PeerSource {
             // Health is checked on the same thread once per interval; the directory itself is thread-safe.
             scheduler.scheduleWithFixedDelay(() -> running.checkHealth(directory), interval, interval,
                     TimeUnit.MILLISECONDS);
-            log.info("UDP discovery listening on {} as node {} ({}), cluster '{}', {}, announcing every {} ms to ports {}",
+            log.info("UDP discovery listening on {} as node {} ({}), cluster '{}', {}, announcing every {} ms "
+                    + "to ports {}",
                     local, settings.local().nodeId(), settings.local().name(), settings.clusterId(),
                     codec.signs() ? "announcements signed with CLUSTER_SECRET" : "announcements unsigned", interval,
                     ports);

@@ -16,7 +16,8 @@ final class Eventually {
         T last = probe.get();
         while (!done.test(last)) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what + "; last seen: " + last);
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what
+                        + "; last seen: " + last);
             }
             try {
                 Thread.sleep(POLL.toMillis()); // polling interval, not a wait for the outcome

@@ -7,6 +7,8 @@ import dev.peersync.core.peer.PeerInfo;
 import dev.peersync.discovery.internal.Announcement;
 import dev.peersync.discovery.internal.AnnouncementCodec;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -92,9 +94,9 @@ class HostileDatagramsTest {
 
     /** A real node announces to a sniffer socket only; the receiver never hears it directly. */
     private Captured captureTwoAnnouncementsOfARealNode() throws IOException {
-        try (DatagramChannel sniffer = DatagramChannel.open()) {
-            sniffer.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            int snifferPort = ((InetSocketAddress) sniffer.getLocalAddress()).getPort();
+        try (DatagramSocket sniffer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            sniffer.setSoTimeout((int) WAIT.toMillis()); // fails the test rather than hanging it
+            int snifferPort = sniffer.getLocalPort();
             DiscoverySettings settings = LoopbackCluster.settings("real", 0, List.of(snifferPort), Optional.of(SECRET));
             try (UdpDiscovery real = new UdpDiscovery(settings)) {
                 real.start(new LoopbackCluster.Node(settings).directory);
@@ -105,10 +107,11 @@ class HostileDatagramsTest {
         }
     }
 
-    private static byte[] receive(DatagramChannel sniffer) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(AnnouncementCodec.MAX_DATAGRAM);
-        sniffer.receive(buffer); // blocking: the real node announces every 100 ms
-        return Arrays.copyOf(buffer.array(), buffer.flip().remaining());
+    private static byte[] receive(DatagramSocket sniffer) throws IOException {
+        byte[] buffer = new byte[AnnouncementCodec.MAX_DATAGRAM];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        sniffer.receive(packet); // the real node announces every 100 ms
+        return Arrays.copyOf(packet.getData(), packet.getLength());
     }
 
     private static byte[] encode(Optional<String> secret, String cluster, NodeId node, long timestamp) {

@@ -166,7 +166,8 @@ class NetnsDiscoveryIT {
         StringBuilder text = new StringBuilder();
         for (NodeProcess node : nodes) {
             List<String> lines = Files.readAllLines(node.log());
-            text.append("--- ").append(node.name()).append(" (").append(node.namespace()).append(") stderr, last lines:\n");
+            text.append("--- ").append(node.name()).append(" (").append(node.namespace())
+                    .append(") stderr, last lines:\n");
             lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> text.append(l).append('\n'));
         }
         return text.toString();

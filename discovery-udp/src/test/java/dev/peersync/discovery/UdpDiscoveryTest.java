@@ -72,7 +72,8 @@ class UdpDiscoveryTest {
                     LoopbackCluster.settings("listener", ports.get(0), List.of(), Optional.empty()));
             // Announces once at start, then only every hour, so the second sighting can only come from refresh().
             LoopbackCluster.Node speaker = cluster.add(LoopbackCluster.settings("speaker", ports.get(1), ports,
-                    Optional.empty()).withFreshnessWindow(Duration.ofHours(2)).withAnnounceInterval(Duration.ofHours(1)));
+                    Optional.empty()).withFreshnessWindow(Duration.ofHours(2))
+                    .withAnnounceInterval(Duration.ofHours(1)));
             listener.start();
             speaker.start();
             Eventually.await("the listener accepting the first announcement", WAIT,
