@@ -91,7 +91,7 @@ public final class ProductRepository {
             where.append(" AND p.category_id = :categoryId");
         }
         if (query.text() != null) {
-            where.append(" AND (p.name ILIKE :pattern ESCAPE '\\' OR p.description ILIKE :pattern ESCAPE '\\')");
+            where.append(" AND (p.name ILIKE :pattern ESCAPE '!' OR p.description ILIKE :pattern ESCAPE '!')");
         }
         if (query.minPrice() != null) {
             where.append(" AND p.price >= :minPrice");
