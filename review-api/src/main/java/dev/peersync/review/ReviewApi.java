@@ -17,6 +17,7 @@ import dev.peersync.review.internal.web.ErrorMapping;
 import dev.peersync.review.internal.web.HealthRoutes;
 import dev.peersync.review.internal.web.Json;
 import dev.peersync.review.internal.web.JsonBodies;
+import dev.peersync.review.internal.web.JsonJettyErrorHandler;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
@@ -39,8 +40,9 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * </pre>
  *
  * <p>{@link #configure} sets app-wide options: the JSON mapper (snake_case, ISO-8601 times), the maximum request
- * body size, trailing-slash-insensitive routing, and exception handlers that answer every error as
- * {@code {"error": {"code", "message", "details"}}}; routes added by the caller get the same treatment.
+ * body size, trailing-slash-insensitive routing, and exception handlers (plus Jetty's error handler, for requests
+ * Jetty refuses before routing) that answer every error as {@code {"error": {"code", "message", "details"}}};
+ * routes added by the caller get the same treatment.
  */
 public final class ReviewApi {
     private final ReviewApiSettings settings;
@@ -87,6 +89,7 @@ public final class ReviewApi {
         config.jsonMapper(new JavalinJackson(mapper, false));
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.router.ignoreTrailingSlashes = true;
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrorHandler(mapper)));
         ErrorMapping.register(config.routes, settings.maxBodyBytes());
         health.register(config.routes);
         users.register(config.routes);

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.peersync.review.ApiClient.Response;
 import dev.peersync.review.ApiClient.User;
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,28 @@ class ErrorsIT {
             assertErrorShape(list);
         } finally {
             app.stop();
+        }
+    }
+
+    @Test
+    void requests_jetty_refuses_before_routing_get_the_error_shape_too() throws IOException {
+        for (String request : List.of(
+                "GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n")) {
+            String answer = rawHttp(request);
+            assertThat(answer).as(request).startsWith("HTTP/1.1 400");
+            assertThat(answer).contains("Content-Type: application/json")
+                    .contains("{\"error\":{\"code\":\"bad_request\"").doesNotContain("<html");
+        }
+    }
+
+    private String rawHttp(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -44,6 +44,10 @@ public final class ReviewApiExtension implements BeforeAllCallback, AfterAllCall
         }
     }
 
+    public int port() {
+        return node().port();
+    }
+
     public ApiClient client() {
         return node().client();
     }

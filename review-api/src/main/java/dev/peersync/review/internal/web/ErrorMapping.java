@@ -5,9 +5,12 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.JdbiException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -44,6 +47,8 @@ public final class ErrorMapping {
         error.put("details", details);
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
+        } else if (status == 503) {
+            ctx.header("Retry-After", "5");
         }
         ctx.status(status).json(Map.of("error", error));
     }
@@ -78,8 +83,9 @@ public final class ErrorMapping {
                     + "not replicated here yet)", constraint == null ? null : Map.of("constraint", constraint));
         } else if (state.equals("23514") || state.equals("22003")) {
             respond(ctx, 422, "validation_failed", "a value is out of the allowed range", null);
-        } else if (state.startsWith("08") || state.equals("57P01") || state.equals("53300")
-                || state.equals("40001") || state.equals("40P01")) {
+        } else if (e instanceof ConnectionException || sql instanceof SQLTransientException
+                || sql instanceof SQLNonTransientConnectionException || state.startsWith("08")
+                || state.equals("57P01") || state.equals("53300") || state.equals("40001") || state.equals("40P01")) {
             log.warn("Database unavailable or contended for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             respond(ctx, 503, "service_unavailable", "the database is unavailable or busy; retry later", null);
         } else {
