@@ -2,6 +2,7 @@ package dev.peersync.review;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.review.internal.activity.ActivityLog;
+import dev.peersync.review.internal.activity.ActivityRepository;
 import dev.peersync.review.internal.activity.ActivityRoutes;
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
@@ -81,7 +82,7 @@ public final class ReviewApi {
         this.productImages = new ProductImageRoutes(jdbi, bodies, authenticator, writes);
         this.reviews = new ReviewRoutes(jdbi, bodies, authenticator, writes);
         this.reviewMedia = new ReviewMediaRoutes(jdbi, bodies, authenticator, writes);
-        this.activity = new ActivityRoutes(jdbi, mapper);
+        this.activity = new ActivityRoutes(jdbi, new ActivityRepository(mapper));
     }
 
     /** Installs JSON, limits, error mapping and every route of the API on {@code config}. */

@@ -33,7 +33,8 @@ class ActivityIT {
         Response history = client.get("/api/v1/activity?entity_type=product&entity_id=" + product);
 
         assertThat(history.json().get("total").asLong()).isEqualTo(3);
-        assertThat(history.json().get("items").findValuesAsText("action")).containsExactly("delete", "update", "create");
+        assertThat(history.json().get("items").findValuesAsText("action"))
+                .containsExactly("delete", "update", "create");
         JsonNode update = history.json().get("items").get(1);
         assertThat(update.get("user_id").asText()).isEqualTo(user.id().toString());
         assertThat(update.get("entity_type").asText()).isEqualTo("product");

@@ -16,6 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,7 +51,8 @@ class AuthIT {
         assertThat(register(username, username + "@example.com", "password123").status()).isEqualTo(201);
 
         Response sameName = register(username, ApiClient.unique("other") + "@example.com", "password123");
-        Response sameEmail = register(ApiClient.unique("other"), username.toUpperCase() + "@EXAMPLE.com", "password123");
+        Response sameEmail = register(ApiClient.unique("other"), username.toUpperCase() + "@EXAMPLE.com",
+                "password123");
 
         assertThat(sameName.status()).isEqualTo(409);
         assertThat(sameName.errorCode()).isEqualTo("conflict");
@@ -87,26 +90,44 @@ class AuthIT {
     @Test
     void concurrent_registrations_of_one_username_create_exactly_one_user() throws Exception {
         String username = ApiClient.unique("race");
-        int threads = 8;
+
+        List<Integer> statuses = registerAtOnce(8, i -> register(username, username + "+" + i + "@example.com",
+                "password123"));
+
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    }
+
+    @Test
+    void concurrent_registrations_of_one_email_create_exactly_one_user() throws Exception {
+        String email = ApiClient.unique("shared") + "@example.com";
+
+        List<Integer> statuses = registerAtOnce(8, i -> register(ApiClient.unique("mail"), email, "password123"));
+
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    }
+
+    /** Starts {@code threads} registrations at the same instant and returns their statuses. */
+    private static List<Integer> registerAtOnce(int threads, IntFunction<Response> registration) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Response>> answers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                String email = username + "+" + i + "@example.com";
+                int index = i;
                 Callable<Response> call = () -> {
                     start.await();
-                    return register(username, email, "password123");
+                    return registration.apply(index);
                 };
                 answers.add(pool.submit(call));
             }
             start.countDown();
             List<Integer> statuses = new ArrayList<>();
             for (Future<Response> answer : answers) {
-                statuses.add(answer.get().status());
+                statuses.add(answer.get(60, TimeUnit.SECONDS).status());
             }
-            assertThat(statuses).containsOnly(201, 409);
-            assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+            return statuses;
         } finally {
             pool.shutdownNow();
         }

@@ -48,7 +48,8 @@ class ErrorsIT {
 
     @Test
     void a_body_over_the_limit_answers_413() {
-        String huge = "{\"name\": \"" + "x".repeat((int) ReviewApiSettings.DEFAULT_MAX_BODY_BYTES) + "\", \"price\": 1}";
+        String name = "x".repeat((int) ReviewApiSettings.DEFAULT_MAX_BODY_BYTES);
+        String huge = "{\"name\": \"" + name + "\", \"price\": 1}";
 
         Response response = client.send("POST", "/api/v1/products", user.token(), huge);
 

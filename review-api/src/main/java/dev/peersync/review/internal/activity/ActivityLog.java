@@ -33,7 +33,8 @@ public final class ActivityLog {
                     + entityId + ": " + e.getMessage(), e);
         }
         handle.createUpdate("""
-                        INSERT INTO activity_logs (id, user_id, action, entity_type, entity_id, details, created_at, updated_at)
+                        INSERT INTO activity_logs
+                            (id, user_id, action, entity_type, entity_id, details, created_at, updated_at)
                         VALUES (:id, :userId, :action, :entityType, :entityId, CAST(:details AS jsonb), :now, :now)""")
                 .bind("id", UUID.randomUUID())
                 .bind("userId", userId)

@@ -84,7 +84,8 @@ public final class ProductImageRoutes {
     }
 
     private static int nextPosition(Handle handle, UUID productId) {
-        return handle.createQuery("SELECT coalesce(max(position) + 1, 0) FROM product_images WHERE product_id = :productId")
+        return handle.createQuery(
+                        "SELECT coalesce(max(position) + 1, 0) FROM product_images WHERE product_id = :productId")
                 .bind("productId", productId).mapTo(Integer.class).one();
     }
 

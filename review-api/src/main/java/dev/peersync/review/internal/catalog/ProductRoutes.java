@@ -89,7 +89,8 @@ public final class ProductRoutes {
         UUID id = Params.pathUuid(ctx, "id");
         JsonBody body = bodies.read(ctx);
         ctx.json(writes.run(principal.userId(), "update", "product", (handle, now) -> {
-            ProductView current = products.findLocked(handle, id).orElseThrow(() -> ApiException.notFound("product", id));
+            ProductView current = products.findLocked(handle, id)
+                    .orElseThrow(() -> ApiException.notFound("product", id));
             products.update(handle, id, validate(handle, partial ? bodies.patched(body, current) : body), now);
             return products.find(handle, id).orElseThrow();
         }));
@@ -99,7 +100,8 @@ public final class ProductRoutes {
         Principal principal = authenticator.require(ctx);
         UUID id = Params.pathUuid(ctx, "id");
         writes.run(principal.userId(), "delete", "product", (handle, now) -> {
-            ProductView current = products.findLocked(handle, id).orElseThrow(() -> ApiException.notFound("product", id));
+            ProductView current = products.findLocked(handle, id)
+                    .orElseThrow(() -> ApiException.notFound("product", id));
             products.delete(handle, id);
             return current;
         });

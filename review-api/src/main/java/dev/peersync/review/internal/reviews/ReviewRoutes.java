@@ -54,7 +54,8 @@ public final class ReviewRoutes {
 
     private void get(Context ctx) {
         UUID id = Params.pathUuid(ctx, "id");
-        ctx.json(jdbi.withHandle(handle -> reviews.find(handle, id)).orElseThrow(() -> ApiException.notFound("review", id)));
+        ctx.json(jdbi.withHandle(handle -> reviews.find(handle, id))
+                .orElseThrow(() -> ApiException.notFound("review", id)));
     }
 
     private void create(Context ctx) {

@@ -13,7 +13,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class UserRepository {
     private static final String COLUMNS = "id, username, email, created_at, updated_at";
     private static final RowMapper<UserView> VIEW = (rs, ctx) -> new UserView(Sql.uuid(rs, "id"),
-            rs.getString("username"), rs.getString("email"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+            rs.getString("username"), rs.getString("email"), Sql.instant(rs, "created_at"),
+            Sql.instant(rs, "updated_at"));
 
     /** The fields login needs. */
     public record Credentials(UUID id, String username, String passwordHash) {
@@ -44,7 +45,8 @@ public final class UserRepository {
     }
 
     public List<UserView> list(Handle handle, PageRequest page) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM users ORDER BY created_at, id LIMIT :limit OFFSET :offset")
+        return handle.createQuery("SELECT " + COLUMNS
+                        + " FROM users ORDER BY created_at, id LIMIT :limit OFFSET :offset")
                 .bind("limit", page.limit()).bind("offset", page.offset())
                 .map(VIEW).list();
     }

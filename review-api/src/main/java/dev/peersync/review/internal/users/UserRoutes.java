@@ -72,7 +72,8 @@ public final class UserRoutes {
             body.errors().check(password.codePointCount(0, password.length()) >= MIN_PASSWORD_LENGTH, "password",
                     "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
             body.errors().check(password.getBytes(StandardCharsets.UTF_8).length <= PasswordHasher.MAX_PASSWORD_BYTES,
-                    "password", "must be at most " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes long (a bcrypt limit)");
+                    "password", "must be at most " + PasswordHasher.MAX_PASSWORD_BYTES
+                            + " bytes long (a bcrypt limit)");
         }
         body.errors().throwIfAny();
         String hash = passwords.hash(password);
@@ -111,13 +112,14 @@ public final class UserRoutes {
     private void me(Context ctx) {
         Principal principal = authenticator.require(ctx);
         ctx.json(jdbi.withHandle(handle -> users.find(handle, principal.userId()))
-                .orElseThrow(() -> ApiException.notFound("user", principal.userId()
-                        + " (named by the token) is not known on this node yet; it was deleted, or has not"
-                        + " replicated here)")));
+                .orElseThrow(() -> new ApiException(404, "not_found", "user " + principal.userId()
+                        + " named by the token does not exist on this node: it was deleted, or has not replicated"
+                        + " here yet", null)));
     }
 
     private void get(Context ctx) {
         UUID id = Params.pathUuid(ctx, "id");
-        ctx.json(jdbi.withHandle(handle -> users.find(handle, id)).orElseThrow(() -> ApiException.notFound("user", id)));
+        ctx.json(jdbi.withHandle(handle -> users.find(handle, id))
+                .orElseThrow(() -> ApiException.notFound("user", id)));
     }
 }

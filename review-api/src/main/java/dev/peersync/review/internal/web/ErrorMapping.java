@@ -34,7 +34,8 @@ public final class ErrorMapping {
     }
 
     public static void register(RoutesConfig routes, long maxBodyBytes) {
-        routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+        routes.exception(ApiException.class,
+                (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage(), e.details()));
         routes.exception(HttpResponseException.class, (e, ctx) -> javalinError(e, ctx, maxBodyBytes));
         routes.exception(JdbiException.class, ErrorMapping::databaseError);
         routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
