@@ -44,9 +44,10 @@ public final class JsonBody {
 
     public String string(String field, boolean required) {
         JsonNode value = value(field, required);
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : textual(field, value);
+    }
+
+    private String textual(String field, JsonNode value) {
         if (!value.isTextual()) {
             errors.add(field, "must be a string");
             return null;
@@ -56,9 +57,16 @@ public final class JsonBody {
 
     /** A trimmed string whose length (in code points) is within bounds; blank counts as absent. */
     public String text(String field, boolean required, int minLength, int maxLength) {
-        String raw = string(field, false);
-        String text = raw == null ? null : raw.strip();
-        if (text == null || text.isEmpty()) {
+        JsonNode value = value(field, required);
+        if (value == null) {
+            return null;
+        }
+        String raw = textual(field, value);
+        if (raw == null) {
+            return null;
+        }
+        String text = raw.strip();
+        if (text.isEmpty()) {
             if (required) {
                 errors.add(field, "is required");
             }
