@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.activity;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.web.Page;
 import dev.peersync.review.internal.web.PageRequest;
 import dev.peersync.review.internal.web.Params;
@@ -25,7 +27,7 @@ public final class ActivityRoutes {
         ActivityRepository.Filter filter = new ActivityRepository.Filter(Params.queryUuid(ctx, "user_id"),
                 Params.queryText(ctx, "entity_type", 50), Params.queryUuid(ctx, "entity_id"));
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> Page.of(activity.list(handle, filter, page),
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(activity.list(handle, filter, page),
                 activity.count(handle, filter), page)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.catalog;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.Principal;
@@ -42,7 +44,7 @@ public final class CategoryRoutes {
     private void list(Context ctx) {
         UUID parentId = Params.queryUuid(ctx, "parent_id");
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> Page.of(categories.list(handle, parentId, page),
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(categories.list(handle, parentId, page),
                 categories.count(handle, parentId), page)));
     }
 

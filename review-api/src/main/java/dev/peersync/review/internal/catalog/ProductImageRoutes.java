@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.catalog;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.Principal;
@@ -47,7 +49,7 @@ public final class ProductImageRoutes {
     private void list(Context ctx) {
         UUID productId = Params.pathUuid(ctx, "id");
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> {
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> {
             if (!products.exists(handle, productId)) {
                 throw ApiException.notFound("product", productId);
             }

@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.catalog;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.Principal;
@@ -53,7 +55,7 @@ public final class ProductRoutes {
                     Map.of("min_price", query.minPrice(), "max_price", query.maxPrice()));
         }
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> Page.of(products.list(handle, query, page),
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(products.list(handle, query, page),
                 products.count(handle, query), page)));
     }
 

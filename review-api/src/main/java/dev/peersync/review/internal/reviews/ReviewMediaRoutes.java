@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.reviews;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.Principal;
@@ -48,7 +50,7 @@ public final class ReviewMediaRoutes {
     private void list(Context ctx) {
         UUID reviewId = Params.pathUuid(ctx, "id");
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> {
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> {
             boolean exists = handle.createQuery("SELECT EXISTS (SELECT 1 FROM reviews WHERE id = :id)")
                     .bind("id", reviewId).mapTo(Boolean.class).one();
             if (!exists) {

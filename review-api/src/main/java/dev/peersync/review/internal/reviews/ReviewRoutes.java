@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.reviews;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.Principal;
@@ -43,7 +45,7 @@ public final class ReviewRoutes {
     private void listForProduct(Context ctx) {
         UUID productId = Params.pathUuid(ctx, "id");
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> {
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> {
             if (!products.exists(handle, productId)) {
                 throw ApiException.notFound("product", productId);
             }

@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.users;
 
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.PasswordHasher;
@@ -106,7 +108,7 @@ public final class UserRoutes {
 
     private void list(Context ctx) {
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(handle -> Page.of(users.list(handle, page), users.count(handle), page)));
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(users.list(handle, page), users.count(handle), page)));
     }
 
     private void me(Context ctx) {
