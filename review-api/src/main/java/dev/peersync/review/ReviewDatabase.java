@@ -1,5 +1,6 @@
 package dev.peersync.review;
 
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -8,6 +9,13 @@ import org.flywaydb.core.api.output.MigrateResult;
 /** The review API's schema, managed by Flyway (scripts in {@code db/migration} on the classpath). */
 public final class ReviewDatabase {
     public static final String MIGRATIONS_LOCATION = "classpath:db/migration";
+
+    /**
+     * The application tables, parents before children. All of them are meant to be synced; Flyway's own
+     * {@code flyway_schema_history} is not in this list and must stay local to each node.
+     */
+    public static final List<String> TABLES = List.of(
+            "users", "categories", "products", "reviews", "product_images", "review_media", "activity_logs");
 
     private ReviewDatabase() {
     }
