@@ -1,0 +1,7 @@
+package dev.peersync.transport.netty.internal;
+
+import dev.peersync.core.spi.NodeHello;
+
+/** User event fired down the pipeline once the peer is verified; carries what the peer said about itself. */
+public record HandshakeCompleted(NodeHello peer) {
+}
