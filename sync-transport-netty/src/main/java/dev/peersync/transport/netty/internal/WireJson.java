@@ -17,13 +17,17 @@ import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.RowChange;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 
 /**
  * JSON bodies of the protocol. Records are mapped by Jackson by component name; {@link NodeId} is its UUID
  * text. {@link RowChange#data()} is already JSON text (PostgreSQL's {@code to_jsonb}): it is written raw, as
- * a nested JSON object (not as an escaped string, which would cost a backslash per quote), and read back by
- * copying the object's tokens exactly ({@link JsonGenerator#copyCurrentStructureExact}), so numbers keep
- * every digit. Unknown properties are ignored so a later minor version may add fields.
+ * a nested JSON object (not as an escaped string, which would cost a backslash per quote), and read back as
+ * the exact bytes of that object in the body (the parser validates its structure and skips it; the source
+ * offsets give the text), so the receiver gets the sender's text byte for byte. Where the parser has no source
+ * offsets (buffered input) the object's tokens are copied exactly instead ({@link
+ * JsonGenerator#copyCurrentStructureExact}: numbers keep every digit, only whitespace may change). Unknown
+ * properties are ignored so a later minor version may add fields.
  */
 public final class WireJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -40,6 +44,9 @@ public final class WireJson {
                     .addDeserializer(RowChange.class, new RowChangeDeserializer()))
             .build();
 
+    /** Reader attribute holding the body being parsed, so raw row data can be cut out of it. */
+    private static final Object SOURCE = new Object();
+
     private WireJson() {
     }
 
@@ -49,7 +56,7 @@ public final class WireJson {
 
     /** Parses a body; a missing or null body is an error, never a {@code null} result. */
     public static <T> T read(byte[] json, Class<T> type) throws IOException {
-        T value = MAPPER.readValue(json, type);
+        T value = MAPPER.readerFor(type).withAttribute(SOURCE, json).readValue(json);
         if (value == null) {
             throw new IOException("body of type " + type.getSimpleName() + " must not be JSON null");
         }
@@ -141,6 +148,16 @@ public final class WireJson {
             }
             if (p.currentToken() != JsonToken.START_OBJECT) {
                 return fail(ctxt, "data");
+            }
+            Object source = ctxt.getAttribute(SOURCE);
+            long start = p.currentTokenLocation().getByteOffset();
+            if (source instanceof byte[] bytes && start >= 0) {
+                p.skipChildren();
+                long end = p.currentLocation().getByteOffset();
+                if (end > start && end <= bytes.length && bytes[(int) end - 1] == '}') {
+                    return new String(bytes, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+                }
+                return ctxt.reportInputMismatch(RowChange.class, "row data offsets %d..%d are not an object", start, end);
             }
             StringWriter out = new StringWriter(256);
             try (JsonGenerator copy = FACTORY.createGenerator(out)) {

@@ -1,0 +1,292 @@
+package dev.peersync.transport.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.RowVersion;
+import dev.peersync.core.spi.TableDigest;
+import dev.peersync.transport.netty.RejectReason;
+import dev.peersync.transport.netty.TransportStats;
+import dev.peersync.transport.netty.support.Nodes;
+import dev.peersync.transport.netty.support.ReviewRows;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
+    private static final NodeId ORIGIN = NodeId.parse("00000000-0000-0000-0000-0000000000aa");
+
+    private final TransportStats stats = new TransportStats();
+
+    private EmbeddedChannel channel() {
+        return new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
+                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats), new ConnectionGuard(stats, true));
+    }
+
+    private EmbeddedChannel codecOnly() {
+        return new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
+                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats));
+    }
+
+    /** One sample of every message type. */
+    static Map<MessageType, Frame> samples() {
+        RowChange live = new RowChange("reviews", "[\"a\"]", 17, ORIGIN, false, "{\"rating\":5,\"title\":\"ok\"}");
+        RowChange tomb = new RowChange("reviews", "[\"b\"]", 18, ORIGIN, true, null);
+        Map<MessageType, Frame> m = new java.util.EnumMap<>(MessageType.class);
+        m.put(MessageType.HELLO, Frame.oneWay(MessageType.HELLO,
+                new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true)));
+        m.put(MessageType.PROOF, Frame.oneWay(MessageType.PROOF, new Bodies.Proof(new byte[32])));
+        m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
+        m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
+        m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb), "c2", true)));
+        m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.DIGEST_REPLY, new Frame(MessageType.DIGEST_REPLY, 2,
+                new TableDigest("reviews", "abc", 1024, 10, 99)));
+        m.put(MessageType.BUCKETS, new Frame(MessageType.BUCKETS, 3, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.BUCKETS_REPLY, new Frame(MessageType.BUCKETS_REPLY, 3, new Bodies.Hashes(List.of("00", "ff"))));
+        m.put(MessageType.BUCKET_ROWS, new Frame(MessageType.BUCKET_ROWS, 4,
+                new Bodies.BucketRowsQuery("reviews", 7, "[\"a\"]", 50)));
+        m.put(MessageType.BUCKET_ROWS_REPLY, new Frame(MessageType.BUCKET_ROWS_REPLY, 4,
+                new Bodies.Versions(List.of(new RowVersion("[\"a\"]", 17, ORIGIN, false)))));
+        m.put(MessageType.FETCH_ROWS, new Frame(MessageType.FETCH_ROWS, 5,
+                new Bodies.FetchRowsQuery("reviews", List.of("[\"a\"]", "[\"b\"]"))));
+        m.put(MessageType.FETCH_ROWS_REPLY, new Frame(MessageType.FETCH_ROWS_REPLY, 5, new Bodies.Rows(List.of(live, tomb))));
+        m.put(MessageType.PING, new Frame(MessageType.PING, 6, Bodies.Empty.INSTANCE));
+        m.put(MessageType.PONG, new Frame(MessageType.PONG, 6, Bodies.Empty.INSTANCE));
+        m.put(MessageType.ERROR, new Frame(MessageType.ERROR, 7, new Bodies.ErrorReply("database down")));
+        m.put(MessageType.PUSH, Frame.oneWay(MessageType.PUSH, Bodies.Empty.INSTANCE));
+        return m;
+    }
+
+    @Test
+    void every_message_type_round_trips_through_the_pipeline() {
+        Map<MessageType, Frame> samples = samples();
+        assertThat(samples.keySet()).containsExactlyInAnyOrder(MessageType.values());
+        EmbeddedChannel channel = codecOnly();
+        for (Frame frame : samples.values()) {
+            assertThat(channel.writeOutbound(frame)).isTrue();
+            ByteBuf wire = channel.readOutbound();
+            assertThat(wire.getInt(0)).isEqualTo(WireFormat.MAGIC);
+            channel.writeInbound(wire);
+            Frame decoded = channel.readInbound();
+            assertThat(decoded).as(frame.type().name()).usingRecursiveComparison().isEqualTo(frame);
+        }
+    }
+
+    @Test
+    void frames_split_and_joined_arbitrarily_decode_the_same() {
+        EmbeddedChannel channel = codecOnly();
+        List<Frame> frames = new ArrayList<>(samples().values());
+        ByteBuf all = Unpooled.buffer();
+        for (Frame frame : frames) {
+            all.writeBytes(FrameBytes.encode(frame));
+        }
+        while (all.isReadable()) {
+            channel.writeInbound(all.readRetainedSlice(Math.min(7, all.readableBytes())));
+        }
+        all.release();
+        for (Frame frame : frames) {
+            assertThat((Frame) channel.readInbound()).usingRecursiveComparison().isEqualTo(frame);
+        }
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void row_data_keeps_every_digit_and_character() {
+        String data = "{\"price\": 1.50, \"big\": 123456789012345678901234567890.000000000001, \"n\": -0, "
+                + "\"text\": \"caf\u00e9 \\\"quoted\\\" \\u0001 \uD83D\uDE00\", \"nested\": {\"a\": [1, 2.0, null, true]}}";
+        RowChange row = new RowChange("reviews", "[\"k\"]", 1, ORIGIN, false, data);
+        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new Bodies.Rows(List.of(row)));
+
+        RowChange decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(Bodies.Rows.class).rows().get(0);
+
+        assertThat(decoded.data()).isEqualTo(data);
+    }
+
+    @Test
+    void compressed_bodies_set_the_flag_shrink_and_round_trip() {
+        Frame batch = new Frame(MessageType.BATCH, 9, new ChangeBatch(ReviewRows.generate(200, 1), "200", false));
+
+        byte[] plain = FrameBytes.encode(batch, false);
+        byte[] compressed = FrameBytes.encode(batch, true);
+
+        assertThat(compressed[6] & WireFormat.FLAG_DEFLATE).isEqualTo(WireFormat.FLAG_DEFLATE);
+        assertThat(plain[6]).isZero();
+        assertThat(compressed.length).isLessThan(plain.length / 2);
+        assertThat(FrameBytes.decode(compressed)).usingRecursiveComparison().isEqualTo(batch);
+    }
+
+    @Test
+    void small_bodies_are_not_compressed() {
+        Frame ping = new Frame(MessageType.DIGEST, 1, new Bodies.TableQuery("reviews"));
+        assertThat(FrameBytes.encode(ping, true)[6]).isZero();
+    }
+
+    @Test
+    void bad_magic_closes_the_connection_at_the_first_byte() {
+        assertRejected(new byte[] {'G'}, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void http_request_is_refused_as_not_a_peer() {
+        assertRejected("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void other_protocol_version_is_refused() {
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 2, MessageType.PING.code(), 0, 0, 1, 0, new byte[0]),
+                RejectReason.VERSION_MISMATCH);
+    }
+
+    @Test
+    void oversized_length_is_refused_before_the_body_arrives() {
+        byte[] headerOnly = FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), 0, 0, 1,
+                FrameBytes.MAX_FRAME, new byte[0]);
+        assertRejected(headerOnly, RejectReason.FRAME_TOO_LARGE);
+    }
+
+    @Test
+    void negative_length_is_refused() {
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), 0, 0, 1, -5, new byte[0]),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void unknown_message_type_is_refused() {
+        assertRejected(FrameBytes.raw(99, 1, new byte[0]), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void unknown_flag_bits_are_refused() {
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.PING.code(), 0x80, 0, 1, 0, new byte[0]),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void garbage_json_body_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.PULL.code(), 1, "{\"tables\": [\"a\", ".getBytes(StandardCharsets.UTF_8)),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void json_of_the_wrong_shape_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.BATCH.code(), 1, "[1,2,3]".getBytes(StandardCharsets.UTF_8)),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void values_the_records_refuse_are_refused() {
+        byte[] body = "{\"tables\":[\"reviews\"],\"cursor\":\"\",\"maxRows\":0}".getBytes(StandardCharsets.UTF_8);
+        assertRejected(FrameBytes.raw(MessageType.PULL.code(), 1, body), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void live_row_without_data_is_refused() {
+        byte[] body = ("{\"changes\":[{\"table\":\"t\",\"pk\":\"[1]\",\"hlc\":1,\"origin\":\"" + ORIGIN
+                + "\",\"deleted\":false,\"data\":null}],\"nextCursor\":\"\",\"hasMore\":false}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertRejected(FrameBytes.raw(MessageType.BATCH.code(), 1, body), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void body_on_an_empty_message_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.PING.code(), 1, "{}".getBytes(StandardCharsets.UTF_8)),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void request_without_request_id_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.PING.code(), 0, new byte[0]), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void compressed_body_that_inflates_beyond_the_maximum_is_refused() {
+        byte[] bomb = BodyCompression.deflate(new byte[FrameBytes.MAX_FRAME * 4]);
+        assertThat(bomb.length).isLessThan(FrameBytes.MAX_FRAME);
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), WireFormat.FLAG_DEFLATE, 0, 1,
+                bomb.length, bomb), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void corrupt_compressed_body_is_refused() {
+        byte[] junk = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), WireFormat.FLAG_DEFLATE, 0, 1,
+                junk.length, junk), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void truncated_frame_is_closed_after_the_frame_timeout() {
+        EmbeddedChannel channel = channel();
+        byte[] whole = FrameBytes.encode(samples().get(MessageType.BATCH));
+        channel.writeInbound(Unpooled.wrappedBuffer(whole, 0, whole.length - 3));
+        assertThat(channel.isOpen()).isTrue();
+
+        channel.advanceTimeBy(FRAME_TIMEOUT.toMillis() + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertClosedWith(channel, RejectReason.SLOW_PEER);
+    }
+
+    @Test
+    void trickling_bytes_do_not_extend_the_frame_deadline() {
+        EmbeddedChannel channel = channel();
+        byte[] whole = FrameBytes.encode(samples().get(MessageType.BATCH));
+        long step = FRAME_TIMEOUT.toMillis() / 4;
+        for (int i = 0; i < 5 && channel.isOpen(); i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(whole, i, 1));
+            channel.advanceTimeBy(step + 1, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
+        assertClosedWith(channel, RejectReason.SLOW_PEER);
+    }
+
+    @Test
+    void complete_frames_keep_the_connection_open_past_the_frame_timeout() {
+        EmbeddedChannel channel = codecOnly();
+        byte[] ping = FrameBytes.encode(samples().get(MessageType.PING));
+        for (int i = 0; i < 3; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(ping));
+            channel.advanceTimeBy(FRAME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void encoding_a_frame_above_the_maximum_fails_the_write() {
+        EmbeddedChannel channel = new EmbeddedChannel(new MessageCodec(8192, false, 1024, stats));
+        Frame big = new Frame(MessageType.BATCH, 1, new ChangeBatch(ReviewRows.generate(50, 2), "", false));
+        assertThatThrownBy(() -> channel.writeOutbound(big)).hasMessageContaining("exceeds the maximum frame size");
+    }
+
+    private void assertRejected(byte[] input, RejectReason reason) {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(Unpooled.wrappedBuffer(input));
+        assertClosedWith(channel, reason);
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    private void assertClosedWith(EmbeddedChannel channel, RejectReason reason) {
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("connection closed").isFalse();
+        assertThat(stats.rejections(reason)).as("rejections for " + reason).isEqualTo(1);
+        ByteBuf out = channel.readOutbound();
+        assertThat(out).as("REJECT frame sent").isNotNull();
+        Frame reject = MessageCodec.decodeFrame(out, FrameBytes.MAX_FRAME);
+        out.release();
+        assertThat(reject.type()).isEqualTo(MessageType.REJECT);
+        assertThat(reject.body(Bodies.Reject.class).reason()).isEqualTo(reason);
+    }
+}
