@@ -26,6 +26,8 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     /** Give the REJECT frame this long to leave before closing anyway. */
     private static final long REJECT_FLUSH_MILLIS = 500;
+    /** Refusals are logged at most 20 per 10 s per JVM; the counters in TransportStats see every one. */
+    private static final LogLimiter LOG_LIMIT = new LogLimiter(20, 10_000);
 
     private final TransportStats stats;
     private final boolean inbound;
@@ -39,7 +41,9 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     /** The peer sent REJECT: log its reason (the operator needs it), count, remember it, close. */
     static void peerRejected(ChannelHandlerContext ctx, Bodies.Reject reject, TransportStats stats) {
         String reason = "refused by peer: " + reject.reason() + ": " + reject.message();
-        log.warn("Peer {} {}", ctx.channel().remoteAddress(), reason);
+        if (LOG_LIMIT.tryAcquire() >= 0) {
+            log.warn("Peer {} {}", ctx.channel().remoteAddress(), reason);
+        }
         stats.rejectedByPeer();
         ctx.channel().attr(ChannelAttributes.CLOSE_REASON).set(reason);
         ctx.close();
@@ -105,7 +109,13 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         closing = true;
         stats.rejected(reason);
         String text = message == null ? "" : message.length() > 500 ? message.substring(0, 500) + "..." : message;
-        log.warn("Closing connection {}: {}: {}", ctx.channel().remoteAddress(), reason, text);
+        int suppressed = LOG_LIMIT.tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("Closing connection {}: {}: {}{}", ctx.channel().remoteAddress(), reason, text,
+                    suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
+        } else {
+            log.debug("Closing connection {}: {}: {}", ctx.channel().remoteAddress(), reason, text);
+        }
         ctx.channel().attr(ChannelAttributes.CLOSE_REASON).set(reason + ": " + text);
         if (!ctx.channel().isActive()) {
             ctx.close();

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
     private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
-    private static final NodeId ORIGIN = NodeId.parse("00000000-0000-0000-0000-0000000000aa");
+    private static final NodeId ORIGIN = SampleFrames.ORIGIN;
 
     private final TransportStats stats = new TransportStats();
 
@@ -40,39 +40,9 @@ class MessageCodecTest {
                 new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats));
     }
 
-    /** One sample of every message type. */
-    static Map<MessageType, Frame> samples() {
-        RowChange live = new RowChange("reviews", "[\"a\"]", 17, ORIGIN, false, "{\"rating\":5,\"title\":\"ok\"}");
-        RowChange tomb = new RowChange("reviews", "[\"b\"]", 18, ORIGIN, true, null);
-        Map<MessageType, Frame> m = new java.util.EnumMap<>(MessageType.class);
-        m.put(MessageType.HELLO, Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true)));
-        m.put(MessageType.PROOF, Frame.oneWay(MessageType.PROOF, new Bodies.Proof(new byte[32])));
-        m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
-        m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
-        m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb), "c2", true)));
-        m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
-        m.put(MessageType.DIGEST_REPLY, new Frame(MessageType.DIGEST_REPLY, 2,
-                new TableDigest("reviews", "abc", 1024, 10, 99)));
-        m.put(MessageType.BUCKETS, new Frame(MessageType.BUCKETS, 3, new Bodies.TableQuery("reviews")));
-        m.put(MessageType.BUCKETS_REPLY, new Frame(MessageType.BUCKETS_REPLY, 3, new Bodies.Hashes(List.of("00", "ff"))));
-        m.put(MessageType.BUCKET_ROWS, new Frame(MessageType.BUCKET_ROWS, 4,
-                new Bodies.BucketRowsQuery("reviews", 7, "[\"a\"]", 50)));
-        m.put(MessageType.BUCKET_ROWS_REPLY, new Frame(MessageType.BUCKET_ROWS_REPLY, 4,
-                new Bodies.Versions(List.of(new RowVersion("[\"a\"]", 17, ORIGIN, false)))));
-        m.put(MessageType.FETCH_ROWS, new Frame(MessageType.FETCH_ROWS, 5,
-                new Bodies.FetchRowsQuery("reviews", List.of("[\"a\"]", "[\"b\"]"))));
-        m.put(MessageType.FETCH_ROWS_REPLY, new Frame(MessageType.FETCH_ROWS_REPLY, 5, new Bodies.Rows(List.of(live, tomb))));
-        m.put(MessageType.PING, new Frame(MessageType.PING, 6, Bodies.Empty.INSTANCE));
-        m.put(MessageType.PONG, new Frame(MessageType.PONG, 6, Bodies.Empty.INSTANCE));
-        m.put(MessageType.ERROR, new Frame(MessageType.ERROR, 7, new Bodies.ErrorReply("database down")));
-        m.put(MessageType.PUSH, Frame.oneWay(MessageType.PUSH, Bodies.Empty.INSTANCE));
-        return m;
-    }
-
     @Test
     void every_message_type_round_trips_through_the_pipeline() {
-        Map<MessageType, Frame> samples = samples();
+        Map<MessageType, Frame> samples = SampleFrames.all();
         assertThat(samples.keySet()).containsExactlyInAnyOrder(MessageType.values());
         EmbeddedChannel channel = codecOnly();
         for (Frame frame : samples.values()) {
@@ -88,7 +58,7 @@ class MessageCodecTest {
     @Test
     void frames_split_and_joined_arbitrarily_decode_the_same() {
         EmbeddedChannel channel = codecOnly();
-        List<Frame> frames = new ArrayList<>(samples().values());
+        List<Frame> frames = new ArrayList<>(SampleFrames.all().values());
         ByteBuf all = Unpooled.buffer();
         for (Frame frame : frames) {
             all.writeBytes(FrameBytes.encode(frame));
@@ -229,7 +199,7 @@ class MessageCodecTest {
     @Test
     void truncated_frame_is_closed_after_the_frame_timeout() {
         EmbeddedChannel channel = channel();
-        byte[] whole = FrameBytes.encode(samples().get(MessageType.BATCH));
+        byte[] whole = FrameBytes.encode(SampleFrames.all().get(MessageType.BATCH));
         channel.writeInbound(Unpooled.wrappedBuffer(whole, 0, whole.length - 3));
         assertThat(channel.isOpen()).isTrue();
 
@@ -242,7 +212,7 @@ class MessageCodecTest {
     @Test
     void trickling_bytes_do_not_extend_the_frame_deadline() {
         EmbeddedChannel channel = channel();
-        byte[] whole = FrameBytes.encode(samples().get(MessageType.BATCH));
+        byte[] whole = FrameBytes.encode(SampleFrames.all().get(MessageType.BATCH));
         long step = FRAME_TIMEOUT.toMillis() / 4;
         for (int i = 0; i < 5 && channel.isOpen(); i++) {
             channel.writeInbound(Unpooled.wrappedBuffer(whole, i, 1));
@@ -255,7 +225,7 @@ class MessageCodecTest {
     @Test
     void complete_frames_keep_the_connection_open_past_the_frame_timeout() {
         EmbeddedChannel channel = codecOnly();
-        byte[] ping = FrameBytes.encode(samples().get(MessageType.PING));
+        byte[] ping = FrameBytes.encode(SampleFrames.all().get(MessageType.PING));
         for (int i = 0; i < 3; i++) {
             channel.writeInbound(Unpooled.wrappedBuffer(ping));
             channel.advanceTimeBy(FRAME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

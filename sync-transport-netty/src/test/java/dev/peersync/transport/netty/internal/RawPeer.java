@@ -66,6 +66,18 @@ public final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** Reads and drops whatever arrives until the server closes or the read timeout passes. */
+    public void drain() throws IOException {
+        byte[] sink = new byte[8192];
+        try {
+            while (in.read(sink) >= 0) {
+                // discard
+            }
+        } catch (SocketTimeoutException e) {
+            // the server kept the connection open: fine, the input may have been valid
+        }
+    }
+
     public void setReadTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }
