@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
  * Cuts the byte stream into whole frames ({@link WireFormat}). Checks the magic and the version as soon as
  * their bytes arrive, refuses a length above the maximum before buffering the body (fail fast), and closes a
  * connection whose started frame does not complete within the frame timeout (a slowloris peer that trickles
- * bytes keeps the idle timer happy but not this one). One instance per channel.
+ * bytes keeps the idle timer happy but not this one). Until the handshake has completed, frames are limited to
+ * {@link WireFormat#MAX_HANDSHAKE_FRAME}: a peer that has not proved anything cannot make this node buffer
+ * megabytes. One instance per channel.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private static final byte[] MAGIC = {'P', 'S', 'Y', 'N'};
 
     private final int maxFrameSize;
+    private int currentLimit;
     private final long frameTimeoutNanos;
     private long framesDecoded;
     private long framesDecodedWhenArmed = -1;
@@ -27,6 +30,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     public FrameDecoder(int maxFrameSize, Duration frameTimeout) {
         super(maxFrameSize, WireFormat.LENGTH_OFFSET, 4, 0, 0, true);
         this.maxFrameSize = maxFrameSize;
+        this.currentLimit = Math.min(maxFrameSize, WireFormat.MAX_HANDSHAKE_FRAME);
         this.frameTimeoutNanos = frameTimeout.toNanos();
     }
 
@@ -38,9 +42,10 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             if (length < 0) {
                 throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, "negative body length: " + length);
             }
-            if ((long) length + WireFormat.HEADER_SIZE > maxFrameSize) {
+            if ((long) length + WireFormat.HEADER_SIZE > currentLimit) {
                 throw new TooLongFrameException("frame of " + ((long) length + WireFormat.HEADER_SIZE)
-                        + " bytes exceeds the maximum of " + maxFrameSize);
+                        + " bytes exceeds the maximum of " + currentLimit
+                        + (currentLimit < maxFrameSize ? " before the handshake" : ""));
             }
         }
         Object frame = super.decode(ctx, in);
@@ -48,6 +53,11 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             framesDecoded++;
         }
         return frame;
+    }
+
+    /** The peer is verified: from now on frames up to the configured maximum are accepted. */
+    void handshakeCompleted() {
+        currentLimit = maxFrameSize;
     }
 
     private static void checkPrefix(ByteBuf in) {

@@ -134,6 +134,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         cancelDeadline();
         stats.handshakeCompleted();
         log.debug("Handshake with {} ({}) completed", peer.node().nodeId(), ctx.channel().remoteAddress());
+        FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+        if (frames != null) {
+            frames.handshakeCompleted();
+        }
         ctx.pipeline().remove(this);
         ctx.fireUserEventTriggered(new HandshakeCompleted(peer.node()));
     }

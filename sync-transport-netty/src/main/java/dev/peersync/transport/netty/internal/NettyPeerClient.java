@@ -155,7 +155,15 @@ public final class NettyPeerClient implements PeerClient {
             attempt = new CompletableFuture<>();
             connecting = attempt;
         }
-        bootstrap.connect(address.host(), address.port()).addListener((io.netty.channel.ChannelFuture f) -> {
+        io.netty.channel.ChannelFuture connect;
+        try {
+            connect = bootstrap.connect(address.host(), address.port());
+        } catch (RuntimeException e) {
+            // e.g. the event loop is shutting down: fail this attempt instead of leaving it pending forever
+            attemptFailed(attempt, e);
+            return attempt;
+        }
+        connect.addListener((io.netty.channel.ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 attemptFailed(attempt, f.cause());
                 return;

@@ -24,6 +24,7 @@ package dev.peersync.transport.netty.internal;
  *  +--------------------------------------------------------+
  * </pre>
  *
+ * Before the handshake has completed, frames are limited to {@link #MAX_HANDSHAKE_FRAME} bytes.
  * The magic and version come first so that a stray client (HTTP, a port scanner) is recognised at the first
  * bytes. The length is bounded before any body byte is buffered. A compressed body's inflated size is bounded
  * by the same maximum.
@@ -34,6 +35,8 @@ public final class WireFormat {
     public static final int HEADER_SIZE = 16;
     public static final int LENGTH_OFFSET = 12;
     public static final int FLAG_DEFLATE = 0x01;
+    /** Largest frame accepted before the handshake has completed (HELLO, PROOF, REJECT are small). */
+    public static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
 
     private WireFormat() {
     }

@@ -206,6 +206,33 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
+    void large_frame_before_the_handshake_is_refused_but_allowed_after_it() {
+        TransportStats before = new TransportStats();
+        EmbeddedChannel unverified = new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
+                new MessageCodec(1024 * 1024, false, 1024, before),
+                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true));
+        unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC, 1,
+                MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
+        assertThat(unverified.isOpen()).isFalse();
+        assertThat(before.rejections(RejectReason.FRAME_TOO_LARGE)).isEqualTo(1);
+
+        TransportStats after = new TransportStats();
+        EmbeddedChannel verified = new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
+                new MessageCodec(1024 * 1024, false, 1024, after),
+                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, after),
+                new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true));
+        verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
+                hello(peerNode, HandshakeAuth.newNonce(), false))));
+        byte[] bigPks = FrameBytes.encode(new Frame(MessageType.FETCH_ROWS, 1, new Bodies.FetchRowsQuery("reviews",
+                java.util.Collections.nCopies(5000, "[\"0123456789abcdef0123456789abcdef\"]"))));
+        assertThat(bigPks.length).isGreaterThan(WireFormat.MAX_HANDSHAKE_FRAME);
+        verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(bigPks));
+        verified.runPendingTasks();
+        assertThat(verified.isOpen()).isTrue();
+        assertThat(after.requestsServed()).isEqualTo(1);
+    }
+
+    @Test
     void silent_peer_is_closed_at_the_handshake_deadline() {
         EmbeddedChannel channel = server(null);
         sentHello(channel);
