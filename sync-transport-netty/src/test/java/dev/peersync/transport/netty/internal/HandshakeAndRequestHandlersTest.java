@@ -22,6 +22,18 @@ import org.junit.jupiter.api.Test;
 
 /** Handshake, dispatcher and correlator on EmbeddedChannels; the test plays the other side frame by frame. */
 class HandshakeAndRequestHandlersTest {
+    private final java.util.List<EmbeddedChannel> channels = new java.util.ArrayList<>();
+
+    private EmbeddedChannel track(EmbeddedChannel channel) {
+        channels.add(channel);
+        return channel;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseBuffers() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
     private static final byte[] SECRET = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
@@ -33,15 +45,15 @@ class HandshakeAndRequestHandlersTest {
             .withRows(ReviewRows.generate(30, 7));
 
     private EmbeddedChannel server(byte[] secret) {
-        return new EmbeddedChannel(
+        return track(new EmbeddedChannel(
                 new HandshakeHandler(serverNode, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
                 new RequestDispatcher(service, Runnable::run, 10, stats),
-                new ConnectionGuard(stats, true));
+                new ConnectionGuard(stats, true)));
     }
 
     private EmbeddedChannel client() {
-        return new EmbeddedChannel(new HandshakeHandler(peerNode, null, HANDSHAKE_TIMEOUT, stats),
-                new ResponseCorrelator(REQUEST_TIMEOUT, stats), new ConnectionGuard(stats, false));
+        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, null, HANDSHAKE_TIMEOUT, stats),
+                new ResponseCorrelator(REQUEST_TIMEOUT, stats), new ConnectionGuard(stats, false)));
     }
 
     private static Frame hello(NodeHello node, byte[] nonce, boolean authRequired) {
@@ -208,19 +220,19 @@ class HandshakeAndRequestHandlersTest {
     @Test
     void large_frame_before_the_handshake_is_refused_but_allowed_after_it() {
         TransportStats before = new TransportStats();
-        EmbeddedChannel unverified = new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
+        EmbeddedChannel unverified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, before),
-                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true));
+                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
         unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC, 1,
                 MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
         assertThat(unverified.isOpen()).isFalse();
         assertThat(before.rejections(RejectReason.FRAME_TOO_LARGE)).isEqualTo(1);
 
         TransportStats after = new TransportStats();
-        EmbeddedChannel verified = new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
+        EmbeddedChannel verified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, after),
                 new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, after),
-                new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true));
+                new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true)));
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
                 hello(peerNode, HandshakeAuth.newNonce(), false))));
         byte[] bigPks = FrameBytes.encode(new Frame(MessageType.FETCH_ROWS, 1, new Bodies.FetchRowsQuery("reviews",
@@ -263,10 +275,10 @@ class HandshakeAndRequestHandlersTest {
 
     @Test
     void pushes_call_the_service_once_per_burst() {
-        EmbeddedChannel channel = new EmbeddedChannel(
+        EmbeddedChannel channel = track(new EmbeddedChannel(
                 new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, stats),
                 new RequestDispatcher(service, task -> { }, 10, stats), // executor that never runs: push stays pending
-                new ConnectionGuard(stats, true));
+                new ConnectionGuard(stats, true)));
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
         for (int i = 0; i < 5; i++) {
             channel.writeInbound(Frame.oneWay(MessageType.PUSH, Bodies.Empty.INSTANCE));
@@ -288,8 +300,8 @@ class HandshakeAndRequestHandlersTest {
                 throw new IllegalStateException("database is down");
             }
         };
-        EmbeddedChannel channel = new EmbeddedChannel(new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, stats),
-                new RequestDispatcher(failing, Runnable::run, 10, stats), new ConnectionGuard(stats, true));
+        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, stats),
+                new RequestDispatcher(failing, Runnable::run, 10, stats), new ConnectionGuard(stats, true)));
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
 

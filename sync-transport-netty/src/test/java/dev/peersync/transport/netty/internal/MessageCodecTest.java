@@ -25,19 +25,31 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
+    private final java.util.List<EmbeddedChannel> channels = new java.util.ArrayList<>();
+
+    private EmbeddedChannel track(EmbeddedChannel channel) {
+        channels.add(channel);
+        return channel;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseBuffers() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
     private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
     private static final NodeId ORIGIN = SampleFrames.ORIGIN;
 
     private final TransportStats stats = new TransportStats();
 
     private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
-                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats), new ConnectionGuard(stats, true));
+        return track(new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
+                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats), new ConnectionGuard(stats, true)));
     }
 
     private EmbeddedChannel codecOnly() {
-        return new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
-                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats));
+        return track(new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
+                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats)));
     }
 
     @Test
@@ -236,7 +248,7 @@ class MessageCodecTest {
 
     @Test
     void encoding_a_frame_above_the_maximum_fails_the_write() {
-        EmbeddedChannel channel = new EmbeddedChannel(new MessageCodec(8192, false, 1024, stats));
+        EmbeddedChannel channel = track(new EmbeddedChannel(new MessageCodec(8192, false, 1024, stats)));
         Frame big = new Frame(MessageType.BATCH, 1, new ChangeBatch(ReviewRows.generate(50, 2), "", false));
         assertThatThrownBy(() -> channel.writeOutbound(big)).hasMessageContaining("exceeds the maximum frame size");
     }
