@@ -11,6 +11,7 @@ import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -155,7 +156,7 @@ public final class NettyPeerClient implements PeerClient {
             attempt = new CompletableFuture<>();
             connecting = attempt;
         }
-        io.netty.channel.ChannelFuture connect;
+        ChannelFuture connect;
         try {
             connect = bootstrap.connect(address.host(), address.port());
         } catch (RuntimeException e) {
@@ -163,7 +164,7 @@ public final class NettyPeerClient implements PeerClient {
             attemptFailed(attempt, e);
             return attempt;
         }
-        connect.addListener((io.netty.channel.ChannelFuture f) -> {
+        connect.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 attemptFailed(attempt, f.cause());
                 return;

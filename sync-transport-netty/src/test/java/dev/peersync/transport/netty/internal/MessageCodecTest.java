@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
-import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
-import dev.peersync.core.spi.TableDigest;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.TransportStats;
-import dev.peersync.transport.netty.support.Nodes;
 import dev.peersync.transport.netty.support.ReviewRows;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
