@@ -9,8 +9,10 @@ import dev.peersync.transport.netty.internal.Backoff;
 import dev.peersync.transport.netty.internal.NettyPeerClient;
 import dev.peersync.transport.netty.internal.PeerChannelInitializer;
 import dev.peersync.transport.netty.internal.PeerServer;
+import dev.peersync.transport.netty.internal.ResponseCorrelator;
 import dev.peersync.transport.netty.internal.TlsContexts;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -27,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@link LocalSyncService}; {@link #client} gives one reused, self-reconnecting connection per peer address.
  * Protocol: {@code docs/protocol.md} and {@link dev.peersync.transport.netty.internal.WireFormat}.
  *
- * <p>Connections are directional: requests flow from the side that connected to the side that accepted, so a
- * pair of nodes that both pull from each other holds two connections, one per direction.
+ * <p>One connection per pair of nodes: both ends send requests on it. When a peer dials us, our client for
+ * that peer's address (its remote IP and the listen port it announces) uses the peer's connection instead of
+ * dialling a second one. Only when both dial at the same moment do two connections exist; both work.
  */
 public final class NettyPeerTransport implements PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(NettyPeerTransport.class);
@@ -45,15 +49,17 @@ public final class NettyPeerTransport implements PeerTransport {
     private final NettyTransportSettings settings;
     private final TransportStats stats = new TransportStats();
     private final Map<PeerAddress, NettyPeerClient> clients = new ConcurrentHashMap<>();
+    /** Our server's port, announced in HELLO so that peers we dial can send their requests back on that connection. */
+    private final AtomicInteger listenPort = new AtomicInteger();
 
-    // Set once by start(), under this.
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private ExecutorService serviceExecutor;
-    private ExecutorService callbackExecutor;
-    private PeerServer server;
-    private Bootstrap clientBootstrap;
-    private boolean closed;
+    // Set once by start(), under this; volatile for the event loop threads that adopt inbound connections.
+    private volatile EventLoopGroup boss;
+    private volatile EventLoopGroup workers;
+    private volatile ExecutorService serviceExecutor;
+    private volatile ExecutorService callbackExecutor;
+    private volatile PeerServer server;
+    private volatile Bootstrap clientBootstrap;
+    private volatile boolean closed;
 
     public NettyPeerTransport(NettyTransportSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -79,14 +85,6 @@ public final class NettyPeerTransport implements PeerTransport {
         serviceExecutor = Executors.newFixedThreadPool(settings.serviceThreads(),
                 new DefaultThreadFactory("peersync-p2p-serve", true));
         callbackExecutor = Executors.newCachedThreadPool(new DefaultThreadFactory("peersync-p2p-callback", true));
-        try {
-            server = PeerServer.bind(boss, workers, settings.bindHost(), settings.port(),
-                    PeerChannelInitializer.server(settings, stats, local, serverSsl, service, serviceExecutor),
-                    settings.writeBufferLow(), settings.writeBufferHigh());
-        } catch (RuntimeException e) {
-            shutdownThreads();
-            throw e;
-        }
         clientBootstrap = new Bootstrap()
                 .group(workers)
                 .channel(NioSocketChannel.class)
@@ -95,8 +93,19 @@ public final class NettyPeerTransport implements PeerTransport {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
-                .handler(PeerChannelInitializer.client(settings, stats, local, clientSsl));
+                .handler(PeerChannelInitializer.dialling(settings, stats, local, listenPort::get, clientSsl, service,
+                        serviceExecutor));
+        try {
+            server = PeerServer.bind(boss, workers, settings.bindHost(), settings.port(),
+                    PeerChannelInitializer.accepting(settings, stats, local, listenPort::get, serverSsl, service,
+                            serviceExecutor, this::adoptInbound),
+                    settings.writeBufferLow(), settings.writeBufferHigh());
+        } catch (RuntimeException e) {
+            shutdownThreads();
+            throw e;
+        }
         InetSocketAddress bound = server.localAddress();
+        listenPort.set(bound.getPort());
         if (settings.authenticated()) {
             log.info("P2P transport of node {} listening on {}: peers must prove the cluster secret (HMAC-SHA256), "
                     + "TLS {}", local.nodeId(), bound, settings.tls() ? "on" : "off");
@@ -116,8 +125,22 @@ public final class NettyPeerTransport implements PeerTransport {
                 throw new IllegalStateException("transport is " + (closed ? "closed" : "not started: call start() first"));
             }
         }
-        return clients.computeIfAbsent(address, a -> new NettyPeerClient(a, clientBootstrap, workers, callbackExecutor,
-                new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax())));
+        return clients.computeIfAbsent(address, this::newClient);
+    }
+
+    private NettyPeerClient newClient(PeerAddress address) {
+        return new NettyPeerClient(address, clientBootstrap, workers, callbackExecutor,
+                new Backoff(settings.reconnectBackoffMin(), settings.reconnectBackoffMax()));
+    }
+
+    /**
+     * A peer dialled us and passed the handshake: our requests to it may use that connection (runs on an event
+     * loop; takes no lock of this transport, so close() cannot deadlock with it).
+     */
+    private void adoptInbound(PeerAddress address, Channel channel, ResponseCorrelator correlator, NodeHello hello) {
+        if (!closed) {
+            clients.computeIfAbsent(address, this::newClient).adopt(channel, correlator, hello);
+        }
     }
 
     public TransportStats stats() {

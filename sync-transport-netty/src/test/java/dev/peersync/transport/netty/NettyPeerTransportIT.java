@@ -80,6 +80,33 @@ class NettyPeerTransportIT {
     }
 
     @Test
+    void a_pair_of_nodes_shares_one_connection_in_both_directions() throws Exception {
+        Node a = fixture.start(TransportFixture.settings().clusterSecret(SECRET).build(),
+                new InMemorySyncService(Nodes.hello("a")).withRows(ReviewRows.generate(7, 1)));
+        Node b = fixture.start(TransportFixture.settings().clusterSecret(SECRET).build(),
+                new InMemorySyncService(Nodes.hello("b")).withRows(ReviewRows.generate(9, 2)));
+        PeerClient aToB = a.transport().client(b.address());
+        assertThat(get(aToB.hello())).isEqualTo(b.service().hello());
+
+        PeerClient bToA = b.transport().client(a.address());
+        Await.until("b to use the connection a opened", bToA::isConnected, WAIT);
+
+        assertThat(get(bToA.hello())).isEqualTo(a.service().hello());
+        assertThat(get(bToA.pull(new PullRequest(List.of("reviews"), "", 100))).changes()).hasSize(7);
+        assertThat(get(aToB.pull(new PullRequest(List.of("reviews"), "", 100))).changes()).hasSize(9);
+        assertThat(get(bToA.ping())).isPositive();
+        bToA.notifyChanges();
+        aToB.notifyChanges();
+        Await.until("pushes both ways", () -> a.service().changesAvailable().contains(b.service().hello().nodeId())
+                && b.service().changesAvailable().contains(a.service().hello().nodeId()), WAIT);
+
+        assertThat(b.transport().inboundConnections()).isEqualTo(1);
+        assertThat(a.transport().inboundConnections()).isZero();
+        assertThat(b.transport().stats().snapshot().connectionsOpened()).as("b never dialled").isZero();
+        assertThat(a.transport().stats().snapshot().connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
     void nodes_with_the_same_secret_authenticate_and_pull() throws Exception {
         Node a = fixture.start(TransportFixture.settings().clusterSecret(SECRET).build(),
                 new InMemorySyncService(Nodes.hello("a")).withRows(ReviewRows.generate(5, 1)));

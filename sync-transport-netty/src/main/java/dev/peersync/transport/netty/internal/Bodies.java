@@ -11,8 +11,11 @@ public final class Bodies {
     private Bodies() {
     }
 
-    /** First frame of each side: who I am, and my fresh nonce for the challenge-response. */
-    public record Hello(int protocolVersion, NodeHello node, byte[] nonce, boolean authRequired) {
+    /**
+     * First frame of each side: who I am, my fresh nonce for the challenge-response, and the port my own server
+     * listens on (0 when unknown), so that the accepting side can reuse this connection for its own requests.
+     */
+    public record Hello(int protocolVersion, NodeHello node, byte[] nonce, boolean authRequired, int listenPort) {
     }
 
     /** HMAC-SHA256 proof that the sender knows the cluster secret (see {@link HandshakeAuth}). */

@@ -30,6 +30,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
 
     private final NodeHello local;
+    private final int listenPort;
     private final HandshakeAuth auth;
     private final Duration timeout;
     private final TransportStats stats;
@@ -37,9 +38,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private Bodies.Hello peer;
     private ScheduledFuture<?> deadline;
 
-    /** {@code auth} is {@code null} when the node runs open. */
-    public HandshakeHandler(NodeHello local, HandshakeAuth auth, Duration timeout, TransportStats stats) {
+    /** {@code auth} is {@code null} when the node runs open; {@code listenPort} is this node's server port or 0. */
+    public HandshakeHandler(NodeHello local, int listenPort, HandshakeAuth auth, Duration timeout,
+                            TransportStats stats) {
         this.local = local;
+        this.listenPort = listenPort;
         this.auth = auth;
         this.timeout = timeout;
         this.stats = stats;
@@ -48,7 +51,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         ctx.writeAndFlush(Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(WireFormat.VERSION, local, ownNonce, auth != null)));
+                new Bodies.Hello(WireFormat.VERSION, local, ownNonce, auth != null, listenPort)));
         deadline = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolViolationException(
                 RejectReason.HANDSHAKE_TIMEOUT, "handshake not completed within " + timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -92,10 +95,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     + hello.protocolVersion() + ", this node speaks " + WireFormat.VERSION);
         }
         if (node == null || node.nodeId() == null || node.clusterId() == null || node.schemaFingerprint() == null
-                || hello.nonce() == null || hello.nonce().length != HandshakeAuth.NONCE_SIZE) {
+                || hello.nonce() == null || hello.nonce().length != HandshakeAuth.NONCE_SIZE
+                || hello.listenPort() < 0 || hello.listenPort() > 65535) {
             throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR,
-                    "HELLO needs node id, cluster id, schema fingerprint and a " + HandshakeAuth.NONCE_SIZE
-                            + "-byte nonce");
+                    "HELLO needs node id, cluster id, schema fingerprint, a " + HandshakeAuth.NONCE_SIZE
+                            + "-byte nonce and a listen port in 0..65535");
         }
         if (!node.clusterId().equals(local.clusterId())) {
             throw new ProtocolViolationException(RejectReason.CLUSTER_MISMATCH, "peer " + node.nodeId()
@@ -139,7 +143,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             frames.handshakeCompleted();
         }
         ctx.pipeline().remove(this);
-        ctx.fireUserEventTriggered(new HandshakeCompleted(peer.node()));
+        ctx.fireUserEventTriggered(new HandshakeCompleted(peer.node(), peer.listenPort()));
     }
 
     @Override

@@ -5,8 +5,8 @@ import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.TableDigest;
 
 /**
- * Message types and their codes on the wire. Requests go from the connecting side (client) to the accepting
- * side (server) only; each request type names the reply type that must answer it.
+ * Message types and their codes on the wire. Either end of a connection may send requests once the handshake
+ * is done; each request type names the reply type that must answer it.
  */
 public enum MessageType {
     HELLO(1, Kind.HANDSHAKE, Bodies.Hello.class, null),

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection to one peer, opened on first use and shared by every request. After an established
+ * The connection to one peer, shared by every request: the one the peer opened to us if there is one (see
+ * {@link #adopt}), else one this client opens on first use. After an established
  * connection drops it reconnects in the background with exponential backoff and jitter; while a reconnect is
  * pending, requests fail at once with {@link PeerUnavailableException} instead of piling up. Futures are
  * completed on the callback executor, never on the event loop, so callers may block or hit the database in
@@ -42,10 +43,13 @@ public final class NettyPeerClient implements PeerClient {
     private final Executor callbacks;
     private final Backoff backoff;
 
-    // Guarded by this.
+    // Guarded by this. The connection this client dialled, and one the peer dialled to us (adopted).
     private Channel channel;
     private ResponseCorrelator correlator;
     private NodeHello peerHello;
+    private Channel adoptedChannel;
+    private ResponseCorrelator adoptedCorrelator;
+    private NodeHello adoptedHello;
     private CompletableFuture<ResponseCorrelator> connecting;
     private long nextAttemptNanos;
     private String lastFailure = "never connected";
@@ -112,7 +116,7 @@ public final class NettyPeerClient implements PeerClient {
     public void notifyChanges() {
         Channel ch;
         synchronized (this) {
-            ch = correlator != null ? channel : null;
+            ch = ownOpen() ? channel : adoptedOpen() ? adoptedChannel : null;
         }
         // A hint only: dropped when not connected or when the peer is not reading (it will pull on its timer).
         if (ch != null && ch.isActive() && ch.isWritable()) {
@@ -122,12 +126,45 @@ public final class NettyPeerClient implements PeerClient {
 
     @Override
     public synchronized boolean isConnected() {
-        return correlator != null && channel.isActive();
+        return ownOpen() || adoptedOpen();
     }
 
     /** The handshake of the current connection, or {@code null} when not connected. */
     public synchronized NodeHello peerHello() {
-        return isConnected() ? peerHello : null;
+        return ownOpen() ? peerHello : adoptedOpen() ? adoptedHello : null;
+    }
+
+    private boolean ownOpen() {
+        return correlator != null && channel.isActive();
+    }
+
+    private boolean adoptedOpen() {
+        return adoptedCorrelator != null && adoptedChannel.isActive();
+    }
+
+    /**
+     * The peer dialled us: use that connection for our requests too while we have none of our own, instead
+     * of opening a second one. Not reconnected by us when it drops; the peer redials, or we dial on demand.
+     */
+    public void adopt(Channel ch, ResponseCorrelator c, NodeHello hello) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            adoptedChannel = ch;
+            adoptedCorrelator = c;
+            adoptedHello = hello;
+        }
+        log.debug("Requests to peer {} ({}) may use the connection it opened to us", address, hello.nodeId());
+        ch.closeFuture().addListener(f -> {
+            synchronized (this) {
+                if (adoptedChannel == ch) {
+                    adoptedChannel = null;
+                    adoptedCorrelator = null;
+                    adoptedHello = null;
+                }
+            }
+        });
     }
 
     private <T> CompletableFuture<T> call(MessageType type, Object body, Function<ResponseCorrelator.Reply, T> map) {
@@ -142,8 +179,11 @@ public final class NettyPeerClient implements PeerClient {
                 return CompletableFuture.failedFuture(new PeerUnavailableException("client for " + address
                         + " is closed"));
             }
-            if (correlator != null && channel.isActive()) {
+            if (ownOpen()) {
                 return CompletableFuture.completedFuture(correlator);
+            }
+            if (adoptedOpen()) {
+                return CompletableFuture.completedFuture(adoptedCorrelator);
             }
             if (connecting != null) {
                 return connecting;

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server side of a connection after the handshake: answers the peer's requests from the
+ * Answers the peer's requests on a connection, after the handshake, from the
  * {@link LocalSyncService}, on the service executor (database calls never run on the event loop).
  *
  * <p>Flow control: requests of one connection are answered one at a time, in order, and the next one is

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client side of a connection: sends requests with fresh ids and completes each one's future with the reply
+ * This node's requests on a connection: sends requests with fresh ids and completes each one's future with the reply
  * carrying its id, or with {@link PeerUnavailableException} on timeout, on an ERROR reply, or when the
  * connection drops. A reply with an id never issued, or of the wrong type for its request, is a protocol
  * error that closes the connection; a late reply to a request that already timed out is ignored. Sends a PING
@@ -131,7 +131,7 @@ public final class ResponseCorrelator extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame frame = (Frame) msg;
         if (frame.type().kind() != MessageType.Kind.RESPONSE) {
-            ctx.fireChannelRead(msg); // REJECT is handled, anything else refused, by ConnectionGuard
+            ctx.fireChannelRead(msg); // requests go on to the dispatcher, REJECT and the rest to ConnectionGuard
             return;
         }
         ReferenceCountUtil.release(msg);

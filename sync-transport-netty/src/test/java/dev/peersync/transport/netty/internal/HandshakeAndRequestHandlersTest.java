@@ -46,18 +46,21 @@ class HandshakeAndRequestHandlersTest {
 
     private EmbeddedChannel server(byte[] secret) {
         return track(new EmbeddedChannel(
-                new HandshakeHandler(serverNode, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
+                new HandshakeHandler(serverNode, 0, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
+                new ResponseCorrelator(REQUEST_TIMEOUT, stats),
                 new RequestDispatcher(service, Runnable::run, 10, stats),
                 new ConnectionGuard(stats, true)));
     }
 
     private EmbeddedChannel client() {
-        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, null, HANDSHAKE_TIMEOUT, stats),
-                new ResponseCorrelator(REQUEST_TIMEOUT, stats), new ConnectionGuard(stats, false)));
+        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+                new ResponseCorrelator(REQUEST_TIMEOUT, stats),
+                new RequestDispatcher(new InMemorySyncService(peerNode), Runnable::run, 10, stats),
+                new ConnectionGuard(stats, false)));
     }
 
     private static Frame hello(NodeHello node, byte[] nonce, boolean authRequired) {
-        return Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, nonce, authRequired));
+        return Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, nonce, authRequired, 0));
     }
 
     private static Bodies.Hello sentHello(EmbeddedChannel channel) {
@@ -222,7 +225,7 @@ class HandshakeAndRequestHandlersTest {
         TransportStats before = new TransportStats();
         EmbeddedChannel unverified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, before),
-                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
+                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
         unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC, 1,
                 MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
         assertThat(unverified.isOpen()).isFalse();
@@ -231,7 +234,7 @@ class HandshakeAndRequestHandlersTest {
         TransportStats after = new TransportStats();
         EmbeddedChannel verified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, after),
-                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, after),
+                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, after),
                 new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true)));
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
                 hello(peerNode, HandshakeAuth.newNonce(), false))));
@@ -276,7 +279,7 @@ class HandshakeAndRequestHandlersTest {
     @Test
     void pushes_call_the_service_once_per_burst() {
         EmbeddedChannel channel = track(new EmbeddedChannel(
-                new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, stats),
+                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, stats),
                 new RequestDispatcher(service, task -> { }, 10, stats), // executor that never runs: push stays pending
                 new ConnectionGuard(stats, true)));
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
@@ -300,7 +303,7 @@ class HandshakeAndRequestHandlersTest {
                 throw new IllegalStateException("database is down");
             }
         };
-        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, null, HANDSHAKE_TIMEOUT, stats),
+        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, stats),
                 new RequestDispatcher(failing, Runnable::run, 10, stats), new ConnectionGuard(stats, true)));
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
@@ -344,9 +347,23 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
-    void request_from_the_accepting_side_is_refused_by_the_client() {
+    void dialling_side_answers_requests_from_the_accepting_side_on_the_same_connection() {
         EmbeddedChannel channel = handshakenClient();
         channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
+        channel.runPendingTasks();
+
+        Frame reply = channel.readOutbound();
+        assertThat(reply.type()).isEqualTo(MessageType.BATCH);
+        assertThat(reply.requestId()).isEqualTo(1);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void unknown_reply_sent_to_the_accepting_side_closes_the_connection() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        channel.writeInbound(new Frame(MessageType.DIGEST_REPLY, 9, new dev.peersync.core.spi.TableDigest("t", "0", 1, 0, 0)));
         assertRefused(channel, RejectReason.PROTOCOL_ERROR);
     }
 

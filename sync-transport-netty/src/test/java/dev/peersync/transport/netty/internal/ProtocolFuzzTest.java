@@ -30,13 +30,14 @@ class ProtocolFuzzTest {
         InMemorySyncService service = new InMemorySyncService(Nodes.hello("server"))
                 .withRows(ReviewRows.generate(20, 1));
         byte[] hello = FrameBytes.encode(Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(1, Nodes.hello("fuzzer"), HandshakeAuth.newNonce(), false)));
+                new Bodies.Hello(1, Nodes.hello("fuzzer"), HandshakeAuth.newNonce(), false, 0)));
         long deadline = System.nanoTime() + BUDGET.toNanos();
         int connections = 0;
         while (System.nanoTime() < deadline) {
             EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(64 * 1024, Duration.ofSeconds(1)),
                     new MessageCodec(64 * 1024, false, 1024, stats),
-                    new HandshakeHandler(Nodes.hello("server"), null, Duration.ofSeconds(1), stats),
+                    new HandshakeHandler(Nodes.hello("server"), 0, null, Duration.ofSeconds(1), stats),
+                    new ResponseCorrelator(Duration.ofSeconds(1), stats),
                     new RequestDispatcher(service, Runnable::run, 10, stats),
                     new ConnectionGuard(stats, true));
             if (random.nextBoolean()) {

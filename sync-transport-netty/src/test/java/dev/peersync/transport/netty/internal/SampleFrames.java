@@ -24,7 +24,7 @@ public final class SampleFrames {
         RowChange tomb = new RowChange("reviews", "[\"b\"]", 18, ORIGIN, true, null);
         Map<MessageType, Frame> m = new java.util.EnumMap<>(MessageType.class);
         m.put(MessageType.HELLO, Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true)));
+                new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true, 8001)));
         m.put(MessageType.PROOF, Frame.oneWay(MessageType.PROOF, new Bodies.Proof(new byte[32])));
         m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
         m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
