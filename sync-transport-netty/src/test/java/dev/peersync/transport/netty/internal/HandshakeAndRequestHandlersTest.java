@@ -268,7 +268,7 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
-    void reply_sent_to_the_server_is_refused() {
+    void reply_to_a_request_never_sent_is_refused_by_the_accepting_side() {
         EmbeddedChannel channel = server(null);
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
@@ -358,14 +358,6 @@ class HandshakeAndRequestHandlersTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
-    @Test
-    void unknown_reply_sent_to_the_accepting_side_closes_the_connection() {
-        EmbeddedChannel channel = server(null);
-        sentHello(channel);
-        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
-        channel.writeInbound(new Frame(MessageType.DIGEST_REPLY, 9, new dev.peersync.core.spi.TableDigest("t", "0", 1, 0, 0)));
-        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
-    }
 
     @Test
     void unanswered_request_times_out_and_a_late_reply_is_ignored() {
