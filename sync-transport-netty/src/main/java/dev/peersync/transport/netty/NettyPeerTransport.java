@@ -99,7 +99,7 @@ public final class NettyPeerTransport implements PeerTransport {
             server = PeerServer.bind(boss, workers, settings.bindHost(), settings.port(),
                     PeerChannelInitializer.accepting(settings, stats, local, listenPort::get, serverSsl, service,
                             serviceExecutor, this::adoptInbound),
-                    settings.writeBufferLow(), settings.writeBufferHigh());
+                    settings.writeBufferLow(), settings.writeBufferHigh(), settings.maxConnections(), stats);
         } catch (RuntimeException e) {
             shutdownThreads();
             throw e;

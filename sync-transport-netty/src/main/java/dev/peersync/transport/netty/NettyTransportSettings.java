@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param reconnectBackoffMax reconnect delays double up to this (with jitter)
  * @param compression         deflate bodies of at least {@link #COMPRESSION_THRESHOLD} bytes when it shrinks them
  * @param serviceThreads      threads answering requests from the local database (never the event loop)
+ * @param maxConnections      accepted connections held at once; more are closed at once (connection floods)
  * @param writeBufferLow      low water mark of a connection's outbound buffer, bytes
  * @param writeBufferHigh     high water mark: above it the server stops answering on that connection until drained
  * @param tlsCertFile         PEM certificate chain of this node, or {@code null} for plain TCP
@@ -37,7 +38,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
                                      Duration connectTimeout, Duration handshakeTimeout, Duration frameTimeout,
                                      Duration idleTimeout, Duration reconnectBackoffMin,
                                      Duration reconnectBackoffMax, boolean compression, int serviceThreads,
-                                     int writeBufferLow, int writeBufferHigh, Path tlsCertFile, Path tlsKeyFile,
+                                     int maxConnections, int writeBufferLow, int writeBufferHigh, Path tlsCertFile, Path tlsKeyFile,
                                      Path tlsTrustFile) {
 
     /** Bodies shorter than this are never compressed: deflate cannot win much on them. */
@@ -64,6 +65,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
         }
         requirePositive(maxRowsPerBatch, "maxRowsPerBatch");
         requirePositive(serviceThreads, "serviceThreads");
+        requirePositive(maxConnections, "maxConnections");
         requirePositive(requestTimeout, "requestTimeout");
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(handshakeTimeout, "handshakeTimeout");
@@ -124,6 +126,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
         b.reconnectBackoffMax = reconnectBackoffMax;
         b.compression = compression;
         b.serviceThreads = serviceThreads;
+        b.maxConnections = maxConnections;
         b.writeBufferLow = writeBufferLow;
         b.writeBufferHigh = writeBufferHigh;
         b.tlsCertFile = tlsCertFile;
@@ -153,6 +156,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
                 + ", frameTimeout=" + frameTimeout + ", idleTimeout=" + idleTimeout
                 + ", reconnectBackoff=" + reconnectBackoffMin + ".." + reconnectBackoffMax
                 + ", compression=" + compression + ", serviceThreads=" + serviceThreads
+                + ", maxConnections=" + maxConnections
                 + ", writeBuffer=" + writeBufferLow + ".." + writeBufferHigh
                 + ", tls=" + (tls() ? tlsCertFile : "off") + "]";
     }
@@ -198,6 +202,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
         private Duration reconnectBackoffMax = Duration.ofSeconds(30);
         private boolean compression = false;
         private int serviceThreads = 4;
+        private int maxConnections = 256;
         private int writeBufferLow = 32 * 1024;
         private int writeBufferHigh = 64 * 1024;
         private Path tlsCertFile;
@@ -222,6 +227,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
         public Builder reconnectBackoff(Duration min, Duration max) { this.reconnectBackoffMin = min; this.reconnectBackoffMax = max; return this; }
         public Builder compression(boolean value) { this.compression = value; return this; }
         public Builder serviceThreads(int value) { this.serviceThreads = value; return this; }
+        public Builder maxConnections(int value) { this.maxConnections = value; return this; }
         public Builder writeBufferWaterMarks(int low, int high) { this.writeBufferLow = low; this.writeBufferHigh = high; return this; }
         /** Turns on TLS; {@code trustFile} may be {@code null} to trust {@code certFile} itself. */
         public Builder tls(Path certFile, Path keyFile, Path trustFile) {
@@ -234,7 +240,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
         public NettyTransportSettings build() {
             return new NettyTransportSettings(bindHost, port, clusterId, clusterSecret, maxFrameSize,
                     maxRowsPerBatch, requestTimeout, connectTimeout, handshakeTimeout, frameTimeout, idleTimeout,
-                    reconnectBackoffMin, reconnectBackoffMax, compression, serviceThreads, writeBufferLow,
+                    reconnectBackoffMin, reconnectBackoffMax, compression, serviceThreads, maxConnections, writeBufferLow,
                     writeBufferHigh, tlsCertFile, tlsKeyFile, tlsTrustFile);
         }
     }

@@ -25,6 +25,8 @@ public enum RejectReason {
     FRAME_TOO_LARGE,
     /** A frame started but did not complete within the frame timeout (slowloris). */
     SLOW_PEER,
+    /** The node already holds its maximum number of accepted connections; closed without a REJECT frame. */
+    TOO_MANY_CONNECTIONS,
     /** Nothing was read for longer than the idle timeout. */
     IDLE,
     /** Malformed frame, unknown type, garbage body, unexpected or out-of-order message. */

@@ -319,6 +319,20 @@ class NettyPeerTransportIT {
     }
 
     @Test
+    void connections_beyond_the_maximum_are_closed_at_accept() throws Exception {
+        Node a = fixture.start(TransportFixture.settings().maxConnections(2).build(), "a");
+        try (RawPeer one = new RawPeer(new java.net.InetSocketAddress(a.address().port()));
+             RawPeer two = new RawPeer(new java.net.InetSocketAddress(a.address().port()))) {
+            Await.until("two connections accepted", () -> a.transport().inboundConnections() == 2, WAIT);
+            try (RawPeer three = new RawPeer(new java.net.InetSocketAddress(a.address().port()))) {
+                assertThat(three.readUntilClosed()).as("closed without a REJECT").isNull();
+            }
+            assertThat(a.transport().stats().rejections(RejectReason.TOO_MANY_CONNECTIONS)).isEqualTo(1);
+            assertThat(one.read().type()).as("the others are served").isEqualTo(MessageType.HELLO);
+        }
+    }
+
+    @Test
     void push_from_a_raw_peer_before_handshake_is_refused() throws Exception {
         Node a = fixture.start(TransportFixture.settings().build(), "a");
         try (RawPeer raw = new RawPeer(new java.net.InetSocketAddress(a.address().port()))) {

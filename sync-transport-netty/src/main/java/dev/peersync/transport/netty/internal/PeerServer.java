@@ -1,5 +1,7 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.transport.netty.RejectReason;
+import dev.peersync.transport.netty.TransportStats;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -27,7 +29,8 @@ public final class PeerServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0 = ephemeral) and starts accepting; fails with the bind error. */
     public static PeerServer bind(EventLoopGroup boss, EventLoopGroup workers, String host, int port,
-                                  PeerChannelInitializer initializer, int writeBufferLow, int writeBufferHigh) {
+                                  PeerChannelInitializer initializer, int writeBufferLow, int writeBufferHigh,
+                                  int maxConnections, TransportStats stats) {
         ChannelGroup connections = new DefaultChannelGroup("peersync-peers", GlobalEventExecutor.INSTANCE);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -40,6 +43,12 @@ public final class PeerServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (connections.size() >= maxConnections) {
+                            // Before any handler, so a flood costs only the accepts; counted, not logged (it would flood the log).
+                            stats.rejected(RejectReason.TOO_MANY_CONNECTIONS);
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         ch.pipeline().addLast(initializer);
                     }
