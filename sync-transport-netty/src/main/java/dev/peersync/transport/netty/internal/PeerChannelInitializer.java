@@ -90,7 +90,7 @@ public final class PeerChannelInitializer extends ChannelInitializer<SocketChann
         p.addLast("correlator", new ResponseCorrelator(settings.requestTimeout(), stats));
         p.addLast("dispatcher", new RequestDispatcher(service, serviceExecutor, settings.maxRowsPerBatch(), stats));
         if (accepting()) {
-            p.addLast("registrar", new InboundRegistrar(inboundPeers));
+            p.addLast("registrar", new InboundRegistrar(inboundPeers, service));
         }
         p.addLast("guard", new ConnectionGuard(stats, accepting()));
     }

@@ -16,6 +16,6 @@ public final class Nodes {
     }
 
     public static NodeHello hello(String name, String cluster, String schema) {
-        return new NodeHello(NodeId.random(), name, cluster, schema, 8000, "test");
+        return new NodeHello(NodeId.random(), name, cluster, schema, 8000, 0, "test");
     }
 }
