@@ -21,6 +21,7 @@ import dev.peersync.it.workload.KnownRows;
 import dev.peersync.it.workload.SqlWriter;
 import dev.peersync.it.workload.Workload;
 import dev.peersync.testing.Await;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scenarios 1-7 of the fault-injection suite on one shared three-node cluster (faults are undone after each
- * test). The clock-skew scenario runs last: it drags every node's hybrid logical clock minutes ahead, after which
+ * Scenarios 1-3 and 5-7 of the fault-injection suite on one shared three-node cluster (faults are undone after
+ * each test; scenario 4 has a cluster of its own, {@link UsernameConflictIT}). The clock-skew scenario runs last: it drags every node's hybrid logical clock minutes ahead, after which
  * wall-clock order no longer predicts which write wins.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -177,54 +178,11 @@ class ClusterScenariosIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Order(4)
-    void s4_same_username_registered_on_both_sides_of_a_partition_keeps_one_account_and_reports_a_conflict() {
-        String username = "twin-" + suffix();
-        long conflictsBefore = cluster.nodes().stream().mapToLong(n -> counter(n, "conflicts")).sum();
-        // node 1 alone, nodes 2 and 3 together: no path between node 1 and node 2
-        cluster.partition(node(1));
-
-        long start1 = System.nanoTime();
-        String first = node(1).api().post("/api/v1/auth/register", Map.of("username", username,
-                "email", username + "@one.example.com", "password", "password123")).requireOk().text("id");
-        long start2 = System.nanoTime();
-        String second = node(2).api().post("/api/v1/auth/register", Map.of("username", username,
-                "email", username + "@two.example.com", "password", "password123")).requireOk().text("id");
-        // Both were acknowledged, but the unique username lets only one survive: either may be the one missing.
-        history.record(node(1).name(), "users", first, Kind.INSERT, ReviewCalls.values("id", first, "username", username),
-                start1, WriteHistory.UNKNOWN);
-        history.record(node(2).name(), "users", second, Kind.INSERT, ReviewCalls.values("id", second, "username", username),
-                start2, WriteHistory.UNKNOWN);
-
-        cluster.healAll();
-
-        String after = "after-twin-" + suffix();
-        calls.register(node(1), after);
-        Await.until("node 2 and node 3 to list " + after + " (sync goes on after the conflict)",
-                ReviewCalls.VISIBLE, () -> usernames(node(2)).contains(after) && usernames(node(3)).contains(after),
-                seen -> seen);
-        Convergence convergence = finish("4 same username on both sides of a partition", cluster, history,
-                Order.REAL_TIME);
-
-        List<JsonNode> twins = convergence.data().table("users").rows().values().stream()
-                .filter(row -> row.get("username").asText().equals(username)).map(JsonNode.class::cast).toList();
-        assertThat(twins).as("accounts named " + username).hasSize(1);
-        assertThat(twins.get(0).get("id").asText()).isIn(first, second);
-        Await.until("a conflict reported by some node", Duration.ofSeconds(30),
-                () -> cluster.nodes().stream().mapToLong(n -> counter(n, "conflicts")).sum(),
-                conflicts -> conflicts > conflictsBefore);
-    }
-
-    @Test
     @org.junit.jupiter.api.Order(5)
-    void s5_node_killed_during_heavy_writes_catches_up_incrementally_after_restart() {
+    void s5_node_killed_during_heavy_writes_catches_up_incrementally_after_restart() throws SQLException {
         KnownRows known = new KnownRows();
-        int preload = Integer.getInteger("peersync.kill.preload", 3000);
-        SqlWriter loader = new SqlWriter(node(1).name(), node(1).dataSource(), history, known, 5);
-        for (int i = 0; i < preload; i++) {
-            loader.step();
-        }
-        loader.close();
+        // Enough rows that a whole-table copy could not pass for an incremental catch-up.
+        Scenarios.bulkProducts(node(1), Integer.getInteger("peersync.kill.preload", 5000), 64);
         long rowsBefore = cluster.awaitConvergence(Scenarios.CONVERGE).data().totalRows();
 
         Workload writers = new Workload(cluster.nodes(), history, known, 55, 150).start();
@@ -239,7 +197,7 @@ class ClusterScenariosIT {
         writers.stop();
         long changed = writers.acknowledged() - atKill;
 
-        Convergence convergence = finish("5 SIGKILL during heavy writes, restart", cluster, history, Order.REAL_TIME);
+        Convergence convergence = Scenarios.converge("5 SIGKILL during heavy writes, restart", cluster);
         long applied = counter(node(3), "rows_applied");
         long total = convergence.data().totalRows();
         System.out.printf("[scenario 5] node3 applied %d rows after its restart; %d writes acknowledged since the kill;"
@@ -249,6 +207,7 @@ class ClusterScenariosIT {
         assertThat(applied).as("rows node 3 applied after its restart (changed since the kill: " + changed + ")")
                 .isLessThanOrEqualTo(3 * changed + 100)
                 .isLessThan(total / 2);
+        history.check(convergence.data(), Order.REAL_TIME);
     }
 
     @Test

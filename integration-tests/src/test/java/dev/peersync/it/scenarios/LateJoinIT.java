@@ -14,8 +14,6 @@ import dev.peersync.it.fixture.ClusterNode;
 import dev.peersync.it.fixture.ClusterOptions;
 import dev.peersync.it.workload.KnownRows;
 import dev.peersync.it.workload.Workload;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,7 @@ class LateJoinIT {
         WriteHistory history = WriteHistory.forReviewSchema();
         KnownRows known = new KnownRows();
         int bulkRows = DATA_MEGABYTES * 1024 / 2; // 2 KB descriptions
-        bulkProducts(cluster.node(1), bulkRows);
+        Scenarios.bulkProducts(cluster.node(1), bulkRows, 2048);
         Workload writers = new Workload(cluster.nodes(), history, known, 88, 100).start();
         awaitAtLeast("writes over all tables before the join", writers::acknowledged, 400);
         writers.stop();
@@ -55,17 +53,5 @@ class LateJoinIT {
         assertThat(late.isRunning()).as(late.name() + " still running (no OutOfMemoryError)").isTrue();
         assertThat(late.logTail(10_000)).doesNotContain("OutOfMemoryError");
         assertThat(counter(late, "rows_applied")).as("rows the late node applied").isGreaterThanOrEqualTo(total);
-    }
-
-    /** Products with 2 KB descriptions, inserted in one statement (captured by the triggers like any write). */
-    private static void bulkProducts(ClusterNode node, int rows) throws SQLException {
-        try (Connection c = node.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("""
-                     INSERT INTO products (id, name, description, price, category_id, created_at, updated_at)
-                     SELECT gen_random_uuid(), 'bulk ' || n, repeat(md5(n::text), 64), n % 1000, NULL, now(), now()
-                     FROM generate_series(1, ?) AS n""")) {
-            s.setInt(1, rows);
-            s.executeUpdate();
-        }
     }
 }

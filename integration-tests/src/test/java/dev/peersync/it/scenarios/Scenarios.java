@@ -6,6 +6,9 @@ import dev.peersync.it.check.WriteHistory;
 import dev.peersync.it.fixture.Cluster;
 import dev.peersync.it.fixture.ClusterNode;
 import dev.peersync.testing.Await;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +24,15 @@ final class Scenarios {
 
     /** The end of every scenario: all nodes converge (row by row), the history holds, the time is reported. */
     static Convergence finish(String scenario, Cluster cluster, WriteHistory history, WriteHistory.Order order) {
+        Convergence convergence = converge(scenario, cluster);
+        history.check(convergence.data(), order);
+        return convergence;
+    }
+
+    /** The first half of {@link #finish}: all nodes hold the same rows; the time is reported. */
+    static Convergence converge(String scenario, Cluster cluster) {
         Convergence convergence = cluster.awaitConvergence(CONVERGE);
         ScenarioLog.converged(scenario, convergence);
-        history.check(convergence.data(), order);
         return convergence;
     }
 
@@ -54,6 +63,22 @@ final class Scenarios {
             throw new AssertionError(node.name() + " reports no counters." + name + " in its status");
         }
         return value.asLong();
+    }
+
+    /**
+     * Products with descriptions of {@code descriptionBytes}, inserted in one statement on {@code node} (captured by
+     * the triggers like any write; not in any write history).
+     */
+    static void bulkProducts(ClusterNode node, int rows, int descriptionBytes) throws SQLException {
+        try (Connection c = node.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("""
+                     INSERT INTO products (id, name, description, price, category_id, created_at, updated_at)
+                     SELECT gen_random_uuid(), 'bulk ' || n, repeat(md5(n::text), ?), n % 1000, NULL, now(), now()
+                     FROM generate_series(1, ?) AS n""")) {
+            s.setInt(1, Math.max(1, descriptionBytes / 32));
+            s.setInt(2, rows);
+            s.executeUpdate();
+        }
     }
 
     /** Waits until {@code counter} reaches {@code atLeast} (writers make progress). */
