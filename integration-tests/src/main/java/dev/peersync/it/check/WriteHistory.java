@@ -221,15 +221,46 @@ public final class WriteHistory {
                 }
             }
             violations.add(table + " " + id + ": holds " + row + ", which is none of the values that could have won: "
-                    + candidates + (candidates.size() < rowOps.size() ? " (superseded: " + superseded(rowOps, candidates) + ")" : ""));
+                    + candidates + (candidates.size() < rowOps.size() ? " (superseded: " + superseded(rowOps, candidates) + ")" : "")
+                    + parentDeletes(table, rowOps));
             return;
         }
         boolean mayBeAbsent = candidates.stream().anyMatch(op -> op.kind() == Kind.DELETE || !op.acknowledged())
                 || candidates.stream().anyMatch(op -> op.kind() != Kind.DELETE && cascadeDeletable(op.values(), table));
         if (!mayBeAbsent) {
             violations.add(table + " " + id + ": missing, but acknowledged writes that could have won say it exists: "
-                    + candidates);
+                    + candidates + parentDeletes(table, rowOps));
         }
+    }
+
+    /** Deletes of parents this row referenced: cascades are the usual suspects when a row breaks the model. */
+    private String parentDeletes(String table, List<Op> rowOps) {
+        StringBuilder out = new StringBuilder();
+        long origin = rowOps.get(0).startNanos();
+        for (ForeignKey fk : foreignKeys) {
+            if (!fk.table().equals(table)) {
+                continue;
+            }
+            rowOps.stream().filter(op -> op.values() != null && op.values().hasNonNull(fk.column()))
+                    .map(op -> op.values().get(fk.column()).asText()).distinct()
+                    .forEach(parent -> ops.getOrDefault(fk.parentTable(), Map.of()).getOrDefault(parent, List.of())
+                            .stream().filter(op -> op.kind() == Kind.DELETE)
+                            .forEach(op -> out.append("; parent ").append(fk.parentTable()).append(' ').append(parent)
+                                    .append(" (").append(fk.column()).append(", ON DELETE ").append(fk.onDelete())
+                                    .append(") deleted by ").append(op).append(" started at ")
+                                    .append(signedMillis(op.startNanos() - origin)).append(" ms")));
+        }
+        if (out.length() > 0) {
+            StringBuilder times = new StringBuilder("; this row's operations started at");
+            rowOps.forEach(op -> times.append(" #").append(op.seq()).append(' ')
+                    .append(signedMillis(op.startNanos() - origin)).append(" ms"));
+            out.append(times);
+        }
+        return out.toString();
+    }
+
+    private static String signedMillis(long nanos) {
+        return (nanos >= 0 ? "+" : "") + nanos / 1_000_000;
     }
 
     private static List<Op> superseded(List<Op> all, List<Op> candidates) {

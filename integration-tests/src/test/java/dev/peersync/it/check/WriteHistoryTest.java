@@ -163,6 +163,19 @@ class WriteHistoryTest {
     }
 
     @Test
+    void a_violation_names_the_deleted_parents_of_the_row() {
+        write("categories", C1, Kind.INSERT, row("id", C1, "name", "lights"), 0, 1);
+        write("products", P1, Kind.INSERT, row("id", P1, "name", "lamp", "category_id", C1), 2, 3);
+        write("categories", C1, Kind.DELETE, null, 4, 5);
+        write("products", P1, Kind.DELETE, null, 10, 11);
+
+        assertThat(history.violations(data(Map.of("products",
+                List.of(row("id", P1, "name", "lamp", "category_id", null)))), Order.REAL_TIME)).singleElement()
+                .asString().contains("parent categories c1 (category_id, ON DELETE SET_NULL) deleted by #3 DELETE")
+                .contains("started at +20 ms").contains("#4 +80 ms");
+    }
+
+    @Test
     void an_exclusive_table_holds_only_rows_the_history_wrote() {
         history.exclusive("products");
         write("products", P1, Kind.INSERT, row("id", P1, "name", "lamp"), 0, 10);
