@@ -211,6 +211,11 @@ final class Applier {
 
         /** Canonical key text, local version, and win/skip for the new rows of one table. */
         void classify(PgTable t) {
+            // Lock the local rows first: a local writer then either committed before (and the next statement sees
+            // its metadata) or waits for this apply; the decision below cannot be overtaken by a local write.
+            h.createQuery("SELECT 1 FROM " + t.qualified() + " x JOIN (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL "
+                    + t.pkRecord("i2.pkj") + " k WHERE i2.tbl = :t AND i2.state = 'new') k ON " + t.pkJoin("x", "k")
+                    + " ORDER BY " + t.pkList("x") + " FOR UPDATE OF x").bind("t", t.name()).mapTo(Integer.class).list();
             h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt, local_hlc = c._hlc, local_origin = c._origin,"
                     + " state = CASE WHEN c._hlc IS NULL OR (c._hlc, c._origin) < (i.hlc, i.origin)"
                     + " THEN 'win' ELSE 'skip' END"
@@ -262,8 +267,7 @@ final class Applier {
                 if (rowProblem(e).isEmpty()) {
                     throw e;
                 }
-                h.rollbackToSavepoint("peersync_set");
-                h.releaseSavepoint("peersync_set");
+                h.rollbackToSavepoint("peersync_set"); // Jdbi forgets the savepoint after rolling back to it
                 List<Integer> ords = h.createQuery("SELECT ord FROM " + IN
                         + " WHERE tbl = :t AND state = 'win' AND deleted = :d ORDER BY ord")
                         .bind("t", t.name()).bind("d", deletes).mapTo(Integer.class).list();
@@ -301,8 +305,7 @@ final class Applier {
                 if (problem.isEmpty()) {
                     throw e;
                 }
-                h.rollbackToSavepoint("peersync_row");
-                h.releaseSavepoint("peersync_row");
+                h.rollbackToSavepoint("peersync_row"); // Jdbi forgets the savepoint after rolling back to it
                 return problem;
             }
         }
