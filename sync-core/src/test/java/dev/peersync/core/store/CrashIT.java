@@ -62,7 +62,7 @@ class CrashIT {
         List<Integer> last = List.of();
         while (Instant.now().isBefore(deadline)) {
             last = b.jdbi.withHandle(h -> h.createQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"peersync\".%'").mapTo(Integer.class).list());
+                    + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").mapTo(Integer.class).list());
             if (!last.isEmpty()) {
                 return last.get(0);
             }

@@ -108,6 +108,9 @@ final class Applier {
         Map<String, Integer> appliedPerTable = new LinkedHashMap<>();
         int applied = 0;
         for (PgTable t : parentsFirst) {
+            if (wins.getOrDefault(t.name() + "/d", 0) + wins.getOrDefault(t.name() + "/u", 0) == 0) {
+                continue;
+            }
             int n = run.recordMetadata(t);
             if (n > 0) {
                 appliedPerTable.put(t.name(), n);
@@ -375,18 +378,21 @@ final class Applier {
 
         /** The winners' metadata with their origin versions; they enter the local feed (relay). */
         int recordMetadata(PgTable t) {
-            String m = t.meta();
-            return h.createUpdate("INSERT INTO " + m + " AS m (" + t.pkNames()
+            // Local change numbers (the feed's order inside a transaction) come from the clock: unique per node.
+            long base = h.createQuery("SELECT " + s + ".hlc_reserve(count(*)) FROM " + IN
+                    + " WHERE tbl = :t AND state = 'win'").bind("t", t.name()).mapTo(Long.class).one();
+            return h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                     + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
-                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), nextval('" + s
-                    + ".change_seq'), " + s + ".bucket_of(i.pk, :bc), " + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
+                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(),"
+                    + " :base + row_number() OVER () - 1, " + s + ".bucket_of(i.pk, :bc), "
+                    + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
                     + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkRecord("i.pkj") + " k"
                     + " WHERE i.tbl = :t AND i.state = 'win'"
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                     + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
                     + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
                     + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)")
-                    .bind("t", t.name()).bind("bc", bucketCount).execute();
+                    .bind("t", t.name()).bind("bc", bucketCount).bind("base", base).execute();
         }
 
         int park() {
