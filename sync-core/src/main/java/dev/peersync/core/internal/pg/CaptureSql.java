@@ -56,7 +56,9 @@ final class CaptureSql {
     private static String write(PgTable t, String s, String changes, String filter, int bucketCount, UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
         // The guard matters: an INSERT into the metadata table fires its digest triggers even for zero rows.
-        return "      IF EXISTS (SELECT 1 FROM (" + changes + ") ch WHERE " + filter + ") THEN\n"
+        // A count, not EXISTS: EXISTS plans for the first row (a nested loop over the incoming rows), and inside
+        // an apply every row is filtered out, so that plan would scan the incoming rows once per changed row.
+        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + filter + ") > 0 THEN\n"
                 + "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
                 + " WHERE " + filter + "),\n"
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"

@@ -128,6 +128,9 @@ final class Installer {
                 + " _seq bigint NOT NULL, _bucket int NOT NULL, _hash bigint NOT NULL, PRIMARY KEY (" + t.pkNames() + "))");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tx_seq") + " ON " + t.meta() + " (_tx, _seq)");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_bucket") + " ON " + t.meta() + " (_bucket)");
+        // Only tombstones: tombstone collection never scans the live rows.
+        h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tombstones") + " ON " + t.meta()
+                + " (_hlc) WHERE _deleted");
         statementTriggers(h, "peersync_digest_", t.meta(), s + ".digest_capture(" + Sql.literal(t.name()) + ")");
         h.execute(CaptureSql.function(t, bucketCount, nodeId));
         if (fresh) {
