@@ -65,10 +65,15 @@ public final class PeerDirectory {
         Instant now = clock.instant();
         PeerStateChange[] change = new PeerStateChange[1];
         peers.compute(sighting.nodeId(), (id, old) -> {
-            // A manual entry stays manual when discovery also hears it: the operator's choice wins.
-            PeerOrigin origin = old != null && old.origin() == PeerOrigin.MANUAL ? PeerOrigin.MANUAL : sighting.origin();
-            PeerInfo updated = new PeerInfo(id, sighting.name(), sighting.host(), sighting.apiPort(), sighting.p2pPort(),
-                    sighting.softwareVersion(), origin, PeerState.ACTIVE, old == null ? now : old.firstSeen(), now);
+            // A manual entry stays manual, at the operator's address, when it is also heard some other way
+            // (an announcement, an inbound connection from another interface): the operator's choice wins.
+            boolean keepManual = old != null && old.origin() == PeerOrigin.MANUAL && sighting.origin() != PeerOrigin.MANUAL;
+            PeerInfo updated = keepManual
+                    ? new PeerInfo(id, sighting.name(), old.host(), old.apiPort(), old.p2pPort(),
+                            sighting.softwareVersion(), PeerOrigin.MANUAL, PeerState.ACTIVE, old.firstSeen(), now)
+                    : new PeerInfo(id, sighting.name(), sighting.host(), sighting.apiPort(), sighting.p2pPort(),
+                            sighting.softwareVersion(), sighting.origin(), PeerState.ACTIVE,
+                            old == null ? now : old.firstSeen(), now);
             if (old == null || old.state() != PeerState.ACTIVE) {
                 change[0] = new PeerStateChange(updated, old == null ? null : old.state(), PeerState.ACTIVE);
             }

@@ -27,6 +27,13 @@ public interface LocalSyncService {
     /** Current rows (or tombstones) for the given primary keys, as feed rows. */
     List<RowChange> fetchRows(String table, List<String> pks);
 
+    /**
+     * A peer completed the handshake on a connection it opened to us, from {@code remoteHost}. Lets a node
+     * that was added by hand on one side only be synced in both directions.
+     */
+    default void peerConnected(NodeHello peer, String remoteHost) {
+    }
+
     /** A peer says it has new changes: pull from it soon. */
     void changesAvailable(NodeId peer);
 }

@@ -1,0 +1,247 @@
+package dev.peersync.core.engine;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.peer.PeerInfo;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.NodeHello;
+import dev.peersync.core.spi.PeerAddress;
+import dev.peersync.core.spi.PeerClient;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.SyncStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sync with one peer: pull rounds (feed batches applied with the cursor in one transaction) and
+ * anti-entropy passes. At most one round runs at a time; a request that arrives during a round makes
+ * one more round run right after it, so no notification is lost and none piles up.
+ */
+final class PeerSession {
+    private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
+    private static final int MAX_BATCHES_PER_ROUND = 10_000;
+
+    private final NodeId peer;
+    private final SyncStore store;
+    private final Function<PeerAddress, PeerClient> clients;
+    private final Executor executor;
+    private final EventBus events;
+    private final TableCounters tables;
+    private final AntiEntropy antiEntropy;
+    private final Clock clock;
+    private final EngineCounters counters;
+    private final AtomicReference<EngineSettings> settings;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final AtomicBoolean antiEntropyDue = new AtomicBoolean();
+    private final AtomicReference<PeerInfo> info = new AtomicReference<>();
+    private final AtomicReference<Instant> pendingSince = new AtomicReference<>();
+    private final AtomicReference<Instant> lastSyncAt = new AtomicReference<>();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicLong rowsApplied = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private final AtomicLong clockSkewMillis = new AtomicLong();
+    private final AtomicLong rttMillis = new AtomicLong(-1);
+
+    PeerSession(NodeId peer, PeerInfo info, SyncStore store, Function<PeerAddress, PeerClient> clients,
+                Executor executor, EventBus events, TableCounters tables, AntiEntropy antiEntropy, Clock clock,
+                EngineCounters counters, AtomicReference<EngineSettings> settings) {
+        this.peer = peer;
+        this.store = store;
+        this.clients = clients;
+        this.executor = executor;
+        this.events = events;
+        this.tables = tables;
+        this.antiEntropy = antiEntropy;
+        this.clock = clock;
+        this.counters = counters;
+        this.settings = settings;
+        this.info.set(info);
+    }
+
+    void updateInfo(PeerInfo peerInfo) {
+        info.set(peerInfo);
+    }
+
+    PeerInfo info() {
+        return info.get();
+    }
+
+    /** Asks for a pull round as soon as possible. */
+    void requestRound() {
+        pendingSince.compareAndSet(null, clock.instant());
+        again.set(true);
+        schedule();
+    }
+
+    /** Asks for an anti-entropy pass after the next pull round. */
+    void requestAntiEntropy() {
+        antiEntropyDue.set(true);
+        again.set(true);
+        schedule();
+    }
+
+    private void schedule() {
+        if (running.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (again.getAndSet(false)) {
+                runRound();
+            }
+        } finally {
+            running.set(false);
+        }
+        // A request that raced with the end of the loop must not be lost.
+        if (again.get()) {
+            schedule();
+        }
+    }
+
+    private void runRound() {
+        if (!settings.get().enabled()) {
+            return;
+        }
+        PeerInfo peerInfo = info.get();
+        long started = System.nanoTime();
+        int applied = 0;
+        int batches = 0;
+        String error = null;
+        Map<String, Integer> perTable = new HashMap<>();
+        try {
+            PeerClient client = clients.apply(new PeerAddress(peerInfo.host(), peerInfo.p2pPort()));
+            NodeHello hello = await(client.hello());
+            if (!hello.nodeId().equals(peer)) {
+                throw new IllegalStateException("expected node " + peer + " at " + client.address() + " but "
+                        + hello.nodeId() + " answered; the address is stale");
+            }
+            String cursor = store.cursor(peer);
+            boolean more = true;
+            while (more && batches < MAX_BATCHES_PER_ROUND) {
+                ChangeBatch batch = await(client.pull(new PullRequest(store.tables(), cursor,
+                        settings.get().pullBatchRows())));
+                ApplyResult result = store.applyBatch(peer, batch.changes(), batch.nextCursor());
+                batches++;
+                applied += result.applied();
+                result.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+                recordSkew(batch);
+                published(result);
+                cursor = batch.nextCursor();
+                more = batch.hasMore();
+            }
+            if (store.parkedCount() > 0) {
+                published(store.retryParked());
+            }
+            if (antiEntropyDue.getAndSet(false)) {
+                AntiEntropy.Pass pass = antiEntropy.run(peer, client, this::published);
+                int repaired = pass.results().stream().mapToInt(ApplyResult::applied).sum();
+                pass.results().forEach(r -> r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum)));
+                applied += repaired;
+                if (pass.tablesDiffering() > 0) {
+                    log.info("Anti-entropy with {}: {} table(s), {} bucket(s) differed, {} row(s) fetched, {} applied",
+                            peer, pass.tablesDiffering(), pass.bucketsDiffering(), pass.rowsFetched(), repaired);
+                }
+            }
+            lastSyncAt.set(clock.instant());
+            lastError.set(null);
+            pendingSince.set(null);
+            measureRtt(client);
+        } catch (Exception e) {
+            error = describe(e);
+            lastError.set(error);
+            log.warn("Sync round with {} ({}:{}) failed after {} batch(es): {}", peer, peerInfo.host(),
+                    peerInfo.p2pPort(), batches, error);
+        } finally {
+            rounds.incrementAndGet();
+            counters.rounds.incrementAndGet();
+            rowsApplied.addAndGet(applied);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        Instant now = clock.instant();
+        perTable.forEach((table, count) -> {
+            if (count > 0) {
+                events.onEvent(new SyncEvent.TableSynced(now, peer, table, count));
+            }
+        });
+        tables.applied(perTable);
+        if (applied > 0) {
+            log.info("Sync round with {}: {} row(s) applied in {} batch(es), {} ms {}", peer, applied, batches, millis,
+                    perTable);
+        } else {
+            log.debug("Sync round with {}: nothing new, {} ms", peer, millis);
+        }
+        events.onEvent(new SyncEvent.SyncRoundCompleted(now, peer, applied, batches, millis, error));
+    }
+
+    private void published(ApplyResult result) {
+        counters.conflicts.addAndGet(result.events().stream()
+                .filter(e -> e instanceof SyncEvent.ConflictResolved).count());
+        events.publishAll(result.events());
+    }
+
+    private void recordSkew(ChangeBatch batch) {
+        long maxHlc = 0;
+        for (RowChange change : batch.changes()) {
+            if (change.origin().equals(peer)) {
+                maxHlc = Math.max(maxHlc, change.hlc());
+            }
+        }
+        if (maxHlc > 0) {
+            clockSkewMillis.set((maxHlc >>> 16) - clock.millis());
+        }
+    }
+
+    private void measureRtt(PeerClient client) {
+        client.ping().whenComplete((rtt, failure) -> {
+            if (rtt != null) {
+                rttMillis.set(rtt.toMillis());
+            }
+        });
+    }
+
+    private <T> T await(CompletableFuture<T> future) throws Exception {
+        Duration timeout = settings.get().requestTimeout();
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new TimeoutException("no answer within " + timeout);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    PeerSyncStatus status(boolean connected) {
+        PeerInfo p = info.get();
+        Instant pending = pendingSince.get();
+        long lag = pending == null ? 0 : Math.max(0, clock.millis() - pending.toEpochMilli());
+        return new PeerSyncStatus(peer, p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(), p.origin(),
+                p.lastSeen(), connected, lastSyncAt.get(), lastError.get(), rowsApplied.get(), rounds.get(), lag,
+                clockSkewMillis.get(), rttMillis.get());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.peersync.core.engine;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.peer.PeerOrigin;
+import dev.peersync.core.peer.PeerState;
+import java.time.Instant;
+
+/**
+ * What this node knows of its sync with one peer.
+ *
+ * @param lagMillis       0 when caught up with the peer's last announced change; else how long changes have waited
+ * @param clockSkewMillis newest received version's physical time minus our clock at receipt (latency included);
+ *                        positive: the peer's clock is ahead
+ * @param rttMillis       last ping round trip, -1 when unknown
+ */
+public record PeerSyncStatus(NodeId nodeId, String name, String host, int apiPort, int p2pPort, PeerState state,
+                             PeerOrigin origin, Instant lastSeen, boolean connected, Instant lastSyncAt,
+                             String lastError, long rowsApplied, long rounds, long lagMillis, long clockSkewMillis,
+                             long rttMillis) {
+}

@@ -1,0 +1,303 @@
+package dev.peersync.core.engine;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.event.SyncListener;
+import dev.peersync.core.peer.PeerDirectory;
+import dev.peersync.core.peer.PeerInfo;
+import dev.peersync.core.peer.PeerSighting;
+import dev.peersync.core.peer.PeerState;
+import dev.peersync.core.peer.PeerStateChange;
+import dev.peersync.core.spi.NodeHello;
+import dev.peersync.core.spi.PeerAddress;
+import dev.peersync.core.spi.PeerClient;
+import dev.peersync.core.spi.PeerTransport;
+import dev.peersync.core.store.SyncStore;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives sync between this node's {@link SyncStore} and its peers.
+ *
+ * <ul>
+ *   <li>Serves peers through the {@link PeerTransport} (pulls, digests, row fetches).</li>
+ *   <li>Pulls from every reachable peer in the {@link PeerDirectory}: at once when the peer notifies new
+ *       changes, when it becomes active, on {@link #triggerSync()}, and every sync interval as a fallback.</li>
+ *   <li>Tells peers to pull when a local transaction touching a synced table commits (push).</li>
+ *   <li>Runs anti-entropy (digest comparison) with each peer periodically, heartbeats peers so manual and
+ *       inbound ones keep their health, and collects tombstones every peer has acknowledged.</li>
+ * </ul>
+ * Events go to {@link SyncListener}s; all work runs on the engine's own threads.
+ */
+public final class SyncEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+    private final SyncStore store;
+    private final PeerTransport transport;
+    private final PeerDirectory directory;
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final AtomicReference<EngineSettings> settings;
+    private final EventBus events = new EventBus();
+    private final EngineCounters counters = new EngineCounters();
+    private final TableCounters tableCounters;
+    private final AntiEntropy antiEntropy;
+    private final Map<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final AtomicBoolean pushPending = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile LocalCommitListener commitListener;
+    private volatile ScheduledFuture<?> syncTimer;
+    private volatile InetSocketAddress p2pAddress;
+
+    /**
+     * @param store      the node's sync store (installed)
+     * @param transport  carries traffic to peers; started by {@link #start()}
+     * @param directory  the peers this node knows; discovery and operators add to it
+     * @param dataSource the node's database, for a dedicated LISTEN connection
+     * @param settings   engine behaviour
+     * @param clock      time source (tests may pass a fixed or offset clock)
+     */
+    public SyncEngine(SyncStore store, PeerTransport transport, PeerDirectory directory, DataSource dataSource,
+                      EngineSettings settings, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.settings = new AtomicReference<>(Objects.requireNonNull(settings, "settings"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (!directory.self().equals(store.nodeId())) {
+            throw new IllegalArgumentException("directory is for node " + directory.self() + " but the store belongs to "
+                    + store.nodeId() + ": build the PeerDirectory with store.nodeId()");
+        }
+        this.tableCounters = new TableCounters(store.tables(), clock);
+        this.antiEntropy = new AntiEntropy(store, settings.requestTimeout());
+        this.scheduler = Executors.newScheduledThreadPool(1, daemon("peersync-timer"));
+        this.workers = Executors.newFixedThreadPool(4, daemon("peersync-sync"));
+        directory.addListener(this::onPeerStateChange);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Registers a listener for engine events. */
+    public void addListener(SyncListener listener) {
+        events.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Starts serving peers and syncing. Returns the P2P address the transport bound. */
+    public InetSocketAddress start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("SyncEngine already started");
+        }
+        LocalService service = new LocalService(store, this::hello, directory, tableCounters, this::onPeerNotified);
+        p2pAddress = transport.start(service);
+        commitListener = new LocalCommitListener(dataSource, this::onLocalCommit);
+        commitListener.start();
+        scheduleSyncTimer();
+        EngineSettings s = settings.get();
+        scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), HEARTBEAT.toMillis(),
+                HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        long ae = s.antiEntropyInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(guarded("anti-entropy", this::requestAntiEntropyAll), ae, ae,
+                TimeUnit.MILLISECONDS);
+        long gc = s.tombstoneInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(guarded("tombstone collection", this::collectTombstones), gc, gc,
+                TimeUnit.MILLISECONDS);
+        log.info("Sync engine of node {} ({}) started: P2P on {}, {} table(s), sync interval {} s, sync {}",
+                store.nodeId(), s.nodeName(), p2pAddress, store.tables().size(), s.syncInterval().toSeconds(),
+                s.enabled() ? "enabled" : "DISABLED");
+        directory.reachable().forEach(p -> session(p).requestRound());
+        return p2pAddress;
+    }
+
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("Periodic {} failed: {}", what, e.toString(), e);
+            }
+        };
+    }
+
+    private synchronized void scheduleSyncTimer() {
+        if (syncTimer != null) {
+            syncTimer.cancel(false);
+        }
+        long every = settings.get().syncInterval().toMillis();
+        syncTimer = scheduler.scheduleWithFixedDelay(guarded("sync", this::triggerSync), every, every,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private NodeHello hello() {
+        EngineSettings s = settings.get();
+        InetSocketAddress bound = p2pAddress;
+        return new NodeHello(store.nodeId(), s.nodeName(), s.clusterId(), store.schemaFingerprint(), s.apiPort(),
+                bound == null ? 0 : bound.getPort(), s.softwareVersion());
+    }
+
+    public NodeId nodeId() {
+        return store.nodeId();
+    }
+
+    public SyncStore store() {
+        return store;
+    }
+
+    public PeerDirectory directory() {
+        return directory;
+    }
+
+    /** The bound P2P address, once started. */
+    public InetSocketAddress p2pAddress() {
+        return p2pAddress;
+    }
+
+    public EngineSettings settings() {
+        return settings.get();
+    }
+
+    /** Pulls from every reachable peer now. */
+    public void triggerSync() {
+        for (PeerInfo peer : directory.reachable()) {
+            session(peer).requestRound();
+        }
+    }
+
+    /** Runs anti-entropy with every reachable peer now (after a pull round). */
+    public void requestAntiEntropyAll() {
+        for (PeerInfo peer : directory.reachable()) {
+            session(peer).requestAntiEntropy();
+        }
+    }
+
+    /** Changes the fallback sync period; takes effect at once. */
+    public void setSyncInterval(Duration interval) {
+        settings.updateAndGet(s -> s.withSyncInterval(interval));
+        if (started.get()) {
+            scheduleSyncTimer();
+        }
+    }
+
+    /** Turns pulling and pushing on or off; peers are still served. */
+    public void setEnabled(boolean enabled) {
+        settings.updateAndGet(s -> s.withEnabled(enabled));
+        if (enabled) {
+            triggerSync();
+        }
+    }
+
+    public EngineStatus status() {
+        EngineSettings s = settings.get();
+        List<PeerSyncStatus> peers = directory.all().stream()
+                .map(p -> {
+                    PeerSession session = sessions.get(p.nodeId());
+                    boolean connected = transport.client(new PeerAddress(p.host(), p.p2pPort())).isConnected();
+                    if (session == null) {
+                        return new PeerSyncStatus(p.nodeId(), p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(),
+                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1);
+                    }
+                    session.updateInfo(p);
+                    return session.status(connected);
+                })
+                .toList();
+        return new EngineStatus(store.nodeId(), s.nodeName(), s.enabled(), s.syncInterval(), peers,
+                tableCounters.snapshot(), counters.rounds.get(), counters.conflicts.get(), store.parkedCount(),
+                tableCounters.totalApplied(), tableCounters.totalServed());
+    }
+
+    private PeerSession session(PeerInfo peer) {
+        PeerSession session = sessions.computeIfAbsent(peer.nodeId(), id -> new PeerSession(id, peer, store,
+                transport::client, workers, events, tableCounters, antiEntropy, clock, counters, settings));
+        session.updateInfo(peer);
+        return session;
+    }
+
+    private void onPeerNotified(NodeId peer) {
+        directory.get(peer).ifPresent(info -> session(info).requestRound());
+    }
+
+    private void onPeerStateChange(PeerStateChange change) {
+        events.onEvent(new SyncEvent.PeerChanged(clock.instant(), change));
+        if (change.current() == PeerState.ACTIVE && started.get()) {
+            session(change.peer()).requestRound();
+        }
+    }
+
+    /** Local commits are announced once per debounce window to every connected peer. */
+    private void onLocalCommit() {
+        if (!settings.get().enabled() || !pushPending.compareAndSet(false, true)) {
+            return;
+        }
+        scheduler.schedule(() -> {
+            pushPending.set(false);
+            for (PeerInfo peer : directory.reachable()) {
+                transport.client(new PeerAddress(peer.host(), peer.p2pPort())).notifyChanges();
+            }
+        }, settings.get().pushDebounce().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Keeps the health of peers we talk to directly: a peer that answers a handshake is seen. */
+    private void heartbeat() {
+        directory.checkHealth();
+        for (PeerInfo peer : directory.all()) {
+            PeerClient client = transport.client(new PeerAddress(peer.host(), peer.p2pPort()));
+            client.hello().whenComplete((hello, failure) -> {
+                if (hello != null && hello.nodeId().equals(peer.nodeId())) {
+                    directory.observe(new PeerSighting(hello.nodeId(), hello.nodeName(), peer.host(), hello.apiPort(),
+                            peer.p2pPort(), hello.softwareVersion(), peer.origin()));
+                }
+            });
+        }
+    }
+
+    private void collectTombstones() {
+        List<NodeId> peers = directory.all().stream().map(PeerInfo::nodeId).toList();
+        int removed = store.collectTombstones(peers, settings.get().tombstoneMinAge());
+        if (removed > 0) {
+            log.info("Collected {} tombstone(s) acknowledged by all {} known peer(s)", removed, peers.size());
+        }
+    }
+
+    /** Stops timers, the commit listener and the transport, waiting a bounded time. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        if (commitListener != null) {
+            commitListener.close();
+        }
+        transport.close();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.peersync.core.engine;
+
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.LocalSyncService;
+import dev.peersync.core.spi.NodeHello;
+import dev.peersync.core.spi.PeerAddress;
+import dev.peersync.core.spi.PeerClient;
+import dev.peersync.core.spi.PeerTransport;
+import dev.peersync.core.spi.PeerUnavailableException;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.RowVersion;
+import dev.peersync.core.spi.TableDigest;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A network of in-process transports for engine tests: calls go straight to the peer's
+ * {@link LocalSyncService} on a thread pool, and the test can cut and heal links between ports.
+ * The real protocol has its own socket tests in sync-transport-netty.
+ */
+final class InProcessNetwork implements AutoCloseable {
+    static final String HOST = "inproc";
+    private final Map<Integer, LocalSyncService> services = new ConcurrentHashMap<>();
+    private final Set<String> cutLinks = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextPort = new AtomicInteger(20_000);
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "inproc-net");
+        t.setDaemon(true);
+        return t;
+    });
+
+    PeerTransport newTransport() {
+        return new Transport(nextPort.incrementAndGet());
+    }
+
+    /** Cuts the link between two ports, both directions. */
+    void cut(int a, int b) {
+        cutLinks.add(key(a, b));
+    }
+
+    void heal(int a, int b) {
+        cutLinks.remove(key(a, b));
+    }
+
+    private static String key(int a, int b) {
+        return Math.min(a, b) + "-" + Math.max(a, b);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    private final class Transport implements PeerTransport {
+        private final int port;
+        private final Map<PeerAddress, PeerClient> clients = new ConcurrentHashMap<>();
+        private volatile LocalSyncService local;
+
+        Transport(int port) {
+            this.port = port;
+        }
+
+        @Override
+        public InetSocketAddress start(LocalSyncService service) {
+            local = service;
+            services.put(port, service);
+            return InetSocketAddress.createUnresolved(HOST, port);
+        }
+
+        @Override
+        public PeerClient client(PeerAddress address) {
+            return clients.computeIfAbsent(address, Client::new);
+        }
+
+        @Override
+        public void close() {
+            services.remove(port);
+        }
+
+        private final class Client implements PeerClient {
+            private final PeerAddress address;
+
+            Client(PeerAddress address) {
+                this.address = address;
+            }
+
+            private <T> CompletableFuture<T> call(java.util.function.Function<LocalSyncService, T> request) {
+                return CompletableFuture.supplyAsync(() -> request.apply(remote()), executor);
+            }
+
+            private LocalSyncService remote() {
+                LocalSyncService remote = services.get(address.port());
+                if (remote == null || !services.containsKey(port) || cutLinks.contains(key(port, address.port()))) {
+                    throw new PeerUnavailableException("link " + port + " -> " + address + " is down");
+                }
+                return remote;
+            }
+
+            @Override
+            public PeerAddress address() {
+                return address;
+            }
+
+            @Override
+            public CompletableFuture<NodeHello> hello() {
+                return call(remote -> {
+                    remote.peerConnected(local.hello(), HOST);
+                    return remote.hello();
+                });
+            }
+
+            @Override
+            public CompletableFuture<ChangeBatch> pull(PullRequest request) {
+                return call(remote -> remote.pull(local.hello().nodeId(), request));
+            }
+
+            @Override
+            public CompletableFuture<TableDigest> digest(String table) {
+                return call(remote -> remote.digest(table));
+            }
+
+            @Override
+            public CompletableFuture<List<String>> bucketHashes(String table) {
+                return call(remote -> remote.bucketHashes(table));
+            }
+
+            @Override
+            public CompletableFuture<List<RowVersion>> bucketRows(String table, int bucket, String afterPk, int limit) {
+                return call(remote -> remote.bucketRows(table, bucket, afterPk, limit));
+            }
+
+            @Override
+            public CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks) {
+                return call(remote -> remote.fetchRows(table, pks));
+            }
+
+            @Override
+            public CompletableFuture<Duration> ping() {
+                return call(remote -> Duration.ZERO);
+            }
+
+            @Override
+            public void notifyChanges() {
+                call(remote -> {
+                    remote.changesAvailable(local.hello().nodeId());
+                    return null;
+                });
+            }
+
+            @Override
+            public boolean isConnected() {
+                try {
+                    remote();
+                    return true;
+                } catch (PeerUnavailableException e) {
+                    return false;
+                }
+            }
+        }
+    }
+
+}
