@@ -52,7 +52,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     /** Waits until at least {@code count} messages arrived; returns them all. */
     public List<String> awaitMessages(int count) {
-        return Eventually.await(count + " WebSocket messages", Duration.ofSeconds(10), this::messages,
+        return dev.peersync.testing.Await.until(count + " WebSocket messages", Duration.ofSeconds(10), this::messages,
                 m -> m.size() >= count);
     }
 

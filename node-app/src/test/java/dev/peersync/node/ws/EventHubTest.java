@@ -10,7 +10,7 @@ import dev.peersync.core.peer.PeerInfo;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerState;
 import dev.peersync.core.peer.PeerStateChange;
-import dev.peersync.node.testing.Eventually;
+import dev.peersync.testing.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,7 @@ class EventHubTest {
 
         hub.connect(client);
 
-        List<String> sent = Eventually.await("status message", WAIT, client::sent, s -> !s.isEmpty());
+        List<String> sent = Await.until("status message", WAIT, client::sent, s -> !s.isEmpty());
         JsonNode status = json(sent.get(0));
         assertThat(status.get("type").asText()).isEqualTo("status");
         assertThat(status.get("data").get("node_name").asText()).isEqualTo("n1");
@@ -56,7 +56,7 @@ class EventHubTest {
     void table_synced_is_sent_in_the_guide_shape() throws Exception {
         RecordingChannel client = new RecordingChannel("a", RecordingChannel.Mode.FAST);
         hub.connect(client);
-        Eventually.await("status", WAIT, () -> client.sent().size() == 1);
+        Await.until("status", WAIT, () -> client.sent().size() == 1, ok -> ok);
 
         hub.onEvent(new SyncEvent.TableSynced(NOW, PEER, "users", 10));
 
@@ -72,13 +72,13 @@ class EventHubTest {
     void peer_changes_become_peer_up_suspect_down_and_trigger_a_new_status() throws Exception {
         RecordingChannel client = new RecordingChannel("a", RecordingChannel.Mode.FAST);
         hub.connect(client);
-        Eventually.await("status", WAIT, () -> client.sent().size() == 1);
+        Await.until("status", WAIT, () -> client.sent().size() == 1, ok -> ok);
         PeerInfo peer = new PeerInfo(PEER, "n2", "127.0.0.1", 8010, 8003, "0.1.0", PeerOrigin.DISCOVERED,
                 PeerState.GONE, NOW, NOW);
 
         hub.onEvent(new SyncEvent.PeerChanged(NOW, new PeerStateChange(peer, PeerState.SUSPECT, PeerState.GONE)));
 
-        List<String> sent = Eventually.await("event and new status", WAIT, client::sent, s -> s.size() >= 3);
+        List<String> sent = Await.until("event and new status", WAIT, client::sent, s -> s.size() >= 3);
         JsonNode event = json(sent.get(1));
         assertThat(event.get("data").get("type").asText()).isEqualTo("peer_down");
         assertThat(event.get("data").get("peer_id").asText()).isEqualTo(PEER.toString());
@@ -90,7 +90,7 @@ class EventHubTest {
     void ping_is_answered_with_pong_and_garbage_with_an_error() throws Exception {
         RecordingChannel client = new RecordingChannel("a", RecordingChannel.Mode.FAST);
         hub.connect(client);
-        Eventually.await("status", WAIT, () -> client.sent().size() == 1);
+        Await.until("status", WAIT, () -> client.sent().size() == 1, ok -> ok);
 
         hub.onMessage(client, "{\"type\":\"ping\"}");
         hub.onMessage(client, "not json");
@@ -108,7 +108,7 @@ class EventHubTest {
         RecordingChannel fast = new RecordingChannel("fast", RecordingChannel.Mode.FAST);
         hub.connect(stalled);
         hub.connect(fast);
-        Eventually.await("both got the status", WAIT, () -> stalled.sent().size() == 1 && fast.sent().size() == 1);
+        Await.until("both got the status", WAIT, () -> stalled.sent().size() == 1 && fast.sent().size() == 1, ok -> ok);
 
         for (int i = 0; i < 20; i++) {
             hub.onEvent(new SyncEvent.TableSynced(NOW, PEER, "users", i));
@@ -127,7 +127,7 @@ class EventHubTest {
 
         hub.connect(broken);
 
-        Eventually.await("broken client dropped", WAIT, () -> hub.clientCount() == 0);
+        Await.until("broken client dropped", WAIT, () -> hub.clientCount() == 0, ok -> ok);
         assertThat(broken.closeCode()).isEqualTo(EventHub.CLOSE_TOO_SLOW);
     }
 
