@@ -71,7 +71,7 @@ public final class Node implements AutoCloseable {
             SyncMetrics syncMetrics = new SyncMetrics(registry);
             EventHub hub = new EventHub(mapper, () -> basicStatus(config, startedAt, clock), 256, 500, clock);
             started.push(hub);
-            NodeHttp http = NodeHttp.start("0.0.0.0", config.apiPort(), mapper, registry, hub, List.of());
+            NodeHttp http = NodeHttp.start("0.0.0.0", config.apiPort(), mapper, registry, hub, () -> { }, List.of());
             started.push(http);
             log.info("Node {} serving HTTP on port {} (WebSocket {}, metrics /metrics)", name, http.port(),
                     NodeHttp.WS_PATH);

@@ -20,6 +20,9 @@ import java.util.Optional;
  * flag, the value and where it came from, so the operator knows what to fix.
  */
 public final class ConfigLoader {
+    /** The review API signs tokens with HMAC-SHA256 and wants a key of at least 32 bytes. */
+    static final int MIN_JWT_SECRET_BYTES = 32;
+    static final int MIN_CLUSTER_SECRET_BYTES = 8;
     private final Map<Setting, String> flags;
     private final Map<String, String> environment;
     private final Map<String, String> dotenv;
@@ -68,11 +71,15 @@ public final class ConfigLoader {
         Duration interval = Duration.ofSeconds(positiveLong(Setting.SYNC_INTERVAL, 1, 86_400));
         Optional<DatabaseUrl> database = optionalText(Setting.DATABASE_URL).map(this::databaseUrl);
         Optional<String> clusterSecret = optionalText(Setting.CLUSTER_SECRET);
+        if (clusterSecret.isPresent() && clusterSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_CLUSTER_SECRET_BYTES) {
+            throw invalid(Setting.CLUSTER_SECRET, "must be at least " + MIN_CLUSTER_SECRET_BYTES + " bytes long (the P2P handshake's HMAC key)");
+        }
         String clusterId = optionalText(Setting.CLUSTER_ID).orElseThrow(
                 () -> invalid(Setting.CLUSTER_ID, "must not be empty"));
         Optional<String> jwt = optionalText(Setting.JWT_SECRET);
-        if (jwt.isPresent() && jwt.get().length() < 16) {
-            throw invalid(Setting.JWT_SECRET, "must be at least 16 characters long, got " + jwt.get().length());
+        if (jwt.isPresent() && jwt.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+            throw invalid(Setting.JWT_SECRET, "must be at least " + MIN_JWT_SECRET_BYTES + " bytes long, got "
+                    + jwt.get().length() + " (e.g. `openssl rand -base64 48`; the same value on every node)");
         }
         Optional<String> adminToken = optionalText(Setting.ADMIN_TOKEN);
         Path dataDir = path(Setting.DATA_DIR);

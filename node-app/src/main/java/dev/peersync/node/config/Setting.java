@@ -16,10 +16,10 @@ public enum Setting {
     SYNC_INTERVAL("--sync-interval", "30", "Seconds between fallback sync rounds (changes are also pushed at once)."),
     DATABASE_URL("--database-url", "", "PostgreSQL of this node: postgresql://user:pass@host:port/db or "
             + "jdbc:postgresql://host:port/db?user=..&password=... Empty: an embedded PostgreSQL in DATA_DIR."),
-    CLUSTER_SECRET("--cluster-secret", "", "Shared secret: authenticates P2P connections, discovery packets and "
+    CLUSTER_SECRET("--cluster-secret", "", "Shared secret (at least 8 bytes): authenticates P2P connections, discovery packets and "
             + "POST /api/v1/p2p/sync-table. Empty: open cluster (logged loudly)."),
     CLUSTER_ID("--cluster-id", "default", "Nodes sync only with nodes of the same cluster id."),
-    JWT_SECRET("--jwt-secret", "", "Secret that signs API tokens; must be the same on every node. Empty: a random "
+    JWT_SECRET("--jwt-secret", "", "Secret that signs API tokens (at least 32 bytes); the same on every node. Empty: a random "
             + "one per start (tokens are then accepted by this node only, until it restarts)."),
     ADMIN_TOKEN("--admin-token", "", "When set, mutating /api/v1/p2p endpoints require 'Authorization: Bearer <token>'."),
     DATA_DIR("--data-dir", "./data", "Directory for the embedded database (DATA_DIR/<node-name>/pg) and node files."),

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeHttp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeHttp.class);
     public static final String WS_PATH = "/api/v1/p2p/ws";
+    /** Largest request body: a sync-table batch of 1000 rows with media metadata fits comfortably. */
+    public static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
 
     private final Javalin app;
 
@@ -32,26 +34,32 @@ public final class NodeHttp implements AutoCloseable {
      * Starts listening.
      *
      * @param port      TCP port, 0 for a free one (read it back with {@link #port()})
-     * @param routeSets each adds its routes and exception mappings to the config
+     * @param beforeScrape runs before each /metrics scrape (refreshes gauges read from the engine)
+     * @param routeSets    each adds its routes and exception mappings to the config
      */
     public static NodeHttp start(String host, int port, ObjectMapper mapper, PrometheusMeterRegistry registry,
-                                 EventHub hub, List<Consumer<JavalinConfig>> routeSets) {
+                                 EventHub hub, Runnable beforeScrape, List<Consumer<JavalinConfig>> routeSets) {
         Objects.requireNonNull(mapper, "mapper");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(hub, "hub");
+        Objects.requireNonNull(beforeScrape, "beforeScrape");
         HttpMetrics httpMetrics = new HttpMetrics(registry);
         Javalin app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
             config.startup.showJavalinBanner = false;
+            // Defaults first: a route set (the review API) may set the same options app-wide after us.
             config.jsonMapper(new JavalinJackson(mapper, false));
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.requestLogger.http(httpMetrics);
             ErrorMapping.install(config);
             for (Consumer<JavalinConfig> routes : routeSets) {
                 routes.accept(config);
             }
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(registry.scrape()));
+            config.routes.get("/metrics", ctx -> {
+                beforeScrape.run();
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+            });
             config.routes.ws(WS_PATH, ws -> {
                 ws.onConnect(ctx -> {
                     ctx.enableAutomaticPings();

@@ -66,8 +66,8 @@ class ConfigLoaderTest {
                 Map.entry("NODE_NAME", "node2"), Map.entry("ENABLE_P2P_SYNC", "false"),
                 Map.entry("ENABLE_AUTO_DISCOVERY", "no"), Map.entry("SYNC_INTERVAL", "5"),
                 Map.entry("DATABASE_URL", "postgresql://app:s3cr%40t@db2:5433/reviews?sslmode=disable"),
-                Map.entry("CLUSTER_SECRET", "shared"), Map.entry("CLUSTER_ID", "prod"),
-                Map.entry("JWT_SECRET", "0123456789abcdef0123"), Map.entry("ADMIN_TOKEN", "admin"),
+                Map.entry("CLUSTER_SECRET", "shared-secret"), Map.entry("CLUSTER_ID", "prod"),
+                Map.entry("JWT_SECRET", "0123456789abcdef0123456789abcdef"), Map.entry("ADMIN_TOKEN", "admin"),
                 Map.entry("DATA_DIR", "/var/lib/peersync"), Map.entry("MAX_CLOCK_OFFSET_MS", "5000"),
                 Map.entry("DISCOVERY_PEER_PORTS", "8002, 8004,8006,8004"), Map.entry("EMBEDDED_PG_PORT", "15432"));
 
@@ -85,7 +85,7 @@ class ConfigLoaderTest {
         assertThat(config.authMode()).isEqualTo("hmac");
         assertThat(config.clusterId()).isEqualTo("prod");
         assertThat(config.jwtSecretGenerated()).isFalse();
-        assertThat(config.jwtSecret()).isEqualTo("0123456789abcdef0123");
+        assertThat(config.jwtSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
         assertThat(config.adminToken()).contains("admin");
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/peersync"));
         assertThat(config.maxClockOffset()).isEqualTo(Duration.ofSeconds(5));
@@ -159,6 +159,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cluster_secret_shorter_than_8_bytes_is_refused_without_echoing_it() {
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CLUSTER_SECRET", "abc"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CLUSTER_SECRET")
+                .hasMessageNotContaining("abc");
+    }
+
+    @Test
     void node_name_that_cannot_name_a_directory_is_refused() {
         assertThatThrownBy(() -> load(flags(Setting.NODE_NAME, "../etc"), Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -177,9 +185,9 @@ class ConfigLoaderTest {
 
     @Test
     void to_string_never_shows_secrets() {
-        NodeConfig config = load(Map.of(), Map.of("CLUSTER_SECRET", "cluster-pw", "JWT_SECRET", "jwt-secret-0123456789",
+        NodeConfig config = load(Map.of(), Map.of("CLUSTER_SECRET", "cluster-pw", "JWT_SECRET", "jwt-secret-0123456789-0123456789-xyz",
                 "ADMIN_TOKEN", "admin-pw", "DATABASE_URL", "postgresql://u:db-pw@h:5432/d"), Map.of());
 
-        assertThat(config.toString()).doesNotContain("cluster-pw", "jwt-secret-0123456789", "admin-pw", "db-pw");
+        assertThat(config.toString()).doesNotContain("cluster-pw", "jwt-secret-0123456789-0123456789-xyz", "admin-pw", "db-pw");
     }
 }
