@@ -24,7 +24,7 @@ public enum Setting {
     ADMIN_TOKEN("--admin-token", "", "When set, mutating /api/v1/p2p endpoints require 'Authorization: Bearer <token>'."),
     DATA_DIR("--data-dir", "./data", "Directory for the embedded database (DATA_DIR/<node-name>/pg) and node files."),
     MAX_CLOCK_OFFSET_MS("--max-clock-offset-ms", "60000", "How far (ms) a peer's clock may run ahead before its "
-            + "versions are refused and reported as clock skew."),
+            + "versions are parked (not applied) and reported as clock skew."),
     DISCOVERY_PEER_PORTS("--discovery-peer-ports", "", "Comma-separated UDP ports announcements are also sent to "
             + "(several nodes on one host, e.g. 8002,8004,8006). Empty: DISCOVERY_PORT and 8002,8004,8006."),
     EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one.");
