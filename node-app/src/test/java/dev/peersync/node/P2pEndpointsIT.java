@@ -227,6 +227,20 @@ class P2pEndpointsIT {
     }
 
     @Test
+    void discovery_is_switched_on_and_off_live() {
+        Http.Response on = http.post("/api/v1/p2p/config", "{\"enable_auto_discovery\": true}", ADMIN);
+        try {
+            assertThat(on.status()).as(on.body()).isEqualTo(200);
+            assertThat(on.json().get("enable_auto_discovery").asBoolean()).isTrue();
+            assertThat(http.post("/api/v1/p2p/discovery/refresh", "", ADMIN).status()).isEqualTo(202);
+        } finally {
+            Http.Response off = http.post("/api/v1/p2p/config", "{\"enable_auto_discovery\": false}", ADMIN);
+            assertThat(off.json().get("enable_auto_discovery").asBoolean()).isFalse();
+        }
+        assertThat(http.post("/api/v1/p2p/discovery/refresh", "", ADMIN).status()).isEqualTo(409);
+    }
+
+    @Test
     void metrics_expose_sync_and_http_series() {
         http.get("/api/v1/p2p/status");
 

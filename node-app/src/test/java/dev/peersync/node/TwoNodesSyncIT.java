@@ -3,11 +3,14 @@ package dev.peersync.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.testing.Http;
+import dev.peersync.node.testing.WsClient;
 import dev.peersync.node.testing.TestNodes;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
 import dev.peersync.testing.TestDatabase;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,11 +69,21 @@ class TwoNodesSyncIT {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         assertThat(added.json().get("peer_id").asText()).isEqualTo(b.nodeId().toString());
 
+        WsClient events = new WsClient(httpB.client(),
+                URI.create("ws://127.0.0.1:" + b.apiPort() + NodeHttp.WS_PATH));
+        events.awaitMessages(1);
         Http.Response registered = httpA.post("/api/v1/auth/register",
                 "{\"username\": \"testuser\", \"email\": \"test@example.com\", \"password\": \"password123\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
 
         Await.until("testuser on node B", SYNC_WAIT, () -> usernames(httpB), names -> names.contains("testuser"));
+        Await.until("table_synced for users on B's WebSocket", SYNC_WAIT, events::messages,
+                messages -> messages.stream().anyMatch(m -> m.contains("\"type\":\"table_synced\"")
+                        && m.contains("\"table\":\"users\"")));
+        events.close();
+        String metrics = httpB.get("/metrics").body();
+        assertThat(metrics).contains("peersync_rows_applied_total{peer=\"" + a.nodeId() + "\",table=\"users\"} 1.0");
+        assertThat(metrics).containsPattern("peersync_p2p_bytes_total\\{direction=\"in\"\\} [1-9]");
         Await.until("equal users tables", SYNC_WAIT,
                 () -> List.of(httpA.get("/api/v1/p2p/table-info/users").json().get("hash").asText(),
                         httpB.get("/api/v1/p2p/table-info/users").json().get("hash").asText()),
