@@ -81,9 +81,20 @@ public final class NodeMain {
             err.println("peersync-node: invalid configuration: " + e.getMessage());
             return EXIT_CONFIG;
         } catch (Exception e) {
-            err.println("peersync-node: the node stopped with an error: " + e);
+            err.println("peersync-node: the node stopped with an error: " + describe(e));
             return EXIT_FAILED;
         }
+    }
+
+    /** The exception and its causes on one line: what an operator needs, without a stack trace. */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(failure);
+        for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+            text.append(" <- caused by: ").append(cause);
+        }
+        return text.toString();
     }
 
     static CommandSpec commandSpec() {
