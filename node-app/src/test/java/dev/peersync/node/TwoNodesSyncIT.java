@@ -89,7 +89,9 @@ class TwoNodesSyncIT {
                         httpB.get("/api/v1/p2p/table-info/users").json().get("hash").asText()),
                 hashes -> hashes.get(0).equals(hashes.get(1)));
 
-        // B learnt about A from A's connection; a user registered on B flows back.
+        // B learnt about A from A's connection: they see each other, and a user registered on B flows back.
+        Await.until("node A among B's peers", SYNC_WAIT, () -> httpB.get("/api/v1/p2p/status").json().get("peers"),
+                peers -> peers.findValuesAsText("peer_id").contains(a.nodeId().toString()));
         Http.Response second = httpB.post("/api/v1/auth/register",
                 "{\"username\": \"fromb\", \"email\": \"fromb@example.com\", \"password\": \"password123\"}");
         assertThat(second.status()).as(second.body()).isEqualTo(201);
