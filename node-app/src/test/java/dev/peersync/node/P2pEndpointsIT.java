@@ -178,6 +178,21 @@ class P2pEndpointsIT {
     }
 
     @Test
+    void sync_can_be_disabled_live_and_a_trigger_is_then_refused() {
+        Http.Response off = http.post("/api/v1/p2p/config", "{\"enable_p2p_sync\": false}", ADMIN);
+        try {
+            assertThat(off.json().get("enable_p2p_sync").asBoolean()).isFalse();
+            assertThat(node.engine().settings().enabled()).isFalse();
+            Http.Response trigger = http.post("/api/v1/p2p/sync/trigger", "", ADMIN);
+            assertThat(trigger.status()).isEqualTo(409);
+            assertThat(trigger.errorCode()).isEqualTo("sync_disabled");
+        } finally {
+            http.post("/api/v1/p2p/config", "{\"enable_p2p_sync\": true}", ADMIN);
+        }
+        assertThat(node.engine().settings().enabled()).isTrue();
+    }
+
+    @Test
     void mutating_endpoints_need_the_admin_token() {
         JsonNode configBefore = http.get("/api/v1/p2p/config").json();
         Map<String, String> wrong = Map.of("Authorization", "Bearer not-the-token");
