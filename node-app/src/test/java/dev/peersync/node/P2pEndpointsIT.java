@@ -104,7 +104,8 @@ class P2pEndpointsIT {
         do {
             String query = "?limit=2" + (after == null ? "" : "&after="
                     + java.net.URLEncoder.encode(after, StandardCharsets.UTF_8));
-            JsonNode page = http.get("/api/v1/p2p/table-data/users" + query).json();
+            JsonNode page = http.get("/api/v1/p2p/table-data/users" + query, signed("/api/v1/p2p/table-data/users",
+                    query.substring(1))).json();
             assertThat(page.get("count").asInt()).isLessThanOrEqualTo(2);
             page.get("rows").forEach(row -> seen.add(row.get("data").get("username").asText()));
             after = page.get("next_after").isNull() ? null : page.get("next_after").asText();
@@ -113,11 +114,29 @@ class P2pEndpointsIT {
         assertThat(seen).hasSize((int) total).doesNotHaveDuplicates().contains("pager1", "pager2", "pager3");
     }
 
+    /** Headers proving the cluster secret for a GET of {@code path?query}. */
+    private static Map<String, String> signed(String path, String query) {
+        return Map.of(ClusterSignature.HEADER, ClusterSignature.sign(TestNodes.CLUSTER_SECRET,
+                ClusterSignature.requestLine(path, query)));
+    }
+
+    @Test
+    void table_data_needs_the_cluster_signature_or_the_admin_token() {
+        String path = "/api/v1/p2p/table-data/users";
+
+        assertThat(http.get(path + "?limit=1").status()).isEqualTo(401);
+        assertThat(http.get(path + "?limit=2", signed(path, "limit=1")).status()).isEqualTo(401);
+        assertThat(http.get(path + "?limit=1", Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret",
+                ClusterSignature.requestLine(path, "limit=1")))).status()).isEqualTo(401);
+        assertThat(http.get(path + "?limit=1", signed(path, "limit=1")).status()).isEqualTo(200);
+        assertThat(http.get(path + "?limit=1", ADMIN).status()).isEqualTo(200);
+    }
+
     @Test
     void table_data_refuses_bad_paging_parameters() {
-        assertThat(http.get("/api/v1/p2p/table-data/users?limit=0").status()).isEqualTo(400);
-        assertThat(http.get("/api/v1/p2p/table-data/users?limit=abc").status()).isEqualTo(400);
-        assertThat(http.get("/api/v1/p2p/table-data/users?after=notjson").status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/p2p/table-data/users?limit=0", ADMIN).status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/p2p/table-data/users?limit=abc", ADMIN).status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/p2p/table-data/users?after=notjson", ADMIN).status()).isEqualTo(400);
     }
 
     @Test

@@ -27,14 +27,27 @@ public final class AdminGuard {
         if (token.isEmpty()) {
             return;
         }
+        if (bearer(ctx).isEmpty()) {
+            throw ApiException.unauthorized("This endpoint requires 'Authorization: Bearer <ADMIN_TOKEN>'");
+        }
+        if (!carriesToken(ctx)) {
+            throw ApiException.unauthorized("The admin token is not valid");
+        }
+    }
+
+    /** True when a token is configured and the request carries it. */
+    public boolean carriesToken(Context ctx) {
+        return token.isPresent() && bearer(ctx)
+                .map(given -> MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get()))
+                .orElse(false);
+    }
+
+    private static Optional<String> bearer(Context ctx) {
         String header = ctx.header("Authorization");
         String prefix = "Bearer ";
         if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            throw ApiException.unauthorized("This endpoint requires 'Authorization: Bearer <ADMIN_TOKEN>'");
+            return Optional.empty();
         }
-        byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token.get())) {
-            throw ApiException.unauthorized("The admin token is not valid");
-        }
+        return Optional.of(header.substring(prefix.length()).trim());
     }
 }

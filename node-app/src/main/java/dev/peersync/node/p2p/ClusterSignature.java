@@ -14,8 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Proof that an HTTP request comes from a node that knows the cluster secret: header
- * {@code X-Peersync-Signature: <hex HMAC-SHA256(CLUSTER_SECRET, raw request body)>}. Used by
- * {@code POST /api/v1/p2p/sync-table/{table}}. Without a cluster secret the cluster is open and nothing is checked.
+ * {@code X-Peersync-Signature: <hex HMAC-SHA256(CLUSTER_SECRET, raw request body)>} on
+ * {@code POST /api/v1/p2p/sync-table/{table}}, and over the request line ({@link #requestLine}) on
+ * {@code GET /api/v1/p2p/table-data/{table}}. Without a cluster secret the cluster is open and nothing is checked.
  */
 public final class ClusterSignature {
     public static final String HEADER = "X-Peersync-Signature";
@@ -34,14 +35,26 @@ public final class ClusterSignature {
                 body));
     }
 
+    /** True when a cluster secret is configured (requests must then be signed). */
+    public boolean enabled() {
+        return key.isPresent();
+    }
+
+    /** The signature a GET must carry: over {@code "GET " + path + ("?" + query, when there is one)}. */
+    public static byte[] requestLine(String path, String query) {
+        return ("GET " + path + (query == null || query.isEmpty() ? "" : "?" + query))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Throws 401 when a secret is configured and {@code header} is not the body's signature. */
     public void verify(String header, byte[] body) {
         if (key.isEmpty()) {
             return;
         }
         if (header == null || header.isBlank()) {
-            throw ApiException.unauthorized("This cluster has a secret: sign the body and send " + HEADER
-                    + ": hex(HMAC-SHA256(CLUSTER_SECRET, body))");
+            throw ApiException.unauthorized("This cluster has a secret: send " + HEADER
+                    + ": hex(HMAC-SHA256(CLUSTER_SECRET, x)) where x is the body of a POST, or 'GET <path>?<query>' "
+                    + "of a GET");
         }
         byte[] given;
         try {
@@ -50,7 +63,8 @@ public final class ClusterSignature {
             throw ApiException.unauthorized(HEADER + " must be hex");
         }
         if (!MessageDigest.isEqual(given, mac(key.get(), body))) {
-            throw ApiException.unauthorized(HEADER + " does not match the body: wrong cluster secret or altered body");
+            throw ApiException.unauthorized(HEADER + " does not match the request: wrong cluster secret or altered "
+                    + "request");
         }
     }
 

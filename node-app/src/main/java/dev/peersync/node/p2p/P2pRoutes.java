@@ -150,8 +150,25 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
         ctx.json(body);
     }
 
+    /**
+     * Whole rows (password hashes included) are for peers and operators: with a cluster secret the request line
+     * must be signed with it, unless the request carries the admin token; with only an admin token, that token.
+     */
+    private void checkTableDataAccess(Context ctx) {
+        if (admin.carriesToken(ctx)) {
+            return;
+        }
+        if (signature.enabled()) {
+            signature.verify(ctx.header(ClusterSignature.HEADER),
+                    ClusterSignature.requestLine(ctx.path(), ctx.queryString()));
+            return;
+        }
+        admin.check(ctx);
+    }
+
     private void tableData(Context ctx) throws IOException {
         String table = syncedTable(ctx);
+        checkTableDataAccess(ctx);
         String after = ctx.queryParam("after");
         String limitText = ctx.queryParam("limit");
         int limit = DEFAULT_TABLE_DATA_LIMIT;
