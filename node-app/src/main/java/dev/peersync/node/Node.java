@@ -84,8 +84,10 @@ public final class Node implements AutoCloseable {
     }
 
     /** Starts a node; on failure everything already started is stopped and the cause is rethrown. */
-    public static Node start(NodeConfig requested, Clock clock) {
+    public static Node start(NodeConfig requested, Clock systemClock) {
         Objects.requireNonNull(requested, "requested");
+        // A configured skew moves every clock of the node: versions (through the store) and health timing.
+        Clock clock = requested.clockOffset().isZero() ? systemClock : Clock.offset(systemClock, requested.clockOffset());
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             Instant startedAt = clock.instant();
@@ -103,7 +105,8 @@ public final class Node implements AutoCloseable {
                     ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES),
                     clock);
             SyncStore store = PgSyncStore.install(database.dataSource(),
-                    StoreSettings.of(ReviewDatabase.TABLES).withMaxClockOffset(config.maxClockOffset()));
+                    StoreSettings.of(ReviewDatabase.TABLES).withMaxClockOffset(config.maxClockOffset())
+                            .withClockOffsetMillis(config.clockOffset().toMillis()));
             NodeId nodeId = store.nodeId();
             ObjectMapper mapper = reviewApi.objectMapper();
 

@@ -69,7 +69,7 @@ public final class ConfigLoader {
         }
         Optional<String> nodeName = optionalText(Setting.NODE_NAME);
         nodeName.ifPresent(this::checkNodeName);
-        Duration interval = Duration.ofSeconds(positiveLong(Setting.SYNC_INTERVAL, 1, 86_400));
+        Duration interval = Duration.ofSeconds(wholeNumber(Setting.SYNC_INTERVAL, 1, 86_400));
         Optional<DatabaseUrl> database = optionalText(Setting.DATABASE_URL).map(this::databaseUrl);
         Optional<String> clusterSecret = optionalText(Setting.CLUSTER_SECRET);
         if (clusterSecret.isPresent() && clusterSecret.get().getBytes(StandardCharsets.UTF_8).length < MIN_CLUSTER_SECRET_BYTES) {
@@ -84,13 +84,14 @@ public final class ConfigLoader {
         }
         Optional<String> adminToken = optionalText(Setting.ADMIN_TOKEN);
         Path dataDir = path(Setting.DATA_DIR);
-        Duration maxOffset = Duration.ofMillis(positiveLong(Setting.MAX_CLOCK_OFFSET_MS, 1, Long.MAX_VALUE));
+        Duration maxOffset = Duration.ofMillis(wholeNumber(Setting.MAX_CLOCK_OFFSET_MS, 1, Long.MAX_VALUE));
         List<Integer> peerPorts = portList(Setting.DISCOVERY_PEER_PORTS);
-        int embeddedPgPort = (int) positiveLong(Setting.EMBEDDED_PG_PORT, 0, 65_535);
+        int embeddedPgPort = (int) wholeNumber(Setting.EMBEDDED_PG_PORT, 0, 65_535);
+        Duration clockOffset = Duration.ofMillis(wholeNumber(Setting.CLOCK_OFFSET_MS, -86_400_000L, 86_400_000L));
         return new NodeConfig(apiPort, p2pPort, discoveryPort, nodeName, bool(Setting.ENABLE_P2P_SYNC),
                 bool(Setting.ENABLE_AUTO_DISCOVERY), interval, database, clusterSecret, clusterId,
                 jwt.orElseGet(ConfigLoader::randomSecret), jwt.isEmpty(), adminToken, dataDir, maxOffset, peerPorts,
-                embeddedPgPort);
+                embeddedPgPort, clockOffset);
     }
 
     private ConfigException invalid(Setting setting, String problem) {
@@ -107,10 +108,10 @@ public final class ConfigLoader {
     }
 
     private int port(Setting setting) {
-        return (int) positiveLong(setting, 1, 65_535);
+        return (int) wholeNumber(setting, 1, 65_535);
     }
 
-    private long positiveLong(Setting setting, long min, long max) {
+    private long wholeNumber(Setting setting, long min, long max) {
         String value = raw(setting).value().trim();
         long parsed;
         try {

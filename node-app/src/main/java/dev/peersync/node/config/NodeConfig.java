@@ -14,13 +14,16 @@ import java.util.stream.Stream;
  * @param database           the external database; empty for the embedded one
  * @param jwtSecretGenerated true when no JWT_SECRET was given and {@code jwtSecret} is random for this run
  * @param embeddedPgPort     port of the embedded PostgreSQL, 0 for a free one
+ * @param clockOffset        added to this node's clock (diagnostic skew; zero in production)
  */
 public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<String> nodeName,
                          boolean p2pSyncEnabled, boolean autoDiscoveryEnabled, Duration syncInterval,
                          Optional<DatabaseUrl> database, Optional<String> clusterSecret, String clusterId,
                          String jwtSecret, boolean jwtSecretGenerated, Optional<String> adminToken, Path dataDir,
-                         Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort) {
+                         Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort,
+                         Duration clockOffset) {
     public NodeConfig {
+        Objects.requireNonNull(clockOffset, "clockOffset");
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(syncInterval, "syncInterval");
         Objects.requireNonNull(database, "database");
@@ -50,7 +53,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
     public NodeConfig withNodeName(String name) {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, Optional.of(name), p2pSyncEnabled, autoDiscoveryEnabled,
                 syncInterval, database, clusterSecret, clusterId, jwtSecret, jwtSecretGenerated, adminToken, dataDir,
-                maxClockOffset, discoveryPeerPorts, embeddedPgPort);
+                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset);
     }
 
     @Override
@@ -64,6 +67,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
                 + ", jwtSecret=" + (jwtSecretGenerated ? "generated" : "set")
                 + ", adminToken=" + (adminToken.isPresent() ? "set" : "none")
                 + ", maxClockOffset=" + maxClockOffset.toMillis() + "ms"
-                + ", discoveryPeerPorts=" + effectiveDiscoveryPeerPorts() + "]";
+                + ", discoveryPeerPorts=" + effectiveDiscoveryPeerPorts()
+                + (clockOffset.isZero() ? "" : ", clockOffset=" + clockOffset.toMillis() + "ms") + "]";
     }
 }

@@ -27,7 +27,9 @@ public enum Setting {
             + "versions are parked (not applied) and reported as clock skew."),
     DISCOVERY_PEER_PORTS("--discovery-peer-ports", "", "Comma-separated UDP ports announcements are also sent to "
             + "(several nodes on one host, e.g. 8002,8004,8006). Empty: DISCOVERY_PORT and 8002,8004,8006."),
-    EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one.");
+    EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one."),
+    CLOCK_OFFSET_MS("--clock-offset-ms", "0", "Diagnostic: milliseconds added to this node's clock (negative: behind) "
+            + "for its hybrid logical clock and health timing; used by tests to simulate a skewed host.");
 
     private final String flag;
     private final String defaultValue;

@@ -44,6 +44,16 @@ class ConfigLoaderTest {
         assertThat(config.maxClockOffset()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.effectiveDiscoveryPeerPorts()).containsExactly(8002, 8004, 8006);
         assertThat(config.embeddedPgPort()).isZero();
+        assertThat(config.clockOffset()).isZero();
+    }
+
+    @Test
+    void clock_offset_may_be_negative_and_a_bad_one_names_the_variable() {
+        assertThat(load(Map.of(), Map.of("CLOCK_OFFSET_MS", "-300000"), Map.of()).clockOffset())
+                .isEqualTo(Duration.ofMinutes(-5));
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CLOCK_OFFSET_MS", "5min"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CLOCK_OFFSET_MS");
     }
 
     @Test
