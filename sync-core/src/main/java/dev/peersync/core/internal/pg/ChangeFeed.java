@@ -31,7 +31,7 @@ final class ChangeFeed {
     }
 
     ChangeBatch read(Handle h, NodeId requester, List<String> names, String cursorText, int maxRows) {
-        List<PgTable> wanted = names.stream().map(this::table).toList();
+        List<PgTable> wanted = names.stream().distinct().map(this::table).toList();
         h.execute("SET LOCAL timezone = 'UTC'");
         // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
         // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops.
@@ -67,6 +67,7 @@ final class ChangeFeed {
             }
             cursor = cursor.next(currentSnapshot(h));
             if (rows.size() >= maxRows) {
+                hasMore = true; // the next range is unread: it may hold rows
                 break;
             }
         }
