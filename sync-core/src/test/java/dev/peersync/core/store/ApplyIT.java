@@ -8,8 +8,6 @@ import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -296,7 +294,7 @@ class ApplyIT {
                 ps.executeUpdate(); // later version, not committed yet: holds the row
             }
             CompletableFuture<ApplyResult> apply = CompletableFuture.supplyAsync(() -> b.store.applyRows(a.id(), fromA));
-            waitForLockWaiter(b);
+            b.awaitLockWaiter();
             local.commit();
             ApplyResult result = apply.get(30, TimeUnit.SECONDS);
             assertThat(result.applied()).isZero();
@@ -308,20 +306,6 @@ class ApplyIT {
         a.pullFrom(b);
         assertThat(a.content()).isEqualTo(b.content());
         assertThat(a.digests()).isEqualTo(b.digests());
-    }
-
-    private static void waitForLockWaiter(TestNode n) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        long waiting = 0;
-        while (Instant.now().isBefore(deadline)) {
-            waiting = n.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND wait_event_type = 'Lock'");
-            if (waiting > 0) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no session waited on a lock within 30 s; last count: " + waiting);
     }
 
     /** Applies everything {@code source} has to {@code target} in one batch and returns what happened. */
