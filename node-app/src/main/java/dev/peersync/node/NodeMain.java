@@ -1,11 +1,106 @@
 package dev.peersync.node;
 
-/** Entry point of a node. Wiring lands with the node-app issue. */
+import dev.peersync.node.config.ConfigException;
+import dev.peersync.node.config.ConfigLoader;
+import dev.peersync.node.config.DotenvFile;
+import dev.peersync.node.config.NodeConfig;
+import dev.peersync.node.config.Setting;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Entry point of a node: {@code java -jar node-app.jar [flags]}.
+ *
+ * <p>Every {@link Setting} is a flag; flags beat environment variables, which beat the {@code .env} file of
+ * the working directory, which beats the default. Exit codes: 0 after a clean stop, 2 for bad configuration
+ * or flags (nothing was started), 1 when the node failed while starting or running.
+ */
 public final class NodeMain {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_CONFIG = 2;
+
+    /** Starts a node from a validated configuration and blocks until it stops. */
+    @FunctionalInterface
+    public interface Launcher {
+        void run(NodeConfig config) throws Exception;
+    }
+
     private NodeMain() {
     }
 
     public static void main(String[] args) {
-        System.out.println("peersync node: not wired yet");
+        int code = run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err, NodeRunner::run);
+        if (code != EXIT_OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Parses, validates and launches; returns the exit code. Separate from {@link #main} so tests can call it. */
+    public static int run(String[] args, Map<String, String> environment, Path workingDirectory, PrintStream out,
+                          PrintStream err, Launcher launcher) {
+        CommandLine commandLine = new CommandLine(commandSpec());
+        NodeConfig config;
+        try {
+            ParseResult parsed = commandLine.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                commandLine.usage(out);
+                return EXIT_OK;
+            }
+            if (parsed.isVersionHelpRequested()) {
+                commandLine.printVersionHelp(out);
+                return EXIT_OK;
+            }
+            Map<Setting, String> flags = new EnumMap<>(Setting.class);
+            for (Setting setting : Setting.values()) {
+                String value = parsed.matchedOptionValue(setting.flag(), null);
+                if (value != null) {
+                    flags.put(setting, value);
+                }
+            }
+            config = new ConfigLoader(flags, environment, DotenvFile.read(workingDirectory)).load();
+        } catch (ParameterException e) {
+            err.println("peersync-node: " + e.getMessage());
+            err.println("Run with --help for the list of flags.");
+            return EXIT_CONFIG;
+        } catch (ConfigException e) {
+            err.println("peersync-node: invalid configuration: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        try {
+            launcher.run(config);
+            return EXIT_OK;
+        } catch (ConfigException e) {
+            err.println("peersync-node: invalid configuration: " + e.getMessage());
+            return EXIT_CONFIG;
+        } catch (Exception e) {
+            err.println("peersync-node: the node stopped with an error: " + e);
+            return EXIT_FAILED;
+        }
+    }
+
+    static CommandSpec commandSpec() {
+        CommandSpec spec = CommandSpec.create()
+                .name("peersync-node")
+                .version("peersync node " + SoftwareVersion.VALUE)
+                .mixinStandardHelpOptions(true);
+        spec.usageMessage().description("A Product Review API node that syncs its own PostgreSQL with its peers.",
+                "Each flag can also be set by the environment variable named in its description, or in ./.env.");
+        for (Setting setting : Setting.values()) {
+            String fallback = setting.defaultValue().isEmpty() ? "not set" : setting.defaultValue();
+            spec.addOption(OptionSpec.builder(setting.flag())
+                    .paramLabel("<" + setting.variable().toLowerCase(java.util.Locale.ROOT) + ">")
+                    .type(String.class)
+                    .description(setting.description() + " Env: " + setting.variable() + "; default: " + fallback + ".")
+                    .build());
+        }
+        return spec;
     }
 }
