@@ -162,7 +162,9 @@ function renderMap(status) {
   const links = [];
   const nodes = [];
   peers.forEach((peer, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(peers.length, 1) + (peers.length === 1 ? Math.PI / 2 : 0);
+    // One peer to the right, two left and right, more around the circle from the top.
+    const start = peers.length === 1 ? 0 : Math.PI / peers.length - Math.PI / 2;
+    const angle = start + (2 * Math.PI * i) / peers.length;
     const x = cx + radius * 1.45 * Math.cos(angle);
     const y = cy + radius * Math.sin(angle);
     links.push(make('line', { x1: cx, y1: cy, x2: x, y2: y, class: `link link-${peer.status}` }));
