@@ -39,7 +39,9 @@ async function loadStatus() {
   }
 }
 
-function renderStatus(status) {
+function renderStatus(update) {
+  // Merged over the last one: a status message that lacks a field does not blank what is known.
+  const status = { ...(state.status || {}), ...update };
   state.status = status;
   state.statusAt = Date.now();
   document.title = `${status.node_name || 'node'} · peersync`;
