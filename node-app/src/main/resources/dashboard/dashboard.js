@@ -113,7 +113,7 @@ function renderNodes() {
       h('div', { class: 'mono dim', title: status.node_id }, shortId(status.node_id))),
     h('td', {}, statePill('self')),
     h('td', { class: 'mono' }, `${location.hostname}:${ports.api ?? '?'}`,
-      h('div', { class: 'dim' }, `p2p ${ports.p2p ?? '?'} · udp ${ports.discovery ?? '?'}`)),
+      h('div', { class: 'dim' }, `p2p ${ports.p2p ?? '?'}`, h('br'), `udp ${ports.discovery ?? '?'}`)),
     h('td', {}, '–'), h('td', {}, '–'), h('td', {}, '–'), h('td', {}, '–'),
     h('td', {}, authPill(status.auth_mode)),
     h('td', { class: 'num' }, count(status.counters ? status.counters.rows_applied : null)),
@@ -136,7 +136,7 @@ function renderNodes() {
       h('td', {}, remoteAuth ? authPill(remoteAuth) : h('span', { class: 'dim', title: 'peer API not reachable from this browser' }, '–')),
       h('td', { class: 'num' }, count(peer.rows_applied)),
       h('td', { class: 'row-actions' }, h('button', { class: 'btn btn-small btn-danger', type: 'button',
-        'data-action': 'remove-peer', title: 'Remove this peer', onclick: () => removePeer(peer) }, 'Remove'))));
+        'data-action': 'remove-peer', title: `Remove ${peer.name || 'this peer'}`, onclick: () => removePeer(peer) }, '✕'))));
   }
   $('#nodes tbody').replaceChildren(...rows);
   const peers = peersOf(status);
