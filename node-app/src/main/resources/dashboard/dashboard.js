@@ -129,7 +129,9 @@ function renderNodes() {
         peer.connected === false ? h('div', { class: 'dim' }, 'not connected') : null,
         peer.last_error ? h('div', { class: 'error-text', title: peer.last_error }, peer.last_error) : null),
       h('td', { class: 'mono' }, `${peer.host}:${peer.api_port}`, h('div', { class: 'dim' }, `p2p ${peer.p2p_port}`)),
-      h('td', { 'data-ago': peer.last_seen || '', title: peer.last_seen || '' }, ago(peer.last_seen, now)),
+      h('td', { title: `last seen ${peer.last_seen || 'never'}, last synced ${peer.last_sync_at || 'never'}` },
+        h('span', { 'data-ago': peer.last_seen || '' }, ago(peer.last_seen, now)),
+        h('div', { class: 'dim' }, 'synced ', h('span', { 'data-ago': peer.last_sync_at || '' }, ago(peer.last_sync_at, now)))),
       h('td', { class: 'num' }, millis(peer.lag_ms)),
       h('td', { class: `num ${Math.abs(peer.clock_skew_ms || 0) > 1000 ? 'warn-text' : ''}` }, skew(peer.clock_skew_ms)),
       h('td', { class: 'num' }, millis(peer.rtt_ms)),
@@ -293,7 +295,8 @@ function renderTables() {
     }
     const synced = counters.last_applied_at || null;
     cells.push(h('td', {}, verdict),
-      h('td', { 'data-ago': synced || '', title: synced || (own && own.latest_version_time ? `latest version ${own.latest_version_time}` : '') }, ago(synced)),
+      h('td', { title: `rows last applied here: ${synced || 'never'}; newest version: ${own && own.latest_version_time ? own.latest_version_time : 'none'}` },
+        h('span', { 'data-ago': synced || '' }, ago(synced))),
       h('td', { class: 'num' }, count(counters.rows_applied ?? 0)),
       h('td', { class: 'num' }, count(counters.rows_served ?? 0)));
     return h('tr', { 'data-table': name }, ...cells);
@@ -439,6 +442,10 @@ function showFeedback(kind, text) {
 /** Opens the token dialog; resolves to the token, or null when cancelled. */
 function askToken(reason) {
   const dialog = $('#token-dialog');
+  if (dialog.open) {
+    // Another action is already asking: this one goes without a token (and reports the 401).
+    return Promise.resolve(null);
+  }
   $('#token-reason').textContent = reason;
   const input = $('#token-input');
   input.value = adminToken();
