@@ -31,11 +31,16 @@ public final class EngineMetrics {
     private final MultiGauge rtt;
     private final MultiGauge up;
     private final AtomicReference<EngineStatus> last = new AtomicReference<>();
+    // Micrometer holds function-meter state weakly: these fields keep the suppliers alive as long as we are.
+    private final LongSupplier p2pBytesIn;
+    private final LongSupplier p2pBytesOut;
 
     public EngineMetrics(MeterRegistry registry, Supplier<EngineStatus> status, LongSupplier p2pBytesIn,
                          LongSupplier p2pBytesOut) {
         Objects.requireNonNull(registry, "registry");
         this.status = Objects.requireNonNull(status, "status");
+        this.p2pBytesIn = Objects.requireNonNull(p2pBytesIn, "p2pBytesIn");
+        this.p2pBytesOut = Objects.requireNonNull(p2pBytesOut, "p2pBytesOut");
         this.lag = MultiGauge.builder("peersync.replication.lag").baseUnit("milliseconds")
                 .description("How long changes announced by the peer have waited to be pulled (0: caught up)")
                 .register(registry);
@@ -48,10 +53,10 @@ public final class EngineMetrics {
                 .description("1 when the peer is active, 0 when suspect or gone").register(registry);
         Gauge.builder("peersync.parked.rows", last, ref -> ref.get() == null ? 0 : ref.get().parkedRows())
                 .description("Rows from peers waiting in the parking table").register(registry);
-        FunctionCounter.builder("peersync.p2p.bytes", p2pBytesIn, LongSupplier::getAsLong)
+        FunctionCounter.builder("peersync.p2p.bytes", this.p2pBytesIn, LongSupplier::getAsLong)
                 .description("Bytes through the P2P transport").baseUnit("bytes").tag("direction", "in")
                 .register(registry);
-        FunctionCounter.builder("peersync.p2p.bytes", p2pBytesOut, LongSupplier::getAsLong)
+        FunctionCounter.builder("peersync.p2p.bytes", this.p2pBytesOut, LongSupplier::getAsLong)
                 .description("Bytes through the P2P transport").baseUnit("bytes").tag("direction", "out")
                 .register(registry);
     }

@@ -66,6 +66,33 @@ class NodeHttpTest {
     }
 
     @Test
+    void a_websocket_client_that_stops_reading_is_dropped_and_never_blocks_the_sender() throws Exception {
+        java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+        java.net.http.WebSocket stalled = client.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + http.port() + NodeHttp.WS_PATH),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
+                                                                                  CharSequence data, boolean last) {
+                                first.countDown();
+                                return null; // never request more: this client stops reading after one message
+                            }
+                        }).join();
+        assertThat(first.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String reason = "x".repeat(8192);
+        NodeId peer = NodeId.random();
+
+        // Enough to fill the socket buffers on both sides and then the client's queue of 64 messages.
+        for (int i = 0; i < 20_000 && hub.clientCount() > 0; i++) {
+            hub.onEvent(new SyncEvent.RowParked(Instant.now(), peer, "reviews", "[\"" + i + "\"]", reason));
+        }
+
+        dev.peersync.testing.Await.until("stalled client dropped", java.time.Duration.ofSeconds(30),
+                hub::clientCount, count -> count == 0);
+        stalled.abort();
+    }
+
+    @Test
     void metrics_are_served_in_prometheus_format_with_request_timings() throws Exception {
         get("/boom");
 
