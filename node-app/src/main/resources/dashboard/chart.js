@@ -11,9 +11,11 @@ export class RateChart {
   /**
    * @param container element holding an <svg>; gets the data-* attributes
    * @param seconds   length of the window, one bucket per second
+   * @param onDraw    called with {total, peak} after each drawing
    */
-  constructor(container, seconds = 300) {
+  constructor(container, seconds = 300, onDraw = () => {}) {
     this.container = container;
+    this.onDraw = onDraw;
     this.svg = container.querySelector('svg');
     this.seconds = seconds;
     this.buckets = new Map(); // epoch second -> rows
@@ -64,7 +66,8 @@ export class RateChart {
       if (value > 0) {
         const h = Math.max(2, (HEIGHT - TOP_PAD) * value / scale);
         parts.push(el('rect', {
-          x: i * barWidth, y: HEIGHT - h, width: Math.max(1, barWidth - 0.6), height: h, class: 'bar',
+          // At least 3 units wide: a lone second with rows stays visible at the right edge.
+          x: Math.min(i * barWidth, WIDTH - 3), y: HEIGHT - h, width: Math.max(3, barWidth - 0.6), height: h, class: 'bar',
         }, `${value} rows, ${values.length - 1 - i}s ago`));
       }
     });
@@ -76,6 +79,7 @@ export class RateChart {
     this.container.dataset.events = String(this.events);
     this.container.dataset.points = String(values.filter(v => v > 0).length);
     this.container.dataset.peak = String(peak);
+    this.onDraw({ total, peak });
     return { total, peak };
   }
 }

@@ -27,7 +27,9 @@ const state = {
   tablesTimer: null,
 };
 
-const chart = new RateChart($('#rate-chart'));
+const chart = new RateChart($('#rate-chart'), 300, ({ total, peak }) => {
+  $('#chart-summary').textContent = `last 5 min · ${count(total)} rows · peak ${count(peak)}/s`;
+});
 
 // ---------------------------------------------------------------- status and topology
 
@@ -159,10 +161,11 @@ function renderMap(status) {
     }
     return node;
   };
-  const cx = 160;
-  const cy = 104;
-  const radius = 78;
   const peers = peersOf(status);
+  // With one peer the pair is centred; with more, this node is the hub in the middle.
+  const cx = peers.length === 1 ? 100 : 160;
+  const cy = 104;
+  const radius = peers.length === 1 ? 85 : 78;
   const links = [];
   const nodes = [];
   peers.forEach((peer, i) => {
@@ -299,7 +302,7 @@ function renderTables() {
         h('span', { 'data-ago': synced || '' }, ago(synced))),
       h('td', { class: 'num' }, count(counters.rows_applied ?? 0)),
       h('td', { class: 'num' }, count(counters.rows_served ?? 0)));
-    return h('tr', { 'data-table': name }, ...cells);
+    return h('tr', { 'data-table': name, 'data-rows': own ? String(own.row_count ?? '') : '' }, ...cells);
   });
   $('#tables tbody').replaceChildren(...rows);
   $('#tables-summary').textContent = peers.length === 0 ? `${names.length} tables`

@@ -58,7 +58,7 @@ class DashboardIT {
                 assertThat(registered.status()).as("register on B: %s", registered.body()).isEqualTo(201);
                 assertThat(page.awaitEvent("table_synced", "users")).contains("dash-b");
                 assertThat(page.awaitChartTotalAbove(chartBefore)).isGreaterThan(chartBefore);
-                page.awaitTableEqualEverywhere("users");
+                page.awaitTableEqualEverywhere("users", 1);
 
                 // The token given for "add peer" is kept for the tab: no second prompt.
                 page.triggerSync();

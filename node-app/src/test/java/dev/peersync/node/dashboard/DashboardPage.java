@@ -104,10 +104,11 @@ final class DashboardPage {
         }, () -> "events: " + textOf("#events"));
     }
 
-    /** Waits until the table's hash is the same on every node the page shows. */
-    void awaitTableEqualEverywhere(String table) {
-        await("table " + table + " equal on every node", d -> d.findElements(
-                        By.cssSelector("#tables tr[data-table='" + table + "'] [data-consistency='equal']")).isEmpty() ? null : true,
+    /** Waits until this node has {@code rows} rows in the table and its hash is the same on every node shown. */
+    void awaitTableEqualEverywhere(String table, int rows) {
+        String row = "#tables tr[data-table='" + table + "'][data-rows='" + rows + "']";
+        await("table " + table + " with " + rows + " row(s), equal on every node", d -> d.findElements(
+                        By.cssSelector(row + " [data-consistency='equal']")).isEmpty() ? null : true,
                 () -> "tables: " + textOf("#tables"));
     }
 
