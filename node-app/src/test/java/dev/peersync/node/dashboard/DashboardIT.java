@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard end to end: two in-process nodes on their own databases, node A's page in headless Chromium.
- * The page adds B as a peer (answering the admin token prompt, since A has an ADMIN_TOKEN), shows both nodes,
- * streams the rows of a user registered on B and counts them in its chart, sees equal table hashes, and
- * triggers a sync. The last screenshot is kept as {@code target/dashboard.png} (also when the test fails).
+ * The page adds B as a peer (A has an ADMIN_TOKEN: a wrong token at the prompt is refused, the right one works),
+ * shows both nodes, streams the rows of a user registered on B and counts them in its chart, sees the table's
+ * hash equal on both nodes, and triggers a sync. The last screenshot is kept as {@code target/dashboard.png}
+ * (also when the test fails).
  */
 class DashboardIT {
     private static final String ADMIN_TOKEN = "dashboard-admin-token";
@@ -46,7 +47,11 @@ class DashboardIT {
                 page.open("http://127.0.0.1:" + a.apiPort() + "/");
                 assertThat(page.awaitNode(idA, "self")).contains("dash-a");
 
+                // A wrong token is refused with the node's message; the form keeps its values to try again.
                 page.addPeer("127.0.0.1", b.apiPort(), statusB.path("ports").path("p2p").asInt());
+                page.answerTokenPrompt("not-the-admin-token");
+                assertThat(page.awaitFailure("401")).contains("admin token is not valid");
+                page.submitAddPeer();
                 page.answerTokenPrompt(ADMIN_TOKEN);
                 page.awaitSuccess("added");
                 assertThat(page.awaitNode(idB, "active")).contains("dash-b").contains("127.0.0.1:" + b.apiPort());

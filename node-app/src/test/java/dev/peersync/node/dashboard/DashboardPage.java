@@ -43,7 +43,12 @@ final class DashboardPage {
         form.findElement(By.name("host")).sendKeys(host);
         form.findElement(By.name("port")).sendKeys(Integer.toString(apiPort));
         form.findElement(By.name("p2p_port")).sendKeys(Integer.toString(p2pPort));
-        form.findElement(By.cssSelector("button[type='submit']")).click();
+        submitAddPeer();
+    }
+
+    /** Submits "Add manual peer" again with what the form holds (it keeps its values after a failure). */
+    void submitAddPeer() {
+        driver.findElement(By.cssSelector("#add-peer button[type='submit']")).click();
     }
 
     void triggerSync() {
@@ -64,9 +69,18 @@ final class DashboardPage {
 
     /** Waits until the feedback banner reports success with a text containing {@code expected}. */
     String awaitSuccess(String expected) {
-        return await("success feedback containing '" + expected + "'", d -> {
+        return awaitFeedback("ok", expected);
+    }
+
+    /** Waits until the feedback banner reports a failure with a text containing {@code expected}. */
+    String awaitFailure(String expected) {
+        return awaitFeedback("error", expected);
+    }
+
+    private String awaitFeedback(String state, String expected) {
+        return await(state + " feedback containing '" + expected + "'", d -> {
             WebElement box = d.findElement(By.id("feedback"));
-            return "ok".equals(box.getAttribute("data-state")) && box.getText().contains(expected) ? box.getText() : null;
+            return state.equals(box.getAttribute("data-state")) && box.getText().contains(expected) ? box.getText() : null;
         }, () -> "feedback [" + attribute("#feedback", "data-state") + "]: " + textOf("#feedback"));
     }
 
