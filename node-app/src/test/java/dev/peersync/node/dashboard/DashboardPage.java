@@ -59,7 +59,7 @@ final class DashboardPage {
     void answerTokenPrompt(String token) {
         WebElement dialog = await("the admin token prompt", d -> {
             WebElement element = d.findElement(By.id("token-dialog"));
-            return element.getAttribute("open") != null ? element : null;
+            return element.getDomAttribute("open") != null ? element : null;
         }, () -> "feedback: " + textOf("#feedback"));
         WebElement input = dialog.findElement(By.id("token-input"));
         input.clear();
@@ -80,7 +80,7 @@ final class DashboardPage {
     private String awaitFeedback(String state, String expected) {
         return await(state + " feedback containing '" + expected + "'", d -> {
             WebElement box = d.findElement(By.id("feedback"));
-            return state.equals(box.getAttribute("data-state")) && box.getText().contains(expected) ? box.getText() : null;
+            return state.equals(box.getDomAttribute("data-state")) && box.getText().contains(expected) ? box.getText() : null;
         }, () -> "feedback [" + attribute("#feedback", "data-state") + "]: " + textOf("#feedback"));
     }
 
@@ -152,6 +152,6 @@ final class DashboardPage {
     }
 
     private String attribute(String selector, String name) {
-        return driver.findElement(By.cssSelector(selector)).getAttribute(name);
+        return driver.findElement(By.cssSelector(selector)).getDomAttribute(name);
     }
 }
