@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -133,8 +132,10 @@ final class DashboardPage {
     void screenshot(Path target) {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            Path taken = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
-            Files.move(taken, target, StandardCopyOption.REPLACE_EXISTING);
+            // Written as a new file (not moved): the driver's temp file is private to the user, the artifact is not.
+            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+            Files.deleteIfExists(target);
+            Files.write(target, png);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not save the screenshot to " + target, e);
         }
