@@ -57,6 +57,11 @@ function renderStatus(update) {
   $('#sync-config').textContent = config.enable_p2p_sync === false ? 'disabled'
     : `every ${config.sync_interval ?? '?'}s${config.enable_auto_discovery ? ' · discovery on' : ''}`;
   showWarnings(status.warnings || []);
+  const counters = status.counters || {};
+  document.querySelectorAll('#counters [data-counter]').forEach((cell) => {
+    cell.textContent = count(counters[cell.dataset.counter]);
+    cell.classList.toggle('warn-text', cell.dataset.counter === 'parked_rows' && counters.parked_rows > 0);
+  });
   renderUptime();
   renderNodes();
   renderTables();
