@@ -7,8 +7,12 @@ import dev.peersync.node.config.NodeConfig;
 import dev.peersync.node.config.Setting;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -81,9 +85,20 @@ public final class NodeMain {
             err.println("peersync-node: invalid configuration: " + e.getMessage());
             return EXIT_CONFIG;
         } catch (Exception e) {
-            err.println("peersync-node: the node stopped with an error: " + e);
+            err.println("peersync-node: the node stopped with an error: " + describe(e));
             return EXIT_FAILED;
         }
+    }
+
+    /** The exception and its causes on one line: what an operator needs, without a stack trace. */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.toString());
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(failure);
+        for (Throwable cause = failure.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+            text.append(" <- caused by: ").append(cause);
+        }
+        return text.toString();
     }
 
     static CommandSpec commandSpec() {
@@ -96,7 +111,7 @@ public final class NodeMain {
         for (Setting setting : Setting.values()) {
             String fallback = setting.defaultValue().isEmpty() ? "not set" : setting.defaultValue();
             spec.addOption(OptionSpec.builder(setting.flag())
-                    .paramLabel("<" + setting.variable().toLowerCase(java.util.Locale.ROOT) + ">")
+                    .paramLabel("<" + setting.variable().toLowerCase(Locale.ROOT) + ">")
                     .type(String.class)
                     .description(setting.description() + " Env: " + setting.variable() + "; default: " + fallback + ".")
                     .build());

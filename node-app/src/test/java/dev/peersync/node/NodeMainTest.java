@@ -73,10 +73,12 @@ class NodeMainTest {
     void failing_launch_exits_with_1() {
         int code = NodeMain.run(new String[0], Map.of(), workDir, new PrintStream(out), new PrintStream(err),
                 config -> {
-                    throw new IllegalStateException("database unreachable");
+                    throw new IllegalStateException("database unreachable",
+                            new java.net.ConnectException("Connection refused"));
                 });
 
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("database unreachable");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("database unreachable")
+                .contains("caused by: java.net.ConnectException: Connection refused");
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Two in-process nodes, each on its own database, discovery off: one is told about the other through
  * {@code POST /api/v1/p2p/peers} (API port only; the P2P port is learnt from the peer's status), and a user
- * registered on one appears on the other. The manual peer survives a restart of the node that stored it.
+ * registered on one appears on the other. The manual peer survives a restart of the node that stored it, and
+ * a deleted one does not come back.
  */
 class TwoNodesSyncIT {
     private static final Duration SYNC_WAIT = Duration.ofSeconds(30);
@@ -89,7 +90,9 @@ class TwoNodesSyncIT {
                         httpB.get("/api/v1/p2p/table-info/users").json().get("hash").asText()),
                 hashes -> hashes.get(0).equals(hashes.get(1)));
 
-        // B learnt about A from A's connection; a user registered on B flows back.
+        // B learnt about A from A's connection: they see each other, and a user registered on B flows back.
+        Await.until("node A among B's peers", SYNC_WAIT, () -> httpB.get("/api/v1/p2p/status").json().get("peers"),
+                peers -> peers.findValuesAsText("peer_id").contains(a.nodeId().toString()));
         Http.Response second = httpB.post("/api/v1/auth/register",
                 "{\"username\": \"fromb\", \"email\": \"fromb@example.com\", \"password\": \"password123\"}");
         assertThat(second.status()).as(second.body()).isEqualTo(201);
@@ -102,5 +105,16 @@ class TwoNodesSyncIT {
         assertThat(peers).extracting(p -> p.get("peer_id").asText()).contains(b.nodeId().toString());
         assertThat(peers).filteredOn(p -> p.get("peer_id").asText().equals(b.nodeId().toString()))
                 .extracting(p -> p.get("origin").asText()).containsExactly("manual");
+
+        // With B stopped (so it cannot come back as an inbound peer), deleting it is permanent.
+        nodes.remove(b);
+        b.close();
+        Http.Response deleted = new Http(restarted.apiPort()).delete("/api/v1/p2p/peers/" + b.nodeId(), Map.of());
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+        nodes.remove(restarted);
+        restarted.close();
+        Node again = start(envA);
+        assertThat(new Http(again.apiPort()).get("/api/v1/p2p/status").json().get("peers")
+                .findValuesAsText("peer_id")).doesNotContain(b.nodeId().toString());
     }
 }

@@ -1,5 +1,6 @@
 package dev.peersync.node.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -71,13 +72,13 @@ public final class ConfigLoader {
         Duration interval = Duration.ofSeconds(positiveLong(Setting.SYNC_INTERVAL, 1, 86_400));
         Optional<DatabaseUrl> database = optionalText(Setting.DATABASE_URL).map(this::databaseUrl);
         Optional<String> clusterSecret = optionalText(Setting.CLUSTER_SECRET);
-        if (clusterSecret.isPresent() && clusterSecret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_CLUSTER_SECRET_BYTES) {
+        if (clusterSecret.isPresent() && clusterSecret.get().getBytes(StandardCharsets.UTF_8).length < MIN_CLUSTER_SECRET_BYTES) {
             throw invalid(Setting.CLUSTER_SECRET, "must be at least " + MIN_CLUSTER_SECRET_BYTES + " bytes long (the P2P handshake's HMAC key)");
         }
         String clusterId = optionalText(Setting.CLUSTER_ID).orElseThrow(
                 () -> invalid(Setting.CLUSTER_ID, "must not be empty"));
         Optional<String> jwt = optionalText(Setting.JWT_SECRET);
-        if (jwt.isPresent() && jwt.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
+        if (jwt.isPresent() && jwt.get().getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
             throw invalid(Setting.JWT_SECRET, "must be at least " + MIN_JWT_SECRET_BYTES + " bytes long, got "
                     + jwt.get().length() + " (e.g. `openssl rand -base64 48`; the same value on every node)");
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The validated configuration of one node (see {@link Setting} for what each value means).
@@ -42,7 +43,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
         if (!discoveryPeerPorts.isEmpty()) {
             return discoveryPeerPorts;
         }
-        return java.util.stream.Stream.of(discoveryPort, 8002, 8004, 8006).distinct().toList();
+        return Stream.of(discoveryPort, 8002, 8004, 8006).distinct().toList();
     }
 
     /** A copy with the same settings and another node name (used once the name has been resolved). */

@@ -15,6 +15,9 @@ public final class ErrorMapping {
     public static void install(JavalinConfig config) {
         config.routes.exception(ApiException.class, (e, ctx) -> {
             ctx.status(e.status());
+            if (e.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer");
+            }
             ctx.json(body(e.code(), e.getMessage(), e.details()));
         });
     }

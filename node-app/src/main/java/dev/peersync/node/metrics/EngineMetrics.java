@@ -2,12 +2,14 @@ package dev.peersync.node.metrics;
 
 import dev.peersync.core.engine.EngineStatus;
 import dev.peersync.core.engine.PeerSyncStatus;
+import dev.peersync.core.peer.PeerState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -71,8 +73,8 @@ public final class EngineMetrics {
         rtt.register(peers.stream().filter(p -> p.rttMillis() >= 0)
                 .map(p -> MultiGauge.Row.of(tags(p), p.rttMillis())).toList(), true);
         up.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p).and("state",
-                p.state().name().toLowerCase(java.util.Locale.ROOT)),
-                p.state() == dev.peersync.core.peer.PeerState.ACTIVE ? 1 : 0)).toList(), true);
+                p.state().name().toLowerCase(Locale.ROOT)),
+                p.state() == PeerState.ACTIVE ? 1 : 0)).toList(), true);
     }
 
     private static Tags tags(PeerSyncStatus peer) {

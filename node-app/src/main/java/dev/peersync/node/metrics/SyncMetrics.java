@@ -3,9 +3,11 @@ package dev.peersync.node.metrics;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.event.SyncListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +55,7 @@ public final class SyncMetrics implements SyncListener {
             skewGauge(peer).set(e.aheadMillis());
         } else if (event instanceof SyncEvent.PeerChanged e) {
             counter("peersync.peer.state.changes", "Peer health transitions",
-                    "state", e.change().current().name().toLowerCase(java.util.Locale.ROOT)).increment();
+                    "state", e.change().current().name().toLowerCase(Locale.ROOT)).increment();
         } else if (event instanceof SyncEvent.SyncRoundCompleted e) {
             String peer = e.peer().toString();
             counter("peersync.sync.rounds", "Pull rounds with a peer", "peer", peer,
@@ -70,7 +72,7 @@ public final class SyncMetrics implements SyncListener {
     private AtomicLong skewGauge(String peer) {
         return skewByPeer.computeIfAbsent(peer, p -> {
             AtomicLong holder = new AtomicLong();
-            io.micrometer.core.instrument.Gauge.builder("peersync.clock.skew", holder, AtomicLong::doubleValue)
+            Gauge.builder("peersync.clock.skew", holder, AtomicLong::doubleValue)
                     .description("How far ahead of this node's clock the peer was last seen (ms)")
                     .baseUnit("milliseconds").tag("peer", p).register(registry);
             return holder;

@@ -6,6 +6,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -44,7 +45,7 @@ public final class ClusterSignature {
         }
         byte[] given;
         try {
-            given = HexFormat.of().parseHex(header.trim().toLowerCase(java.util.Locale.ROOT));
+            given = HexFormat.of().parseHex(header.trim().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.unauthorized(HEADER + " must be hex");
         }

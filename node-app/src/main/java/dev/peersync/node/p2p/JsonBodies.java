@@ -7,6 +7,7 @@ import dev.peersync.node.http.ApiException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Reading request bodies field by field, so a bad one is answered with 400 naming the field. */
 final class JsonBodies {
@@ -29,7 +30,7 @@ final class JsonBodies {
     static void onlyKnownFields(JsonNode node, Set<String> known) {
         node.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name)) {
-                throw ApiException.invalidField(name, "is not a known field; known: " + new java.util.TreeSet<>(known));
+                throw ApiException.invalidField(name, "is not a known field; known: " + new TreeSet<>(known));
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.peersync.node.p2p;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.engine.SyncEngine;
@@ -12,6 +13,8 @@ import dev.peersync.node.http.ApiException;
 import dev.peersync.node.ws.EventHub;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -150,7 +153,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
         ctx.json(body);
     }
 
-    private void tableData(Context ctx) throws java.io.IOException {
+    private void tableData(Context ctx) throws IOException {
         String table = syncedTable(ctx);
         String after = ctx.queryParam("after");
         String limitText = ctx.queryParam("limit");
@@ -177,7 +180,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
             if (!mapper.readTree(after).isArray()) {
                 throw ApiException.invalidField("after", "must be a primary key as a JSON array (a next_after value)");
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw ApiException.invalidField("after", "must be a primary key as a JSON array (a next_after value)");
         }
     }
@@ -187,7 +190,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
         byte[] raw = ctx.bodyAsBytes();
         signature.verify(ctx.header(ClusterSignature.HEADER), raw);
         SyncTableRequest request = SyncTableRequest.parse(mapper, table,
-                new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+                new String(raw, StandardCharsets.UTF_8));
         if (request.peer().equals(engine.nodeId())) {
             throw ApiException.invalidField("peer_id", "is this node's own id");
         }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -92,7 +93,7 @@ public final class StatusView {
         peer.put("api_port", p.apiPort());
         peer.put("p2p_port", p.p2pPort());
         peer.put("status", EventMessages.stateName(p.state()));
-        peer.put("origin", p.origin().name().toLowerCase(java.util.Locale.ROOT));
+        peer.put("origin", p.origin().name().toLowerCase(Locale.ROOT));
         peer.put("last_seen", text(p.lastSeen()));
         peer.put("connected", p.connected());
         peer.put("last_sync_at", text(p.lastSyncAt()));

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.event.SyncListener;
+import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +108,7 @@ public final class EventHub implements SyncListener, AutoCloseable {
         try {
             JsonNode node = mapper.readTree(text);
             return node != null && node.path("type").isTextual() ? node.get("type").asText() : "";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }
@@ -172,7 +174,7 @@ public final class EventHub implements SyncListener, AutoCloseable {
     /** Closes every client and stops the hub's thread (bounded wait). */
     @Override
     public void close() {
-        for (String id : java.util.List.copyOf(clients.keySet())) {
+        for (String id : List.copyOf(clients.keySet())) {
             ClientQueue queue = clients.remove(id);
             if (queue != null) {
                 queue.close();

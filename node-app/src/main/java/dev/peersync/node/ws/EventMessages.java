@@ -8,6 +8,7 @@ import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.peer.PeerInfo;
 import dev.peersync.core.peer.PeerState;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -130,7 +131,7 @@ public final class EventMessages {
 
     /** "active", "suspect" or "gone": how states are written in every JSON body. */
     public static String stateName(PeerState state) {
-        return state.name().toLowerCase(java.util.Locale.ROOT);
+        return state.name().toLowerCase(Locale.ROOT);
     }
 
     private ObjectNode version(Version version) {
