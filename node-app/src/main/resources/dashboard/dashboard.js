@@ -396,7 +396,7 @@ function describe(event) {
     case 'clock_skew':
       return `${peerName(event.peer)}'s clock is ${millis(event.ahead_ms)} ahead: ${event.action}`;
     case 'sync_round':
-      return `round with ${peerName(event.peer)}: ${count(event.rows_applied)} rows in ${event.batches} batches, ${millis(event.duration_ms)}${event.error ? ` — ${event.error}` : ''}`;
+      return `round with ${peerName(event.peer)}: ${count(event.rows_applied)} rows in ${event.batches} batch${event.batches === 1 ? '' : 'es'}, ${millis(event.duration_ms)}${event.error ? ` — ${event.error}` : ''}`;
     case 'error':
       return event.message;
     default:

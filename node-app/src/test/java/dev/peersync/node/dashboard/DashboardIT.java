@@ -29,7 +29,7 @@ class DashboardIT {
     @Test
     void page_shows_both_nodes_streams_a_remote_write_and_triggers_sync() {
         // Chromium first: when it is missing the test fails at once with the command that installs it.
-        try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1300);
+        try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1400);
              Node a = TestNodes.start("dash-a", postgres.newDatabase("dash_a"), Map.of("ADMIN_TOKEN", ADMIN_TOKEN));
              Node b = TestNodes.start("dash-b", postgres.newDatabase("dash_b"), Map.of())) {
             Http httpA = new Http(a.apiPort());
