@@ -53,6 +53,12 @@ public final class NodeHttp implements AutoCloseable {
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.requestLogger.http(httpMetrics);
             ErrorMapping.install(config);
+            // The dashboard (src/main/resources/dashboard): plain files, served at / by every node.
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
             for (Consumer<JavalinConfig> routes : routeSets) {
                 routes.accept(config);
             }

@@ -73,6 +73,9 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     @Override
     public void accept(JavalinConfig config) {
+        // Read-only, unauthenticated views: another node's dashboard reads them cross-origin to compare hashes.
+        config.routes.before(PREFIX + "/status", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
+        config.routes.before(PREFIX + "/table-info/{table}", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
         config.routes.get(PREFIX + "/status", ctx -> ctx.json(status.render()));
         config.routes.post(PREFIX + "/sync/trigger", this::triggerSync);
         config.routes.post(PREFIX + "/peers", this::addPeer);
