@@ -180,6 +180,30 @@ public final class SqlWriter {
         write(table, id.get(), Kind.UPDATE, sql, List.of(node + " " + text(12), UUID.fromString(id.get())));
     }
 
+    /** Sets the description of a category or product; true when acknowledged. */
+    public boolean describe(String table, String id, String description) {
+        return write(table, id, Kind.UPDATE, "UPDATE " + table + " SET description = ?, updated_at = now() WHERE id = ?"
+                + " RETURNING to_jsonb(" + table + ".*)::text", List.of(description, UUID.fromString(id)));
+    }
+
+    /** True when the row is in this node's database (a read; nothing is recorded). */
+    public boolean touch(String table, String id) {
+        return column(table, id, "id") != null;
+    }
+
+    /** One column of one row of this node's database, null when the row (or the value) is absent. */
+    public Object column(String table, String id, String column) {
+        try (PreparedStatement s = connection().prepareStatement("SELECT " + column + " FROM " + table
+                + " WHERE id = ?")) {
+            s.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read " + table + " " + id + " on " + node + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Updates a product's name (scenarios that race on one row). */
     public boolean renameProduct(String id, String name) {
         return write("products", id, Kind.UPDATE, "UPDATE products SET name = ?, updated_at = now() WHERE id = ?"
