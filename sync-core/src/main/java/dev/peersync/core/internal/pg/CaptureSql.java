@@ -1,5 +1,7 @@
 package dev.peersync.core.internal.pg;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -8,8 +10,14 @@ import java.util.UUID;
  *
  * <p>Inside an apply (the transaction-local setting {@code peersync.applying} names this table), rows that the
  * apply itself is writing (present in {@code pg_temp.peersync_incoming} as winners with the same deleted flag)
- * are left to the apply, which records them with their origin version. Every other row, e.g. a child deleted by
- * an ON DELETE CASCADE of an applied delete, gets a fresh local version like any local write.
+ * are left to the apply, which records them with their origin version.
+ *
+ * <p>Rows written by a foreign key's ON DELETE action (SET NULL, CASCADE) are derived effects: every node derives
+ * them itself when it deletes the parent, so they never get a new version and never outrank a real write. A
+ * cascaded delete marks the metadata row deleted keeping its version; a SET NULL leaves the metadata as it is.
+ * PostgreSQL fires the statement triggers of cascaded statements at trigger depth 1, like a user's statement, so
+ * a change is recognised by its content instead: a deleted row (CASCADE) or a row whose key columns became null
+ * (SET NULL) whose former parent no longer exists. No user statement can produce that, as the foreign key holds.
  */
 final class CaptureSql {
     static final String APPLYING_SETTING = "peersync.applying";
@@ -19,10 +27,15 @@ final class CaptureSql {
 
     static String function(PgTable t, int bucketCount, UUID nodeId) {
         String s = Sql.ident(t.ownSchema());
-        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d FROM n";
-        String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d FROM o";
-        String updated = inserted + " UNION ALL " + deleted
+        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x FROM n";
+        String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, "
+                + derived(t, 'c', "o", "true") + " AS _x FROM o";
+        String setNull = derived(t, 'n', "o", "n");
+        String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, " + setNull
+                + " AS _x FROM n" + ("false".equals(setNull) ? "" : " LEFT JOIN o ON " + t.pkJoin("o", "n"))
+                + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
+        boolean cascades = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'c');
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
                 + "DECLARE\n"
@@ -31,22 +44,53 @@ final class CaptureSql {
 
                 + "BEGIN\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
-                + branch(t, s, inserted, bucketCount, nodeId)
+                + branch(t, s, inserted, false, bucketCount, nodeId)
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
-                + branch(t, s, updated, bucketCount, nodeId)
+                + branch(t, s, updated, false, bucketCount, nodeId)
                 + "  ELSE\n"
-                + branch(t, s, deleted, bucketCount, nodeId)
+                + branch(t, s, deleted, cascades, bucketCount, nodeId)
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
     }
 
-    private static String branch(PgTable t, String s, String changes, int bucketCount, UUID nodeId) {
+    /**
+     * True for a row changed by the ON DELETE action {@code action} of one of the table's foreign keys: the old
+     * row ({@code old}) referenced a parent that no longer exists, and (for SET NULL) the new row ({@code now},
+     * or "true" for a delete) has the key's columns null. Only rows with metadata: others get a fresh version.
+     */
+    private static String derived(PgTable t, char action, String old, String now) {
+        List<String> cases = new ArrayList<>();
+        for (PgTable.ForeignKey fk : t.foreignKeys()) {
+            if (fk.onDelete() == action) {
+                cases.add("(" + fk.columnsAre(old, "IS NOT NULL")
+                        + (action == 'n' ? " AND " + fk.columnsAre(now, "IS NULL") : "")
+                        + " AND NOT EXISTS (SELECT 1 FROM " + fk.parent() + " p WHERE " + fk.parentJoin("p", old) + "))");
+            }
+        }
+        if (cases.isEmpty()) {
+            return "false";
+        }
+        return "((" + String.join(" OR ", cases) + ") AND EXISTS (SELECT 1 FROM " + t.meta() + " m WHERE "
+                + t.pkJoin("m", old) + "))";
+    }
+
+    private static String branch(PgTable t, String s, String changes, boolean cascades, int bucketCount,
+                                 UUID nodeId) {
         String ownFilter = "NOT EXISTS (SELECT 1 FROM pg_temp.peersync_incoming i WHERE i.tbl = "
                 + Sql.literal(t.name()) + " AND i.pk = ch._pkt AND i.deleted = ch._d AND i.state = 'win')";
         return "    IF own THEN\n" + write(t, s, changes, ownFilter, bucketCount, nodeId)
+                + (cascades ? cascaded(t, s, changes, ownFilter) : "")
                 + "    ELSE\n" + write(t, s, changes, "true", bucketCount, nodeId)
+                + (cascades ? cascaded(t, s, changes, "true") : "")
                 + "    END IF;\n";
+    }
+
+    /** Rows deleted by a cascade: tombstones that keep the version the row had (the digest follows the flag). */
+    private static String cascaded(PgTable t, String s, String changes, String filter) {
+        return "      UPDATE " + t.meta() + " m SET _deleted = true, _hash = " + s
+                + ".row_hash(ch._pkt, m._hlc, m._origin, true) FROM (" + changes + ") ch WHERE " + filter
+                + " AND ch._x AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted;\n";
     }
 
     /**
@@ -55,12 +99,13 @@ final class CaptureSql {
      */
     private static String write(PgTable t, String s, String changes, String filter, int bucketCount, UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
+        String fresh = filter + " AND NOT ch._x"; // derived effects keep their version
         // The guard matters: an INSERT into the metadata table fires its digest triggers even for zero rows.
         // A count, not EXISTS: EXISTS plans for the first row (a nested loop over the incoming rows), and inside
         // an apply every row is filtered out, so that plan would scan the incoming rows once per changed row.
-        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + filter + ") > 0 THEN\n"
+        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + fresh + ") > 0 THEN\n"
                 + "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
-                + " WHERE " + filter + "),\n"
+                + " WHERE " + fresh + "),\n"
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
                 + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
