@@ -17,10 +17,16 @@ class CascadeIT {
             CREATE TABLE categories (id uuid PRIMARY KEY, name text NOT NULL,
                                      parent_id uuid REFERENCES categories(id) ON DELETE SET NULL);
             CREATE TABLE products (id uuid PRIMARY KEY, name text NOT NULL,
-                                   category_id uuid REFERENCES categories(id) ON DELETE SET NULL);
+                                   category_id uuid REFERENCES categories(id) ON DELETE SET NULL,
+                                   last_review text);
             CREATE TABLE reviews (id uuid PRIMARY KEY, body text,
                                   product_id uuid NOT NULL REFERENCES products(id) ON DELETE CASCADE);
             """;
+    /** An application trigger that writes another synced table, idempotently (separate statements: the script splitter cuts $$). */
+    private static final List<String> APP_TRIGGER = List.of("""
+            CREATE FUNCTION count_review() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN UPDATE products SET last_review = NEW.body WHERE id = NEW.product_id; RETURN NULL; END $$""",
+            "CREATE TRIGGER count_review AFTER INSERT ON reviews FOR EACH ROW EXECUTE FUNCTION count_review()");
     private static final UUID PARENT = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
     private static final UUID CHILD = UUID.fromString("00000000-0000-0000-0000-0000000000c1");
     private static final UUID PRODUCT = UUID.fromString("00000000-0000-0000-0000-0000000000b1");
@@ -30,7 +36,9 @@ class CascadeIT {
     final TestNodes nodes = new TestNodes();
 
     private TestNode node(String name) {
-        return nodes.create(name, StoreSettings.of(TABLES), DDL);
+        TestNode node = nodes.create(name, StoreSettings.of(TABLES), DDL);
+        APP_TRIGGER.forEach(node::sql);
+        return node;
     }
 
     /** Parent category, child category, a product in the child and a review of it, on every node. */
@@ -137,6 +145,22 @@ class CascadeIT {
         x.sql("UPDATE categories SET name = 'direct' WHERE id = ?", CHILD);
         assertThat(x.rows("SELECT id, _hlc, _origin FROM peersync.m_categories WHERE id = '" + CHILD + "'"))
                 .isNotEqualTo(before);
+    }
+
+    @Test
+    void a_write_made_by_a_user_trigger_keeps_the_rows_version_and_is_derived_again_on_every_node() {
+        TestNode x = node("trig_x");
+        TestNode y = node("trig_y");
+        seed(x, y);
+        List<?> before = x.rows("SELECT _hlc, _origin, _tx FROM peersync.m_products");
+        x.sql("INSERT INTO reviews VALUES (?, 'second', ?)", UUID.randomUUID(), PRODUCT);
+        assertThat(x.rows("SELECT _hlc, _origin, _tx FROM peersync.m_products")).isEqualTo(before);
+
+        y.pullFrom(x);
+
+        assertConverged(x, y);
+        assertThat(y.rows("SELECT last_review FROM products")).singleElement()
+                .satisfies(r -> assertThat(r.get("last_review")).isEqualTo("second"));
     }
 
     @Test

@@ -8,9 +8,11 @@ import java.util.UUID;
  * The capture trigger function of one synced table. Statement-level AFTER triggers with transition tables
  * (one per event) write the metadata rows set-based: one clock reservation per statement, no per-row trigger call.
  *
- * <p>Inside an apply (the transaction-local setting {@code peersync.applying} names this table), rows that the
- * apply itself is writing (present in {@code pg_temp.peersync_incoming} as winners with the same deleted flag)
- * are left to the apply, which records them with their origin version.
+ * <p>Inside an apply's statement (the transaction-local setting {@code peersync.applying} names the table being
+ * written), rows that the apply itself is writing (present in {@code pg_temp.peersync_incoming} as winners with the
+ * same deleted flag) are left to the apply, which records them with their origin version. That holds for every
+ * synced table, not only the one being written: an application trigger may write a row of another table that the
+ * same batch brings.
  *
  * <p>Rows written by a foreign key's ON DELETE action (SET NULL, CASCADE) are derived effects: every node derives
  * them itself when it deletes the parent, so they never get a new version and never outrank a real write. A
@@ -18,6 +20,8 @@ import java.util.UUID;
  * PostgreSQL fires the statement triggers of cascaded statements at trigger depth 1, like a user's statement, so
  * a change is recognised by its content instead: a deleted row (CASCADE) or a row whose key columns became null
  * (SET NULL) whose former parent no longer exists. No user statement can produce that, as the foreign key holds.
+ * Updates and deletes made by statements of other triggers (depth > 1) are derived too: the same trigger fires on
+ * every node when it applies the cause.
  */
 final class CaptureSql {
     static final String APPLYING_SETTING = "peersync.applying";
@@ -29,18 +33,16 @@ final class CaptureSql {
         String s = Sql.ident(t.ownSchema());
         String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x FROM n";
         String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, "
-                + derived(t, 'c', "o", "true") + " AS _x FROM o";
-        String setNull = derived(t, 'n', "o", "n");
-        String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, " + setNull
-                + " AS _x FROM n" + ("false".equals(setNull) ? "" : " LEFT JOIN o ON " + t.pkJoin("o", "n"))
+                + derived(t, 'c', "o", "true", "o") + " AS _x FROM o";
+        boolean setNull = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'n');
+        String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
+                + derived(t, 'n', "o", "n", "n") + " AS _x FROM n" + (setNull ? " LEFT JOIN o ON " + t.pkJoin("o", "n") : "")
                 + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
-        boolean cascades = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'c');
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
                 + "DECLARE\n"
-                + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') = "
-                + Sql.literal(t.name()) + ";\n"
+                + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') <> '';\n"
 
                 + "BEGIN\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
@@ -48,19 +50,24 @@ final class CaptureSql {
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
                 + branch(t, s, updated, false, bucketCount, nodeId)
                 + "  ELSE\n"
-                + branch(t, s, deleted, cascades, bucketCount, nodeId)
+                + branch(t, s, deleted, true, bucketCount, nodeId)
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
     }
 
     /**
-     * True for a row changed by the ON DELETE action {@code action} of one of the table's foreign keys: the old
-     * row ({@code old}) referenced a parent that no longer exists, and (for SET NULL) the new row ({@code now},
-     * or "true" for a delete) has the key's columns null. Only rows with metadata: others get a fresh version.
+     * True for a derived change: made by a trigger's statement (a user trigger writing this table: the same
+     * trigger fires on every node on apply), or by the ON DELETE action {@code action} of one of the table's
+     * foreign keys: the old row ({@code old}) referenced a parent that no longer exists, and (for SET NULL) the
+     * new row ({@code now}) has the key's columns null. Only rows with metadata under {@code key}: others
+     * (new keys) get a fresh version.
      */
-    private static String derived(PgTable t, char action, String old, String now) {
+    private static String derived(PgTable t, char action, String old, String now, String key) {
         List<String> cases = new ArrayList<>();
+        // Our trigger runs at depth 1 for a user's statement and for statements of RI triggers (PostgreSQL queues
+        // their AFTER statement triggers to the outer level), deeper for a statement issued by another trigger.
+        cases.add("pg_trigger_depth() > 1");
         for (PgTable.ForeignKey fk : t.foreignKeys()) {
             if (fk.onDelete() == action) {
                 cases.add("(" + fk.columnsAre(old, "IS NOT NULL")
@@ -68,29 +75,32 @@ final class CaptureSql {
                         + " AND NOT EXISTS (SELECT 1 FROM " + fk.parent() + " p WHERE " + fk.parentJoin("p", old) + "))");
             }
         }
-        if (cases.isEmpty()) {
-            return "false";
-        }
         return "((" + String.join(" OR ", cases) + ") AND EXISTS (SELECT 1 FROM " + t.meta() + " m WHERE "
-                + t.pkJoin("m", old) + "))";
+                + t.pkJoin("m", key) + "))";
     }
 
-    private static String branch(PgTable t, String s, String changes, boolean cascades, int bucketCount,
+    private static String branch(PgTable t, String s, String changes, boolean deletes, int bucketCount,
                                  UUID nodeId) {
         String ownFilter = "NOT EXISTS (SELECT 1 FROM pg_temp.peersync_incoming i WHERE i.tbl = "
                 + Sql.literal(t.name()) + " AND i.pk = ch._pkt AND i.deleted = ch._d AND i.state = 'win')";
         return "    IF own THEN\n" + write(t, s, changes, ownFilter, bucketCount, nodeId)
-                + (cascades ? cascaded(t, s, changes, ownFilter) : "")
+                + (deletes ? cascaded(t, s, changes, ownFilter) : "")
                 + "    ELSE\n" + write(t, s, changes, "true", bucketCount, nodeId)
-                + (cascades ? cascaded(t, s, changes, "true") : "")
+                + (deletes ? cascaded(t, s, changes, "true") : "")
                 + "    END IF;\n";
     }
 
-    /** Rows deleted by a cascade: tombstones that keep the version the row had (the digest follows the flag). */
+    /**
+     * Rows deleted by a cascade or a trigger: tombstones that keep the version the row had (the digest follows the
+     * flag). Without a CASCADE key only a trigger's statement can derive deletes: skip the statement otherwise.
+     */
     private static String cascaded(PgTable t, String s, String changes, String filter) {
-        return "      UPDATE " + t.meta() + " m SET _deleted = true, _hash = " + s
+        boolean cascades = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'c');
+        return "      IF " + (cascades ? "true" : "pg_trigger_depth() > 1") + " THEN\n"
+                + "      UPDATE " + t.meta() + " m SET _deleted = true, _hash = " + s
                 + ".row_hash(ch._pkt, m._hlc, m._origin, true) FROM (" + changes + ") ch WHERE " + filter
-                + " AND ch._x AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted;\n";
+                + " AND ch._x AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted;\n"
+                + "      END IF;\n";
     }
 
     /**
