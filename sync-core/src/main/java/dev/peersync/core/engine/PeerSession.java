@@ -131,19 +131,18 @@ final class PeerSession {
                 throw new IllegalStateException("expected node " + peer + " at " + client.address() + " but "
                         + hello.nodeId() + " answered; the address is stale");
             }
-            String cursor = store.cursor(peer);
-            boolean more = true;
-            while (more && batches < MAX_BATCHES_PER_ROUND) {
-                ChangeBatch batch = await(client.pull(new PullRequest(store.tables(), cursor,
-                        settings.get().pullBatchRows())));
+            // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
+            // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
+            CompletableFuture<ChangeBatch> next = client.pull(pullAfter(store.cursor(peer)));
+            while (next != null && batches < MAX_BATCHES_PER_ROUND) {
+                ChangeBatch batch = await(next);
+                next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;
                 ApplyResult result = store.applyBatch(peer, batch.changes(), batch.nextCursor());
                 batches++;
                 applied += result.applied();
                 result.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
                 recordSkew(batch);
                 published(result);
-                cursor = batch.nextCursor();
-                more = batch.hasMore();
             }
             if (store.parkedCount() > 0) {
                 published(store.retryParked());
@@ -187,6 +186,10 @@ final class PeerSession {
             log.debug("Sync round with {}: nothing new, {} ms", peer, millis);
         }
         events.onEvent(new SyncEvent.SyncRoundCompleted(now, peer, applied, batches, millis, error));
+    }
+
+    private PullRequest pullAfter(String cursor) {
+        return new PullRequest(store.tables(), cursor, settings.get().pullBatchRows());
     }
 
     private void published(ApplyResult result) {

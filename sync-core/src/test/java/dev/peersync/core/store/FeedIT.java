@@ -67,6 +67,23 @@ class FeedIT {
     }
 
     @Test
+    void versions_a_peer_wrote_are_not_sent_back_to_it() {
+        a = nodes.create("echo_a");
+        TestNode b = nodes.create("echo_b");
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'a' || g, now() FROM generate_series(1, 30) g");
+        assertThat(b.pullFrom(a)).isEqualTo(30);
+        b.sql("INSERT INTO users VALUES (gen_random_uuid(), 'from_b', now())");
+
+        ChangeBatch fromB = b.store.readChanges(a.id(), new PullRequest(List.of("users"), "", 1000));
+
+        // b relays a's rows to others, but not back to a: only b's own row comes to a.
+        assertThat(fromB.changes()).extracting(RowChange::origin).containsOnly(b.id());
+        assertThat(fromB.changes()).hasSize(1);
+        ChangeBatch toThird = b.store.readChanges(NodeId.random(), new PullRequest(List.of("users"), "", 1000));
+        assertThat(toThird.changes()).hasSize(31);
+    }
+
+    @Test
     void the_server_caps_the_batch_size() {
         a = nodes.create("cap", StoreSettings.of(TestNode.TABLES).withMaxBatchRows(50));
         a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 120) g");

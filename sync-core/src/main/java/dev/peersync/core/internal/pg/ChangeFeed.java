@@ -48,13 +48,15 @@ final class ChangeFeed {
         // At most two ranges per call: finish the cursor's range, then start (and maybe finish) the next one.
         for (int range = 0; range < 2 && !wanted.isEmpty(); range++) {
             int room = maxRows - rows.size();
-            List<FeedRow> got = readRange(h, wanted, cursor, room + 1);
+            List<FeedRow> got = readRange(h, wanted, cursor, room + 1, requester);
             if (got.size() > room) {
                 got = got.subList(0, room);
                 hasMore = true;
             }
             for (FeedRow r : got) {
-                if (r.change() != null) {
+                // A version the requester wrote itself is never sent back to it (no echo): it holds that version
+                // or a newer one. Anti-entropy repairs a requester restored from an old backup.
+                if (r.change() != null && !r.change().origin().equals(requester)) {
                     rows.add(r.change());
                 }
             }
@@ -77,7 +79,7 @@ final class ChangeFeed {
     private record FeedRow(String tx, long seq, RowChange change) {
     }
 
-    private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit) {
+    private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit, NodeId requester) {
         StringBuilder sql = new StringBuilder("SELECT * FROM (");
         for (int i = 0; i < wanted.size(); i++) {
             PgTable t = wanted.get(i);
@@ -86,7 +88,8 @@ final class ChangeFeed {
             }
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
-                    .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
+                    .append("CASE WHEN m._deleted OR m._origin = :requester THEN NULL")
+                    .append(" ELSE to_jsonb(x.*)::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing")
                     // The page of metadata first (an index range scan that stops at the limit), then its data.
                     .append(" FROM (SELECT * FROM ").append(t.meta()).append(" m")
@@ -102,6 +105,7 @@ final class ChangeFeed {
         sql.append(") u ORDER BY tx, seq LIMIT :lim");
         return h.createQuery(sql.toString())
                 .bind("from", c.from()).bind("to", c.to()).bind("tx", c.tx()).bind("seq", c.seq()).bind("lim", limit)
+                .bind("requester", requester.value())
                 .map((rs, ctx) -> {
                     boolean deleted = rs.getBoolean("deleted");
                     String table = rs.getString("tbl");
