@@ -156,6 +156,14 @@ class UdpDiscoveryTest {
     private static void awaitStates(LoopbackCluster.Node node, Map<NodeId, PeerState> expected) {
         Eventually.await(node.settings.local().name() + " seeing " + expected, WAIT,
                 () -> node.directory.all().stream().collect(Collectors.toMap(PeerInfo::nodeId, PeerInfo::state)),
-                seen -> seen.equals(expected));
+                seen -> seen.equals(expected) && listenersCaughtUp(node, expected));
+    }
+
+    /** The directory changes state before it calls its listeners: wait for them too. */
+    private static boolean listenersCaughtUp(LoopbackCluster.Node node, Map<NodeId, PeerState> expected) {
+        return expected.entrySet().stream().allMatch(e -> {
+            List<PeerState> seen = transitionsOf(node, e.getKey());
+            return !seen.isEmpty() && seen.get(seen.size() - 1) == e.getValue();
+        });
     }
 }
