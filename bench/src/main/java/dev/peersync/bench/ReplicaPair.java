@@ -1,0 +1,29 @@
+package dev.peersync.bench;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Two databases on two servers, A written by the workload and B replicated from A: by our sync or by
+ * PostgreSQL's native logical replication. Workloads 1-3 run unchanged on either.
+ */
+interface ReplicaPair extends AutoCloseable {
+
+    /** "ours" or "native": the metric key prefix. */
+    String system();
+
+    /** A new connection to A's database (the caller closes it). */
+    Connection connectA() throws SQLException;
+
+    /** A new connection to B's database (the caller closes it). */
+    Connection connectB() throws SQLException;
+
+    /** Stops replication into B (B's node is down; B's subscription is disabled) and waits until it has stopped. */
+    void stopReplica() throws Exception;
+
+    /** Starts replication into B again; returns once started (catching up happens after). */
+    void startReplica() throws Exception;
+
+    @Override
+    void close() throws Exception;
+}
