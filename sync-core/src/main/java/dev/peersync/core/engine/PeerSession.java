@@ -12,15 +12,11 @@ import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.SyncStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -220,15 +216,7 @@ final class PeerSession {
     }
 
     private <T> T await(CompletableFuture<T> future) throws Exception {
-        Duration timeout = settings.get().requestTimeout();
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new TimeoutException("no answer within " + timeout);
-        }
+        return Futures.await(future, settings.get().requestTimeout());
     }
 
     private static String describe(Throwable e) {

@@ -1,0 +1,138 @@
+package dev.peersync.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Configuration of {@link UdpDiscovery}. Start from {@link #defaults(LocalNode)} and change what differs; every
+ * {@code with...} validates the whole record, so when raising {@code announceInterval} raise
+ * {@code freshnessWindow} first.
+ *
+ * @param enabled          {@code false} (ENABLE_AUTO_DISCOVERY=false): neither announce nor listen
+ * @param bindHost         IPv4 address to bind; {@code 0.0.0.0} (the default) is needed to hear broadcasts, a
+ *                         loopback address keeps discovery on this host (tests)
+ * @param port             DISCOVERY_PORT, the UDP port this node listens on; 0 picks a free one (tests)
+ * @param targetPorts      ports announcements are sent to besides {@code port}: the discovery ports other nodes
+ *                         of this host or LAN listen on (default: the guide's 8002, 8004, 8006)
+ * @param announceInterval time between announcements; also how often peer health is checked
+ * @param freshnessWindow  with a secret, announcements whose timestamp is further than this from our clock are
+ *                         dropped as stale; must be longer than {@code announceInterval}
+ * @param clusterId        only announcements with this cluster id are accepted (1..{@value #MAX_CLUSTER_ID_BYTES}
+ *                         bytes of UTF-8)
+ * @param secret           CLUSTER_SECRET: when present every announcement carries an HMAC-SHA256 with it and
+ *                         unsigned, forged, stale or replayed announcements are dropped
+ * @param local            what this node announces
+ */
+public record DiscoverySettings(boolean enabled, String bindHost, int port, List<Integer> targetPorts,
+                                Duration announceInterval, Duration freshnessWindow, String clusterId,
+                                Optional<String> secret, LocalNode local) {
+    public static final int DEFAULT_PORT = 8002;
+    /** The discovery ports of the guide's "Test with Multiple Local Instances". */
+    public static final List<Integer> DEFAULT_TARGET_PORTS = List.of(8002, 8004, 8006);
+    public static final String DEFAULT_CLUSTER_ID = "peersync";
+    public static final int MAX_CLUSTER_ID_BYTES = 64;
+
+    public DiscoverySettings {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(announceInterval, "announceInterval");
+        Objects.requireNonNull(freshnessWindow, "freshnessWindow");
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(local, "local");
+        if (bindHost.isBlank()) {
+            throw new IllegalArgumentException("bindHost must not be blank, got: '" + bindHost + "'");
+        }
+        checkPort(port, "port");
+        targetPorts = List.copyOf(Objects.requireNonNull(targetPorts, "targetPorts"));
+        for (int target : targetPorts) {
+            if (target < 1 || target > 65535) {
+                throw new IllegalArgumentException("targetPorts must be within 1..65535, got: " + targetPorts);
+            }
+        }
+        if (announceInterval.isNegative() || announceInterval.isZero()) {
+            throw new IllegalArgumentException("announceInterval must be positive, got: " + announceInterval);
+        }
+        if (freshnessWindow.compareTo(announceInterval) <= 0) {
+            throw new IllegalArgumentException("freshnessWindow must be longer than announceInterval ("
+                    + announceInterval + "), got: " + freshnessWindow);
+        }
+        if (clusterId.isEmpty()) {
+            throw new IllegalArgumentException("clusterId must not be empty");
+        }
+        LocalNode.checkUtf8Length(clusterId, MAX_CLUSTER_ID_BYTES, "clusterId");
+        if (secret.isPresent() && secret.get().isEmpty()) {
+            throw new IllegalArgumentException("secret must not be empty when present (use Optional.empty() for none)");
+        }
+    }
+
+    /**
+     * Enabled, bound to {@code 0.0.0.0:8002}, announcing every 2 s to ports 8002, 8004 and 8006, freshness window
+     * 30 s, cluster id {@value #DEFAULT_CLUSTER_ID}, no secret.
+     */
+    public static DiscoverySettings defaults(LocalNode local) {
+        return new DiscoverySettings(true, "0.0.0.0", DEFAULT_PORT, DEFAULT_TARGET_PORTS, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), DEFAULT_CLUSTER_ID, Optional.empty(), local);
+    }
+
+    public DiscoverySettings withEnabled(boolean value) {
+        return new DiscoverySettings(value, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
+                secret, local);
+    }
+
+    public DiscoverySettings withBindHost(String value) {
+        return new DiscoverySettings(enabled, value, port, targetPorts, announceInterval, freshnessWindow, clusterId,
+                secret, local);
+    }
+
+    public DiscoverySettings withPort(int value) {
+        return new DiscoverySettings(enabled, bindHost, value, targetPorts, announceInterval, freshnessWindow,
+                clusterId, secret, local);
+    }
+
+    public DiscoverySettings withTargetPorts(List<Integer> value) {
+        return new DiscoverySettings(enabled, bindHost, port, value, announceInterval, freshnessWindow, clusterId,
+                secret, local);
+    }
+
+    public DiscoverySettings withAnnounceInterval(Duration value) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, value, freshnessWindow, clusterId, secret,
+                local);
+    }
+
+    public DiscoverySettings withFreshnessWindow(Duration value) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, value, clusterId, secret,
+                local);
+    }
+
+    public DiscoverySettings withClusterId(String value) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, value,
+                secret, local);
+    }
+
+    public DiscoverySettings withSecret(Optional<String> value) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
+                value, local);
+    }
+
+    public DiscoverySettings withLocal(LocalNode value) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
+                secret, value);
+    }
+
+    /** Like the record's, but never shows the secret: settings get logged. */
+    @Override
+    public String toString() {
+        return "DiscoverySettings[enabled=" + enabled + ", bindHost=" + bindHost + ", port=" + port + ", targetPorts="
+                + targetPorts + ", announceInterval=" + announceInterval + ", freshnessWindow=" + freshnessWindow
+                + ", clusterId=" + clusterId + ", secret=" + (secret.isPresent() ? "(set)" : "(none)") + ", local="
+                + local + "]";
+    }
+
+    static void checkPort(int port, String parameter) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(parameter + " must be within 0..65535, got: " + port);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.peersync.discovery.internal;
+
+import dev.peersync.core.peer.PeerOrigin;
+import dev.peersync.core.peer.PeerSighting;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receive loop: reads datagrams until the channel is closed, checks each, reports sightings. Each datagram is
+ * handled in its own try/catch so one bad datagram (or a failing sink) never stops the loop.
+ */
+public final class Receiver implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Receiver.class);
+
+    private final DatagramChannel channel;
+    private final AnnouncementCheck check;
+    private final Consumer<PeerSighting> sink;
+    private final DiscoveryCounters counters;
+    private final RateLimitedLog warnings;
+
+    public Receiver(DatagramChannel channel, AnnouncementCheck check, Consumer<PeerSighting> sink,
+                    DiscoveryCounters counters, RateLimitedLog warnings) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.check = Objects.requireNonNull(check, "check");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
+    }
+
+    @Override
+    public void run() {
+        // One byte more than the largest accepted datagram: a longer one fills it and is known to be oversized.
+        ByteBuffer buffer = ByteBuffer.allocate(AnnouncementCodec.MAX_DATAGRAM + 1);
+        while (channel.isOpen()) {
+            buffer.clear();
+            InetSocketAddress sender;
+            try {
+                sender = (InetSocketAddress) channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                break;
+            } catch (IOException e) {
+                warnings.warn("receive", "Discovery receive failed (" + e + "); still listening");
+                continue;
+            }
+            buffer.flip();
+            try {
+                handle(buffer, sender);
+            } catch (RuntimeException e) {
+                warnings.warn("handle", "Discovery datagram from " + sender + " could not be handled: " + e);
+                log.debug("Discovery datagram handling failed", e);
+            }
+        }
+        log.debug("Discovery receive loop on {} stopped", channel);
+    }
+
+    private void handle(ByteBuffer datagram, InetSocketAddress sender) {
+        counters.received();
+        String host = sender.getAddress().getHostAddress();
+        Verdict verdict = check.check(datagram, host);
+        if (verdict instanceof Drop drop) {
+            counters.dropped(drop.reason());
+            if (drop.worthLogging()) {
+                warnings.warn(drop.reason().name(), "Dropped discovery datagram from " + sender + " ("
+                        + drop.reason().name().toLowerCase(Locale.ROOT) + "): " + drop.hint());
+            }
+            return;
+        }
+        Announcement a = ((Verdict.Accept) verdict).announcement();
+        counters.accepted();
+        sink.accept(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(), a.p2pPort(), a.softwareVersion(),
+                PeerOrigin.DISCOVERED));
+    }
+}

@@ -1,0 +1,464 @@
+package dev.peersync.core.internal.pg;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.Version;
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.store.ApplyResult;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies rows from peers inside the caller's transaction: last-writer-wins by (hlc, origin), set-based.
+ *
+ * <ol>
+ *   <li>Load the rows into {@code pg_temp.peersync_incoming}; park versions too far ahead of our clock.</li>
+ *   <li>Classify each row against the local metadata: {@code win} (strictly higher version) or {@code skip};
+ *       keep only the highest version per key; move the local clock past every accepted version.</li>
+ *   <li>Delete winning tombstones children first, upsert winning rows parents first, one statement per table,
+ *       with the capture trigger told (transaction-local setting) to leave those rows to us.</li>
+ *   <li>When a statement fails (missing parent, unique collision), redo that table row by row under
+ *       savepoints; rows that still fail are parked with the reason. A unique collision between different keys
+ *       is settled deterministically: the lower version keeps the value.</li>
+ *   <li>Record the winners' metadata with their origin versions (so they enter the local feed: relay), park,
+ *       and drop parked rows that are now superseded.</li>
+ * </ol>
+ */
+final class Applier {
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+    private static final int MAX_EVENTS = 1000;
+    private static final String IN = "pg_temp.peersync_incoming";
+
+    private final Map<String, PgTable> tables;
+    private final List<PgTable> parentsFirst;
+    private final String s;
+    private final Locks locks;
+    private final long maxOffsetMillis;
+    private final int bucketCount;
+    private final Clock clock;
+
+    Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
+            long maxOffsetMillis, int bucketCount, Clock clock) {
+        this.tables = tables;
+        this.bucketCount = bucketCount;
+        this.parentsFirst = parentsFirst;
+        this.s = Sql.ident(schema);
+        this.locks = locks;
+        this.maxOffsetMillis = maxOffsetMillis;
+        this.clock = clock;
+    }
+
+    /** Throws before anything is written when a row names a table that is not synced here. */
+    void check(List<Incoming> rows) {
+        for (Incoming r : rows) {
+            if (!tables.containsKey(r.change().table())) {
+                throw new IllegalArgumentException("row for a table that is not synced here: " + r.change().table()
+                        + " (synced: " + tables.keySet() + "); nothing was applied");
+            }
+            if (r.change().pk() == null || (!r.change().deleted() && r.change().data() == null)) {
+                throw new IllegalArgumentException("row of " + r.change().table() + " has no key or no data: "
+                        + r.change() + "; nothing was applied");
+            }
+        }
+    }
+
+    ApplyResult apply(Handle h, List<Incoming> rows) {
+        if (rows.isEmpty()) {
+            return ApplyResult.empty();
+        }
+        Run run = new Run(h);
+        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")");
+        h.execute("SET LOCAL timezone = 'UTC'");
+        prepare(h);
+        load(h, rows);
+        run.parkSkewed();
+        for (PgTable t : parentsFirst) {
+            run.classify(t);
+        }
+        run.dedupe();
+        run.reportConflicts();
+        h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip') HAVING count(*) > 0");
+        Map<String, Integer> wins = run.winCounts();
+        for (int i = parentsFirst.size() - 1; i >= 0; i--) {
+            PgTable t = parentsFirst.get(i);
+            if (wins.getOrDefault(t.name() + "/d", 0) > 0) {
+                run.write(t, true);
+            }
+        }
+        for (PgTable t : parentsFirst) {
+            if (wins.getOrDefault(t.name() + "/u", 0) > 0) {
+                run.write(t, false);
+            }
+        }
+        Map<String, Integer> appliedPerTable = new LinkedHashMap<>();
+        int applied = 0;
+        for (PgTable t : parentsFirst) {
+            int n = run.recordMetadata(t);
+            if (n > 0) {
+                appliedPerTable.put(t.name(), n);
+                applied += n;
+            }
+        }
+        int parked = run.park();
+        run.unparkSuperseded();
+        int skipped = h.createQuery("SELECT count(*) FROM " + IN + " WHERE state IN ('skip', 'superseded')")
+                .mapTo(Integer.class).one();
+        if (applied > 0) {
+            h.execute("SELECT pg_notify('peersync_changes', '')");
+        }
+        return new ApplyResult(applied, skipped, parked, appliedPerTable, run.events);
+    }
+
+    private static void prepare(Handle h) {
+        h.execute("CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
+                + " pk text NOT NULL, pkj jsonb NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
+                + " deleted boolean NOT NULL, data jsonb, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
+                + " reason text, local_hlc bigint, local_origin uuid) ON COMMIT DELETE ROWS");
+        h.execute("CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk)");
+        h.execute("DELETE FROM " + IN);
+    }
+
+    private static void load(Handle h, List<Incoming> rows) {
+        int n = rows.size();
+        Integer[] ord = new Integer[n];
+        String[] tbl = new String[n];
+        String[] pk = new String[n];
+        Long[] hlc = new Long[n];
+        String[] origin = new String[n];
+        Boolean[] deleted = new Boolean[n];
+        String[] data = new String[n];
+        String[] peer = new String[n];
+        for (int i = 0; i < n; i++) {
+            Incoming r = rows.get(i);
+            ord[i] = i;
+            tbl[i] = r.change().table();
+            pk[i] = r.change().pk();
+            hlc[i] = r.change().hlc();
+            origin[i] = r.change().origin().toString();
+            deleted[i] = r.change().deleted();
+            data[i] = r.change().deleted() ? null : r.change().data();
+            peer[i] = r.peer().toString();
+        }
+        Connection c = h.getConnection();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + IN
+                + " (ord, tbl, pk, pkj, hlc, origin, deleted, data, peer)"
+                + " SELECT u.ord, u.tbl, u.pk, u.pk::jsonb, u.hlc, u.origin::uuid, u.deleted, u.data::jsonb, u.peer::uuid"
+                + " FROM unnest(?::int[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::boolean[], ?::text[], ?::text[])"
+                + " AS u(ord, tbl, pk, hlc, origin, deleted, data, peer)")) {
+            Array[] arrays = {c.createArrayOf("int4", ord), c.createArrayOf("text", tbl), c.createArrayOf("text", pk),
+                    c.createArrayOf("int8", hlc), c.createArrayOf("text", origin), c.createArrayOf("bool", deleted),
+                    c.createArrayOf("text", data), c.createArrayOf("text", peer)};
+            for (int i = 0; i < arrays.length; i++) {
+                ps.setArray(i + 1, arrays[i]);
+            }
+            ps.executeUpdate();
+            for (Array a : arrays) {
+                a.free();
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("rows could not be read (bad key or data JSON?): " + e.getMessage()
+                    + "; nothing was applied", e);
+        }
+        h.execute("ANALYZE " + IN);
+    }
+
+    /** State of one apply: the handle and the events collected. */
+    private final class Run {
+        private final Handle h;
+        private final List<SyncEvent> events = new ArrayList<>();
+
+        Run(Handle h) {
+            this.h = h;
+        }
+
+        private void event(SyncEvent e) {
+            if (events.size() < MAX_EVENTS) {
+                events.add(e);
+            }
+        }
+
+        void parkSkewed() {
+            List<Map<String, Object>> skewed = h.createQuery("WITH p AS (SELECT " + s + ".phys_ms() AS now_ms)"
+                    + " UPDATE " + IN + " i SET state = 'parked', reason = 'clock_skew: ' || ((i.hlc >> 16) - p.now_ms)"
+                    + " || ' ms ahead of our clock' FROM p WHERE i.state = 'new' AND (i.hlc >> 16) > p.now_ms + :max"
+                    + " RETURNING i.peer, (i.hlc >> 16) - p.now_ms AS ahead")
+                    .bind("max", maxOffsetMillis).mapToMap().list();
+            Map<UUID, Long> aheadByPeer = new HashMap<>();
+            for (Map<String, Object> r : skewed) {
+                aheadByPeer.merge((UUID) r.get("peer"), ((Number) r.get("ahead")).longValue(), Math::max);
+            }
+            aheadByPeer.forEach((peer, ahead) -> {
+                log.warn("Peer {} sent versions {} ms ahead of our clock (max {} ms): parked until our clock catches up",
+                        peer, ahead, maxOffsetMillis);
+                event(new SyncEvent.ClockSkewDetected(clock.instant(), new NodeId(peer), ahead, "parked"));
+            });
+        }
+
+        /** Canonical key text, local version, and win/skip for the new rows of one table. */
+        void classify(PgTable t) {
+            h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt, local_hlc = c._hlc, local_origin = c._origin,"
+                    + " state = CASE WHEN c._hlc IS NULL OR (c._hlc, c._origin) < (i.hlc, i.origin)"
+                    + " THEN 'win' ELSE 'skip' END"
+                    + " FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt, m._hlc, m._origin FROM " + IN + " i2"
+                    + " CROSS JOIN LATERAL " + t.pkRecord("i2.pkj") + " k"
+                    + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
+                    + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
+                    .bind("t", t.name()).execute();
+        }
+
+        /** The same key twice in one batch: only the highest version takes part. */
+        void dedupe() {
+            h.execute("DELETE FROM " + IN + " a USING " + IN + " b WHERE a.tbl = b.tbl AND a.pk = b.pk"
+                    + " AND (a.hlc, a.origin, a.ord) < (b.hlc, b.origin, b.ord)");
+        }
+
+        /** Versions from different origins met: report which one won (same-origin supersession is replication). */
+        void reportConflicts() {
+            h.createQuery("SELECT tbl, pk, hlc, origin, local_hlc, local_origin, state FROM " + IN
+                    + " WHERE local_origin IS NOT NULL AND local_origin <> origin AND state IN ('win', 'skip')"
+                    + " ORDER BY ord LIMIT " + MAX_EVENTS)
+                    .mapToMap().forEach(r -> {
+                        Version incoming = new Version((Long) r.get("hlc"), new NodeId((UUID) r.get("origin")));
+                        Version local = new Version((Long) r.get("local_hlc"), new NodeId((UUID) r.get("local_origin")));
+                        boolean won = "win".equals(r.get("state"));
+                        event(new SyncEvent.ConflictResolved(clock.instant(), (String) r.get("tbl"), (String) r.get("pk"),
+                                won ? incoming : local, won ? local : incoming));
+                    });
+        }
+
+        Map<String, Integer> winCounts() {
+            Map<String, Integer> counts = new HashMap<>();
+            h.createQuery("SELECT tbl || CASE WHEN deleted THEN '/d' ELSE '/u' END AS k, count(*)::int AS n FROM " + IN
+                    + " WHERE state = 'win' GROUP BY 1").mapToMap()
+                    .forEach(r -> counts.put((String) r.get("k"), (Integer) r.get("n")));
+            return counts;
+        }
+
+        /** One set-based statement for the table; on an integrity error, row by row. */
+        void write(PgTable t, boolean deletes) {
+            String sql = deletes ? deleteSql(t, "") : upsertSql(t, "");
+            h.savepoint("peersync_set");
+            try {
+                applying(t.name());
+                h.execute(sql);
+                applying("");
+                h.releaseSavepoint("peersync_set");
+            } catch (StatementException e) {
+                if (rowProblem(e).isEmpty()) {
+                    throw e;
+                }
+                h.rollbackToSavepoint("peersync_set");
+                h.releaseSavepoint("peersync_set");
+                List<Integer> ords = h.createQuery("SELECT ord FROM " + IN
+                        + " WHERE tbl = :t AND state = 'win' AND deleted = :d ORDER BY ord")
+                        .bind("t", t.name()).bind("d", deletes).mapTo(Integer.class).list();
+                for (int ord : ords) {
+                    writeRow(t, deletes, ord);
+                }
+            }
+        }
+
+        private void writeRow(PgTable t, boolean deletes, int ord) {
+            Optional<ServerErrorMessage> failure = tryStatement(t.name(),
+                    deletes ? deleteSql(t, " AND i.ord = " + ord) : upsertSql(t, " AND i.ord = " + ord));
+            if (failure.isEmpty()) {
+                return;
+            }
+            ServerErrorMessage m = failure.get();
+            if (!deletes && "23505".equals(m.getSQLState()) && m.getConstraint() != null) {
+                settleUniqueCollision(t, ord, m.getConstraint());
+            } else {
+                markParked(ord, reason(m));
+            }
+        }
+
+        /** Runs one statement in a savepoint; the server's error when it failed on the row's data. */
+        private Optional<ServerErrorMessage> tryStatement(String applyingTable, String sql) {
+            h.savepoint("peersync_row");
+            try {
+                applying(applyingTable);
+                h.execute(sql);
+                applying("");
+                h.releaseSavepoint("peersync_row");
+                return Optional.empty();
+            } catch (StatementException e) {
+                Optional<ServerErrorMessage> problem = rowProblem(e);
+                if (problem.isEmpty()) {
+                    throw e;
+                }
+                h.rollbackToSavepoint("peersync_row");
+                h.releaseSavepoint("peersync_row");
+                return problem;
+            }
+        }
+
+        /**
+         * The incoming row's unique value is held locally by a row with another key. The lower version keeps it:
+         * either the local holder is deleted as a local write (its fresh tombstone then wins everywhere) and the
+         * incoming row applied, or the incoming row is parked.
+         */
+        private void settleUniqueCollision(PgTable t, int ord, String constraint) {
+            List<String> cols = h.createQuery("SELECT a.attname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid"
+                    + " CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)"
+                    + " LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum"
+                    + " WHERE ix.indrelid = CAST(:rel AS regclass) AND ic.relname = :c AND NOT ix.indisprimary ORDER BY k.n")
+                    .bind("rel", t.qualified()).bind("c", constraint).mapTo(String.class).list();
+            if (cols.isEmpty() || cols.contains(null)) {
+                markParked(ord, "unique_violation on " + constraint + " (an expression index: not settled automatically)");
+                return;
+            }
+            StringBuilder match = new StringBuilder();
+            for (String col : cols) {
+                match.append(" AND x.").append(Sql.ident(col)).append(" = r.").append(Sql.ident(col));
+            }
+            Map<String, Object> holder = h.createQuery("SELECT " + t.pkText("x") + " AS pk,"
+                    + " coalesce(j.hlc, m._hlc) AS hlc, coalesce(j.origin, m._origin) AS origin, j.ord AS jord,"
+                    + " i.hlc AS in_hlc, i.origin AS in_origin, i.pk AS in_pk"
+                    + " FROM " + IN + " i CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", i.data) r"
+                    + " JOIN " + t.qualified() + " x ON NOT (" + t.pkJoin("x", "r") + ")" + match
+                    + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "x")
+                    + " LEFT JOIN " + IN + " j ON j.tbl = i.tbl AND j.pk = " + t.pkText("x")
+                    + " AND j.state = 'win' AND NOT j.deleted"
+                    + " WHERE i.ord = :ord LIMIT 1").bind("ord", ord).mapToMap().findOne().orElse(null);
+            if (holder == null || holder.get("hlc") == null) {
+                markParked(ord, "unique_violation on " + constraint + " (holder not found)");
+                return;
+            }
+            Version incoming = new Version((Long) holder.get("in_hlc"), new NodeId((UUID) holder.get("in_origin")));
+            Version local = new Version((Long) holder.get("hlc"), new NodeId((UUID) holder.get("origin")));
+            String holderPk = (String) holder.get("pk");
+            String incomingPk = (String) holder.get("in_pk");
+            if (local.compareTo(incoming) < 0) {
+                markParked(ord, "unique_violation on " + constraint + ": the value is held by " + holderPk
+                        + ", which has the earlier version");
+                event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), incomingPk, local, incoming));
+                return;
+            }
+            // The incoming row has the earlier version: the holder gives the value up as a local delete.
+            Optional<ServerErrorMessage> deleteFailure = tryStatement("", "DELETE FROM " + t.qualified() + " x USING "
+                    + t.pkRecord(Sql.literal(holderPk) + "::jsonb") + " k WHERE " + t.pkJoin("x", "k"));
+            if (deleteFailure.isPresent()) {
+                markParked(ord, "unique_violation on " + constraint + ": the later holder " + holderPk
+                        + " could not be deleted: " + reason(deleteFailure.get()));
+                return;
+            }
+            if (holder.get("jord") != null) {
+                h.execute("UPDATE " + IN + " SET state = 'superseded' WHERE ord = " + holder.get("jord"));
+            }
+            event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), holderPk, incoming, local));
+            Optional<ServerErrorMessage> again = tryStatement(t.name(), upsertSql(t, " AND i.ord = " + ord));
+            again.ifPresent(m -> markParked(ord, reason(m)));
+        }
+
+        private void markParked(int ord, String reason) {
+            h.createUpdate("UPDATE " + IN + " SET state = 'parked', reason = :r WHERE ord = :ord")
+                    .bind("r", reason).bind("ord", ord).execute();
+        }
+
+        /** The winners' metadata with their origin versions; they enter the local feed (relay). */
+        int recordMetadata(PgTable t) {
+            String m = t.meta();
+            return h.createUpdate("INSERT INTO " + m + " AS m (" + t.pkNames()
+                    + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
+                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), nextval('" + s
+                    + ".change_seq'), " + s + ".bucket_of(i.pk, :bc), " + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
+                    + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkRecord("i.pkj") + " k"
+                    + " WHERE i.tbl = :t AND i.state = 'win'"
+                    + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
+                    + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
+                    + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
+                    + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)")
+                    .bind("t", t.name()).bind("bc", bucketCount).execute();
+        }
+
+        int park() {
+            List<Map<String, Object>> parked = h.createQuery("INSERT INTO " + s + ".parked AS p"
+                    + " (tbl, pk, hlc, origin, deleted, data, reason, peer)"
+                    + " SELECT tbl, pk, hlc, origin, deleted, data, reason, peer FROM " + IN + " WHERE state = 'parked'"
+                    + " ON CONFLICT (tbl, pk) DO UPDATE SET hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,"
+                    + " deleted = EXCLUDED.deleted, data = EXCLUDED.data, reason = EXCLUDED.reason, peer = EXCLUDED.peer,"
+                    + " attempts = p.attempts + 1 WHERE (p.hlc, p.origin) <= (EXCLUDED.hlc, EXCLUDED.origin)"
+                    + " RETURNING tbl, pk, reason, peer, attempts").mapToMap().list();
+            int total = h.createQuery("SELECT count(*)::int FROM " + IN + " WHERE state = 'parked'")
+                    .mapTo(Integer.class).one();
+            for (Map<String, Object> r : parked) {
+                if (((Integer) r.get("attempts")) == 1) {
+                    log.info("Parked a row of {} with key {}: {}", r.get("tbl"), r.get("pk"), r.get("reason"));
+                    event(new SyncEvent.RowParked(clock.instant(), new NodeId((UUID) r.get("peer")), (String) r.get("tbl"),
+                            (String) r.get("pk"), (String) r.get("reason")));
+                }
+            }
+            return total;
+        }
+
+        void unparkSuperseded() {
+            h.createQuery("DELETE FROM " + s + ".parked p USING " + IN + " i WHERE p.tbl = i.tbl AND p.pk = i.pk AND ("
+                    + "(i.state = 'win' AND (p.hlc, p.origin) <= (i.hlc, i.origin))"
+                    + " OR (i.state = 'skip' AND (p.hlc, p.origin) <= (i.local_hlc, i.local_origin)))"
+                    + " RETURNING p.tbl, p.pk").mapToMap()
+                    .forEach(r -> event(new SyncEvent.RowUnparked(clock.instant(), (String) r.get("tbl"),
+                            (String) r.get("pk"))));
+        }
+
+        private void applying(String table) {
+            h.createQuery("SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', :t, true)")
+                    .bind("t", table).mapTo(String.class).one();
+        }
+    }
+
+    private static String deleteSql(PgTable t, String extra) {
+        return "DELETE FROM " + t.qualified() + " x USING (SELECT k.* FROM " + IN + " i CROSS JOIN LATERAL "
+                + t.pkRecord("i.pkj") + " k WHERE i.tbl = " + Sql.literal(t.name())
+                + " AND i.state = 'win' AND i.deleted" + extra + ") k WHERE " + t.pkJoin("x", "k");
+    }
+
+    private static String upsertSql(PgTable t, String extra) {
+        List<PgTable.Column> nonKey = t.nonKeyColumns();
+        String conflict = nonKey.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ",
+                nonKey.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).toList());
+        return "INSERT INTO " + t.qualified() + " AS x (" + t.columnNames("") + ")"
+                + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + t.columnNames("r") + " FROM " + IN + " i CROSS JOIN LATERAL jsonb_populate_record(null::"
+                + t.qualified() + ", i.data) r WHERE i.tbl = " + Sql.literal(t.name())
+                + " AND i.state = 'win' AND NOT i.deleted" + extra
+                + " ON CONFLICT (" + t.pkNames() + ")" + conflict;
+    }
+
+    /** The server's error when a statement failed because of the rows' content (integrity, data, app trigger). */
+    private static Optional<ServerErrorMessage> rowProblem(StatementException e) {
+        if (e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null && p.getSQLState() != null) {
+            String state = p.getSQLState();
+            if (state.startsWith("23") || state.startsWith("22") || state.startsWith("P0")) {
+                return Optional.of(p.getServerErrorMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String reason(ServerErrorMessage m) {
+        String name = switch (m.getSQLState()) {
+            case "23503" -> "foreign_key_violation";
+            case "23505" -> "unique_violation";
+            case "23502" -> "not_null_violation";
+            case "23514" -> "check_violation";
+            default -> "sqlstate " + m.getSQLState();
+        };
+        return name + (m.getConstraint() != null ? " on " + m.getConstraint() : "") + ": " + m.getMessage()
+                + (m.getDetail() != null ? " (" + m.getDetail() + ")" : "");
+    }
+}

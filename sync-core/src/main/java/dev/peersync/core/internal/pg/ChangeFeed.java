@@ -1,0 +1,137 @@
+package dev.peersync.core.internal.pg;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.RowChange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the change feed: rows of the metadata tables whose writing transaction lies in the cursor's snapshot
+ * range, in (transaction, sequence) order, joined with the current row data. Never skips a transaction that
+ * commits after a later-numbered one: it stays outside the range (in the "to" snapshot's in-progress list)
+ * until it is visible, and then falls in a later range because it is not visible in that range's "from".
+ */
+final class ChangeFeed {
+    private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
+
+    private final Map<String, PgTable> tables;
+    private final NodeId node;
+    private final String schema;
+
+    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema) {
+        this.tables = tables;
+        this.node = node;
+        this.schema = Sql.ident(schema);
+    }
+
+    ChangeBatch read(Handle h, NodeId requester, List<String> names, String cursorText, int maxRows) {
+        List<PgTable> wanted = names.stream().map(this::table).toList();
+        h.execute("SET LOCAL timezone = 'UTC'");
+        FeedCursor cursor;
+        if (cursorText.isEmpty()) {
+            cursor = FeedCursor.start(node, currentSnapshot(h));
+        } else {
+            cursor = FeedCursor.parse(cursorText, node);
+            acknowledge(h, requester, wanted, cursor);
+        }
+        List<RowChange> rows = new ArrayList<>();
+        boolean hasMore = false;
+        // At most two ranges per call: finish the cursor's range, then start (and maybe finish) the next one.
+        for (int range = 0; range < 2 && !wanted.isEmpty(); range++) {
+            int room = maxRows - rows.size();
+            List<FeedRow> got = readRange(h, wanted, cursor, room + 1);
+            if (got.size() > room) {
+                got = got.subList(0, room);
+                hasMore = true;
+            }
+            for (FeedRow r : got) {
+                if (r.change() != null) {
+                    rows.add(r.change());
+                }
+            }
+            if (!got.isEmpty()) {
+                FeedRow last = got.get(got.size() - 1);
+                cursor = cursor.after(last.tx(), last.seq());
+            }
+            if (hasMore) {
+                break;
+            }
+            cursor = cursor.next(currentSnapshot(h));
+            if (rows.size() >= maxRows) {
+                break;
+            }
+        }
+        return new ChangeBatch(rows, cursor.format(), hasMore);
+    }
+
+    private record FeedRow(String tx, long seq, RowChange change) {
+    }
+
+    private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM (");
+        for (int i = 0; i < wanted.size(); i++) {
+            PgTable t = wanted.get(i);
+            if (i > 0) {
+                sql.append(" UNION ALL ");
+            }
+            sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
+                    .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
+                    .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
+                    .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing")
+                    .append(" FROM ").append(t.meta()).append(" m LEFT JOIN ").append(t.qualified()).append(" x ON ")
+                    .append(t.pkJoin("x", "m"))
+                    .append(" WHERE m._tx >= pg_snapshot_xmin(CAST(:from AS pg_snapshot))")
+                    .append(" AND m._tx < pg_snapshot_xmax(CAST(:to AS pg_snapshot))")
+                    .append(" AND (m._tx, m._seq) > (CAST(:tx AS xid8), :seq)")
+                    .append(" AND pg_visible_in_snapshot(m._tx, CAST(:to AS pg_snapshot))")
+                    .append(" AND NOT pg_visible_in_snapshot(m._tx, CAST(:from AS pg_snapshot))")
+                    .append(" ORDER BY m._tx, m._seq LIMIT :lim)");
+        }
+        sql.append(") u ORDER BY tx, seq LIMIT :lim");
+        return h.createQuery(sql.toString())
+                .bind("from", c.from()).bind("to", c.to()).bind("tx", c.tx()).bind("seq", c.seq()).bind("lim", limit)
+                .map((rs, ctx) -> {
+                    boolean deleted = rs.getBoolean("deleted");
+                    String table = rs.getString("tbl");
+                    String pk = rs.getString("pk");
+                    RowChange change = null;
+                    if (deleted || !rs.getBoolean("missing")) {
+                        change = new RowChange(table, pk, rs.getLong("hlc"),
+                                new NodeId(rs.getObject("origin", UUID.class)), deleted, rs.getString("data"));
+                    } else {
+                        log.warn("Live metadata row without data in {} for key {}: left out of the feed", table, pk);
+                    }
+                    return new FeedRow(rs.getString("tx"), rs.getLong("seq"), change);
+                }).list();
+    }
+
+    /** The requester has everything visible in its cursor's "from": recorded for tombstone collection. */
+    private void acknowledge(Handle h, NodeId requester, List<PgTable> wanted, FeedCursor cursor) {
+        if (cursor.isStart()) {
+            return;
+        }
+        for (PgTable t : wanted) {
+            h.createUpdate("INSERT INTO " + schema + ".peer_ack (peer, tbl, acked) VALUES (:peer, :tbl, CAST(:s AS pg_snapshot))"
+                    + " ON CONFLICT (peer, tbl) DO UPDATE SET acked = EXCLUDED.acked, updated_at = now()")
+                    .bind("peer", requester.value()).bind("tbl", t.name()).bind("s", cursor.from()).execute();
+        }
+    }
+
+    private static String currentSnapshot(Handle h) {
+        return h.createQuery("SELECT pg_current_snapshot()::text").mapTo(String.class).one();
+    }
+
+    private PgTable table(String name) {
+        PgTable t = tables.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("table is not synced here: " + name + " (synced: " + tables.keySet() + ")");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.peersync.core.internal.pg;
+
+import dev.peersync.core.NodeId;
+import java.util.regex.Pattern;
+
+/**
+ * A position in a node's change feed (the PgQ idea). {@code from} and {@code to} are PostgreSQL snapshots:
+ * the current range holds the rows whose writing transaction is visible in {@code to} and not in {@code from};
+ * {@code (tx, seq)} is the last row already delivered from that range. Everything visible in {@code from} was
+ * delivered by earlier ranges, so a peer that sends this cursor acknowledges it.
+ *
+ * <p>Text form: {@code v1|<node id>|<from>|<to>|<tx>|<seq>}; the node id ties a cursor to the feed that issued it.
+ */
+record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
+    /** A snapshot in which no transaction is visible: the "from" of the very first range. */
+    static final String NOTHING = "1:1:";
+    private static final Pattern SNAPSHOT = Pattern.compile("\\d+:\\d+:(\\d+(,\\d+)*)?");
+    private static final Pattern XID = Pattern.compile("\\d{1,20}");
+
+    FeedCursor {
+        check(SNAPSHOT.matcher(from).matches(), from);
+        check(SNAPSHOT.matcher(to).matches(), to);
+        check(XID.matcher(tx).matches(), tx);
+    }
+
+    static FeedCursor start(NodeId node, String to) {
+        return new FeedCursor(node, NOTHING, to, "0", 0);
+    }
+
+    static FeedCursor parse(String text, NodeId expectedNode) {
+        String[] parts = text.split("\\|", -1);
+        if (parts.length != 6 || !"v1".equals(parts[0])) {
+            throw new IllegalArgumentException("cursor is not a peersync feed cursor (v1|node|from|to|tx|seq), got: "
+                    + text);
+        }
+        NodeId node = NodeId.parse(parts[1]);
+        if (!node.equals(expectedNode)) {
+            throw new IllegalArgumentException("cursor was issued by node " + node + ", not by this node "
+                    + expectedNode + ": send an empty cursor to start this node's feed from the beginning");
+        }
+        try {
+            return new FeedCursor(node, parts[2], parts[3], parts[4], Long.parseLong(parts[5]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cursor has a bad sequence number, got: " + text, e);
+        }
+    }
+
+    boolean isStart() {
+        return NOTHING.equals(from);
+    }
+
+    FeedCursor after(String lastTx, long lastSeq) {
+        return new FeedCursor(node, from, to, lastTx, lastSeq);
+    }
+
+    /** The next range: from this range's end to {@code newTo}. */
+    FeedCursor next(String newTo) {
+        return new FeedCursor(node, to, newTo, "0", 0);
+    }
+
+    String format() {
+        return "v1|" + node + "|" + from + "|" + to + "|" + tx + "|" + seq;
+    }
+
+    private static void check(boolean ok, String part) {
+        if (!ok) {
+            throw new IllegalArgumentException("cursor has a malformed part: " + part);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.peersync.core.internal.pg;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.store.StoreSettings;
+import dev.peersync.core.store.SyncSetupException;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Installs sync-core's schema, clock, metadata tables and capture triggers. Idempotent, and safe when several
+ * processes start at once: everything runs in one transaction under a transaction-level advisory lock.
+ * Needs no superuser and no extension (gen_random_uuid, pg_snapshot, xid8 and bit_xor are core since 13/14).
+ */
+final class Installer {
+    private Installer() {
+    }
+
+    /** Installs (or re-installs) and returns this node's id. */
+    static NodeId install(Handle h, StoreSettings settings, List<PgTable> tables, Locks locks) {
+        String s = Sql.ident(settings.schema());
+        h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
+        h.execute("CREATE SCHEMA IF NOT EXISTS " + s);
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".node (id int PRIMARY KEY CHECK (id = 1), node_id uuid NOT NULL,"
+                + " bucket_count int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+        h.createUpdate("INSERT INTO " + s + ".node (id, node_id, bucket_count) VALUES (1, gen_random_uuid(), :bc)"
+                + " ON CONFLICT (id) DO NOTHING").bind("bc", settings.bucketCount()).execute();
+        int bucketCount = h.createQuery("SELECT bucket_count FROM " + s + ".node").mapTo(Integer.class).one();
+        if (bucketCount != settings.bucketCount()) {
+            throw new SyncSetupException("bucketCount is fixed when sync-core is first installed: this database uses "
+                    + bucketCount + ", the settings ask for " + settings.bucketCount()
+                    + "; use " + bucketCount + " (all nodes of a cluster must agree)");
+        }
+        UUID nodeId = h.createQuery("SELECT node_id FROM " + s + ".node").mapTo(UUID.class).one();
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".config (id int PRIMARY KEY CHECK (id = 1),"
+                + " clock_offset_ms bigint NOT NULL DEFAULT 0)");
+        h.createUpdate("INSERT INTO " + s + ".config (id, clock_offset_ms) VALUES (1, :o)"
+                + " ON CONFLICT (id) DO UPDATE SET clock_offset_ms = EXCLUDED.clock_offset_ms")
+                .bind("o", settings.clockOffsetMillis()).execute();
+        h.execute("CREATE SEQUENCE IF NOT EXISTS " + s + ".hlc_seq");
+        h.execute("CREATE SEQUENCE IF NOT EXISTS " + s + ".change_seq CACHE 64");
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_cursor (peer uuid PRIMARY KEY, cursor text NOT NULL,"
+                + " updated_at timestamptz NOT NULL DEFAULT now())");
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_ack (peer uuid NOT NULL, tbl text NOT NULL,"
+                + " acked pg_snapshot NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (peer, tbl))");
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".parked (tbl text NOT NULL, pk text NOT NULL,"
+                + " hlc bigint NOT NULL, origin uuid NOT NULL, deleted boolean NOT NULL, data jsonb, reason text NOT NULL,"
+                + " attempts int NOT NULL DEFAULT 1, parked_at timestamptz NOT NULL DEFAULT now(), peer uuid NOT NULL,"
+                + " PRIMARY KEY (tbl, pk))");
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_bucket (tbl text NOT NULL, bucket int NOT NULL,"
+                + " hash bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL, PRIMARY KEY (tbl, bucket))");
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_delta (tbl text NOT NULL, bucket int NOT NULL,"
+                + " delta bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL)");
+        h.execute("CREATE INDEX IF NOT EXISTS digest_delta_tbl ON " + s + ".digest_delta (tbl)");
+        installFunctions(h, s, locks);
+        for (PgTable t : tables) {
+            installTable(h, t, settings.bucketCount(), nodeId, s);
+        }
+        return new NodeId(nodeId);
+    }
+
+    private static void installFunctions(Handle h, String s, Locks locks) {
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".phys_ms() RETURNS bigint LANGUAGE sql VOLATILE AS $$"
+                + " SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+                + " + (SELECT clock_offset_ms FROM " + s + ".config WHERE id = 1) $$");
+        // The clock: every read and write of hlc_seq happens under one short session-level advisory lock
+        // (held for microseconds, never until commit), so setval can never hand out a value twice.
+        // hlc_reserve(n, floor) returns the first of n fresh consecutive values, all above floor and
+        // at least the physical clock; hlc_reserve(1, v) moves the clock past a received version v.
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".hlc_reserve(n bigint, floor bigint DEFAULT 0) RETURNS bigint"
+                + " LANGUAGE plpgsql AS $$\n"
+                + "DECLARE cur bigint; base bigint;\n"
+                + "BEGIN\n"
+                + "  PERFORM pg_advisory_lock(" + locks.clock() + ");\n"
+                + "  BEGIN\n"
+                + "    cur := nextval('" + s + ".hlc_seq');\n"
+                + "    base := greatest(cur, " + s + ".phys_ms() << 16, coalesce(floor, 0) + 1);\n"
+                + "    IF base + n - 1 > cur THEN PERFORM setval('" + s + ".hlc_seq', base + n - 1); END IF;\n"
+                + "  EXCEPTION WHEN query_canceled OR others THEN\n"
+                + "    PERFORM pg_advisory_unlock(" + locks.clock() + ");\n"
+                + "    RAISE;\n"
+                + "  END;\n"
+                + "  PERFORM pg_advisory_unlock(" + locks.clock() + ");\n"
+                + "  RETURN base;\n"
+                + "END $$");
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".bucket_of(pk text, buckets int) RETURNS int"
+                + " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
+                + " SELECT ((('x' || substr(md5(pk), 1, 8))::bit(32)::int & 2147483647) % buckets) $$");
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".row_hash(pk text, hlc bigint, origin uuid, deleted boolean)"
+                + " RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
+                + " SELECT ('x' || substr(md5(pk || '|' || hlc || '|' || origin || '|' || deleted), 1, 16))::bit(64)::bigint $$");
+        // Digest deltas from the metadata tables' transition tables: exact old and new row hashes, insert-only.
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".digest_capture() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                + "BEGIN\n"
+                + "  IF TG_OP = 'INSERT' THEN\n"
+                + "    INSERT INTO " + s + ".digest_delta (tbl, bucket, delta, live, max_hlc)\n"
+                + "    SELECT TG_ARGV[0], _bucket, bit_xor(_hash), count(*) FILTER (WHERE NOT _deleted), max(_hlc)\n"
+                + "    FROM n GROUP BY _bucket;\n"
+                + "  ELSIF TG_OP = 'UPDATE' THEN\n"
+                + "    INSERT INTO " + s + ".digest_delta (tbl, bucket, delta, live, max_hlc)\n"
+                + "    SELECT TG_ARGV[0], b, bit_xor(h), sum(l), max(m) FROM (\n"
+                + "      SELECT _bucket b, _hash h, CASE WHEN _deleted THEN 0 ELSE 1 END l, _hlc m FROM n\n"
+                + "      UNION ALL SELECT _bucket, _hash, CASE WHEN _deleted THEN 0 ELSE -1 END, 0 FROM o) x\n"
+                + "    GROUP BY b;\n"
+                + "  ELSE\n"
+                + "    INSERT INTO " + s + ".digest_delta (tbl, bucket, delta, live, max_hlc)\n"
+                + "    SELECT TG_ARGV[0], _bucket, bit_xor(_hash), -count(*) FILTER (WHERE NOT _deleted), 0\n"
+                + "    FROM o GROUP BY _bucket;\n"
+                + "  END IF;\n"
+                + "  RETURN NULL;\n"
+                + "END $$");
+    }
+
+    private static void installTable(Handle h, PgTable t, int bucketCount, UUID nodeId, String s) {
+        boolean fresh = h.createQuery("SELECT to_regclass(:m) IS NULL")
+                .bind("m", t.meta()).mapTo(Boolean.class).one();
+        StringBuilder cols = new StringBuilder();
+        for (PgTable.Column c : t.pk()) {
+            cols.append(c.quoted()).append(' ').append(c.type()).append(" NOT NULL, ");
+        }
+        h.execute("CREATE TABLE IF NOT EXISTS " + t.meta() + " (" + cols
+                + "_hlc bigint NOT NULL, _origin uuid NOT NULL, _deleted boolean NOT NULL, _tx xid8 NOT NULL,"
+                + " _seq bigint NOT NULL, _bucket int NOT NULL, _hash bigint NOT NULL, PRIMARY KEY (" + t.pkNames() + "))");
+        h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tx_seq") + " ON " + t.meta() + " (_tx, _seq)");
+        h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_bucket") + " ON " + t.meta() + " (_bucket)");
+        statementTriggers(h, "peersync_digest_", t.meta(), s + ".digest_capture(" + Sql.literal(t.name()) + ")");
+        h.execute(CaptureSql.function(t, bucketCount, nodeId));
+        if (fresh) {
+            backfill(h, t, bucketCount, nodeId, s);
+        }
+        statementTriggers(h, "peersync_capture_", t.qualified(), t.captureFunction() + "()");
+    }
+
+    /** One statement-level AFTER trigger per event (transition tables allow only one event per trigger). */
+    private static void statementTriggers(Handle h, String prefix, String table, String call) {
+        for (String op : List.of("INSERT", "UPDATE", "DELETE")) {
+            String ref = switch (op) {
+                case "INSERT" -> "NEW TABLE AS n";
+                case "DELETE" -> "OLD TABLE AS o";
+                default -> "NEW TABLE AS n OLD TABLE AS o";
+            };
+            h.execute("CREATE OR REPLACE TRIGGER " + Sql.ident(prefix + op.toLowerCase()) + " AFTER " + op
+                    + " ON " + table + " REFERENCING " + ref + " FOR EACH STATEMENT EXECUTE FUNCTION " + call);
+        }
+    }
+
+    /** Rows that existed before sync-core was installed get a local version, so they enter the feed. */
+    private static void backfill(Handle h, PgTable t, int bucketCount, UUID nodeId, String s) {
+        long count = h.createQuery("SELECT count(*) FROM " + t.qualified()).mapTo(Long.class).one();
+        if (count == 0) {
+            return;
+        }
+        String me = Sql.literal(nodeId.toString()) + "::uuid";
+        h.execute("SET LOCAL timezone = 'UTC'");
+        h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
+                + " SELECT " + t.pkList("v") + ", v._v, " + me + ", false, pg_current_xact_id(), nextval('" + s + ".change_seq'),"
+                + " " + s + ".bucket_of(v._pkt, " + bucketCount + "), " + s + ".row_hash(v._pkt, v._v, " + me + ", false)"
+                + " FROM (SELECT " + t.pkList("x") + ", " + t.pkText("x") + " AS _pkt, :base + row_number() OVER () - 1 AS _v"
+                + " FROM " + t.qualified() + " x) v")
+                .bind("base", h.createQuery("SELECT " + s + ".hlc_reserve(:n)").bind("n", count).mapTo(Long.class).one())
+                .execute();
+    }
+}

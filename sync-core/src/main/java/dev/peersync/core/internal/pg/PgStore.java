@@ -1,0 +1,328 @@
+package dev.peersync.core.internal.pg;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.SyncException;
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.RowVersion;
+import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.StoreSettings;
+import dev.peersync.core.store.SyncStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/** {@link SyncStore} on PostgreSQL; see {@code docs/sync-core.md} for the design. */
+public final class PgStore implements SyncStore {
+    private final Jdbi jdbi;
+    private final StoreSettings settings;
+    private final String s;
+    private final NodeId nodeId;
+    private final List<PgTable> parentsFirst;
+    private final Map<String, PgTable> tables;
+    private final String fingerprint;
+    private final ChangeFeed feed;
+    private final Applier applier;
+    private final Digests digests;
+
+    private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst) {
+        this.jdbi = jdbi;
+        this.settings = settings;
+        this.s = Sql.ident(settings.schema());
+        this.nodeId = nodeId;
+        this.parentsFirst = List.copyOf(parentsFirst);
+        Map<String, PgTable> byName = new LinkedHashMap<>();
+        parentsFirst.forEach(t -> byName.put(t.name(), t));
+        this.tables = Map.copyOf(byName);
+        this.fingerprint = fingerprint(parentsFirst);
+        Locks locks = Locks.forSchema(settings.schema());
+        this.feed = new ChangeFeed(tables, nodeId, settings.schema());
+        this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
+                settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC());
+        this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
+    }
+
+    /** Installs (idempotently) and opens the store. */
+    public static PgStore install(DataSource dataSource, StoreSettings settings) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(settings, "settings");
+        Jdbi jdbi = Jdbi.create(dataSource);
+        Locks locks = Locks.forSchema(settings.schema());
+        record Installed(NodeId node, List<PgTable> tables) {
+        }
+        Installed installed = call(jdbi, "install sync-core", h -> {
+            List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
+            NodeId node = Installer.install(h, settings, tables, locks);
+            return new Installed(node, tables);
+        });
+        return new PgStore(jdbi, settings, installed.node(), installed.tables());
+    }
+
+    @Override
+    public NodeId nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public List<String> tables() {
+        return parentsFirst.stream().map(PgTable::name).toList();
+    }
+
+    @Override
+    public String schemaFingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public ChangeBatch readChanges(NodeId requester, PullRequest request) {
+        Objects.requireNonNull(requester, "requester");
+        int max = Math.min(request.maxRows(), settings.maxBatchRows());
+        return call(jdbi, "read the change feed", h -> feed.read(h, requester, request.tables(), request.cursor(), max));
+    }
+
+    @Override
+    public String cursor(NodeId peer) {
+        return call(jdbi, "read a peer cursor", h -> h.createQuery("SELECT cursor FROM " + s + ".peer_cursor WHERE peer = :p")
+                .bind("p", peer.value()).mapTo(String.class).findOne().orElse(""));
+    }
+
+    @Override
+    public ApplyResult applyBatch(NodeId peer, List<RowChange> changes, String nextCursor) {
+        Objects.requireNonNull(nextCursor, "nextCursor");
+        List<Incoming> rows = incoming(peer, changes);
+        return call(jdbi, "apply a batch from " + peer, h -> {
+            ApplyResult result = applier.apply(h, rows);
+            h.createUpdate("INSERT INTO " + s + ".peer_cursor (peer, cursor) VALUES (:p, :c)"
+                    + " ON CONFLICT (peer) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()")
+                    .bind("p", peer.value()).bind("c", nextCursor).execute();
+            return result;
+        });
+    }
+
+    @Override
+    public ApplyResult applyRows(NodeId peer, List<RowChange> changes) {
+        List<Incoming> rows = incoming(peer, changes);
+        return call(jdbi, "apply rows from " + peer, h -> applier.apply(h, rows));
+    }
+
+    private List<Incoming> incoming(NodeId peer, List<RowChange> changes) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(changes, "changes");
+        if (changes.size() > settings.maxBatchRows()) {
+            throw new IllegalArgumentException("at most " + settings.maxBatchRows() + " rows per apply, got: "
+                    + changes.size());
+        }
+        List<Incoming> rows = changes.stream().map(c -> new Incoming(c, peer)).toList();
+        applier.check(rows);
+        return rows;
+    }
+
+    @Override
+    public ApplyResult retryParked() {
+        int chunk = Math.min(1000, settings.maxBatchRows());
+        String[] after = {"", ""};
+        List<ApplyResult> results = new ArrayList<>();
+        while (true) {
+            List<Incoming> rows = call(jdbi, "read parked rows", h -> h.createQuery(
+                    "SELECT tbl, pk, hlc, origin, deleted, data::text AS data, peer FROM " + s + ".parked"
+                            + " WHERE (tbl, pk) > (:t, :p) ORDER BY tbl, pk LIMIT :n")
+                    .bind("t", after[0]).bind("p", after[1]).bind("n", chunk)
+                    .map((rs, ctx) -> new Incoming(new RowChange(rs.getString("tbl"), rs.getString("pk"), rs.getLong("hlc"),
+                            new NodeId(rs.getObject("origin", UUID.class)), rs.getBoolean("deleted"), rs.getString("data")),
+                            new NodeId(rs.getObject("peer", UUID.class)))).list());
+            if (rows.isEmpty()) {
+                break;
+            }
+            RowChange last = rows.get(rows.size() - 1).change();
+            after[0] = last.table();
+            after[1] = last.pk();
+            List<Incoming> known = rows.stream().filter(r -> tables.containsKey(r.change().table())).toList();
+            results.add(call(jdbi, "retry parked rows", h -> applier.apply(h, known)));
+            if (rows.size() < chunk) {
+                break;
+            }
+        }
+        return sum(results);
+    }
+
+    private static ApplyResult sum(List<ApplyResult> results) {
+        int applied = 0;
+        int skipped = 0;
+        int parked = 0;
+        Map<String, Integer> perTable = new LinkedHashMap<>();
+        List<SyncEvent> events = new ArrayList<>();
+        for (ApplyResult r : results) {
+            applied += r.applied();
+            skipped += r.skipped();
+            parked += r.parked();
+            r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+            events.addAll(r.events());
+        }
+        return new ApplyResult(applied, skipped, parked, perTable, events);
+    }
+
+    @Override
+    public long parkedCount() {
+        return call(jdbi, "count parked rows", h -> h.createQuery("SELECT count(*) FROM " + s + ".parked")
+                .mapTo(Long.class).one());
+    }
+
+    @Override
+    public TableDigest digest(String table) {
+        PgTable t = table(table);
+        return call(jdbi, "compute the digest of " + table, h -> digests.digest(h, t));
+    }
+
+    @Override
+    public List<String> bucketHashes(String table) {
+        PgTable t = table(table);
+        return call(jdbi, "read bucket hashes of " + table, h -> digests.bucketHashes(h, t));
+    }
+
+    @Override
+    public List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit) {
+        PgTable t = table(table);
+        checkLimit(limit);
+        return call(jdbi, "read bucket rows of " + table, h -> digests.bucketRows(h, t, bucket, afterPk, limit));
+    }
+
+    @Override
+    public List<RowChange> fetchRows(String table, List<String> pks) {
+        PgTable t = table(table);
+        if (pks.size() > settings.maxBatchRows()) {
+            throw new IllegalArgumentException("at most " + settings.maxBatchRows() + " keys per fetch, got: " + pks.size());
+        }
+        if (pks.isEmpty()) {
+            return List.of();
+        }
+        return call(jdbi, "fetch rows of " + table, h -> {
+            h.execute("SET LOCAL timezone = 'UTC'");
+            return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted,"
+                    + " CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data"
+                    + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
+                    + " JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
+                    + " LEFT JOIN " + t.qualified() + " x ON " + t.pkJoin("x", "m"))
+                    .bindArray("pks", String.class, pks)
+                    .map((rs, ctx) -> change(t, rs.getString("pk"), rs.getLong("_hlc"), rs.getObject("_origin", UUID.class),
+                            rs.getBoolean("_deleted"), rs.getString("data"))).list();
+        });
+    }
+
+    @Override
+    public List<RowChange> scanRows(String table, String afterPk, int limit) {
+        PgTable t = table(table);
+        checkLimit(limit);
+        boolean fromStart = afterPk == null || afterPk.isEmpty();
+        return call(jdbi, "scan rows of " + table, h -> {
+            h.execute("SET LOCAL timezone = 'UTC'");
+            String after = fromStart ? "" : " WHERE (" + t.pkList("x") + ") > (SELECT " + t.pkList("k") + " FROM "
+                    + t.pkRecord("CAST(:after AS jsonb)") + " k)";
+            var q = h.createQuery("SELECT " + t.pkText("x") + " AS pk, m._hlc, m._origin, to_jsonb(x.*)::text AS data"
+                    + " FROM " + t.qualified() + " x JOIN " + t.meta() + " m ON " + t.pkJoin("m", "x") + after
+                    + " ORDER BY " + t.pkList("x") + " LIMIT :lim").bind("lim", limit);
+            if (!fromStart) {
+                q.bind("after", afterPk);
+            }
+            return q.map((rs, ctx) -> change(t, rs.getString("pk"), rs.getLong("_hlc"), rs.getObject("_origin", UUID.class),
+                    false, rs.getString("data"))).list();
+        });
+    }
+
+    private static RowChange change(PgTable t, String pk, long hlc, UUID origin, boolean deleted, String data) {
+        return new RowChange(t.name(), pk, hlc, new NodeId(origin), deleted, data);
+    }
+
+    @Override
+    public long currentHlc() {
+        return call(jdbi, "read the clock", h -> h.createQuery("SELECT greatest((SELECT last_value FROM " + s
+                + ".hlc_seq), " + s + ".phys_ms() << 16)").mapTo(Long.class).one());
+    }
+
+    @Override
+    public int collectTombstones(Collection<NodeId> peers, Duration minAge) {
+        Objects.requireNonNull(peers, "peers");
+        if (minAge == null || minAge.isNegative()) {
+            throw new IllegalArgumentException("minAge must be zero or positive, got: " + minAge);
+        }
+        UUID[] ids = peers.stream().map(NodeId::value).toArray(UUID[]::new);
+        int total = 0;
+        for (PgTable t : parentsFirst) {
+            int removed;
+            do {
+                removed = call(jdbi, "collect tombstones of " + t.name(), h -> h.createUpdate(
+                        "DELETE FROM " + t.meta() + " d WHERE d.ctid IN (SELECT m.ctid FROM " + t.meta() + " m"
+                                + " WHERE m._deleted AND m._hlc < ((" + s + ".phys_ms() - :age) << 16)"
+                                + " AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:peers AS uuid[])) AS p(peer)"
+                                + " LEFT JOIN " + s + ".peer_ack a ON a.peer = p.peer AND a.tbl = :t"
+                                + " WHERE a.acked IS NULL OR NOT pg_visible_in_snapshot(m._tx, a.acked))"
+                                + " LIMIT 10000)")
+                        .bind("age", minAge.toMillis()).bindArray("peers", UUID.class, (Object[]) ids)
+                        .bind("t", t.name()).execute());
+                total += removed;
+            } while (removed == 10000);
+        }
+        return total;
+    }
+
+    private PgTable table(String name) {
+        PgTable t = tables.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("table is not synced here: " + name + " (synced: " + tables.keySet() + ")");
+        }
+        return t;
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got: " + limit);
+        }
+    }
+
+    /** Hash of the synced tables' names, key columns and column names and types, in table order. */
+    private static String fingerprint(List<PgTable> tables) {
+        String text = tables.stream().map(t -> t.name() + "(" + t.columns().stream()
+                        .sorted(Comparator.comparing(PgTable.Column::name))
+                        .map(c -> c.name() + " " + c.type()).collect(Collectors.joining(","))
+                        + ";pk=" + t.pk().stream().map(PgTable.Column::name).collect(Collectors.joining(",")) + ")")
+                .collect(Collectors.joining("\n"));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private interface Work<T> {
+        T run(Handle h);
+    }
+
+    /** One transaction; database failures become {@link SyncException}s that say what was being done. */
+    private static <T> T call(Jdbi jdbi, String what, Work<T> work) {
+        try {
+            return jdbi.inTransaction(work::run);
+        } catch (JdbiException e) {
+            throw new SyncException("Could not " + what + ": " + e.getMessage()
+                    + " (the transaction was rolled back; nothing was changed)", e);
+        }
+    }
+}

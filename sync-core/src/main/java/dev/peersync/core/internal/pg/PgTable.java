@@ -1,0 +1,100 @@
+package dev.peersync.core.internal.pg;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A synced table as read from the catalog, with the SQL fragments every statement about it needs.
+ *
+ * @param name        the name as configured (what crosses the wire in {@code RowChange.table})
+ * @param schema      the table's schema
+ * @param relname     the table's name in its schema
+ * @param pk          primary-key columns in key order
+ * @param columns     every column that can be written (generated columns left out), in attribute order
+ * @param identityAlways true when an identity column is GENERATED ALWAYS (inserts need OVERRIDING SYSTEM VALUE)
+ * @param parents     configured names of the synced tables this one references by foreign key
+ * @param ownSchema   sync-core's schema
+ */
+record PgTable(String name, String schema, String relname, List<Column> pk, List<Column> columns,
+               boolean identityAlways, Set<String> parents, String ownSchema) {
+
+    record Column(String name, String type) {
+        String quoted() {
+            return Sql.ident(name);
+        }
+    }
+
+    PgTable {
+        pk = List.copyOf(pk);
+        columns = List.copyOf(columns);
+        parents = Set.copyOf(parents);
+    }
+
+    /** The application table, quoted and schema-qualified. */
+    String qualified() {
+        return Sql.ident(schema) + "." + Sql.ident(relname);
+    }
+
+    String metaName() {
+        return "m_" + ("public".equals(schema) ? relname : schema + "__" + relname);
+    }
+
+    /** sync-core's metadata table for this table, quoted and qualified. */
+    String meta() {
+        return Sql.ident(ownSchema) + "." + Sql.ident(metaName());
+    }
+
+    /** The capture trigger function, quoted and qualified. */
+    String captureFunction() {
+        return Sql.ident(ownSchema) + "." + Sql.ident("c_" + metaName().substring(2));
+    }
+
+    /** {@code a.c1, a.c2} for the primary-key columns. */
+    String pkList(String alias) {
+        return pk.stream().map(c -> alias + "." + c.quoted()).collect(Collectors.joining(", "));
+    }
+
+    /** {@code c1, c2} for the primary-key columns. */
+    String pkNames() {
+        return pk.stream().map(Column::quoted).collect(Collectors.joining(", "));
+    }
+
+    /** {@code a.c1 = b.c1 AND a.c2 = b.c2}. */
+    String pkJoin(String a, String b) {
+        return pk.stream().map(c -> a + "." + c.quoted() + " = " + b + "." + c.quoted())
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /** The canonical primary-key text of a row: a JSON array of the key values in key order. */
+    String pkText(String alias) {
+        return "jsonb_build_array(" + pkList(alias) + ")::text";
+    }
+
+    /**
+     * A record of this table's type whose key columns come from a JSON array of key values
+     * ({@code pkJson}, a jsonb expression): the typed key of an incoming row.
+     */
+    String pkRecord(String pkJson) {
+        StringBuilder obj = new StringBuilder("jsonb_build_object(");
+        for (int i = 0; i < pk.size(); i++) {
+            if (i > 0) {
+                obj.append(", ");
+            }
+            obj.append(Sql.literal(pk.get(i).name())).append(", ").append(pkJson).append(" -> ").append(i);
+        }
+        obj.append(")");
+        return "jsonb_populate_record(null::" + qualified() + ", " + obj + ")";
+    }
+
+    /** Non-key writable columns. */
+    List<Column> nonKeyColumns() {
+        Set<String> keys = pk.stream().map(Column::name).collect(Collectors.toSet());
+        return columns.stream().filter(c -> !keys.contains(c.name())).toList();
+    }
+
+    String columnNames(String alias) {
+        return columns.stream().map(c -> alias.isEmpty() ? c.quoted() : alias + "." + c.quoted())
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.peersync.core.store;
+
+import dev.peersync.core.internal.pg.PgStore;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL {@link SyncStore}. {@link #install} creates (idempotently) sync-core's schema, the clock, one
+ * metadata table and capture triggers per synced table; it is safe to call on every start, by several processes at
+ * once, and needs neither a superuser nor an extension. It never changes the application's tables.
+ *
+ * <pre>
+ * SyncStore store = PgSyncStore.install(dataSource, StoreSettings.of(List.of("users", "products", "reviews")));
+ * </pre>
+ */
+public final class PgSyncStore {
+    private PgSyncStore() {
+    }
+
+    /**
+     * Installs and opens the store.
+     *
+     * @throws SyncSetupException when a table does not exist, is not a table or has no primary key (nothing is
+     *                            installed then)
+     */
+    public static SyncStore install(DataSource dataSource, StoreSettings settings) {
+        return PgStore.install(dataSource, settings);
+    }
+}

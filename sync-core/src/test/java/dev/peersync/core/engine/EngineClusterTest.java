@@ -1,0 +1,248 @@
+package dev.peersync.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.peer.PeerDirectory;
+import dev.peersync.core.peer.PeerOrigin;
+import dev.peersync.core.peer.PeerSighting;
+import dev.peersync.core.store.PgSyncStore;
+import dev.peersync.core.store.StoreSettings;
+import dev.peersync.core.store.SyncStore;
+import dev.peersync.testing.Await;
+import dev.peersync.testing.PostgresServer;
+import dev.peersync.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Three engines, three real databases, an in-process network the test can cut: convergence after faults. */
+class EngineClusterTest {
+    private static final List<String> TABLES = List.of("users", "posts");
+    private static final String SCHEMA = """
+            create table users (id uuid primary key, username text not null unique, email text,
+                                updated_at timestamptz not null default clock_timestamp());
+            create table posts (id uuid primary key, user_id uuid not null references users(id) on delete cascade,
+                                body text, score numeric(10,2), tags text[]);
+            """;
+
+    private final InProcessNetwork network = new InProcessNetwork();
+    private final List<Node> nodes = new ArrayList<>();
+
+    record Node(TestDatabase db, SyncStore store, SyncEngine engine, PeerDirectory directory, int port,
+                List<SyncEvent> events) {
+        DataSource ds() {
+            return db.dataSource();
+        }
+    }
+
+    private Node startNode(String name) throws SQLException {
+        TestDatabase db = PostgresServer.shared().createDatabase("engine_" + name);
+        execute(db.dataSource(), SCHEMA);
+        SyncStore store = PgSyncStore.install(db.dataSource(), StoreSettings.of(TABLES));
+        PeerDirectory directory = new PeerDirectory(store.nodeId(), Duration.ofSeconds(5), Duration.ofSeconds(20),
+                Clock.systemUTC());
+        var transport = network.newTransport();
+        EngineSettings settings = EngineSettings.defaults(name)
+                .withSyncInterval(Duration.ofSeconds(2))
+                .withAntiEntropyInterval(Duration.ofSeconds(3))
+                .withRequestTimeout(Duration.ofSeconds(10));
+        SyncEngine engine = new SyncEngine(store, transport, directory, db.dataSource(), settings, Clock.systemUTC());
+        List<SyncEvent> events = new CopyOnWriteArrayList<>();
+        engine.addListener(events::add);
+        int port = engine.start().getPort();
+        Node node = new Node(db, store, engine, directory, port, events);
+        nodes.add(node);
+        return node;
+    }
+
+    private static void introduce(Node a, Node b) {
+        a.directory().observe(new PeerSighting(b.store().nodeId(), "peer", InProcessNetwork.HOST, 0, b.port(), "",
+                PeerOrigin.MANUAL));
+    }
+
+    private void fullMesh() {
+        for (Node a : nodes) {
+            for (Node b : nodes) {
+                if (a != b) {
+                    introduce(a, b);
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        for (Node node : nodes) {
+            node.engine().close();
+        }
+        network.close();
+        for (Node node : nodes) {
+            node.db().drop();
+        }
+    }
+
+    @Test
+    void insert_on_one_node_reaches_the_others_without_waiting_for_the_interval() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        Node c = startNode("c");
+        fullMesh();
+        UUID id = UUID.randomUUID();
+        execute(a.ds(), "insert into users(id, username) values ('" + id + "', 'alice')");
+        for (Node n : List.of(b, c)) {
+            Await.untilEquals("user on " + n.engine().settings().nodeName(), Duration.ofSeconds(10),
+                    () -> query(n.ds(), "select username from users where id = '" + id + "'"), List.of("alice"));
+        }
+        assertThat(b.events()).anyMatch(e -> e instanceof SyncEvent.TableSynced t && t.table().equals("users"));
+    }
+
+    @Test
+    void relay_carries_changes_from_a_through_b_to_c() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        Node c = startNode("c");
+        introduce(b, a);
+        introduce(c, b);
+        UUID id = UUID.randomUUID();
+        execute(a.ds(), "insert into users(id, username) values ('" + id + "', 'relayed')");
+        Await.untilEquals("relayed user on c", Duration.ofSeconds(15),
+                () -> query(c.ds(), "select username from users where id = '" + id + "'"), List.of("relayed"));
+        assertConverged();
+    }
+
+    @Test
+    void partitioned_node_catches_up_after_heal_and_all_converge() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        Node c = startNode("c");
+        fullMesh();
+        UUID shared = UUID.randomUUID();
+        execute(a.ds(), "insert into users(id, username) values ('" + shared + "', 'shared')");
+        awaitConverged(Duration.ofSeconds(10));
+
+        network.cut(c.port(), a.port());
+        network.cut(c.port(), b.port());
+        for (int i = 0; i < 20; i++) {
+            execute(a.ds(), "insert into posts(id, user_id, body, score, tags) values (gen_random_uuid(), '" + shared
+                    + "', 'from a " + i + "', " + i + ".5, array['x','y'])");
+            execute(c.ds(), "insert into posts(id, user_id, body) values (gen_random_uuid(), '" + shared
+                    + "', 'from c " + i + "')");
+        }
+        execute(a.ds(), "update users set email = 'a@example.com' where id = '" + shared + "'");
+        execute(c.ds(), "update users set email = 'c@example.com' where id = '" + shared + "'");
+
+        network.heal(c.port(), a.port());
+        network.heal(c.port(), b.port());
+        awaitConverged(Duration.ofSeconds(20));
+        assertThat(query(b.ds(), "select count(*) from posts")).containsExactly("40");
+        assertThat(query(b.ds(), "select email from users")).containsAnyOf("a@example.com", "c@example.com");
+    }
+
+    @Test
+    void delete_on_one_node_removes_the_row_and_its_children_everywhere() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        fullMesh();
+        UUID user = UUID.randomUUID();
+        execute(a.ds(), "insert into users(id, username) values ('" + user + "', 'gone-soon')");
+        execute(a.ds(), "insert into posts(id, user_id, body) values (gen_random_uuid(), '" + user + "', 'p')");
+        Await.untilEquals("post on b", Duration.ofSeconds(10), () -> query(b.ds(), "select count(*) from posts"),
+                List.of("1"));
+        execute(b.ds(), "delete from users where id = '" + user + "'");
+        Await.untilEquals("users on a", Duration.ofSeconds(10), () -> query(a.ds(), "select count(*) from users"),
+                List.of("0"));
+        awaitConverged(Duration.ofSeconds(10));
+        assertThat(query(a.ds(), "select count(*) from posts")).containsExactly("0");
+    }
+
+    @Test
+    void concurrent_updates_of_one_row_converge_to_one_value() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        Node c = startNode("c");
+        fullMesh();
+        UUID id = UUID.randomUUID();
+        execute(a.ds(), "insert into users(id, username) values ('" + id + "', 'contended')");
+        awaitConverged(Duration.ofSeconds(10));
+        List<Thread> writers = new ArrayList<>();
+        for (Node n : nodes) {
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < 25; i++) {
+                    try {
+                        execute(n.ds(), "update users set email = '" + n.engine().settings().nodeName() + i
+                                + "@x' where id = '" + id + "'");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            writers.add(t);
+            t.start();
+        }
+        for (Thread t : writers) {
+            t.join();
+        }
+        awaitConverged(Duration.ofSeconds(20));
+        assertThat(query(a.ds(), "select email from users")).singleElement().asString().endsWith("24@x");
+    }
+
+    // ---- convergence checking ----
+
+    private void awaitConverged(Duration timeout) throws Exception {
+        Await.untilEquals("no differences between nodes", timeout, this::divergence, List.of());
+        assertConverged();
+    }
+
+    private void assertConverged() throws SQLException {
+        assertThat(divergence()).as("differences between nodes").isEmpty();
+    }
+
+    /** Per table, the nodes whose rows or digest differ from the first node's; empty when converged. */
+    private List<String> divergence() throws SQLException {
+        List<String> differences = new ArrayList<>();
+        Node first = nodes.get(0);
+        for (String table : TABLES) {
+            List<String> expected = query(first.ds(), "select to_jsonb(t)::text from " + table + " t order by id");
+            String expectedDigest = first.store().digest(table).rootHash();
+            for (Node other : nodes.subList(1, nodes.size())) {
+                List<String> actual = query(other.ds(), "select to_jsonb(t)::text from " + table + " t order by id");
+                if (!actual.equals(expected)) {
+                    differences.add(table + " rows differ on " + other.engine().settings().nodeName() + ": "
+                            + expected.size() + " vs " + actual.size() + " rows");
+                } else if (!other.store().digest(table).rootHash().equals(expectedDigest)) {
+                    differences.add(table + " digest differs on " + other.engine().settings().nodeName());
+                }
+            }
+        }
+        return differences;
+    }
+
+    static void execute(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static List<String> query(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+}
