@@ -9,6 +9,8 @@ import dev.peersync.core.peer.PeerSighting;
 import dev.peersync.core.store.PgSyncStore;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncStore;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresServer;
 import dev.peersync.testing.TestDatabase;
@@ -40,17 +42,24 @@ class EngineClusterTest {
     private final InProcessNetwork network = new InProcessNetwork();
     private final List<Node> nodes = new ArrayList<>();
 
-    record Node(TestDatabase db, SyncStore store, SyncEngine engine, PeerDirectory directory, int port,
-                List<SyncEvent> events) {
-        DataSource ds() {
-            return db.dataSource();
-        }
+    record Node(TestDatabase db, HikariDataSource ds, SyncStore store, SyncEngine engine, PeerDirectory directory,
+                int port, List<SyncEvent> events) {
+    }
+
+    private static HikariDataSource pool(TestDatabase db) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(db.jdbcUrl());
+        config.setUsername(db.user());
+        config.setPassword(db.password());
+        config.setMaximumPoolSize(6);
+        return new HikariDataSource(config);
     }
 
     private Node startNode(String name) throws SQLException {
         TestDatabase db = PostgresServer.shared().createDatabase("engine_" + name);
-        execute(db.dataSource(), SCHEMA);
-        SyncStore store = PgSyncStore.install(db.dataSource(), StoreSettings.of(TABLES));
+        HikariDataSource ds = pool(db);
+        execute(ds, SCHEMA);
+        SyncStore store = PgSyncStore.install(ds, StoreSettings.of(TABLES));
         PeerDirectory directory = new PeerDirectory(store.nodeId(), Duration.ofSeconds(5), Duration.ofSeconds(20),
                 Clock.systemUTC());
         var transport = network.newTransport();
@@ -58,11 +67,11 @@ class EngineClusterTest {
                 .withSyncInterval(Duration.ofSeconds(2))
                 .withAntiEntropyInterval(Duration.ofSeconds(3))
                 .withRequestTimeout(Duration.ofSeconds(10));
-        SyncEngine engine = new SyncEngine(store, transport, directory, db.dataSource(), settings, Clock.systemUTC());
+        SyncEngine engine = new SyncEngine(store, transport, directory, ds, settings, Clock.systemUTC());
         List<SyncEvent> events = new CopyOnWriteArrayList<>();
         engine.addListener(events::add);
         int port = engine.start().getPort();
-        Node node = new Node(db, store, engine, directory, port, events);
+        Node node = new Node(db, ds, store, engine, directory, port, events);
         nodes.add(node);
         return node;
     }
@@ -89,6 +98,7 @@ class EngineClusterTest {
         }
         network.close();
         for (Node node : nodes) {
+            node.ds().close();
             node.db().drop();
         }
     }

@@ -1,0 +1,64 @@
+package dev.peersync.review;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the review API.
+ *
+ * @param jwtSecret    HMAC-SHA256 key for access tokens (configuration {@code JWT_SECRET}); every node of a cluster
+ *                     must use the same one so that a token issued by one node is accepted by all. At least 32 bytes.
+ * @param tokenTtl     lifetime of an access token
+ * @param maxBodyBytes largest accepted request body; bigger bodies get 413
+ * @param bcryptCost   bcrypt work factor for password hashes (4..31; 10 or more in production)
+ */
+public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBodyBytes, int bcryptCost) {
+    public static final int MIN_SECRET_BYTES = 32;
+    public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_BCRYPT_COST = 10;
+
+    public ReviewApiSettings {
+        Objects.requireNonNull(jwtSecret, "jwtSecret (JWT_SECRET) must be set");
+        int secretBytes = jwtSecret.getBytes(StandardCharsets.UTF_8).length;
+        if (secretBytes < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("JWT_SECRET must be at least " + MIN_SECRET_BYTES + " bytes, got "
+                    + secretBytes + "; use the same random value on every node, e.g. `openssl rand -base64 48`");
+        }
+        Objects.requireNonNull(tokenTtl, "tokenTtl");
+        if (tokenTtl.toSeconds() < 1 || tokenTtl.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("tokenTtl must be between 1 second and 30 days, got " + tokenTtl);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
+        }
+        if (bcryptCost < 4 || bcryptCost > 31) {
+            throw new IllegalArgumentException("bcryptCost must be between 4 and 31, got " + bcryptCost);
+        }
+    }
+
+    /** Default settings (1 h tokens, 1 MiB bodies, bcrypt cost 10) with the given secret. */
+    public static ReviewApiSettings withSecret(String jwtSecret) {
+        return new ReviewApiSettings(jwtSecret, DEFAULT_TOKEN_TTL, DEFAULT_MAX_BODY_BYTES, DEFAULT_BCRYPT_COST);
+    }
+
+    public ReviewApiSettings withTokenTtl(Duration ttl) {
+        return new ReviewApiSettings(jwtSecret, ttl, maxBodyBytes, bcryptCost);
+    }
+
+    public ReviewApiSettings withMaxBodyBytes(long bytes) {
+        return new ReviewApiSettings(jwtSecret, tokenTtl, bytes, bcryptCost);
+    }
+
+    public ReviewApiSettings withBcryptCost(int cost) {
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, cost);
+    }
+
+    /** Never prints the secret. */
+    @Override
+    public String toString() {
+        return "ReviewApiSettings[jwtSecret=<hidden>, tokenTtl=" + tokenTtl + ", maxBodyBytes=" + maxBodyBytes
+                + ", bcryptCost=" + bcryptCost + "]";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.peersync.review;
+
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** The review API's schema, managed by Flyway (scripts in {@code db/migration} on the classpath). */
+public final class ReviewDatabase {
+    public static final String MIGRATIONS_LOCATION = "classpath:db/migration";
+
+    /**
+     * The application tables, parents before children. All of them are meant to be synced; Flyway's own
+     * {@code flyway_schema_history} is not in this list and must stay local to each node.
+     */
+    public static final List<String> TABLES = List.of(
+            "users", "categories", "products", "reviews", "product_images", "review_media", "activity_logs");
+
+    private ReviewDatabase() {
+    }
+
+    /**
+     * Brings the schema up to date. Safe on every start: applied migrations are skipped, and concurrent
+     * starts against one database are serialised by Flyway's lock.
+     *
+     * @return the number of migrations applied by this call
+     */
+    public static int migrate(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations(MIGRATIONS_LOCATION)
+                .load()
+                .migrate();
+        return result.migrationsExecuted;
+    }
+}

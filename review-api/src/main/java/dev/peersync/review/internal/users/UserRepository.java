@@ -1,0 +1,57 @@
+package dev.peersync.review.internal.users;
+
+import dev.peersync.review.internal.data.Sql;
+import dev.peersync.review.internal.web.PageRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** SQL for {@code users}. */
+public final class UserRepository {
+    private static final String COLUMNS = "id, username, email, created_at, updated_at";
+    private static final RowMapper<UserView> VIEW = (rs, ctx) -> new UserView(Sql.uuid(rs, "id"),
+            rs.getString("username"), rs.getString("email"), Sql.instant(rs, "created_at"),
+            Sql.instant(rs, "updated_at"));
+
+    /** The fields login needs. */
+    public record Credentials(UUID id, String username, String passwordHash) {
+    }
+
+    /** Inserts a user; a taken username or email fails on the unique constraints (mapped to 409). */
+    public UserView insert(Handle handle, UUID id, String username, String email, String passwordHash, Instant now) {
+        handle.createUpdate("""
+                        INSERT INTO users (id, username, email, password_hash, created_at, updated_at)
+                        VALUES (:id, :username, :email, :hash, :now, :now)""")
+                .bind("id", id).bind("username", username).bind("email", email).bind("hash", passwordHash)
+                .bind("now", Sql.utc(now))
+                .execute();
+        return new UserView(id, username, email, now, now);
+    }
+
+    public Optional<Credentials> credentials(Handle handle, String username) {
+        return handle.createQuery("SELECT id, username, password_hash FROM users WHERE username = :username")
+                .bind("username", username)
+                .map((rs, ctx) -> new Credentials(Sql.uuid(rs, "id"), rs.getString("username"),
+                        rs.getString("password_hash")))
+                .findOne();
+    }
+
+    public Optional<UserView> find(Handle handle, UUID id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                .bind("id", id).map(VIEW).findOne();
+    }
+
+    public List<UserView> list(Handle handle, PageRequest page) {
+        return handle.createQuery("SELECT " + COLUMNS
+                        + " FROM users ORDER BY created_at, id LIMIT :limit OFFSET :offset")
+                .bind("limit", page.limit()).bind("offset", page.offset())
+                .map(VIEW).list();
+    }
+
+    public long count(Handle handle) {
+        return handle.createQuery("SELECT count(*) FROM users").mapTo(Long.class).one();
+    }
+}

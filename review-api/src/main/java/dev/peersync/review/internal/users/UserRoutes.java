@@ -1,0 +1,127 @@
+package dev.peersync.review.internal.users;
+
+import static dev.peersync.review.internal.web.Page.SNAPSHOT;
+
+import dev.peersync.review.internal.activity.AuditedWrites;
+import dev.peersync.review.internal.auth.Authenticator;
+import dev.peersync.review.internal.auth.PasswordHasher;
+import dev.peersync.review.internal.auth.Principal;
+import dev.peersync.review.internal.auth.TokenService;
+import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.internal.web.JsonBodies;
+import dev.peersync.review.internal.web.JsonBody;
+import dev.peersync.review.internal.web.Page;
+import dev.peersync.review.internal.web.PageRequest;
+import dev.peersync.review.internal.web.Params;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/** Registration, login and the user directory. */
+public final class UserRoutes {
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,50}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final int MIN_PASSWORD_LENGTH = 8;
+    private static final int MAX_EMAIL_LENGTH = 254;
+
+    private final Jdbi jdbi;
+    private final JsonBodies bodies;
+    private final Authenticator authenticator;
+    private final TokenService tokens;
+    private final PasswordHasher passwords;
+    private final AuditedWrites writes;
+    private final UserRepository users = new UserRepository();
+
+    public UserRoutes(Jdbi jdbi, JsonBodies bodies, Authenticator authenticator, TokenService tokens,
+                      PasswordHasher passwords, AuditedWrites writes) {
+        this.jdbi = jdbi;
+        this.bodies = bodies;
+        this.authenticator = authenticator;
+        this.tokens = tokens;
+        this.passwords = passwords;
+        this.writes = writes;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/api/v1/auth/register", this::registerUser);
+        routes.post("/api/v1/auth/login", this::login);
+        routes.get("/api/v1/users", this::list);
+        routes.get("/api/v1/users/me", this::me);
+        routes.get("/api/v1/users/{id}", this::get);
+    }
+
+    private void registerUser(Context ctx) {
+        JsonBody body = bodies.read(ctx);
+        String username = body.string("username", true);
+        String email = body.string("email", true);
+        String password = body.string("password", true);
+        if (username != null) {
+            body.errors().check(USERNAME.matcher(username).matches(), "username",
+                    "must be 3 to 50 characters of letters, digits, '_', '.' or '-'");
+        }
+        if (email != null) {
+            email = email.strip().toLowerCase(Locale.ROOT);
+            body.errors().check(email.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(email).matches(), "email",
+                    "must be an email address like name@example.com");
+        }
+        if (password != null) {
+            body.errors().check(password.codePointCount(0, password.length()) >= MIN_PASSWORD_LENGTH, "password",
+                    "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
+            body.errors().check(password.getBytes(StandardCharsets.UTF_8).length <= PasswordHasher.MAX_PASSWORD_BYTES,
+                    "password", "must be at most " + PasswordHasher.MAX_PASSWORD_BYTES
+                            + " bytes long (a bcrypt limit)");
+        }
+        body.errors().throwIfAny();
+        String hash = passwords.hash(password);
+        String normalizedEmail = email;
+        UUID id = UUID.randomUUID();
+        ctx.status(201).json(writes.run(id, "create", "user",
+                (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now)));
+    }
+
+    private void login(Context ctx) {
+        JsonBody body = bodies.read(ctx);
+        String username = body.string("username", true);
+        String password = body.string("password", true);
+        body.errors().throwIfAny();
+        var credentials = jdbi.withHandle(handle -> users.credentials(handle, username));
+        if (credentials.isEmpty()) {
+            passwords.burnVerification(password);
+            throw ApiException.unauthorized("invalid username or password");
+        }
+        if (!passwords.matches(password, credentials.get().passwordHash())) {
+            throw ApiException.unauthorized("invalid username or password");
+        }
+        String token = tokens.issue(new Principal(credentials.get().id(), credentials.get().username()));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("access_token", token);
+        answer.put("token_type", "bearer");
+        answer.put("expires_in", tokens.ttl().toSeconds());
+        ctx.json(answer);
+    }
+
+    private void list(Context ctx) {
+        PageRequest page = Params.page(ctx);
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(users.list(handle, page), users.count(handle), page)));
+    }
+
+    private void me(Context ctx) {
+        Principal principal = authenticator.require(ctx);
+        ctx.json(jdbi.withHandle(handle -> users.find(handle, principal.userId()))
+                .orElseThrow(() -> new ApiException(404, "not_found", "user " + principal.userId()
+                        + " named by the token does not exist on this node: it was deleted, or has not replicated"
+                        + " here yet", null)));
+    }
+
+    private void get(Context ctx) {
+        UUID id = Params.pathUuid(ctx, "id");
+        ctx.json(jdbi.withHandle(handle -> users.find(handle, id))
+                .orElseThrow(() -> ApiException.notFound("user", id)));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.peersync.transport.netty;
+
+/**
+ * Why a connection was refused or closed by the protocol. Sent to the other side in a REJECT frame (which it
+ * logs) and counted in {@link TransportStats}.
+ */
+public enum RejectReason {
+    /** The peer's HMAC proof did not match: it does not know the cluster secret. */
+    BAD_PROOF,
+    /** This node requires a cluster secret but the peer runs open (it sends no proof). */
+    MISSING_PROOF,
+    /** The peer requires a cluster secret but this node has none configured. */
+    SECRET_NOT_CONFIGURED,
+    /** The peer belongs to another cluster. */
+    CLUSTER_MISMATCH,
+    /** The peer's synced tables have other columns or types. */
+    SCHEMA_MISMATCH,
+    /** The peer speaks another protocol version. */
+    VERSION_MISMATCH,
+    /** The peer is this very node (it dialled its own address). */
+    SELF_CONNECTION,
+    /** The handshake did not complete within the deadline. */
+    HANDSHAKE_TIMEOUT,
+    /** A frame announced more bytes than the maximum frame size. */
+    FRAME_TOO_LARGE,
+    /** A frame started but did not complete within the frame timeout (slowloris). */
+    SLOW_PEER,
+    /** The node already holds its maximum number of accepted connections; closed without a REJECT frame. */
+    TOO_MANY_CONNECTIONS,
+    /** Nothing was read for longer than the idle timeout. */
+    IDLE,
+    /** Malformed frame, unknown type, garbage body, unexpected or out-of-order message. */
+    PROTOCOL_ERROR;
+
+    /** True for the reasons that mean "failed authentication". */
+    public boolean isAuthFailure() {
+        return this == BAD_PROOF || this == MISSING_PROOF || this == SECRET_NOT_CONFIGURED;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.peersync.transport.netty.internal;
+
+import dev.peersync.core.spi.NodeHello;
+import dev.peersync.transport.netty.RejectReason;
+import dev.peersync.transport.netty.TransportStats;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the handshake on one connection, the same on both sides:
+ * <ol>
+ *   <li>on connect each side sends HELLO (its {@link NodeHello}, protocol version, a fresh nonce, and whether
+ *       it requires a cluster secret);</li>
+ *   <li>on the peer's HELLO it checks protocol version, cluster id, schema fingerprint, that the peer is not
+ *       itself, and that both sides agree on authentication;</li>
+ *   <li>with a secret each side then sends PROOF ({@link HandshakeAuth}) and verifies the peer's.</li>
+ * </ol>
+ * Only then does it fire {@link HandshakeCompleted} and remove itself; until then any other frame is a
+ * protocol error. Every failure is a {@link ProtocolViolationException} that {@link ConnectionGuard} turns into
+ * a REJECT frame, a close and a counter. A connection that has not finished within the deadline is closed.
+ * Holds per-connection state: not sharable.
+ */
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+
+    private final NodeHello local;
+    private final int listenPort;
+    private final HandshakeAuth auth;
+    private final Duration timeout;
+    private final TransportStats stats;
+    private final byte[] ownNonce = HandshakeAuth.newNonce();
+    private Bodies.Hello peer;
+    private ScheduledFuture<?> deadline;
+
+    /** {@code auth} is {@code null} when the node runs open; {@code listenPort} is this node's server port or 0. */
+    public HandshakeHandler(NodeHello local, int listenPort, HandshakeAuth auth, Duration timeout,
+                            TransportStats stats) {
+        this.local = local;
+        this.listenPort = listenPort;
+        this.auth = auth;
+        this.timeout = timeout;
+        this.stats = stats;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.writeAndFlush(Frame.oneWay(MessageType.HELLO,
+                new Bodies.Hello(WireFormat.VERSION, local, ownNonce, auth != null, listenPort)));
+        deadline = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolViolationException(
+                RejectReason.HANDSHAKE_TIMEOUT, "handshake not completed within " + timeout)),
+                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            Frame frame = (Frame) msg;
+            switch (frame.type()) {
+                case HELLO -> onHello(ctx, frame.body(Bodies.Hello.class));
+                case PROOF -> onProof(ctx, frame.body(Bodies.Proof.class));
+                case REJECT -> ConnectionGuard.peerRejected(ctx, frame.body(Bodies.Reject.class), stats);
+                default -> throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR,
+                        frame.type() + " before the handshake completed");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, Bodies.Hello hello) {
+        if (peer != null) {
+            throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, "second HELLO");
+        }
+        check(hello);
+        peer = hello;
+        if (auth == null) {
+            complete(ctx);
+        } else {
+            byte[] proof = auth.proof(ownNonce, hello.nonce(), local.nodeId(), local.clusterId());
+            ctx.writeAndFlush(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(proof)));
+        }
+    }
+
+    private void check(Bodies.Hello hello) {
+        NodeHello node = hello.node();
+        if (hello.protocolVersion() != WireFormat.VERSION) {
+            throw new ProtocolViolationException(RejectReason.VERSION_MISMATCH, "peer speaks protocol version "
+                    + hello.protocolVersion() + ", this node speaks " + WireFormat.VERSION);
+        }
+        if (node == null || node.nodeId() == null || node.clusterId() == null || node.schemaFingerprint() == null
+                || hello.nonce() == null || hello.nonce().length != HandshakeAuth.NONCE_SIZE
+                || hello.listenPort() < 0 || hello.listenPort() > 65535) {
+            throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR,
+                    "HELLO needs node id, cluster id, schema fingerprint, a " + HandshakeAuth.NONCE_SIZE
+                            + "-byte nonce and a listen port in 0..65535");
+        }
+        if (!node.clusterId().equals(local.clusterId())) {
+            throw new ProtocolViolationException(RejectReason.CLUSTER_MISMATCH, "peer " + node.nodeId()
+                    + " is in cluster '" + node.clusterId() + "', this node is in '" + local.clusterId() + "'");
+        }
+        if (!node.schemaFingerprint().equals(local.schemaFingerprint())) {
+            throw new ProtocolViolationException(RejectReason.SCHEMA_MISMATCH, "peer " + node.nodeId()
+                    + " has schema fingerprint " + node.schemaFingerprint() + ", this node has "
+                    + local.schemaFingerprint() + ": run the same version with the same migrations on both");
+        }
+        if (node.nodeId().equals(local.nodeId())) {
+            throw new ProtocolViolationException(RejectReason.SELF_CONNECTION, "peer is this node itself");
+        }
+        if (hello.authRequired() && auth == null) {
+            throw new ProtocolViolationException(RejectReason.SECRET_NOT_CONFIGURED, "peer " + node.nodeId()
+                    + " requires a cluster secret and this node has none: set CLUSTER_SECRET on every node");
+        }
+        if (!hello.authRequired() && auth != null) {
+            throw new ProtocolViolationException(RejectReason.MISSING_PROOF, "peer " + node.nodeId()
+                    + " runs without a cluster secret and this node requires one: set CLUSTER_SECRET on every node");
+        }
+    }
+
+    private void onProof(ChannelHandlerContext ctx, Bodies.Proof proof) {
+        if (auth == null || peer == null) {
+            throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, "PROOF not expected now");
+        }
+        if (!auth.verify(proof.mac(), peer.nonce(), ownNonce, peer.node().nodeId(), local.clusterId())) {
+            throw new ProtocolViolationException(RejectReason.BAD_PROOF, "peer " + peer.node().nodeId()
+                    + " failed the challenge: it does not know this cluster's secret");
+        }
+        complete(ctx);
+    }
+
+    private void complete(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        stats.handshakeCompleted();
+        log.debug("Handshake with {} ({}) completed", peer.node().nodeId(), ctx.channel().remoteAddress());
+        FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+        if (frames != null) {
+            frames.handshakeCompleted();
+        }
+        ctx.pipeline().remove(this);
+        ctx.fireUserEventTriggered(new HandshakeCompleted(peer.node(), peer.listenPort()));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelDeadline();
+        super.channelInactive(ctx);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+}

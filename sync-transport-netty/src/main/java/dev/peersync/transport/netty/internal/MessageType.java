@@ -1,0 +1,86 @@
+package dev.peersync.transport.netty.internal;
+
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.TableDigest;
+
+/**
+ * Message types and their codes on the wire. Either end of a connection may send requests once the handshake
+ * is done; each request type names the reply type that must answer it.
+ */
+public enum MessageType {
+    HELLO(1, Kind.HANDSHAKE, Bodies.Hello.class, null),
+    PROOF(2, Kind.HANDSHAKE, Bodies.Proof.class, null),
+    REJECT(3, Kind.HANDSHAKE, Bodies.Reject.class, null),
+
+    BATCH(11, Kind.RESPONSE, ChangeBatch.class, null),
+    PULL(10, Kind.REQUEST, PullRequest.class, BATCH),
+    DIGEST_REPLY(13, Kind.RESPONSE, TableDigest.class, null),
+    DIGEST(12, Kind.REQUEST, Bodies.TableQuery.class, DIGEST_REPLY),
+    BUCKETS_REPLY(15, Kind.RESPONSE, Bodies.Hashes.class, null),
+    BUCKETS(14, Kind.REQUEST, Bodies.TableQuery.class, BUCKETS_REPLY),
+    BUCKET_ROWS_REPLY(17, Kind.RESPONSE, Bodies.Versions.class, null),
+    BUCKET_ROWS(16, Kind.REQUEST, Bodies.BucketRowsQuery.class, BUCKET_ROWS_REPLY),
+    FETCH_ROWS_REPLY(19, Kind.RESPONSE, Bodies.Rows.class, null),
+    FETCH_ROWS(18, Kind.REQUEST, Bodies.FetchRowsQuery.class, FETCH_ROWS_REPLY),
+    PONG(21, Kind.RESPONSE, Bodies.Empty.class, null),
+    PING(20, Kind.REQUEST, Bodies.Empty.class, PONG),
+    /** Answers any request the server failed to serve. */
+    ERROR(22, Kind.RESPONSE, Bodies.ErrorReply.class, null),
+
+    /** "I have new changes": one-way, request id 0. */
+    PUSH(30, Kind.ONE_WAY, Bodies.Empty.class, null);
+
+    public enum Kind { HANDSHAKE, REQUEST, RESPONSE, ONE_WAY }
+
+    private static final MessageType[] BY_CODE = new MessageType[256];
+
+    static {
+        for (MessageType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
+    private final int code;
+    private final Kind kind;
+    private final Class<?> bodyType;
+    private final MessageType replyType;
+
+    MessageType(int code, Kind kind, Class<?> bodyType, MessageType replyType) {
+        this.code = code;
+        this.kind = kind;
+        this.bodyType = bodyType;
+        this.replyType = replyType;
+    }
+
+    /** The type with this wire code, or {@code null} when the code is unknown. */
+    public static MessageType fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Class<?> bodyType() {
+        return bodyType;
+    }
+
+    /** For a request, the type of a successful reply; {@code null} otherwise. */
+    public MessageType replyType() {
+        return replyType;
+    }
+
+    /** Requests and replies carry a non-zero request id, the others carry 0. */
+    public boolean hasRequestId() {
+        return kind == Kind.REQUEST || kind == Kind.RESPONSE;
+    }
+
+    public boolean emptyBody() {
+        return bodyType == Bodies.Empty.class;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.peersync.transport.netty.internal;
+
+/**
+ * The frame layout of the peersync protocol, version 1. Every frame, in both directions:
+ *
+ * <pre>
+ *  offset  size  field
+ *  ------  ----  -----------------------------------------------------------------------
+ *       0     4  magic   0x50 0x53 0x59 0x4E ("PSYN")
+ *       4     1  version protocol version, 1
+ *       5     1  type    message type code ({@link MessageType})
+ *       6     1  flags   bit 0: body is raw-deflate compressed; bits 1..7 must be 0
+ *       7     1  reserved, must be 0
+ *       8     4  request id, big-endian; non-zero on requests and their replies, 0 otherwise
+ *      12     4  body length n, big-endian signed, 0 &lt;= n &lt;= maxFrameSize - 16
+ *      16     n  body: UTF-8 JSON (see {@link WireJson}); empty for PING, PONG, PUSH
+ *
+ *  +------+------+------+------+------+------+------+------+
+ *  | 'P'  | 'S'  | 'Y'  | 'N'  | ver  | type | flags| rsvd |
+ *  +------+------+------+------+------+------+------+------+
+ *  |       request id          |       body length n       |
+ *  +------+------+------+------+------+------+------+------+
+ *  |                 body (n bytes) ...                     |
+ *  +--------------------------------------------------------+
+ * </pre>
+ *
+ * Before the handshake has completed, frames are limited to {@link #MAX_HANDSHAKE_FRAME} bytes.
+ * The magic and version come first so that a stray client (HTTP, a port scanner) is recognised at the first
+ * bytes. The length is bounded before any body byte is buffered. A compressed body's inflated size is bounded
+ * by the same maximum.
+ */
+public final class WireFormat {
+    public static final int MAGIC = 0x5053594E;
+    public static final byte VERSION = 1;
+    public static final int HEADER_SIZE = 16;
+    public static final int LENGTH_OFFSET = 12;
+    public static final int FLAG_DEFLATE = 0x01;
+    /** Largest frame accepted before the handshake has completed (HELLO, PROOF, REJECT are small). */
+    public static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
+
+    private WireFormat() {
+    }
+}

@@ -1,0 +1,407 @@
+package dev.peersync.transport.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.NodeHello;
+import dev.peersync.core.spi.PeerUnavailableException;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.transport.netty.RejectReason;
+import dev.peersync.transport.netty.TransportStats;
+import dev.peersync.transport.netty.support.InMemorySyncService;
+import dev.peersync.transport.netty.support.Nodes;
+import dev.peersync.transport.netty.support.ReviewRows;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Handshake, dispatcher and correlator on EmbeddedChannels; the test plays the other side frame by frame. */
+class HandshakeAndRequestHandlersTest {
+    private final java.util.List<EmbeddedChannel> channels = new java.util.ArrayList<>();
+
+    private EmbeddedChannel track(EmbeddedChannel channel) {
+        channels.add(channel);
+        return channel;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseBuffers() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    private static final byte[] SECRET = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+
+    private final TransportStats stats = new TransportStats();
+    private final NodeHello serverNode = Nodes.hello("server");
+    private final NodeHello peerNode = Nodes.hello("peer");
+    private final InMemorySyncService service = new InMemorySyncService(serverNode)
+            .withRows(ReviewRows.generate(30, 7));
+
+    private EmbeddedChannel server(byte[] secret) {
+        return track(new EmbeddedChannel(
+                new HandshakeHandler(serverNode, 0, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
+                new ResponseCorrelator(REQUEST_TIMEOUT, stats),
+                new RequestDispatcher(service, Runnable::run, 10, stats),
+                new ConnectionGuard(stats, true)));
+    }
+
+    private EmbeddedChannel client() {
+        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+                new ResponseCorrelator(REQUEST_TIMEOUT, stats),
+                new RequestDispatcher(new InMemorySyncService(peerNode), Runnable::run, 10, stats),
+                new ConnectionGuard(stats, false)));
+    }
+
+    private static Frame hello(NodeHello node, byte[] nonce, boolean authRequired) {
+        return Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, nonce, authRequired, 0));
+    }
+
+    private static Bodies.Hello sentHello(EmbeddedChannel channel) {
+        Frame frame = channel.readOutbound();
+        assertThat(frame.type()).isEqualTo(MessageType.HELLO);
+        return frame.body(Bodies.Hello.class);
+    }
+
+    private void assertRefused(EmbeddedChannel channel, RejectReason reason) {
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("connection closed").isFalse();
+        assertThat(stats.rejections(reason)).as("rejections for " + reason).isEqualTo(1);
+        Frame reject = null;
+        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            reject = (Frame) out;
+        }
+        assertThat(reject).isNotNull();
+        assertThat(reject.type()).isEqualTo(MessageType.REJECT);
+        assertThat(reject.body(Bodies.Reject.class).reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void open_handshake_then_pull_is_answered_with_a_capped_batch() {
+        EmbeddedChannel channel = server(null);
+        assertThat(sentHello(channel).node()).isEqualTo(serverNode);
+
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
+        channel.runPendingTasks();
+
+        Frame reply = channel.readOutbound();
+        assertThat(reply.type()).isEqualTo(MessageType.BATCH);
+        assertThat(reply.requestId()).isEqualTo(1);
+        ChangeBatch batch = reply.body(ChangeBatch.class);
+        assertThat(batch.changes()).hasSize(10); // server cap, not the 1000 asked for
+        assertThat(batch.hasMore()).isTrue();
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void request_before_handshake_closes_and_reaches_nothing() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+
+        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
+
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+        assertThat(service.calls()).isZero();
+    }
+
+    @Test
+    void correct_proof_completes_the_authenticated_handshake() {
+        EmbeddedChannel channel = server(SECRET);
+        Bodies.Hello serverHello = sentHello(channel);
+        byte[] peerNonce = HandshakeAuth.newNonce();
+
+        channel.writeInbound(hello(peerNode, peerNonce, true));
+        Frame serverProof = channel.readOutbound();
+        HandshakeAuth auth = new HandshakeAuth(SECRET);
+        assertThat(auth.verify(serverProof.body(Bodies.Proof.class).mac(), serverHello.nonce(), peerNonce,
+                serverNode.nodeId(), Nodes.CLUSTER)).as("server's proof verifies").isTrue();
+        channel.writeInbound(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(
+                auth.proof(peerNonce, serverHello.nonce(), peerNode.nodeId(), Nodes.CLUSTER))));
+        channel.writeInbound(new Frame(MessageType.PING, 5, Bodies.Empty.INSTANCE));
+
+        Frame pong = channel.readOutbound();
+        assertThat(pong.type()).isEqualTo(MessageType.PONG);
+        assertThat(pong.requestId()).isEqualTo(5);
+    }
+
+    @Test
+    void wrong_proof_is_refused_counted_and_nothing_is_served() {
+        EmbeddedChannel channel = server(SECRET);
+        Bodies.Hello serverHello = sentHello(channel);
+        byte[] peerNonce = HandshakeAuth.newNonce();
+        channel.writeInbound(hello(peerNode, peerNonce, true));
+        byte[] wrong = new HandshakeAuth("not the secret".getBytes(StandardCharsets.UTF_8))
+                .proof(peerNonce, serverHello.nonce(), peerNode.nodeId(), Nodes.CLUSTER);
+
+        channel.writeInbound(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(wrong)));
+
+        assertRefused(channel, RejectReason.BAD_PROOF);
+        assertThat(stats.authFailures()).isEqualTo(1);
+        assertThat(service.calls()).isZero();
+    }
+
+    @Test
+    void replayed_server_proof_does_not_verify() {
+        EmbeddedChannel channel = server(SECRET);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
+        Frame serverProof = channel.readOutbound();
+
+        channel.writeInbound(serverProof); // reflect the server's own proof back
+
+        assertRefused(channel, RejectReason.BAD_PROOF);
+    }
+
+    @Test
+    void request_instead_of_proof_is_refused() {
+        EmbeddedChannel channel = server(SECRET);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
+
+        channel.writeInbound(new Frame(MessageType.DIGEST, 1, new Bodies.TableQuery("reviews")));
+
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+        assertThat(service.calls()).isZero();
+    }
+
+    @Test
+    void open_peer_is_refused_by_a_node_with_a_secret() {
+        EmbeddedChannel channel = server(SECRET);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        assertRefused(channel, RejectReason.MISSING_PROOF);
+        assertThat(stats.authFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void peer_requiring_a_secret_is_refused_by_an_open_node() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
+        assertRefused(channel, RejectReason.SECRET_NOT_CONFIGURED);
+    }
+
+    @Test
+    void other_cluster_is_refused() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(Nodes.hello("x", "other-cluster", Nodes.SCHEMA), HandshakeAuth.newNonce(), false));
+        assertRefused(channel, RejectReason.CLUSTER_MISMATCH);
+    }
+
+    @Test
+    void other_schema_is_refused() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(Nodes.hello("x", Nodes.CLUSTER, "other-schema"), HandshakeAuth.newNonce(), false));
+        assertRefused(channel, RejectReason.SCHEMA_MISMATCH);
+    }
+
+    @Test
+    void connection_to_itself_is_refused() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(serverNode, HandshakeAuth.newNonce(), false));
+        assertRefused(channel, RejectReason.SELF_CONNECTION);
+    }
+
+    @Test
+    void short_nonce_is_refused() {
+        EmbeddedChannel channel = server(SECRET);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, new byte[4], true));
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void large_frame_before_the_handshake_is_refused_but_allowed_after_it() {
+        TransportStats before = new TransportStats();
+        EmbeddedChannel unverified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
+                new MessageCodec(1024 * 1024, false, 1024, before),
+                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
+        unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC, 1,
+                MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
+        assertThat(unverified.isOpen()).isFalse();
+        assertThat(before.rejections(RejectReason.FRAME_TOO_LARGE)).isEqualTo(1);
+
+        TransportStats after = new TransportStats();
+        EmbeddedChannel verified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
+                new MessageCodec(1024 * 1024, false, 1024, after),
+                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, after),
+                new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true)));
+        verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
+                hello(peerNode, HandshakeAuth.newNonce(), false))));
+        byte[] bigPks = FrameBytes.encode(new Frame(MessageType.FETCH_ROWS, 1, new Bodies.FetchRowsQuery("reviews",
+                java.util.Collections.nCopies(5000, "[\"0123456789abcdef0123456789abcdef\"]"))));
+        assertThat(bigPks.length).isGreaterThan(WireFormat.MAX_HANDSHAKE_FRAME);
+        verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(bigPks));
+        verified.runPendingTasks();
+        assertThat(verified.isOpen()).isTrue();
+        assertThat(after.requestsServed()).isEqualTo(1);
+    }
+
+    @Test
+    void silent_peer_is_closed_at_the_handshake_deadline() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+
+        channel.advanceTimeBy(HANDSHAKE_TIMEOUT.toMillis() + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertRefused(channel, RejectReason.HANDSHAKE_TIMEOUT);
+    }
+
+    @Test
+    void reject_from_the_peer_closes_and_is_counted() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.CLUSTER_MISMATCH, "go away")));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(stats.snapshot().rejectedByPeer()).isEqualTo(1);
+    }
+
+    @Test
+    void reply_to_a_request_never_sent_is_refused_by_the_accepting_side() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        channel.writeInbound(new Frame(MessageType.BATCH, 3, new ChangeBatch(List.of(), "", false)));
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void pushes_call_the_service_once_per_burst() {
+        EmbeddedChannel channel = track(new EmbeddedChannel(
+                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+                new RequestDispatcher(service, task -> { }, 10, stats), // executor that never runs: push stays pending
+                new ConnectionGuard(stats, true)));
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        for (int i = 0; i < 5; i++) {
+            channel.writeInbound(Frame.oneWay(MessageType.PUSH, Bodies.Empty.INSTANCE));
+        }
+        assertThat(channel.isOpen()).isTrue();
+
+        EmbeddedChannel running = server(null);
+        running.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        running.writeInbound(Frame.oneWay(MessageType.PUSH, Bodies.Empty.INSTANCE));
+        running.runPendingTasks();
+        assertThat(service.changesAvailable()).containsExactly(peerNode.nodeId());
+    }
+
+    @Test
+    void service_failure_is_answered_with_an_error_and_the_connection_stays_open() {
+        InMemorySyncService failing = new InMemorySyncService(serverNode) {
+            @Override
+            public ChangeBatch pull(NodeId requester, PullRequest request) {
+                throw new IllegalStateException("database is down");
+            }
+        };
+        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+                new RequestDispatcher(failing, Runnable::run, 10, stats), new ConnectionGuard(stats, true)));
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+
+        channel.writeInbound(new Frame(MessageType.PULL, 8, new PullRequest(List.of("reviews"), "", 5)));
+        channel.runPendingTasks();
+
+        Frame reply = channel.readOutbound();
+        assertThat(reply.type()).isEqualTo(MessageType.ERROR);
+        assertThat(reply.requestId()).isEqualTo(8);
+        assertThat(reply.body(Bodies.ErrorReply.class).message()).contains("database is down");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    private EmbeddedChannel handshakenClient() {
+        EmbeddedChannel channel = client();
+        sentHello(channel);
+        channel.writeInbound(hello(serverNode, HandshakeAuth.newNonce(), false));
+        return channel;
+    }
+
+    @Test
+    void reply_with_an_unknown_request_id_closes_the_connection() {
+        EmbeddedChannel channel = handshakenClient();
+        channel.writeInbound(new Frame(MessageType.PONG, 77, Bodies.Empty.INSTANCE));
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void reply_of_the_wrong_type_fails_the_request_and_closes() {
+        EmbeddedChannel channel = handshakenClient();
+        ResponseCorrelator correlator = channel.pipeline().get(ResponseCorrelator.class);
+        CompletableFuture<ResponseCorrelator.Reply> ping = correlator.request(MessageType.PING, Bodies.Empty.INSTANCE);
+        channel.runPendingTasks();
+        Frame sent = channel.readOutbound();
+
+        channel.writeInbound(new Frame(MessageType.BATCH, sent.requestId(), new ChangeBatch(List.of(), "", false)));
+
+        assertThat(ping).isCompletedExceptionally();
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void dialling_side_answers_requests_from_the_accepting_side_on_the_same_connection() {
+        EmbeddedChannel channel = handshakenClient();
+        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
+        channel.runPendingTasks();
+
+        Frame reply = channel.readOutbound();
+        assertThat(reply.type()).isEqualTo(MessageType.BATCH);
+        assertThat(reply.requestId()).isEqualTo(1);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+
+    @Test
+    void unanswered_request_times_out_and_a_late_reply_is_ignored() {
+        EmbeddedChannel channel = handshakenClient();
+        ResponseCorrelator correlator = channel.pipeline().get(ResponseCorrelator.class);
+        CompletableFuture<ResponseCorrelator.Reply> ping = correlator.request(MessageType.PING, Bodies.Empty.INSTANCE);
+        channel.runPendingTasks();
+        Frame sent = channel.readOutbound();
+
+        channel.advanceTimeBy(REQUEST_TIMEOUT.toMillis() + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(ping).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(PeerUnavailableException.class).withMessageContaining("no answer within");
+
+        channel.writeInbound(new Frame(MessageType.PONG, sent.requestId(), Bodies.Empty.INSTANCE));
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(stats.snapshot().requestTimeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void pending_requests_fail_when_the_connection_closes() {
+        EmbeddedChannel channel = handshakenClient();
+        ResponseCorrelator correlator = channel.pipeline().get(ResponseCorrelator.class);
+        CompletableFuture<ResponseCorrelator.Reply> ping = correlator.request(MessageType.PING, Bodies.Empty.INSTANCE);
+        channel.runPendingTasks();
+
+        channel.close();
+
+        assertThat(ping).isCompletedExceptionally();
+    }
+
+    @Test
+    void error_reply_fails_the_request_with_the_servers_message() {
+        EmbeddedChannel channel = handshakenClient();
+        ResponseCorrelator correlator = channel.pipeline().get(ResponseCorrelator.class);
+        CompletableFuture<ResponseCorrelator.Reply> digest = correlator.request(MessageType.DIGEST,
+                new Bodies.TableQuery("nope"));
+        channel.runPendingTasks();
+        Frame sent = channel.readOutbound();
+
+        channel.writeInbound(new Frame(MessageType.ERROR, sent.requestId(), new Bodies.ErrorReply("no table nope")));
+
+        assertThat(digest).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("no table nope");
+        assertThat(channel.isOpen()).isTrue();
+    }
+}

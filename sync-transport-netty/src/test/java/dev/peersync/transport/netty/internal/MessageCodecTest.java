@@ -1,0 +1,270 @@
+package dev.peersync.transport.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.transport.netty.RejectReason;
+import dev.peersync.transport.netty.TransportStats;
+import dev.peersync.transport.netty.support.ReviewRows;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    private final java.util.List<EmbeddedChannel> channels = new java.util.ArrayList<>();
+
+    private EmbeddedChannel track(EmbeddedChannel channel) {
+        channels.add(channel);
+        return channel;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseBuffers() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(10);
+    private static final NodeId ORIGIN = SampleFrames.ORIGIN;
+
+    private final TransportStats stats = new TransportStats();
+
+    private EmbeddedChannel channel() {
+        return track(new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
+                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats), new ConnectionGuard(stats, true)));
+    }
+
+    private EmbeddedChannel codecOnly() {
+        return track(new EmbeddedChannel(new FrameDecoder(FrameBytes.MAX_FRAME, FRAME_TIMEOUT),
+                new MessageCodec(FrameBytes.MAX_FRAME, false, 1024, stats)));
+    }
+
+    @Test
+    void every_message_type_round_trips_through_the_pipeline() {
+        Map<MessageType, Frame> samples = SampleFrames.all();
+        assertThat(samples.keySet()).containsExactlyInAnyOrder(MessageType.values());
+        EmbeddedChannel channel = codecOnly();
+        for (Frame frame : samples.values()) {
+            assertThat(channel.writeOutbound(frame)).isTrue();
+            ByteBuf wire = channel.readOutbound();
+            assertThat(wire.getInt(0)).isEqualTo(WireFormat.MAGIC);
+            channel.writeInbound(wire);
+            Frame decoded = channel.readInbound();
+            assertThat(decoded).as(frame.type().name()).usingRecursiveComparison().isEqualTo(frame);
+        }
+    }
+
+    @Test
+    void frames_split_and_joined_arbitrarily_decode_the_same() {
+        EmbeddedChannel channel = codecOnly();
+        List<Frame> frames = new ArrayList<>(SampleFrames.all().values());
+        ByteBuf all = Unpooled.buffer();
+        for (Frame frame : frames) {
+            all.writeBytes(FrameBytes.encode(frame));
+        }
+        while (all.isReadable()) {
+            channel.writeInbound(all.readRetainedSlice(Math.min(7, all.readableBytes())));
+        }
+        all.release();
+        for (Frame frame : frames) {
+            assertThat((Frame) channel.readInbound()).usingRecursiveComparison().isEqualTo(frame);
+        }
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void row_data_keeps_every_digit_and_character() {
+        String data = "{\"price\": 1.50, \"big\": 123456789012345678901234567890.000000000001, \"n\": -0, "
+                + "\"text\": \"caf\u00e9 \\\"quoted\\\" \\u0001 \uD83D\uDE00\", \"nested\": {\"a\": [1, 2.0, null, true]}}";
+        RowChange row = new RowChange("reviews", "[\"k\"]", 1, ORIGIN, false, data);
+        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new Bodies.Rows(List.of(row)));
+
+        RowChange decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(Bodies.Rows.class).rows().get(0);
+
+        assertThat(decoded.data()).isEqualTo(data);
+    }
+
+    @Test
+    void compressed_bodies_set_the_flag_shrink_and_round_trip() {
+        Frame batch = new Frame(MessageType.BATCH, 9, new ChangeBatch(ReviewRows.generate(200, 1), "200", false));
+
+        byte[] plain = FrameBytes.encode(batch, false);
+        byte[] compressed = FrameBytes.encode(batch, true);
+
+        assertThat(compressed[6] & WireFormat.FLAG_DEFLATE).isEqualTo(WireFormat.FLAG_DEFLATE);
+        assertThat(plain[6]).isZero();
+        assertThat(compressed.length).isLessThan(plain.length / 2);
+        assertThat(FrameBytes.decode(compressed)).usingRecursiveComparison().isEqualTo(batch);
+    }
+
+    @Test
+    void small_bodies_are_not_compressed() {
+        Frame ping = new Frame(MessageType.DIGEST, 1, new Bodies.TableQuery("reviews"));
+        assertThat(FrameBytes.encode(ping, true)[6]).isZero();
+    }
+
+    @Test
+    void bad_magic_closes_the_connection_at_the_first_byte() {
+        assertRejected(new byte[] {'G'}, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void http_request_is_refused_as_not_a_peer() {
+        assertRejected("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void other_protocol_version_is_refused() {
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 2, MessageType.PING.code(), 0, 0, 1, 0, new byte[0]),
+                RejectReason.VERSION_MISMATCH);
+    }
+
+    @Test
+    void oversized_length_is_refused_before_the_body_arrives() {
+        byte[] headerOnly = FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), 0, 0, 1,
+                FrameBytes.MAX_FRAME, new byte[0]);
+        assertRejected(headerOnly, RejectReason.FRAME_TOO_LARGE);
+    }
+
+    @Test
+    void negative_length_is_refused() {
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), 0, 0, 1, -5, new byte[0]),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void unknown_message_type_is_refused() {
+        assertRejected(FrameBytes.raw(99, 1, new byte[0]), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void unknown_flag_bits_are_refused() {
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.PING.code(), 0x80, 0, 1, 0, new byte[0]),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void garbage_json_body_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.PULL.code(), 1, "{\"tables\": [\"a\", ".getBytes(StandardCharsets.UTF_8)),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void json_of_the_wrong_shape_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.BATCH.code(), 1, "[1,2,3]".getBytes(StandardCharsets.UTF_8)),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void values_the_records_refuse_are_refused() {
+        byte[] body = "{\"tables\":[\"reviews\"],\"cursor\":\"\",\"maxRows\":0}".getBytes(StandardCharsets.UTF_8);
+        assertRejected(FrameBytes.raw(MessageType.PULL.code(), 1, body), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void live_row_without_data_is_refused() {
+        byte[] body = ("{\"changes\":[{\"table\":\"t\",\"pk\":\"[1]\",\"hlc\":1,\"origin\":\"" + ORIGIN
+                + "\",\"deleted\":false,\"data\":null}],\"nextCursor\":\"\",\"hasMore\":false}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertRejected(FrameBytes.raw(MessageType.BATCH.code(), 1, body), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void body_on_an_empty_message_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.PING.code(), 1, "{}".getBytes(StandardCharsets.UTF_8)),
+                RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void request_without_request_id_is_refused() {
+        assertRejected(FrameBytes.raw(MessageType.PING.code(), 0, new byte[0]), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void compressed_body_that_inflates_beyond_the_maximum_is_refused() {
+        byte[] bomb = BodyCompression.deflate(new byte[FrameBytes.MAX_FRAME * 4]);
+        assertThat(bomb.length).isLessThan(FrameBytes.MAX_FRAME);
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), WireFormat.FLAG_DEFLATE, 0, 1,
+                bomb.length, bomb), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void corrupt_compressed_body_is_refused() {
+        byte[] junk = {1, 2, 3, 4, 5, 6, 7, 8};
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), WireFormat.FLAG_DEFLATE, 0, 1,
+                junk.length, junk), RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void truncated_frame_is_closed_after_the_frame_timeout() {
+        EmbeddedChannel channel = channel();
+        byte[] whole = FrameBytes.encode(SampleFrames.all().get(MessageType.BATCH));
+        channel.writeInbound(Unpooled.wrappedBuffer(whole, 0, whole.length - 3));
+        assertThat(channel.isOpen()).isTrue();
+
+        channel.advanceTimeBy(FRAME_TIMEOUT.toMillis() + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertClosedWith(channel, RejectReason.SLOW_PEER);
+    }
+
+    @Test
+    void trickling_bytes_do_not_extend_the_frame_deadline() {
+        EmbeddedChannel channel = channel();
+        byte[] whole = FrameBytes.encode(SampleFrames.all().get(MessageType.BATCH));
+        long step = FRAME_TIMEOUT.toMillis() / 4;
+        for (int i = 0; i < 5 && channel.isOpen(); i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(whole, i, 1));
+            channel.advanceTimeBy(step + 1, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
+        assertClosedWith(channel, RejectReason.SLOW_PEER);
+    }
+
+    @Test
+    void complete_frames_keep_the_connection_open_past_the_frame_timeout() {
+        EmbeddedChannel channel = codecOnly();
+        byte[] ping = FrameBytes.encode(SampleFrames.all().get(MessageType.PING));
+        for (int i = 0; i < 3; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(ping));
+            channel.advanceTimeBy(FRAME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void encoding_a_frame_above_the_maximum_fails_the_write() {
+        EmbeddedChannel channel = track(new EmbeddedChannel(new MessageCodec(8192, false, 1024, stats)));
+        Frame big = new Frame(MessageType.BATCH, 1, new ChangeBatch(ReviewRows.generate(50, 2), "", false));
+        assertThatThrownBy(() -> channel.writeOutbound(big)).hasMessageContaining("exceeds the maximum frame size");
+    }
+
+    private void assertRejected(byte[] input, RejectReason reason) {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(Unpooled.wrappedBuffer(input));
+        assertClosedWith(channel, reason);
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    private void assertClosedWith(EmbeddedChannel channel, RejectReason reason) {
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("connection closed").isFalse();
+        assertThat(stats.rejections(reason)).as("rejections for " + reason).isEqualTo(1);
+        ByteBuf out = channel.readOutbound();
+        assertThat(out).as("REJECT frame sent").isNotNull();
+        Frame reject = MessageCodec.decodeFrame(out, FrameBytes.MAX_FRAME);
+        out.release();
+        assertThat(reject.type()).isEqualTo(MessageType.REJECT);
+        assertThat(reject.body(Bodies.Reject.class).reason()).isEqualTo(reason);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.peersync.transport.netty.internal;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.RowVersion;
+import dev.peersync.core.spi.TableDigest;
+import dev.peersync.transport.netty.RejectReason;
+import dev.peersync.transport.netty.support.Nodes;
+import java.util.List;
+import java.util.Map;
+
+/** A valid frame of every message type, for round trips and as seeds of the fuzz tests. */
+public final class SampleFrames {
+    public static final NodeId ORIGIN = NodeId.parse("00000000-0000-0000-0000-0000000000aa");
+
+    private SampleFrames() {
+    }
+
+    /** One sample of every message type. */
+    public static Map<MessageType, Frame> all() {
+        RowChange live = new RowChange("reviews", "[\"a\"]", 17, ORIGIN, false, "{\"rating\":5,\"title\":\"ok\"}");
+        RowChange tomb = new RowChange("reviews", "[\"b\"]", 18, ORIGIN, true, null);
+        Map<MessageType, Frame> m = new java.util.EnumMap<>(MessageType.class);
+        m.put(MessageType.HELLO, Frame.oneWay(MessageType.HELLO,
+                new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true, 8001)));
+        m.put(MessageType.PROOF, Frame.oneWay(MessageType.PROOF, new Bodies.Proof(new byte[32])));
+        m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
+        m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
+        m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb), "c2", true)));
+        m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.DIGEST_REPLY, new Frame(MessageType.DIGEST_REPLY, 2,
+                new TableDigest("reviews", "abc", 1024, 10, 99)));
+        m.put(MessageType.BUCKETS, new Frame(MessageType.BUCKETS, 3, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.BUCKETS_REPLY, new Frame(MessageType.BUCKETS_REPLY, 3, new Bodies.Hashes(List.of("00", "ff"))));
+        m.put(MessageType.BUCKET_ROWS, new Frame(MessageType.BUCKET_ROWS, 4,
+                new Bodies.BucketRowsQuery("reviews", 7, "[\"a\"]", 50)));
+        m.put(MessageType.BUCKET_ROWS_REPLY, new Frame(MessageType.BUCKET_ROWS_REPLY, 4,
+                new Bodies.Versions(List.of(new RowVersion("[\"a\"]", 17, ORIGIN, false)))));
+        m.put(MessageType.FETCH_ROWS, new Frame(MessageType.FETCH_ROWS, 5,
+                new Bodies.FetchRowsQuery("reviews", List.of("[\"a\"]", "[\"b\"]"))));
+        m.put(MessageType.FETCH_ROWS_REPLY, new Frame(MessageType.FETCH_ROWS_REPLY, 5, new Bodies.Rows(List.of(live, tomb))));
+        m.put(MessageType.PING, new Frame(MessageType.PING, 6, Bodies.Empty.INSTANCE));
+        m.put(MessageType.PONG, new Frame(MessageType.PONG, 6, Bodies.Empty.INSTANCE));
+        m.put(MessageType.ERROR, new Frame(MessageType.ERROR, 7, new Bodies.ErrorReply("database down")));
+        m.put(MessageType.PUSH, Frame.oneWay(MessageType.PUSH, Bodies.Empty.INSTANCE));
+        return m;
+    }
+
+}
