@@ -56,6 +56,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", description = "Subset to run: ${COMPLETION-CANDIDATES} (default: all).")
     List<Workload> workloads;
 
+    @Option(names = "--jfr-dir", description = "Record the joining node of figure 4 with JFR into this directory.")
+    Path jfrDir;
+
+    @Option(names = "--pg-stats", description = "Profile the database side with pg_stat_statements; print the top statements.")
+    boolean pgStats;
+
     @Option(names = "--out", description = "Also write the report (Markdown) to this file.")
     Path out;
 
@@ -68,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
         BenchOptions options = new BenchOptions(runs, backlogRows, steadyRows, writers, latencySamples, bootstrapRows,
                 repairRows, captureRows, childHeap, pullBatchRows, Duration.ofSeconds(timeoutSeconds),
                 workloads == null || workloads.isEmpty() ? EnumSet.allOf(Workload.class) : EnumSet.copyOf(workloads));
-        BenchReport report = new Benchmark(options, System.err).run();
+        BenchReport report = new Benchmark(options, java.util.Optional.ofNullable(jfrDir), pgStats, System.err).run();
         List<String> lines = report.lines();
         lines.forEach(System.out::println);
         if (out != null) {

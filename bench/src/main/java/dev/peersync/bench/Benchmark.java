@@ -2,8 +2,10 @@ package dev.peersync.bench;
 
 import dev.peersync.bench.BenchOptions.Workload;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Runs the benchmark: starts the PostgreSQL servers, runs every selected workload {@code runs} times on our
@@ -12,11 +14,20 @@ import java.util.Locale;
  */
 final class Benchmark {
     private final BenchOptions options;
+    private final Optional<Path> jfrDir;
+    private final boolean statementStats;
     private final PrintStream log;
     private final Results results = new Results();
 
-    Benchmark(BenchOptions options, PrintStream log) {
+    /**
+     * @param jfrDir where the joining node of figure 4 writes a flight recording per run, if anywhere
+     * @param statementStats collect pg_stat_statements on both servers and print the top statements at the end
+     * @param log    progress lines
+     */
+    Benchmark(BenchOptions options, Optional<Path> jfrDir, boolean statementStats, PrintStream log) {
         this.options = options;
+        this.jfrDir = jfrDir;
+        this.statementStats = statementStats;
         this.log = log;
     }
 
@@ -27,26 +38,55 @@ final class Benchmark {
     }
 
     BenchReport run() {
-        try (PgServer a = PgServer.start("A", true); PgServer b = PgServer.start("B", false)) {
+        try (PgServer a = PgServer.start("A", true, statementStats);
+             PgServer b = PgServer.start("B", false, statementStats)) {
             MachineInfo machine = MachineInfo.collect(a.describe());
             machine.describe().forEach(log::println);
             ReplicationWorkloads replication = new ReplicationWorkloads(results, options.timeout());
+            SyncChecks checks = new SyncChecks(results, options.timeout());
             for (int run = 1; run <= options.runs(); run++) {
                 long seed = 1000L * run;
                 for (String system : List.of("ours", "native")) {
-                    runReplication(run, system, a, b, replication, seed);
+                    runReplication(run, system, a, b, replication, checks, seed);
                 }
+            }
+            if (options.runs(Workload.BOOTSTRAP) || options.runs(Workload.INSYNC)) {
+                runBootstrap(a, b, checks);
+            }
+            if (options.runs(Workload.CAPTURE)) {
+                CaptureWorkload capture = new CaptureWorkload(a, options, results);
+                for (int run = 1; run <= options.runs(); run++) {
+                    int r = run;
+                    step(run, "capture overhead", List.of("capture.synced.rate", "capture.plain.rate"),
+                            () -> capture.run(r));
+                }
+            }
+            if (statementStats) {
+                log.println("Top statements by total time (pg_stat_statements, track=all):");
+                a.topStatements(15).forEach(log::println);
+                b.topStatements(15).forEach(log::println);
             }
             return new BenchReport(machine.describe(), settings(), table().render(results), results.notes(),
                     MachineInfo.currentLoadAverage(), results);
         }
     }
 
-    private void runReplication(int run, String system, PgServer a, PgServer b, ReplicationWorkloads w, long seed) {
+    private void runReplication(int run, String system, PgServer a, PgServer b, ReplicationWorkloads w,
+                                SyncChecks checks, long seed) {
         if (options.runs(Workload.BACKLOG)) {
-            step(run, system + " backlog", keys("backlog", system, "rate", "seconds"), () -> {
+            List<String> keys = new java.util.ArrayList<>(keys("backlog", system, "rate", "seconds"));
+            boolean checkAfter = system.equals("ours") && options.runs(Workload.INSYNC);
+            if (checkAfter) {
+                keys.addAll(keys("insyncSmall", system, "bytes", "ms", "roundTrips"));
+            }
+            step(run, system + " backlog", keys, () -> {
                 try (ReplicaPair pair = pair(system, a, b)) {
                     w.backlog(pair, options.backlogRows(), seed);
+                    observe(run, system + " backlog", pair);
+                    if (checkAfter && pair instanceof OursPair ours) {
+                        // Figure 5 at a tenth of the size: the check's cost must not grow with the table.
+                        checks.inSync(ours.nodeA(), ours.nodeB(), "insyncSmall.ours");
+                    }
                 }
             });
         }
@@ -54,6 +94,7 @@ final class Benchmark {
             step(run, system + " steady", keys("steady", system, "rate", "writeRate", "lagMs"), () -> {
                 try (ReplicaPair pair = pair(system, a, b)) {
                     w.steady(pair, options.steadyRows(), options.writers(), seed + 1);
+                    observe(run, system + " steady", pair);
                 }
             });
         }
@@ -61,8 +102,16 @@ final class Benchmark {
             step(run, system + " latency", keys("latency", system, "p50", "p99"), () -> {
                 try (ReplicaPair pair = pair(system, a, b)) {
                     w.latency(pair, options.latencySamples(), seed + 2);
+                    observe(run, system + " latency", pair);
                 }
             });
+        }
+    }
+
+    private void observe(int run, String what, ReplicaPair pair) {
+        String seen = pair.observations();
+        if (!seen.isEmpty()) {
+            results.note("run " + run + ", " + what + ": " + seen);
         }
     }
 
@@ -70,7 +119,35 @@ final class Benchmark {
         if (system.equals("native")) {
             return NativePair.create(a, b);
         }
-        throw new UnsupportedOperationException("our sync is not wired into the benchmark yet");
+        return OursPair.create(a, b, options.pullBatchRows());
+    }
+
+    /** Figures 4 and 5: A is loaded once; each run joins an empty node and streams the COPY baseline. */
+    private void runBootstrap(PgServer a, PgServer b, SyncChecks checks) {
+        List<String> bootKeys = List.of("bootstrap.ours.seconds", "bootstrap.ours.rate", "bootstrap.ours.heapMb",
+                "bootstrap.ours.rssMb", "bootstrap.copy.seconds");
+        List<String> checkKeys = List.of("insync.ours.bytes", "insync.ours.ms", "insync.ours.roundTrips",
+                "repair.ours.bytes", "repair.ours.ms", "repair.ours.roundTrips");
+        List<String> all = new java.util.ArrayList<>(bootKeys);
+        all.addAll(checkKeys);
+        BootstrapWorkload[] prepared = new BootstrapWorkload[1];
+        step(0, "loading " + options.bootstrapRows() + " rows on A for bootstrap", all,
+                () -> prepared[0] = BootstrapWorkload.prepare(a, b, options, results, jfrDir));
+        if (prepared[0] == null) {
+            return;
+        }
+        try (BootstrapWorkload boot = prepared[0]) {
+            for (int run = 1; run <= options.runs(); run++) {
+                int r = run;
+                step(run, "bootstrap (joining node in a child JVM)", bootKeys.subList(0, 4), () -> boot.join(r));
+                step(run, "bootstrap baseline (COPY stream)", bootKeys.subList(4, 5), boot::copyBaseline);
+            }
+            if (options.runs(Workload.INSYNC)) {
+                step(0, "in-sync check and repair", checkKeys, () -> boot.checks(checks, options.runs()));
+            }
+        } catch (Exception e) {
+            results.note("Cleaning up after figures 4-5 failed (the figures stand): " + e);
+        }
     }
 
     private static List<String> keys(String workload, String system, String... metrics) {
@@ -122,6 +199,7 @@ final class Benchmark {
                 .line("4", "Bootstrap of " + n + " rows, s (baseline: COPY stream A -> B)",
                         "bootstrap.ours.seconds", "bootstrap.copy.seconds",
                         Report.Target.of("faster than dump and restore", (o, b) -> o < b.orElseThrow()))
+                .line("4", "Bootstrap rate, rows/s", "bootstrap.ours.rate", Report.Target.NONE)
                 .line("4", "Bootstrap: joining node's peak heap used, MiB (-Xmx" + options.childHeap() + ")",
                         "bootstrap.ours.heapMb", Report.Target.NONE)
                 .line("4", "Bootstrap: joining node's peak RSS (VmHWM), MiB",
@@ -130,6 +208,8 @@ final class Benchmark {
                         "insync.ours.bytes", Report.Target.of("< 16 KB", (o, b) -> o < 16 * 1024))
                 .line("5", "In-sync check, " + n + " identical rows: time, ms",
                         "insync.ours.ms", Report.Target.of("< 50 ms", (o, b) -> o < 50))
+                .line("5", "In-sync check, " + n + " identical rows: round trips",
+                        "insync.ours.roundTrips", Report.Target.NONE)
                 .line("5", "In-sync check, " + String.format(Locale.ROOT, "%,d", options.backlogRows())
                                 + " identical rows: bytes exchanged",
                         "insyncSmall.ours.bytes", Report.Target.of("< 16 KB", (o, b) -> o < 16 * 1024))

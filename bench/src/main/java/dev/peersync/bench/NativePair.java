@@ -15,33 +15,22 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class NativePair implements ReplicaPair {
     private static final Duration STATE_TIMEOUT = Duration.ofSeconds(60);
-    private final PgServer a;
-    private final PgServer b;
-    private final String dbA;
-    private final String dbB;
+    private final DatabasePair dbs;
     private final String subscription;
 
-    private NativePair(PgServer a, PgServer b, String dbA, String dbB, String subscription) {
-        this.a = a;
-        this.b = b;
-        this.dbA = dbA;
-        this.dbB = dbB;
+    private NativePair(DatabasePair dbs, String subscription) {
+        this.dbs = dbs;
         this.subscription = subscription;
     }
 
     /** Fresh databases on A and B with the table, A published, B subscribed and streaming. */
     static NativePair create(PgServer a, PgServer b) throws SQLException {
-        String dbA = a.createDatabase("native_a");
-        String dbB = b.createDatabase("native_b");
-        try (Connection ca = a.connect(dbA); Connection cb = b.connect(dbB)) {
-            ReviewRows.createTable(ca);
-            ReviewRows.createTable(cb);
-        }
-        a.execute(dbA, "CREATE PUBLICATION bench_pub FOR TABLE " + ReviewRows.TABLE);
-        String subscription = "sub_" + dbB;
-        b.execute(dbB, "CREATE SUBSCRIPTION " + subscription + " CONNECTION '" + a.libpqConnection(dbA)
+        DatabasePair dbs = DatabasePair.create(a, b, "native");
+        a.execute(dbs.dbA(), "CREATE PUBLICATION bench_pub FOR TABLE " + ReviewRows.TABLE);
+        String subscription = "sub_" + dbs.dbB();
+        b.execute(dbs.dbB(), "CREATE SUBSCRIPTION " + subscription + " CONNECTION '" + a.libpqConnection(dbs.dbA())
                 + "' PUBLICATION bench_pub WITH (copy_data = false)");
-        NativePair pair = new NativePair(a, b, dbA, dbB, subscription);
+        NativePair pair = new NativePair(dbs, subscription);
         pair.awaitSlotActive(true);
         return pair;
     }
@@ -52,30 +41,25 @@ final class NativePair implements ReplicaPair {
     }
 
     @Override
-    public Connection connectA() throws SQLException {
-        return a.connect(dbA);
-    }
-
-    @Override
-    public Connection connectB() throws SQLException {
-        return b.connect(dbB);
+    public DatabasePair databases() {
+        return dbs;
     }
 
     @Override
     public void stopReplica() throws SQLException {
-        b.execute(dbB, "ALTER SUBSCRIPTION " + subscription + " DISABLE");
+        dbs.b().execute(dbs.dbB(), "ALTER SUBSCRIPTION " + subscription + " DISABLE");
         awaitSlotActive(false);
     }
 
     @Override
     public void startReplica() {
-        b.execute(dbB, "ALTER SUBSCRIPTION " + subscription + " ENABLE");
+        dbs.b().execute(dbs.dbB(), "ALTER SUBSCRIPTION " + subscription + " ENABLE");
     }
 
     /** Waits until A's replication slot for the subscription is (or is no longer) in use by a walsender. */
     private void awaitSlotActive(boolean active) throws SQLException {
         long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();
-        try (Connection c = a.connect(dbA);
+        try (Connection c = dbs.connectA();
              PreparedStatement ps = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, subscription);
             String last = "no slot";
@@ -90,7 +74,7 @@ final class NativePair implements ReplicaPair {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
-            throw new IllegalStateException("Replication slot " + subscription + " on " + a.name() + " did not become "
+            throw new IllegalStateException("Replication slot " + subscription + " on " + dbs.a().name() + " did not become "
                     + (active ? "active" : "inactive") + " within " + STATE_TIMEOUT + "; last seen: " + last);
         }
     }
@@ -98,8 +82,7 @@ final class NativePair implements ReplicaPair {
     /** Drops the subscription (and with it A's slot), then both databases. */
     @Override
     public void close() {
-        b.execute(dbB, "DROP SUBSCRIPTION IF EXISTS " + subscription);
-        b.dropDatabase(dbB);
-        a.dropDatabase(dbA);
+        dbs.b().execute(dbs.dbB(), "DROP SUBSCRIPTION IF EXISTS " + subscription);
+        dbs.drop();
     }
 }

@@ -10,6 +10,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,7 +34,7 @@ final class PgServer implements AutoCloseable {
      * Starts a server. {@code publisher}: {@code wal_level=logical} with room for replication slots, so it
      * can be the publishing side of native logical replication (the subscribing side needs nothing special).
      */
-    static PgServer start(String name, boolean publisher) {
+    static PgServer start(String name, boolean publisher, boolean statementStats) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     // zonky turns synchronous_commit off by default; the benchmark measures durable commits.
@@ -47,6 +49,11 @@ final class PgServer implements AutoCloseable {
                 builder.setServerConfig("wal_level", "logical")
                         .setServerConfig("max_replication_slots", "16")
                         .setServerConfig("max_wal_senders", "16");
+            }
+            if (statementStats) {
+                // Per-statement time, statements inside trigger functions included: the database side's profile.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                        .setServerConfig("pg_stat_statements.track", "all");
             }
             return new PgServer(name, builder.start());
         } catch (IOException e) {
@@ -121,6 +128,24 @@ final class PgServer implements AutoCloseable {
                 + " || ' synchronous_commit=' || current_setting('synchronous_commit')"
                 + " || ' shared_buffers=' || current_setting('shared_buffers')"
                 + " || ' wal_level=' || current_setting('wal_level')");
+    }
+
+    /** The statements that took the most time on this server (all databases), one line each. */
+    List<String> topStatements(int limit) {
+        execute("postgres", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        List<String> lines = new ArrayList<>();
+        try (Connection c = connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT calls, total_exec_time, rows,"
+                     + " left(regexp_replace(query, '\\s+', ' ', 'g'), 220) FROM pg_stat_statements"
+                     + " ORDER BY total_exec_time DESC LIMIT " + limit)) {
+            while (rs.next()) {
+                lines.add(String.format(java.util.Locale.ROOT, "%s: %8.0f ms %8d calls %10d rows  %s", name,
+                        rs.getDouble(2), rs.getLong(1), rs.getLong(3), rs.getString(4)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading pg_stat_statements on " + name + " failed: " + e.getMessage(), e);
+        }
+        return lines;
     }
 
     @Override

@@ -12,17 +12,29 @@ interface ReplicaPair extends AutoCloseable {
     /** "ours" or "native": the metric key prefix. */
     String system();
 
+    /** The two databases. */
+    DatabasePair databases();
+
     /** A new connection to A's database (the caller closes it). */
-    Connection connectA() throws SQLException;
+    default Connection connectA() throws SQLException {
+        return databases().connectA();
+    }
 
     /** A new connection to B's database (the caller closes it). */
-    Connection connectB() throws SQLException;
+    default Connection connectB() throws SQLException {
+        return databases().connectB();
+    }
 
     /** Stops replication into B (B's node is down; B's subscription is disabled) and waits until it has stopped. */
     void stopReplica() throws Exception;
 
     /** Starts replication into B again; returns once started (catching up happens after). */
     void startReplica() throws Exception;
+
+    /** What the replication machinery reported since the pair was made (for the notes), one line; may be empty. */
+    default String observations() {
+        return "";
+    }
 
     @Override
     void close() throws Exception;
