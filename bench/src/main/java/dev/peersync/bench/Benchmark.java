@@ -63,8 +63,8 @@ final class Benchmark {
             }
             if (statementStats) {
                 log.println("Top statements by total time (pg_stat_statements, track=all):");
-                a.topStatements(15).forEach(log::println);
-                b.topStatements(15).forEach(log::println);
+                a.topStatements(40).forEach(log::println);
+                b.topStatements(40).forEach(log::println);
             }
             return new BenchReport(machine.describe(), settings(), table().render(results), results.notes(),
                     MachineInfo.currentLoadAverage(), results);
