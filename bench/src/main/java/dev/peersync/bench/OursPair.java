@@ -74,6 +74,16 @@ final class OursPair implements ReplicaPair {
         nodeA.addPeer(nodeB.nodeId(), nodeB.port());
     }
 
+    /** B's sync digest (over primary keys and versions) must equal A's once B's data equals A's. */
+    @Override
+    public void verifyConverged() {
+        String rootA = nodeA.store().digest(ReviewRows.TABLE).rootHash();
+        String rootB = nodeB.store().digest(ReviewRows.TABLE).rootHash();
+        if (!rootA.equals(rootB)) {
+            throw new IllegalStateException("B's data equals A's but the table digests differ: A " + rootA + ", B " + rootB);
+        }
+    }
+
     /** B's pull rounds (count, rows, median and max duration) and A's rounds pulling back from B (the echo). */
     @Override
     public String observations() {

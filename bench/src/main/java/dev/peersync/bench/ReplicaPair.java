@@ -31,6 +31,13 @@ interface ReplicaPair extends AutoCloseable {
     /** Starts replication into B again; returns once started (catching up happens after). */
     void startReplica() throws Exception;
 
+    /**
+     * Checks, after B was seen equal to A, whatever the system itself says about convergence (our table digests);
+     * throws when it disagrees. Not timed.
+     */
+    default void verifyConverged() {
+    }
+
     /** What the replication machinery reported since the pair was made (for the notes), one line; may be empty. */
     default String observations() {
         return "";

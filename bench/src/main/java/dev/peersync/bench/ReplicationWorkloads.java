@@ -46,6 +46,7 @@ final class ReplicationWorkloads {
             long start = System.nanoTime();
             pair.startReplica();
             long seen = TableState.awaitEqual(b, last, () -> TableState.read(a), timeout, SENTINEL_POLL_MICROS);
+            pair.verifyConverged();
             double seconds = (seen - start) / 1e9;
             results.add("backlog." + pair.system() + ".rate", rows / seconds);
             results.add("backlog." + pair.system() + ".seconds", seconds);
@@ -76,6 +77,7 @@ final class ReplicationWorkloads {
             }
             long written = System.nanoTime();
             long seen = TableState.awaitEqual(b, last, () -> TableState.read(a), timeout, SENTINEL_POLL_MICROS);
+            pair.verifyConverged();
             results.add("steady." + pair.system() + ".rate", rows / ((seen - start) / 1e9));
             results.add("steady." + pair.system() + ".writeRate", rows / ((written - start) / 1e9));
             results.add("steady." + pair.system() + ".lagMs", (seen - written) / 1e6);
