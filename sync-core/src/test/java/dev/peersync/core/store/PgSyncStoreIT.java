@@ -7,32 +7,22 @@ import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 class PgSyncStoreIT {
-    private TestNode a;
-    private TestNode b;
-
-    @AfterEach
-    void drop() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
+    @RegisterExtension
+    final TestNodes nodes = new TestNodes();
 
     @Test
     void tables_are_ordered_parents_first() {
-        a = TestNode.create("order");
+        TestNode a = nodes.create("order");
         assertThat(a.store.tables()).containsExactly("users", "products", "reviews");
     }
 
     @Test
     void insert_update_delete_from_plain_sql_enter_the_feed() {
-        a = TestNode.create("capture");
+        TestNode a = nodes.create("capture");
         UUID u = UUID.randomUUID();
         a.sql("INSERT INTO users VALUES (?, 'ann', now())", u);
         ChangeBatch first = a.store.readChanges(UUID_PEER, new PullRequest(List.of("users"), "", 100));
@@ -62,8 +52,8 @@ class PgSyncStoreIT {
 
     @Test
     void rows_replicate_to_another_node_and_digests_match() {
-        a = TestNode.create("repl_a");
-        b = TestNode.create("repl_b");
+        TestNode a = nodes.create("repl_a");
+        TestNode b = nodes.create("repl_b");
         UUID u = UUID.randomUUID();
         UUID p = UUID.randomUUID();
         a.sql("INSERT INTO users VALUES (?, 'ann', now())", u);

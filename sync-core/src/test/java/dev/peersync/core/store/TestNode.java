@@ -52,6 +52,17 @@ final class TestNode implements AutoCloseable {
         return new TestNode(PostgresServer.shared().createDatabase(prefix), settings, ddl);
     }
 
+    /**
+     * Waits until the shared wall clock has moved on by a few milliseconds, so that the next write on any node
+     * gets a strictly higher version than every write made before (nodes in tests share one physical clock).
+     */
+    static void clockTicks() {
+        long target = System.currentTimeMillis() + 3;
+        while (System.currentTimeMillis() < target) {
+            Thread.onSpinWait();
+        }
+    }
+
     NodeId id() {
         return store.nodeId();
     }

@@ -4,9 +4,9 @@ import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.store.ApplyResult;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import dev.peersync.core.spi.RowChange;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementException;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
@@ -70,8 +72,9 @@ final class Applier {
                 throw new IllegalArgumentException("row for a table that is not synced here: " + r.change().table()
                         + " (synced: " + tables.keySet() + "); nothing was applied");
             }
-            if (r.change().pk() == null || (!r.change().deleted() && r.change().data() == null)) {
-                throw new IllegalArgumentException("row of " + r.change().table() + " has no key or no data: "
+            if (r.change().pk() == null || r.change().origin() == null
+                    || (!r.change().deleted() && r.change().data() == null)) {
+                throw new IllegalArgumentException("row of " + r.change().table() + " has no key, origin or data: "
                         + r.change() + "; nothing was applied");
             }
         }
@@ -108,6 +111,9 @@ final class Applier {
         Map<String, Integer> appliedPerTable = new LinkedHashMap<>();
         int applied = 0;
         for (PgTable t : parentsFirst) {
+            if (wins.getOrDefault(t.name() + "/d", 0) + wins.getOrDefault(t.name() + "/u", 0) == 0) {
+                continue;
+            }
             int n = run.recordMetadata(t);
             if (n > 0) {
                 appliedPerTable.put(t.name(), n);
@@ -133,48 +139,47 @@ final class Applier {
         h.execute("DELETE FROM " + IN);
     }
 
+    /** COPY is the fastest way in; the key text is loaded twice (as text and as jsonb) for typed joins. */
     private static void load(Handle h, List<Incoming> rows) {
-        int n = rows.size();
-        Integer[] ord = new Integer[n];
-        String[] tbl = new String[n];
-        String[] pk = new String[n];
-        Long[] hlc = new Long[n];
-        String[] origin = new String[n];
-        Boolean[] deleted = new Boolean[n];
-        String[] data = new String[n];
-        String[] peer = new String[n];
-        for (int i = 0; i < n; i++) {
-            Incoming r = rows.get(i);
-            ord[i] = i;
-            tbl[i] = r.change().table();
-            pk[i] = r.change().pk();
-            hlc[i] = r.change().hlc();
-            origin[i] = r.change().origin().toString();
-            deleted[i] = r.change().deleted();
-            data[i] = r.change().deleted() ? null : r.change().data();
-            peer[i] = r.peer().toString();
+        StringBuilder copy = new StringBuilder(rows.size() * 256);
+        for (int i = 0; i < rows.size(); i++) {
+            RowChange c = rows.get(i).change();
+            copy.append(i).append('\t');
+            copyField(copy, c.table()).append('\t');
+            copyField(copy, c.pk()).append('\t');
+            copyField(copy, c.pk()).append('\t');
+            copy.append(c.hlc()).append('\t').append(c.origin()).append('\t').append(c.deleted()).append('\t');
+            copyField(copy, c.deleted() ? null : c.data()).append('\t');
+            copy.append(rows.get(i).peer()).append('\n');
         }
-        Connection c = h.getConnection();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + IN
-                + " (ord, tbl, pk, pkj, hlc, origin, deleted, data, peer)"
-                + " SELECT u.ord, u.tbl, u.pk, u.pk::jsonb, u.hlc, u.origin::uuid, u.deleted, u.data::jsonb, u.peer::uuid"
-                + " FROM unnest(?::int[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::boolean[], ?::text[], ?::text[])"
-                + " AS u(ord, tbl, pk, hlc, origin, deleted, data, peer)")) {
-            Array[] arrays = {c.createArrayOf("int4", ord), c.createArrayOf("text", tbl), c.createArrayOf("text", pk),
-                    c.createArrayOf("int8", hlc), c.createArrayOf("text", origin), c.createArrayOf("bool", deleted),
-                    c.createArrayOf("text", data), c.createArrayOf("text", peer)};
-            for (int i = 0; i < arrays.length; i++) {
-                ps.setArray(i + 1, arrays[i]);
-            }
-            ps.executeUpdate();
-            for (Array a : arrays) {
-                a.free();
-            }
-        } catch (SQLException e) {
+        try {
+            CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, pkj, hlc, origin, deleted, data, peer) FROM STDIN",
+                    new StringReader(copy.toString()));
+        } catch (SQLException | IOException e) {
             throw new IllegalArgumentException("rows could not be read (bad key or data JSON?): " + e.getMessage()
                     + "; nothing was applied", e);
         }
-        h.execute("ANALYZE " + IN);
+        // Statistics for the join columns only: the planner must know the batch is not empty.
+        h.execute("ANALYZE " + IN + " (ord, tbl, pk, state)");
+    }
+
+    /** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \\N. */
+    private static StringBuilder copyField(StringBuilder out, String value) {
+        if (value == null) {
+            return out.append("\\N");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+        return out;
     }
 
     /** State of one apply: the handle and the events collected. */
@@ -211,6 +216,11 @@ final class Applier {
 
         /** Canonical key text, local version, and win/skip for the new rows of one table. */
         void classify(PgTable t) {
+            // Lock the local rows first: a local writer then either committed before (and the next statement sees
+            // its metadata) or waits for this apply; the decision below cannot be overtaken by a local write.
+            h.createQuery("SELECT 1 FROM " + t.qualified() + " x JOIN (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL "
+                    + t.pkRecord("i2.pkj") + " k WHERE i2.tbl = :t AND i2.state = 'new') k ON " + t.pkJoin("x", "k")
+                    + " ORDER BY " + t.pkList("x") + " FOR UPDATE OF x").bind("t", t.name()).mapTo(Integer.class).list();
             h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt, local_hlc = c._hlc, local_origin = c._origin,"
                     + " state = CASE WHEN c._hlc IS NULL OR (c._hlc, c._origin) < (i.hlc, i.origin)"
                     + " THEN 'win' ELSE 'skip' END"
@@ -262,8 +272,7 @@ final class Applier {
                 if (rowProblem(e).isEmpty()) {
                     throw e;
                 }
-                h.rollbackToSavepoint("peersync_set");
-                h.releaseSavepoint("peersync_set");
+                h.rollbackToSavepoint("peersync_set"); // Jdbi forgets the savepoint after rolling back to it
                 List<Integer> ords = h.createQuery("SELECT ord FROM " + IN
                         + " WHERE tbl = :t AND state = 'win' AND deleted = :d ORDER BY ord")
                         .bind("t", t.name()).bind("d", deletes).mapTo(Integer.class).list();
@@ -301,8 +310,7 @@ final class Applier {
                 if (problem.isEmpty()) {
                     throw e;
                 }
-                h.rollbackToSavepoint("peersync_row");
-                h.releaseSavepoint("peersync_row");
+                h.rollbackToSavepoint("peersync_row"); // Jdbi forgets the savepoint after rolling back to it
                 return problem;
             }
         }
@@ -372,18 +380,21 @@ final class Applier {
 
         /** The winners' metadata with their origin versions; they enter the local feed (relay). */
         int recordMetadata(PgTable t) {
-            String m = t.meta();
-            return h.createUpdate("INSERT INTO " + m + " AS m (" + t.pkNames()
+            // Local change numbers (the feed's order inside a transaction) come from the clock: unique per node.
+            long base = h.createQuery("SELECT " + s + ".hlc_reserve(count(*)) FROM " + IN
+                    + " WHERE tbl = :t AND state = 'win'").bind("t", t.name()).mapTo(Long.class).one();
+            return h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                     + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
-                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), nextval('" + s
-                    + ".change_seq'), " + s + ".bucket_of(i.pk, :bc), " + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
+                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(),"
+                    + " :base + row_number() OVER () - 1, " + s + ".bucket_of(i.pk, :bc), "
+                    + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
                     + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkRecord("i.pkj") + " k"
                     + " WHERE i.tbl = :t AND i.state = 'win'"
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                     + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
                     + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
                     + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)")
-                    .bind("t", t.name()).bind("bc", bucketCount).execute();
+                    .bind("t", t.name()).bind("bc", bucketCount).bind("base", base).execute();
         }
 
         int park() {

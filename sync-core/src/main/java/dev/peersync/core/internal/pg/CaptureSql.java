@@ -28,8 +28,7 @@ final class CaptureSql {
                 + "DECLARE\n"
                 + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') = "
                 + Sql.literal(t.name()) + ";\n"
-                + "  cnt bigint;\n"
-                + "  base bigint;\n"
+
                 + "BEGIN\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
                 + branch(t, s, inserted, bucketCount, nodeId)
@@ -50,22 +49,29 @@ final class CaptureSql {
                 + "    END IF;\n";
     }
 
+    /**
+     * One statement per trigger call: statements that read transition tables are planned on every call, so the
+     * clock reservation, the metadata upsert and the notification share one plan.
+     */
     private static String write(PgTable t, String s, String changes, String filter, int bucketCount, UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
-        return "      SELECT count(*) INTO cnt FROM (" + changes + ") ch WHERE " + filter + ";\n"
-                + "      IF cnt > 0 THEN\n"
-                + "        base := " + s + ".hlc_reserve(cnt);\n"
-                + "        INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
+        // The guard matters: an INSERT into the metadata table fires its digest triggers even for zero rows.
+        // A count, not EXISTS: EXISTS plans for the first row (a nested loop over the incoming rows), and inside
+        // an apply every row is filtered out, so that plan would scan the incoming rows once per changed row.
+        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + filter + ") > 0 THEN\n"
+                + "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
+                + " WHERE " + filter + "),\n"
+                + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
+                + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
+                + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)\n"
-                + "        SELECT " + t.pkList("v") + ", v._v, " + me + ", v._d, pg_current_xact_id(), nextval('"
-                + s + ".change_seq'), " + s + ".bucket_of(v._pkt, " + bucketCount + "), " + s
-                + ".row_hash(v._pkt, v._v, " + me + ", v._d)\n"
-                + "        FROM (SELECT ch.*, base + row_number() OVER () - 1 AS _v FROM (" + changes + ") ch WHERE "
-                + filter + ") v\n"
-                + "        ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
+                + "      SELECT " + t.pkList("ch") + ", b.base + ch._rn, " + me + ", ch._d, pg_current_xact_id(),"
+                + " b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), " + s
+                + ".row_hash(ch._pkt, b.base + ch._rn, " + me + ", ch._d)\n"
+                + "      FROM ch CROSS JOIN b\n"
+                + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                 + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq, _bucket = EXCLUDED._bucket,"
                 + " _hash = EXCLUDED._hash;\n"
-                + "        PERFORM pg_notify('peersync_changes', '');\n"
                 + "      END IF;\n";
     }
 }

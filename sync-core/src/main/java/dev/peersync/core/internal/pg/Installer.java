@@ -38,7 +38,6 @@ final class Installer {
                 + " ON CONFLICT (id) DO UPDATE SET clock_offset_ms = EXCLUDED.clock_offset_ms")
                 .bind("o", settings.clockOffsetMillis()).execute();
         h.execute("CREATE SEQUENCE IF NOT EXISTS " + s + ".hlc_seq");
-        h.execute("CREATE SEQUENCE IF NOT EXISTS " + s + ".change_seq CACHE 64");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_cursor (peer uuid PRIMARY KEY, cursor text NOT NULL,"
                 + " updated_at timestamptz NOT NULL DEFAULT now())");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_ack (peer uuid NOT NULL, tbl text NOT NULL,"
@@ -60,9 +59,10 @@ final class Installer {
     }
 
     private static void installFunctions(Handle h, String s, Locks locks) {
-        h.execute("CREATE OR REPLACE FUNCTION " + s + ".phys_ms() RETURNS bigint LANGUAGE sql VOLATILE AS $$"
-                + " SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-                + " + (SELECT clock_offset_ms FROM " + s + ".config WHERE id = 1) $$");
+        // plpgsql, not sql: a non-inlinable SQL function is planned again in every transaction.
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".phys_ms() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$"
+                + " BEGIN RETURN (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+                + " + (SELECT clock_offset_ms FROM " + s + ".config WHERE id = 1); END $$");
         // The clock: every read and write of hlc_seq happens under one short session-level advisory lock
         // (held for microseconds, never until commit), so setval can never hand out a value twice.
         // hlc_reserve(n, floor) returns the first of n fresh consecutive values, all above floor and
@@ -83,12 +83,15 @@ final class Installer {
                 + "  PERFORM pg_advisory_unlock(" + locks.clock() + ");\n"
                 + "  RETURN base;\n"
                 + "END $$");
+        // Both hash functions are IMMUTABLE and use only immutable operators (explicit ::text casts, not
+        // text || anyelement, which is STABLE), so the planner inlines them instead of running a query per row.
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".bucket_of(pk text, buckets int) RETURNS int"
                 + " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
                 + " SELECT ((('x' || substr(md5(pk), 1, 8))::bit(32)::int & 2147483647) % buckets) $$");
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".row_hash(pk text, hlc bigint, origin uuid, deleted boolean)"
                 + " RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
-                + " SELECT ('x' || substr(md5(pk || '|' || hlc || '|' || origin || '|' || deleted), 1, 16))::bit(64)::bigint $$");
+                + " SELECT ('x' || substr(md5(pk || '|' || hlc::text || '|' || origin::text || '|' || deleted::text), 1, 16))"
+                + "::bit(64)::bigint $$");
         // Digest deltas from the metadata tables' transition tables: exact old and new row hashes, insert-only.
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".digest_capture() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                 + "BEGIN\n"
@@ -97,6 +100,8 @@ final class Installer {
                 + "    SELECT TG_ARGV[0], _bucket, bit_xor(_hash), count(*) FILTER (WHERE NOT _deleted), max(_hlc)\n"
                 + "    FROM n GROUP BY _bucket;\n"
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
+                // INSERT ... ON CONFLICT fires the UPDATE statement trigger even when nothing conflicted.
+                + "    IF NOT EXISTS (SELECT 1 FROM n) THEN RETURN NULL; END IF;\n"
                 + "    INSERT INTO " + s + ".digest_delta (tbl, bucket, delta, live, max_hlc)\n"
                 + "    SELECT TG_ARGV[0], b, bit_xor(h), sum(l), max(m) FROM (\n"
                 + "      SELECT _bucket b, _hash h, CASE WHEN _deleted THEN 0 ELSE 1 END l, _hlc m FROM n\n"
@@ -123,6 +128,9 @@ final class Installer {
                 + " _seq bigint NOT NULL, _bucket int NOT NULL, _hash bigint NOT NULL, PRIMARY KEY (" + t.pkNames() + "))");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tx_seq") + " ON " + t.meta() + " (_tx, _seq)");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_bucket") + " ON " + t.meta() + " (_bucket)");
+        // Only tombstones: tombstone collection never scans the live rows.
+        h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tombstones") + " ON " + t.meta()
+                + " (_hlc) WHERE _deleted");
         statementTriggers(h, "peersync_digest_", t.meta(), s + ".digest_capture(" + Sql.literal(t.name()) + ")");
         h.execute(CaptureSql.function(t, bucketCount, nodeId));
         if (fresh) {
@@ -153,7 +161,7 @@ final class Installer {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
         h.execute("SET LOCAL timezone = 'UTC'");
         h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
-                + " SELECT " + t.pkList("v") + ", v._v, " + me + ", false, pg_current_xact_id(), nextval('" + s + ".change_seq'),"
+                + " SELECT " + t.pkList("v") + ", v._v, " + me + ", false, pg_current_xact_id(), v._v,"
                 + " " + s + ".bucket_of(v._pkt, " + bucketCount + "), " + s + ".row_hash(v._pkt, v._v, " + me + ", false)"
                 + " FROM (SELECT " + t.pkList("x") + ", " + t.pkText("x") + " AS _pkt, :base + row_number() OVER () - 1 AS _v"
                 + " FROM " + t.qualified() + " x) v")

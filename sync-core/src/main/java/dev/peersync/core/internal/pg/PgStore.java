@@ -264,18 +264,20 @@ public final class PgStore implements SyncStore {
             throw new IllegalArgumentException("minAge must be zero or positive, got: " + minAge);
         }
         UUID[] ids = peers.stream().map(NodeId::value).toArray(UUID[]::new);
+        long before = call(jdbi, "read the clock", h -> h.createQuery("SELECT (" + s + ".phys_ms() - :age) << 16")
+                .bind("age", minAge.toMillis()).mapTo(Long.class).one());
         int total = 0;
         for (PgTable t : parentsFirst) {
             int removed;
             do {
                 removed = call(jdbi, "collect tombstones of " + t.name(), h -> h.createUpdate(
                         "DELETE FROM " + t.meta() + " d WHERE d.ctid IN (SELECT m.ctid FROM " + t.meta() + " m"
-                                + " WHERE m._deleted AND m._hlc < ((" + s + ".phys_ms() - :age) << 16)"
+                                + " WHERE m._deleted AND m._hlc < :before"
                                 + " AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:peers AS uuid[])) AS p(peer)"
                                 + " LEFT JOIN " + s + ".peer_ack a ON a.peer = p.peer AND a.tbl = :t"
                                 + " WHERE a.acked IS NULL OR NOT pg_visible_in_snapshot(m._tx, a.acked))"
                                 + " LIMIT 10000)")
-                        .bind("age", minAge.toMillis()).bindArray("peers", UUID.class, (Object[]) ids)
+                        .bind("before", before).bindArray("peers", UUID.class, (Object[]) ids)
                         .bind("t", t.name()).execute());
                 total += removed;
             } while (removed == 10000);
