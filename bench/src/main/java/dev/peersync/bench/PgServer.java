@@ -52,8 +52,12 @@ final class PgServer implements AutoCloseable {
             }
             if (statementStats) {
                 // Per-statement time, statements inside trigger functions included: the database side's profile.
-                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
-                        .setServerConfig("pg_stat_statements.track", "all");
+                // auto_explain logs the plan (with actual rows and times) of any statement slower than 250 ms.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
+                        .setServerConfig("pg_stat_statements.track", "all")
+                        .setServerConfig("auto_explain.log_min_duration", "250ms")
+                        .setServerConfig("auto_explain.log_analyze", "on")
+                        .setServerConfig("auto_explain.log_nested_statements", "on");
             }
             return new PgServer(name, builder.start());
         } catch (IOException e) {
