@@ -6,10 +6,14 @@ import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
@@ -271,6 +275,37 @@ class ApplyIT {
         assertThat(again.applied()).isZero();
         assertThat(again.skipped()).isEqualTo(3);
         assertThat(b.digests()).isEqualTo(digests);
+    }
+
+    @Test
+    void a_local_write_committed_while_an_apply_waits_is_not_overwritten() throws Exception {
+        TestNode a = nodes.create("race_a");
+        TestNode b = nodes.create("race_b");
+        UUID u = UUID.randomUUID();
+        a.sql("INSERT INTO users VALUES (?, 'first', now())", u);
+        b.pullFrom(a);
+        a.sql("UPDATE users SET username = 'from_a' WHERE id = ?", u);
+        List<RowChange> fromA = everything(a);
+        TestNode.clockTicks();
+        try (Connection local = b.dataSource.getConnection()) {
+            local.setAutoCommit(false);
+            try (PreparedStatement ps = local.prepareStatement("UPDATE users SET username = 'from_b' WHERE id = ?")) {
+                ps.setObject(1, u);
+                ps.executeUpdate(); // later version, not committed yet: holds the row
+            }
+            CompletableFuture<ApplyResult> apply = CompletableFuture.supplyAsync(() -> b.store.applyRows(a.id(), fromA));
+            b.awaitLockWaiter();
+            local.commit();
+            ApplyResult result = apply.get(30, TimeUnit.SECONDS);
+            assertThat(result.applied()).isZero();
+            assertThat(result.skipped()).isEqualTo(1);
+        }
+        assertThat(b.content()).contains("from_b").doesNotContain("from_a");
+        assertThat(b.count("SELECT count(*) FROM peersync.m_users m JOIN peersync.node n ON m._origin = n.node_id"))
+                .isEqualTo(1);
+        a.pullFrom(b);
+        assertThat(a.content()).isEqualTo(b.content());
+        assertThat(a.digests()).isEqualTo(b.digests());
     }
 
     /** Applies everything {@code source} has to {@code target} in one batch and returns what happened. */

@@ -8,9 +8,6 @@ import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.PullRequest;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +35,7 @@ class CrashIT {
             }
             CompletableFuture<ApplyResult> apply = CompletableFuture.supplyAsync(
                     () -> b.store.applyBatch(a.id(), batch.changes(), batch.nextCursor()));
-            int pid = waitForBlockedApply(b);
+            int pid = b.awaitLockWaiter();
             b.sql("SELECT pg_terminate_backend(?)", pid);
             assertThatThrownBy(() -> apply.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SyncException.class);
             blocker.rollback();
@@ -54,20 +51,5 @@ class CrashIT {
         assertThat(b.content()).isEqualTo(a.content());
         assertThat(b.count("SELECT count(*) FROM peersync.m_users")).isEqualTo(300);
         assertThat(b.digests()).isEqualTo(a.digests());
-    }
-
-    /** The pid of b's backend waiting on the lock, polled with a deadline. */
-    private static int waitForBlockedApply(TestNode b) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        List<Integer> last = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            last = b.jdbi.withHandle(h -> h.createQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").mapTo(Integer.class).list());
-            if (!last.isEmpty()) {
-                return last.get(0);
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no apply blocked on digest_delta within 30 s; last seen: " + last);
     }
 }

@@ -63,6 +63,21 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** The pid of a session of this database waiting on a lock, polled with a deadline. */
+    int awaitLockWaiter() {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        List<Integer> last = List.of();
+        while (java.time.Instant.now().isBefore(deadline)) {
+            last = jdbi.withHandle(h -> h.createQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").mapTo(Integer.class).list());
+            if (!last.isEmpty()) {
+                return last.get(0);
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no session of " + db.name() + " waited on a lock within 30 s; last seen: " + last);
+    }
+
     NodeId id() {
         return store.nodeId();
     }

@@ -15,7 +15,9 @@ import org.jdbi.v3.core.Handle;
 /** Reads synced tables from the catalog, rejects what cannot be synced, orders them by the foreign-key graph. */
 final class Catalog {
     private static final Pattern NAME = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*");
-    private static final Set<String> RESERVED = Set.of("_hlc", "_origin", "_deleted", "_tx", "_seq", "_bucket", "_hash");
+    /** Column names of the metadata tables and of the capture statements: a key column may not use them. */
+    private static final Set<String> RESERVED = Set.of("_hlc", "_origin", "_deleted", "_tx", "_seq", "_bucket",
+            "_hash", "_pkt", "_d", "_rn", "_v");
 
     private Catalog() {
     }

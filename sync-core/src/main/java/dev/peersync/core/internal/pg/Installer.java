@@ -59,6 +59,9 @@ final class Installer {
     }
 
     private static void installFunctions(Handle h, String s, Locks locks) {
+        // Signatures of the first development cut; a one-argument overload would make calls ambiguous.
+        h.execute("DROP FUNCTION IF EXISTS " + s + ".hlc_reserve(bigint)");
+        h.execute("DROP FUNCTION IF EXISTS " + s + ".hlc_observe(bigint)");
         // plpgsql, not sql: a non-inlinable SQL function is planned again in every transaction.
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".phys_ms() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$"
                 + " BEGIN RETURN (extract(epoch FROM clock_timestamp()) * 1000)::bigint"

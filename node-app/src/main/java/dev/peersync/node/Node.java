@@ -1,0 +1,254 @@
+package dev.peersync.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peersync.core.NodeId;
+import dev.peersync.core.engine.EngineSettings;
+import dev.peersync.core.engine.SyncEngine;
+import dev.peersync.core.event.SyncListener;
+import dev.peersync.core.peer.PeerDirectory;
+import dev.peersync.core.store.PgSyncStore;
+import dev.peersync.core.store.StoreSettings;
+import dev.peersync.core.store.SyncStore;
+import dev.peersync.discovery.DiscoverySettings;
+import dev.peersync.discovery.LocalNode;
+import dev.peersync.discovery.UdpDiscovery;
+import dev.peersync.node.config.NodeConfig;
+import dev.peersync.node.db.NodeDatabase;
+import dev.peersync.node.db.NodeNames;
+import dev.peersync.node.db.NodeSchema;
+import dev.peersync.node.db.NodeSettings;
+import dev.peersync.node.http.NodeHttp;
+import dev.peersync.node.metrics.EngineMetrics;
+import dev.peersync.node.metrics.SyncMetrics;
+import dev.peersync.node.p2p.AdminGuard;
+import dev.peersync.node.p2p.ClusterSignature;
+import dev.peersync.node.p2p.DiscoveryControl;
+import dev.peersync.node.p2p.LiveConfig;
+import dev.peersync.node.p2p.ManualPeerStore;
+import dev.peersync.node.p2p.P2pRoutes;
+import dev.peersync.node.p2p.PeerRegistrar;
+import dev.peersync.node.p2p.StatusView;
+import dev.peersync.node.ws.EventHub;
+import dev.peersync.review.ReviewApi;
+import dev.peersync.review.ReviewApiSettings;
+import dev.peersync.review.ReviewDatabase;
+import dev.peersync.transport.netty.NettyPeerTransport;
+import dev.peersync.transport.netty.NettyTransportSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node. It composes and owns everything, started in this order and stopped in the reverse:
+ * database (embedded or external) -> node-app schema and node name -> review API migrations -> sync store
+ * installed on the seven tables -> metrics and WebSocket hub -> sync engine with the P2P transport (manual peers
+ * re-added first) -> UDP discovery -> HTTP. Each part stops with a bounded wait; if starting fails half-way,
+ * what was started is stopped again and the cause is rethrown.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    /** A peer not heard for three discovery announcements (2 s) is suspect, after 15 s gone. */
+    static final Duration SUSPECT_AFTER = Duration.ofSeconds(6);
+    static final Duration GONE_AFTER = Duration.ofSeconds(15);
+    private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    private final NodeConfig config;
+    private final Deque<AutoCloseable> started;
+    private final SyncEngine engine;
+    private final NodeHttp http;
+    private final Instant startedAt;
+
+    private Node(NodeConfig config, Deque<AutoCloseable> started, SyncEngine engine, NodeHttp http,
+                 Instant startedAt) {
+        this.config = config;
+        this.started = started;
+        this.engine = engine;
+        this.http = http;
+        this.startedAt = startedAt;
+    }
+
+    /** Starts a node with the system clock. */
+    public static Node start(NodeConfig requested) {
+        return start(requested, Clock.systemUTC());
+    }
+
+    /** Starts a node; on failure everything already started is stopped and the cause is rethrown. */
+    public static Node start(NodeConfig requested, Clock systemClock) {
+        Objects.requireNonNull(requested, "requested");
+        // A configured skew moves every clock of the node: versions (through the store) and health timing.
+        Clock clock = requested.clockOffset().isZero() ? systemClock : Clock.offset(systemClock, requested.clockOffset());
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            Instant startedAt = clock.instant();
+            warnAboutSecurity(requested);
+            NodeDatabase database = openDatabase(requested);
+            started.push(database);
+            NodeSchema.migrate(database.dataSource());
+            String name = NodeNames.reconcile(new NodeSettings(database.dataSource()), requested.nodeName(),
+                    requested.nodeName().orElseGet(() -> provisionalName(requested)));
+            NodeConfig config = requested.withNodeName(name);
+            log.info("Node {} starting: {}; database: {}", name, config, database.description());
+
+            ReviewDatabase.migrate(database.dataSource());
+            ReviewApi reviewApi = new ReviewApi(database.dataSource(),
+                    ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES),
+                    clock);
+            SyncStore store = PgSyncStore.install(database.dataSource(),
+                    StoreSettings.of(ReviewDatabase.TABLES).withMaxClockOffset(config.maxClockOffset())
+                            .withClockOffsetMillis(config.clockOffset().toMillis()));
+            NodeId nodeId = store.nodeId();
+            ObjectMapper mapper = reviewApi.objectMapper();
+
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            started.push(registry::close);
+            SyncMetrics syncMetrics = new SyncMetrics(registry);
+
+            NettyPeerTransport transport = new NettyPeerTransport(NettyTransportSettings.builder(config.clusterId())
+                    .bindHost("0.0.0.0")
+                    .port(config.p2pPort())
+                    .clusterSecret(config.clusterSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null))
+                    .build());
+            PeerDirectory directory = new PeerDirectory(nodeId, SUSPECT_AFTER, GONE_AFTER, clock);
+            EngineSettings engineSettings = EngineSettings.defaults(name)
+                    .withClusterId(config.clusterId())
+                    .withApiPort(config.apiPort())
+                    .withSoftwareVersion(SoftwareVersion.VALUE)
+                    .withSyncInterval(config.syncInterval())
+                    .withEnabled(config.p2pSyncEnabled());
+            SyncEngine engine = new SyncEngine(store, transport, directory, database.dataSource(), engineSettings,
+                    clock);
+            started.push(engine);
+
+            DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
+                    nodeId, engine)), directory);
+            StatusView statusView = new StatusView(engine, discovery, config.clusterId(),
+                    config.clusterSecret().isEmpty(), config::apiPort, config.discoveryPort(), startedAt, clock);
+            EventHub hub = new EventHub(mapper, statusView::render, 256, 500, clock);
+            started.push(hub);
+            SyncListener listeners = event -> {
+                syncMetrics.onEvent(event);
+                hub.onEvent(event);
+            };
+            engine.addListener(listeners);
+
+            PeerRegistrar registrar = new PeerRegistrar(transport, directory,
+                    new ManualPeerStore(database.dataSource()),
+                    HttpClient.newBuilder().connectTimeout(PEER_REQUEST_TIMEOUT).build(), mapper,
+                    PEER_REQUEST_TIMEOUT);
+            registrar.restore();
+            engine.start();
+            started.push(discovery);
+            discovery.setEnabled(config.autoDiscoveryEnabled());
+
+            EngineMetrics engineMetrics = new EngineMetrics(registry, engine::status,
+                    () -> transport.stats().bytesIn(), () -> transport.stats().bytesOut());
+            P2pRoutes p2p = new P2pRoutes(engine, statusView, new LiveConfig(engine, discovery, mapper), registrar,
+                    discovery, new AdminGuard(config.adminToken()), new ClusterSignature(config.clusterSecret()),
+                    listeners, hub, mapper);
+            NodeHttp http = NodeHttp.start("0.0.0.0", config.apiPort(), mapper, registry, hub, engineMetrics::refresh,
+                    List.of(reviewApi::configure, p2p));
+            started.push(http);
+            log.info("Node {} ({}) ready: API http://0.0.0.0:{} (WebSocket {}, /metrics), P2P {} ({}), discovery "
+                            + "UDP {} ({}), sync {} every {} s", name, nodeId, http.port(), NodeHttp.WS_PATH,
+                    engine.p2pAddress(), config.authMode(), config.discoveryPort(),
+                    discovery.enabled() ? "on" : "off", config.p2pSyncEnabled() ? "on" : "OFF",
+                    config.syncInterval().toSeconds());
+            return new Node(config, started, engine, http, startedAt);
+        } catch (RuntimeException | Error e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static DiscoverySettings discoverySettings(NodeConfig config, NodeId nodeId, SyncEngine engine) {
+        LocalNode local = new LocalNode(nodeId, config.nodeName().orElse(""), config.apiPort(),
+                engine.p2pAddress().getPort(), SoftwareVersion.VALUE);
+        return DiscoverySettings.defaults(local)
+                .withPort(config.discoveryPort())
+                .withTargetPorts(config.effectiveDiscoveryPeerPorts())
+                .withClusterId(config.clusterId())
+                .withSecret(config.clusterSecret());
+    }
+
+    private static void warnAboutSecurity(NodeConfig config) {
+        if (config.jwtSecretGenerated()) {
+            log.warn("JWT_SECRET is not set: using a random secret for this run. Tokens issued here will NOT be "
+                    + "accepted by other nodes, nor by this node after a restart. Set the same JWT_SECRET (32+ "
+                    + "bytes) on every node.");
+        }
+        if (config.clusterSecret().isEmpty()) {
+            log.warn("CLUSTER_SECRET is not set: the cluster is OPEN. Anyone who can reach the P2P and discovery "
+                    + "ports can read and write this node's data. Set the same CLUSTER_SECRET on every node.");
+        }
+        if (config.adminToken().isEmpty()) {
+            log.info("ADMIN_TOKEN is not set: the mutating /api/v1/p2p endpoints are open to every API client");
+        }
+    }
+
+    private static NodeDatabase openDatabase(NodeConfig config) {
+        if (config.database().isPresent()) {
+            return NodeDatabase.external(config.database().get(), config.nodeName().orElse("node"));
+        }
+        String name = config.nodeName().orElseGet(() -> NodeNames.forEmbedded(config.dataDir(), config.apiPort()));
+        return NodeDatabase.embedded(config.dataDir().resolve(name).resolve("pg"), config.embeddedPgPort(), name);
+    }
+
+    /** The name to store when none is configured and none is stored yet. */
+    private static String provisionalName(NodeConfig config) {
+        return config.database().isPresent() ? NodeNames.generate()
+                : NodeNames.forEmbedded(config.dataDir(), config.apiPort());
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public NodeId nodeId() {
+        return engine.nodeId();
+    }
+
+    public SyncEngine engine() {
+        return engine;
+    }
+
+    /** The bound HTTP port. */
+    public int apiPort() {
+        return http.port();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** Stops everything in reverse order of start. Safe to call twice. */
+    @Override
+    public void close() {
+        log.info("Node {} stopping", config.nodeName().orElse(""));
+        closeAll(started);
+        log.info("Node {} stopped", config.nodeName().orElse(""));
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        synchronized (started) {
+            while (!started.isEmpty()) {
+                AutoCloseable part = started.pop();
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    log.warn("Stopping {} failed: {}", part, e.toString(), e);
+                }
+            }
+        }
+    }
+}

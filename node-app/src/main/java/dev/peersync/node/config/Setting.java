@@ -1,0 +1,66 @@
+package dev.peersync.node.config;
+
+/**
+ * Every setting of a node: its environment variable (the guide's names), its command-line flag, its default
+ * and what it does. This one table drives the flags of {@code NodeMain}, the lookup order in
+ * {@link ConfigLoader} and the configuration table in docs/operations.md.
+ */
+public enum Setting {
+    API_PORT("--api-port", "8000", "HTTP port of the review API, the /api/v1/p2p endpoints, the WebSocket and /metrics."),
+    P2P_PORT("--p2p-port", "8001", "TCP port of the peer-to-peer sync protocol."),
+    DISCOVERY_PORT("--discovery-port", "8002", "UDP port this node listens on for discovery announcements."),
+    NODE_NAME("--node-name", "", "Display name of the node. Generated (node-xxxxxx) when empty and then kept: "
+            + "in the node database, and for the embedded database in DATA_DIR/node-<API_PORT>.name."),
+    ENABLE_P2P_SYNC("--enable-p2p-sync", "true", "Sync with peers (true/false). Changeable live via POST /api/v1/p2p/config."),
+    ENABLE_AUTO_DISCOVERY("--enable-auto-discovery", "true", "Find peers by UDP broadcast (true/false)."),
+    SYNC_INTERVAL("--sync-interval", "30", "Seconds between fallback sync rounds (changes are also pushed at once)."),
+    DATABASE_URL("--database-url", "", "PostgreSQL of this node: postgresql://user:pass@host:port/db or "
+            + "jdbc:postgresql://host:port/db?user=..&password=... Empty: an embedded PostgreSQL in DATA_DIR."),
+    CLUSTER_SECRET("--cluster-secret", "", "Shared secret (at least 8 bytes): authenticates P2P connections, discovery packets and "
+            + "POST /api/v1/p2p/sync-table. Empty: open cluster (logged loudly)."),
+    CLUSTER_ID("--cluster-id", "default", "Nodes sync only with nodes of the same cluster id."),
+    JWT_SECRET("--jwt-secret", "", "Secret that signs API tokens (at least 32 bytes); the same on every node. Empty: a random "
+            + "one per start (tokens are then accepted by this node only, until it restarts)."),
+    ADMIN_TOKEN("--admin-token", "", "When set, mutating /api/v1/p2p endpoints require 'Authorization: Bearer <token>'."),
+    DATA_DIR("--data-dir", "./data", "Directory for the embedded database (DATA_DIR/<node-name>/pg) and node files."),
+    MAX_CLOCK_OFFSET_MS("--max-clock-offset-ms", "60000", "How far (ms) a peer's clock may run ahead before its "
+            + "versions are parked (not applied) and reported as clock skew."),
+    DISCOVERY_PEER_PORTS("--discovery-peer-ports", "", "Comma-separated UDP ports announcements are also sent to "
+            + "(several nodes on one host, e.g. 8002,8004,8006). Empty: DISCOVERY_PORT and 8002,8004,8006."),
+    EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one."),
+    CLOCK_OFFSET_MS("--clock-offset-ms", "0", "Diagnostic: milliseconds added to this node's clock (negative: behind) "
+            + "for its hybrid logical clock and health timing; used by tests to simulate a skewed host.");
+
+    private final String flag;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String flag, String defaultValue, String description) {
+        this.flag = flag;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The environment variable (and .env key). */
+    public String variable() {
+        return name();
+    }
+
+    public String flag() {
+        return flag;
+    }
+
+    /** The default as text; empty means "not set". */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** "API_PORT (--api-port)": how error messages name a setting. */
+    public String label() {
+        return name() + " (" + flag + ")";
+    }
+}

@@ -1,0 +1,50 @@
+package dev.peersync.node.http;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A request the node refuses, with the HTTP status and the body parts of the one error shape
+ * {@code {"error":{"code","message","details"}}}. Thrown by handlers, mapped in one place by {@link ErrorMapping}.
+ */
+public final class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final Map<String, Object> details;
+
+    public ApiException(int status, String code, String message, Map<String, Object> details) {
+        super(message);
+        this.status = status;
+        this.code = Objects.requireNonNull(code, "code");
+        this.details = Map.copyOf(details);
+    }
+
+    public static ApiException badRequest(String message, Map<String, Object> details) {
+        return new ApiException(400, "validation_error", message, details);
+    }
+
+    /** 400 naming the offending field. */
+    public static ApiException invalidField(String field, String problem) {
+        return badRequest(field + " " + problem, Map.of("field", field));
+    }
+
+    public static ApiException notFound(String message, Map<String, Object> details) {
+        return new ApiException(404, "not_found", message, details);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message, Map.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.peersync.node.metrics;
+
+import dev.peersync.core.engine.EngineStatus;
+import dev.peersync.core.engine.PeerSyncStatus;
+import dev.peersync.core.peer.PeerState;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Gauges read from the engine's status, refreshed just before each scrape of {@code /metrics}
+ * (so a scrape costs one status snapshot and nothing runs in between):
+ * <ul>
+ *   <li>{@code peersync_replication_lag_milliseconds{peer,name}}: how long the peer's announced changes waited</li>
+ *   <li>{@code peersync_peer_clock_skew_milliseconds{peer,name}}: peer clock minus ours at receipt</li>
+ *   <li>{@code peersync_peer_rtt_milliseconds{peer,name}}, {@code peersync_peer_up{peer,name,state}}</li>
+ *   <li>{@code peersync_parked_rows}: rows waiting in the parking table</li>
+ *   <li>{@code peersync_p2p_bytes_total{direction}}: bytes through the P2P transport</li>
+ * </ul>
+ */
+public final class EngineMetrics {
+    private final Supplier<EngineStatus> status;
+    private final MultiGauge lag;
+    private final MultiGauge skew;
+    private final MultiGauge rtt;
+    private final MultiGauge up;
+    private final AtomicReference<EngineStatus> last = new AtomicReference<>();
+    // Micrometer holds function-meter state weakly: these fields keep the suppliers alive as long as we are.
+    private final LongSupplier p2pBytesIn;
+    private final LongSupplier p2pBytesOut;
+
+    public EngineMetrics(MeterRegistry registry, Supplier<EngineStatus> status, LongSupplier p2pBytesIn,
+                         LongSupplier p2pBytesOut) {
+        Objects.requireNonNull(registry, "registry");
+        this.status = Objects.requireNonNull(status, "status");
+        this.p2pBytesIn = Objects.requireNonNull(p2pBytesIn, "p2pBytesIn");
+        this.p2pBytesOut = Objects.requireNonNull(p2pBytesOut, "p2pBytesOut");
+        this.lag = MultiGauge.builder("peersync.replication.lag").baseUnit("milliseconds")
+                .description("How long changes announced by the peer have waited to be pulled (0: caught up)")
+                .register(registry);
+        this.skew = MultiGauge.builder("peersync.peer.clock.skew").baseUnit("milliseconds")
+                .description("Newest received version's physical time minus this node's clock (positive: peer ahead)")
+                .register(registry);
+        this.rtt = MultiGauge.builder("peersync.peer.rtt").baseUnit("milliseconds")
+                .description("Last ping round trip to the peer").register(registry);
+        this.up = MultiGauge.builder("peersync.peer.up")
+                .description("1 when the peer is active, 0 when suspect or gone").register(registry);
+        Gauge.builder("peersync.parked.rows", last, ref -> ref.get() == null ? 0 : ref.get().parkedRows())
+                .description("Rows from peers waiting in the parking table").register(registry);
+        FunctionCounter.builder("peersync.p2p.bytes", this.p2pBytesIn, LongSupplier::getAsLong)
+                .description("Bytes through the P2P transport").baseUnit("bytes").tag("direction", "in")
+                .register(registry);
+        FunctionCounter.builder("peersync.p2p.bytes", this.p2pBytesOut, LongSupplier::getAsLong)
+                .description("Bytes through the P2P transport").baseUnit("bytes").tag("direction", "out")
+                .register(registry);
+    }
+
+    /** Takes a status snapshot and updates every gauge from it; called before each scrape. */
+    public void refresh() {
+        EngineStatus now = status.get();
+        last.set(now);
+        List<PeerSyncStatus> peers = now.peers();
+        lag.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), Math.max(0, p.lagMillis()))).toList(), true);
+        skew.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), p.clockSkewMillis())).toList(), true);
+        rtt.register(peers.stream().filter(p -> p.rttMillis() >= 0)
+                .map(p -> MultiGauge.Row.of(tags(p), p.rttMillis())).toList(), true);
+        up.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p).and("state",
+                p.state().name().toLowerCase(Locale.ROOT)),
+                p.state() == PeerState.ACTIVE ? 1 : 0)).toList(), true);
+    }
+
+    private static Tags tags(PeerSyncStatus peer) {
+        return Tags.of("peer", peer.nodeId().toString(), "name", peer.name());
+    }
+}

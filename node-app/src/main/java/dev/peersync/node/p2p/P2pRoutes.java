@@ -1,0 +1,247 @@
+package dev.peersync.node.p2p;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peersync.core.NodeId;
+import dev.peersync.core.engine.SyncEngine;
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.event.SyncListener;
+import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.SyncStore;
+import dev.peersync.node.http.ApiException;
+import dev.peersync.node.ws.EventHub;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /api/v1/p2p/*} HTTP endpoints (the WebSocket is registered by {@code NodeHttp}).
+ * Mutating endpoints pass the {@link AdminGuard}; {@code sync-table} instead requires the
+ * {@link ClusterSignature}, since peers, not operators, call it. A table outside the synced set is 404,
+ * whatever the name contains: names are only ever compared with the store's list, never put in SQL here.
+ */
+public final class P2pRoutes implements Consumer<JavalinConfig> {
+    private static final Logger log = LoggerFactory.getLogger(P2pRoutes.class);
+    public static final String PREFIX = "/api/v1/p2p";
+    static final int DEFAULT_TABLE_DATA_LIMIT = 1000;
+    static final int MAX_TABLE_DATA_LIMIT = 100_000;
+    /** Bits of an HLC value below the physical milliseconds (sync-core: physical ms << 16 | logical counter). */
+    private static final int HLC_LOGICAL_BITS = 16;
+
+    private final SyncEngine engine;
+    private final SyncStore store;
+    private final StatusView status;
+    private final LiveConfig liveConfig;
+    private final PeerRegistrar peers;
+    private final DiscoveryControl discovery;
+    private final AdminGuard admin;
+    private final ClusterSignature signature;
+    private final SyncListener events;
+    private final EventHub hub;
+    private final ObjectMapper mapper;
+    private final TableDataWriter tableData;
+
+    /**
+     * @param events receives the events of rows applied through sync-table (metrics and WebSocket)
+     * @param hub    told when the status changed through an endpoint
+     */
+    public P2pRoutes(SyncEngine engine, StatusView status, LiveConfig liveConfig, PeerRegistrar peers,
+                     DiscoveryControl discovery, AdminGuard admin, ClusterSignature signature, SyncListener events,
+                     EventHub hub, ObjectMapper mapper) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.store = engine.store();
+        this.status = Objects.requireNonNull(status, "status");
+        this.liveConfig = Objects.requireNonNull(liveConfig, "liveConfig");
+        this.peers = Objects.requireNonNull(peers, "peers");
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.signature = Objects.requireNonNull(signature, "signature");
+        this.events = Objects.requireNonNull(events, "events");
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.tableData = new TableDataWriter(store, mapper.getFactory());
+    }
+
+    @Override
+    public void accept(JavalinConfig config) {
+        // Read-only, unauthenticated views: another node's dashboard reads them cross-origin to compare hashes.
+        config.routes.before(PREFIX + "/status", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
+        config.routes.before(PREFIX + "/table-info/{table}", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
+        config.routes.get(PREFIX + "/status", ctx -> ctx.json(status.render()));
+        config.routes.post(PREFIX + "/sync/trigger", this::triggerSync);
+        config.routes.post(PREFIX + "/peers", this::addPeer);
+        config.routes.delete(PREFIX + "/peers/{id}", this::removePeer);
+        config.routes.get(PREFIX + "/table-info/{table}", this::tableInfo);
+        config.routes.get(PREFIX + "/table-data/{table}", this::tableData);
+        config.routes.post(PREFIX + "/sync-table/{table}", this::syncTable);
+        config.routes.get(PREFIX + "/config", ctx -> ctx.json(liveConfig.current()));
+        config.routes.post(PREFIX + "/config", this::updateConfig);
+        config.routes.post(PREFIX + "/discovery/refresh", this::refreshDiscovery);
+    }
+
+    private void triggerSync(Context ctx) {
+        admin.check(ctx);
+        if (!engine.settings().enabled()) {
+            throw new ApiException(409, "sync_disabled", "P2P sync is disabled; enable it with POST " + PREFIX
+                    + "/config {\"enable_p2p_sync\": true}", Map.of());
+        }
+        int reachable = engine.directory().reachable().size();
+        engine.triggerSync();
+        ctx.status(202).json(Map.of("triggered", true, "peers", reachable));
+    }
+
+    private void addPeer(Context ctx) {
+        admin.check(ctx);
+        ManualPeer peer = peers.add(PeerRequest.parse(mapper, ctx.body()));
+        hub.statusChanged();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("peer_id", peer.nodeId().toString());
+        body.put("name", peer.name());
+        body.put("host", peer.host());
+        body.put("port", peer.apiPort());
+        body.put("p2p_port", peer.p2pPort());
+        body.put("status", "active");
+        body.put("last_seen", Instant.now().toString());
+        ctx.status(201).json(body);
+    }
+
+    private void removePeer(Context ctx) {
+        admin.check(ctx);
+        String id = ctx.pathParam("id");
+        NodeId nodeId;
+        try {
+            nodeId = NodeId.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidField("id", "must be a peer's node id (UUID), got: '" + id + "'");
+        }
+        if (!peers.remove(nodeId)) {
+            throw ApiException.notFound("No peer " + nodeId + " is known", Map.of("peer_id", nodeId.toString()));
+        }
+        hub.statusChanged();
+        ctx.json(Map.of("removed", nodeId.toString()));
+    }
+
+    private String syncedTable(Context ctx) {
+        String table = ctx.pathParam("table");
+        if (!store.tables().contains(table)) {
+            throw ApiException.notFound("'" + table + "' is not a synced table; synced: " + store.tables(),
+                    Map.of("table", table));
+        }
+        return table;
+    }
+
+    private void tableInfo(Context ctx) {
+        String table = syncedTable(ctx);
+        TableDigest digest = store.digest(table);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("table", table);
+        body.put("hash", digest.rootHash());
+        body.put("row_count", digest.rowCount());
+        body.put("bucket_count", digest.bucketCount());
+        body.put("max_hlc", digest.maxHlc());
+        body.put("latest_version_time", digest.maxHlc() == 0 ? null
+                : Instant.ofEpochMilli(digest.maxHlc() >>> HLC_LOGICAL_BITS).toString());
+        ctx.json(body);
+    }
+
+    /**
+     * Whole rows (password hashes included) are for peers and operators: with a cluster secret the request line
+     * must be signed with it, unless the request carries the admin token; with only an admin token, that token.
+     */
+    private void checkTableDataAccess(Context ctx) {
+        if (admin.carriesToken(ctx)) {
+            return;
+        }
+        if (signature.enabled()) {
+            signature.verify(ctx.header(ClusterSignature.HEADER),
+                    ClusterSignature.requestLine(ctx.path(), ctx.queryString()));
+            return;
+        }
+        admin.check(ctx);
+    }
+
+    private void tableData(Context ctx) throws IOException {
+        String table = syncedTable(ctx);
+        checkTableDataAccess(ctx);
+        String after = ctx.queryParam("after");
+        String limitText = ctx.queryParam("limit");
+        int limit = DEFAULT_TABLE_DATA_LIMIT;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText.trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.invalidField("limit", "must be a whole number in 1.." + MAX_TABLE_DATA_LIMIT);
+            }
+            if (limit < 1 || limit > MAX_TABLE_DATA_LIMIT) {
+                throw ApiException.invalidField("limit", "must be in 1.." + MAX_TABLE_DATA_LIMIT + ", got: " + limit);
+            }
+        }
+        if (after != null) {
+            checkKeyText(after);
+        }
+        ctx.contentType("application/json");
+        tableData.write(table, after == null ? "" : after, limit, ctx.outputStream());
+    }
+
+    private void checkKeyText(String after) {
+        try {
+            if (!mapper.readTree(after).isArray()) {
+                throw ApiException.invalidField("after", "must be a primary key as a JSON array (a next_after value)");
+            }
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalidField("after", "must be a primary key as a JSON array (a next_after value)");
+        }
+    }
+
+    private void syncTable(Context ctx) {
+        String table = syncedTable(ctx);
+        byte[] raw = ctx.bodyAsBytes();
+        signature.verify(ctx.header(ClusterSignature.HEADER), raw);
+        SyncTableRequest request = SyncTableRequest.parse(mapper, table,
+                new String(raw, StandardCharsets.UTF_8));
+        if (request.peer().equals(engine.nodeId())) {
+            throw ApiException.invalidField("peer_id", "is this node's own id");
+        }
+        ApplyResult result = store.applyRows(request.peer(), request.rows());
+        for (SyncEvent event : result.events()) {
+            events.onEvent(event);
+        }
+        if (result.applied() > 0) {
+            events.onEvent(new SyncEvent.TableSynced(Instant.now(), request.peer(), table, result.applied()));
+        }
+        log.debug("sync-table {} from {}: {} applied, {} skipped, {} parked", table, request.peer(),
+                result.applied(), result.skipped(), result.parked());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("table", table);
+        body.put("received", request.rows().size());
+        body.put("applied", result.applied());
+        body.put("skipped", result.skipped());
+        body.put("parked", result.parked());
+        ctx.json(body);
+    }
+
+    private void updateConfig(Context ctx) {
+        admin.check(ctx);
+        Map<String, Object> now = liveConfig.update(ctx.body());
+        hub.statusChanged();
+        ctx.json(now);
+    }
+
+    private void refreshDiscovery(Context ctx) {
+        admin.check(ctx);
+        if (!discovery.refresh()) {
+            throw new ApiException(409, "discovery_disabled", "Automatic discovery is off; enable it with POST "
+                    + PREFIX + "/config {\"enable_auto_discovery\": true}", Map.of());
+        }
+        ctx.status(202).json(Map.of("refreshed", true, "peers", engine.directory().all().size()));
+    }
+}

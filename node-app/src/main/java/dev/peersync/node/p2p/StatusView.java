@@ -1,0 +1,122 @@
+package dev.peersync.node.p2p;
+
+import dev.peersync.core.engine.EngineStatus;
+import dev.peersync.core.engine.PeerSyncStatus;
+import dev.peersync.core.engine.SyncEngine;
+import dev.peersync.core.engine.TableSyncStatus;
+import dev.peersync.node.SoftwareVersion;
+import dev.peersync.node.ws.EventMessages;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntSupplier;
+
+/**
+ * The body of {@code GET /api/v1/p2p/status} (and of WebSocket status messages):
+ * <pre>
+ * {"node_id","node_name","api_version","cluster_id","auth_mode":"hmac"|"open","warnings":[...],
+ *  "ports":{"api","p2p","discovery"},"uptime_seconds","started_at",
+ *  "config":{"sync_interval","enable_p2p_sync","enable_auto_discovery"},
+ *  "peers":[{"peer_id","name","host","api_port","p2p_port","status","origin","last_seen","connected",
+ *            "last_sync_at","last_error","lag_ms","clock_skew_ms","rtt_ms","rows_applied","rounds"}],
+ *  "tables":[{"table","rows_applied","rows_served","last_applied_at"}],
+ *  "counters":{"sync_rounds","conflicts","parked_rows","rows_applied","rows_served"}}
+ * </pre>
+ */
+public final class StatusView {
+    private final SyncEngine engine;
+    private final DiscoveryControl discovery;
+    private final String clusterId;
+    private final boolean open;
+    private final IntSupplier apiPort;
+    private final int discoveryPort;
+    private final Instant startedAt;
+    private final Clock clock;
+
+    public StatusView(SyncEngine engine, DiscoveryControl discovery, String clusterId, boolean open,
+                      IntSupplier apiPort, int discoveryPort, Instant startedAt, Clock clock) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+        this.open = open;
+        this.apiPort = Objects.requireNonNull(apiPort, "apiPort");
+        this.discoveryPort = discoveryPort;
+        this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Map<String, Object> render() {
+        EngineStatus status = engine.status();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node_id", status.nodeId().toString());
+        body.put("node_name", status.nodeName());
+        body.put("api_version", SoftwareVersion.VALUE);
+        body.put("cluster_id", clusterId);
+        body.put("auth_mode", open ? "open" : "hmac");
+        List<String> warnings = new ArrayList<>();
+        if (open) {
+            warnings.add("CLUSTER_SECRET is not set: the cluster is OPEN, anyone reaching the P2P and discovery "
+                    + "ports can read and write this node's data");
+        }
+        body.put("warnings", warnings);
+        Map<String, Object> ports = new LinkedHashMap<>();
+        ports.put("api", apiPort.getAsInt());
+        ports.put("p2p", engine.p2pAddress() == null ? 0 : engine.p2pAddress().getPort());
+        ports.put("discovery", discoveryPort);
+        body.put("ports", ports);
+        body.put("started_at", startedAt.toString());
+        body.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
+        body.put("config", LiveConfig.view(status.enabled(), status.syncInterval(), discovery.enabled()));
+        body.put("peers", status.peers().stream().map(StatusView::peer).toList());
+        body.put("tables", status.tables().stream().map(StatusView::table).toList());
+        Map<String, Object> counters = new LinkedHashMap<>();
+        counters.put("sync_rounds", status.rounds());
+        counters.put("conflicts", status.conflicts());
+        counters.put("parked_rows", status.parkedRows());
+        counters.put("rows_applied", status.rowsApplied());
+        counters.put("rows_served", status.rowsServed());
+        body.put("counters", counters);
+        return body;
+    }
+
+    private static Map<String, Object> peer(PeerSyncStatus p) {
+        Map<String, Object> peer = new LinkedHashMap<>();
+        peer.put("peer_id", p.nodeId().toString());
+        peer.put("name", p.name());
+        peer.put("host", p.host());
+        peer.put("api_port", p.apiPort());
+        peer.put("p2p_port", p.p2pPort());
+        peer.put("status", EventMessages.stateName(p.state()));
+        peer.put("origin", p.origin().name().toLowerCase(Locale.ROOT));
+        peer.put("last_seen", text(p.lastSeen()));
+        peer.put("connected", p.connected());
+        peer.put("last_sync_at", text(p.lastSyncAt()));
+        peer.put("last_error", p.lastError());
+        peer.put("lag_ms", p.lagMillis());
+        peer.put("clock_skew_ms", p.clockSkewMillis());
+        peer.put("rtt_ms", p.rttMillis());
+        peer.put("rows_applied", p.rowsApplied());
+        peer.put("rounds", p.rounds());
+        return peer;
+    }
+
+    private static Map<String, Object> table(TableSyncStatus t) {
+        Map<String, Object> table = new LinkedHashMap<>();
+        table.put("table", t.table());
+        table.put("rows_applied", t.rowsApplied());
+        table.put("rows_served", t.rowsServed());
+        table.put("last_applied_at", text(t.lastAppliedAt()));
+        return table;
+    }
+
+    /** ISO-8601 text, or null (JSON null) when the moment has not happened yet. */
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,304 @@
+package dev.peersync.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.peersync.node.http.NodeHttp;
+import dev.peersync.node.p2p.ClusterSignature;
+import dev.peersync.node.testing.Http;
+import dev.peersync.node.testing.TestNodes;
+import dev.peersync.node.testing.WsClient;
+import dev.peersync.testing.PostgresExtension;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every /api/v1/p2p endpoint of one running node over real HTTP, bad input included (4xx, nothing changed). */
+class P2pEndpointsIT {
+    private static final String ADMIN_TOKEN = "admin-token-for-tests";
+    private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
+
+    @RegisterExtension
+    static final PostgresExtension pg = PostgresExtension.perClass();
+
+    private static Node node;
+    private static Http http;
+
+    @BeforeAll
+    static void start() {
+        node = TestNodes.start("endpoints", pg.database(), Map.of("ADMIN_TOKEN", ADMIN_TOKEN, "SYNC_INTERVAL", "30"));
+        http = new Http(node.apiPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static void registerUser(String username) {
+        Http.Response response = http.post("/api/v1/auth/register", """
+                {"username": "%s", "email": "%s@example.com", "password": "password123"}""".formatted(username,
+                username));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+    }
+
+    @Test
+    void status_reports_identity_ports_auth_mode_peers_tables_and_counters() {
+        JsonNode status = http.get("/api/v1/p2p/status").json();
+
+        assertThat(status.get("node_id").asText()).isEqualTo(node.nodeId().toString());
+        assertThat(status.get("node_name").asText()).isEqualTo("endpoints");
+        assertThat(status.get("auth_mode").asText()).isEqualTo("hmac");
+        assertThat(status.get("ports").get("api").asInt()).isEqualTo(node.apiPort());
+        assertThat(status.get("ports").get("p2p").asInt()).isEqualTo(node.config().p2pPort());
+        assertThat(status.get("uptime_seconds").asLong()).isNotNegative();
+        assertThat(status.get("peers").isArray()).isTrue();
+        assertThat(status.get("tables")).extracting(t -> t.get("table").asText())
+                .containsExactlyInAnyOrder("users", "categories", "products", "reviews", "product_images",
+                        "review_media", "activity_logs");
+        assertThat(status.get("counters").has("conflicts")).isTrue();
+        assertThat(status.get("config").get("sync_interval").asInt()).isEqualTo(30);
+    }
+
+    @Test
+    void unknown_tables_are_404_whatever_the_name_contains() {
+        for (String table : List.of("nope", "pg_class", "users%3Bdrop%20table%20users", "node_app.manual_peers")) {
+            assertThat(http.get("/api/v1/p2p/table-info/" + table).status()).as(table).isEqualTo(404);
+            assertThat(http.get("/api/v1/p2p/table-data/" + table).status()).as(table).isEqualTo(404);
+            Http.Response sync = http.post("/api/v1/p2p/sync-table/" + table, "{}");
+            assertThat(sync.status()).as(table).isEqualTo(404);
+            assertThat(sync.errorCode()).isEqualTo("not_found");
+        }
+    }
+
+    @Test
+    void table_info_hash_changes_when_a_row_is_written() {
+        JsonNode before = http.get("/api/v1/p2p/table-info/users").json();
+
+        registerUser("hashuser");
+
+        JsonNode after = http.get("/api/v1/p2p/table-info/users").json();
+        assertThat(after.get("hash").asText()).isNotEqualTo(before.get("hash").asText());
+        assertThat(after.get("row_count").asLong()).isEqualTo(before.get("row_count").asLong() + 1);
+        assertThat(after.get("latest_version_time").asText()).isNotBlank();
+    }
+
+    @Test
+    void table_data_pages_through_rows_with_after_and_limit() {
+        registerUser("pager1");
+        registerUser("pager2");
+        registerUser("pager3");
+        long total = http.get("/api/v1/p2p/table-info/users").json().get("row_count").asLong();
+
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        do {
+            String query = "?limit=2" + (after == null ? "" : "&after="
+                    + java.net.URLEncoder.encode(after, StandardCharsets.UTF_8));
+            JsonNode page = http.get("/api/v1/p2p/table-data/users" + query, signed("/api/v1/p2p/table-data/users",
+                    query.substring(1))).json();
+            assertThat(page.get("count").asInt()).isLessThanOrEqualTo(2);
+            page.get("rows").forEach(row -> seen.add(row.get("data").get("username").asText()));
+            after = page.get("next_after").isNull() ? null : page.get("next_after").asText();
+        } while (after != null);
+
+        assertThat(seen).hasSize((int) total).doesNotHaveDuplicates().contains("pager1", "pager2", "pager3");
+    }
+
+    /** Headers proving the cluster secret for a GET of {@code path?query}. */
+    private static Map<String, String> signed(String path, String query) {
+        return Map.of(ClusterSignature.HEADER, ClusterSignature.sign(TestNodes.CLUSTER_SECRET,
+                ClusterSignature.requestLine(path, query)));
+    }
+
+    @Test
+    void table_data_needs_the_cluster_signature_or_the_admin_token() {
+        String path = "/api/v1/p2p/table-data/users";
+
+        assertThat(http.get(path + "?limit=1").status()).isEqualTo(401);
+        assertThat(http.get(path + "?limit=2", signed(path, "limit=1")).status()).isEqualTo(401);
+        assertThat(http.get(path + "?limit=1", Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret",
+                ClusterSignature.requestLine(path, "limit=1")))).status()).isEqualTo(401);
+        assertThat(http.get(path + "?limit=1", signed(path, "limit=1")).status()).isEqualTo(200);
+        assertThat(http.get(path + "?limit=1", ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void table_data_refuses_bad_paging_parameters() {
+        assertThat(http.get("/api/v1/p2p/table-data/users?limit=0", ADMIN).status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/p2p/table-data/users?limit=abc", ADMIN).status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/p2p/table-data/users?after=notjson", ADMIN).status()).isEqualTo(400);
+    }
+
+    @Test
+    void sync_table_needs_the_cluster_signature_and_applies_signed_rows() {
+        UUID id = UUID.randomUUID();
+        String peer = UUID.randomUUID().toString();
+        long hlc = (System.currentTimeMillis() << 16) + 1;
+        String body = """
+                {"peer_id": "%s", "rows": [{"pk": ["%s"], "hlc": %d, "origin": "%s", "data": {"id": "%s",
+                 "name": "synced-category", "description": null, "parent_id": null, "created_at": "2026-01-01T00:00:00Z",
+                 "updated_at": "2026-01-01T00:00:00Z"}}]}""".formatted(peer, id, hlc, peer, id);
+        String categoriesBefore = http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText();
+
+        Http.Response unsigned = http.post("/api/v1/p2p/sync-table/categories", body);
+        Http.Response forged = http.post("/api/v1/p2p/sync-table/categories", body,
+                Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret", body.getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(unsigned.status()).isEqualTo(401);
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText())
+                .isEqualTo(categoriesBefore);
+
+        Http.Response signed = http.post("/api/v1/p2p/sync-table/categories", body, Map.of(ClusterSignature.HEADER,
+                ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+        assertThat(signed.json().get("applied").asInt() + signed.json().get("parked").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void sync_table_refuses_malformed_rows_naming_the_field() {
+        String body = "{\"peer_id\": \"" + UUID.randomUUID() + "\", \"rows\": [{\"pk\": [\"x\"], \"hlc\": \"soon\"}]}";
+
+        Http.Response response = http.post("/api/v1/p2p/sync-table/users", body, Map.of(ClusterSignature.HEADER,
+                ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").get("details").get("field").asText()).isEqualTo("rows[0].hlc");
+    }
+
+    @Test
+    void config_is_read_and_changed_live_and_invalid_values_change_nothing() {
+        JsonNode before = http.get("/api/v1/p2p/config").json();
+
+        for (String bad : List.of("{\"sync_interval\": 0}", "{\"sync_interval\": \"fast\"}",
+                "{\"enable_p2p_sync\": \"yes\"}", "{\"sync_interval\": 5, \"colour\": 1}", "not json", "[]")) {
+            Http.Response response = http.post("/api/v1/p2p/config", bad, ADMIN);
+            assertThat(response.status()).as(bad).isEqualTo(400);
+        }
+        assertThat(http.get("/api/v1/p2p/config").json()).isEqualTo(before);
+
+        Http.Response changed = http.post("/api/v1/p2p/config", "{\"sync_interval\": 7}", ADMIN);
+
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().get("sync_interval").asInt()).isEqualTo(7);
+        assertThat(node.engine().settings().syncInterval().toSeconds()).isEqualTo(7);
+        http.post("/api/v1/p2p/config", "{\"sync_interval\": 30}", ADMIN);
+    }
+
+    @Test
+    void sync_can_be_disabled_live_and_a_trigger_is_then_refused() {
+        Http.Response off = http.post("/api/v1/p2p/config", "{\"enable_p2p_sync\": false}", ADMIN);
+        try {
+            assertThat(off.json().get("enable_p2p_sync").asBoolean()).isFalse();
+            assertThat(node.engine().settings().enabled()).isFalse();
+            Http.Response trigger = http.post("/api/v1/p2p/sync/trigger", "", ADMIN);
+            assertThat(trigger.status()).isEqualTo(409);
+            assertThat(trigger.errorCode()).isEqualTo("sync_disabled");
+        } finally {
+            http.post("/api/v1/p2p/config", "{\"enable_p2p_sync\": true}", ADMIN);
+        }
+        assertThat(node.engine().settings().enabled()).isTrue();
+    }
+
+    @Test
+    void mutating_endpoints_need_the_admin_token() {
+        JsonNode configBefore = http.get("/api/v1/p2p/config").json();
+        Map<String, String> wrong = Map.of("Authorization", "Bearer not-the-token");
+
+        assertThat(http.post("/api/v1/p2p/config", "{\"sync_interval\": 9}").status()).isEqualTo(401);
+        assertThat(http.post("/api/v1/p2p/config", "{\"sync_interval\": 9}", wrong).status()).isEqualTo(401);
+        assertThat(http.post("/api/v1/p2p/sync/trigger", "").status()).isEqualTo(401);
+        assertThat(http.post("/api/v1/p2p/peers", "{\"host\":\"127.0.0.1\",\"port\":1}").status()).isEqualTo(401);
+        assertThat(http.delete("/api/v1/p2p/peers/" + UUID.randomUUID(), Map.of()).status()).isEqualTo(401);
+        assertThat(http.post("/api/v1/p2p/discovery/refresh", "").status()).isEqualTo(401);
+        assertThat(http.get("/api/v1/p2p/config").json()).isEqualTo(configBefore);
+        assertThat(http.post("/api/v1/p2p/sync/trigger", "", ADMIN).status()).isEqualTo(202);
+    }
+
+    @Test
+    void malformed_or_unreachable_peers_are_refused_and_nothing_is_stored() {
+        assertThat(http.post("/api/v1/p2p/peers", "{\"host\": ", ADMIN).status()).isEqualTo(400);
+        Http.Response badPort = http.post("/api/v1/p2p/peers", "{\"host\":\"127.0.0.1\",\"port\":99999}", ADMIN);
+        assertThat(badPort.status()).isEqualTo(400);
+        assertThat(badPort.json().get("error").get("details").get("field").asText()).isEqualTo("port");
+        Http.Response noHost = http.post("/api/v1/p2p/peers", "{\"port\":8010}", ADMIN);
+        assertThat(noHost.json().get("error").get("details").get("field").asText()).isEqualTo("host");
+
+        int closedPort = dev.peersync.node.testing.FreePorts.tcp();
+        Http.Response unreachable = http.post("/api/v1/p2p/peers",
+                "{\"host\":\"127.0.0.1\",\"port\":" + closedPort + "}", ADMIN);
+
+        assertThat(unreachable.status()).isEqualTo(502);
+        assertThat(unreachable.errorCode()).isEqualTo("peer_unreachable");
+        assertThat(http.get("/api/v1/p2p/status").json().get("peers")).isEmpty();
+    }
+
+    @Test
+    void deleting_an_unknown_or_malformed_peer_id_is_refused() {
+        assertThat(http.delete("/api/v1/p2p/peers/" + UUID.randomUUID(), ADMIN).status()).isEqualTo(404);
+        Http.Response malformed = http.delete("/api/v1/p2p/peers/not-a-uuid", ADMIN);
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("error").get("details").get("field").asText()).isEqualTo("id");
+    }
+
+    @Test
+    void discovery_refresh_is_409_while_discovery_is_off() {
+        Http.Response response = http.post("/api/v1/p2p/discovery/refresh", "", ADMIN);
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.errorCode()).isEqualTo("discovery_disabled");
+    }
+
+    @Test
+    void discovery_is_switched_on_and_off_live() {
+        Http.Response on = http.post("/api/v1/p2p/config", "{\"enable_auto_discovery\": true}", ADMIN);
+        try {
+            assertThat(on.status()).as(on.body()).isEqualTo(200);
+            assertThat(on.json().get("enable_auto_discovery").asBoolean()).isTrue();
+            assertThat(http.post("/api/v1/p2p/discovery/refresh", "", ADMIN).status()).isEqualTo(202);
+        } finally {
+            Http.Response off = http.post("/api/v1/p2p/config", "{\"enable_auto_discovery\": false}", ADMIN);
+            assertThat(off.json().get("enable_auto_discovery").asBoolean()).isFalse();
+        }
+        assertThat(http.post("/api/v1/p2p/discovery/refresh", "", ADMIN).status()).isEqualTo(409);
+    }
+
+    @Test
+    void metrics_expose_sync_and_http_series() {
+        http.get("/api/v1/p2p/status");
+
+        Http.Response metrics = http.get("/metrics");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("http_server_requests_seconds_count{method=\"GET\","
+                + "route=\"/api/v1/p2p/status\",status=\"200\"}");
+        assertThat(metrics.body()).contains("peersync_parked_rows", "peersync_p2p_bytes_total{direction=\"in\"}");
+    }
+
+    @Test
+    void websocket_sends_status_and_answers_ping() throws Exception {
+        try (WsClient ws = new WsClient(http.client(),
+                URI.create("ws://127.0.0.1:" + node.apiPort() + NodeHttp.WS_PATH))) {
+            JsonNode status = Http.mapper().readTree(ws.awaitMessages(1).get(0));
+            assertThat(status.get("type").asText()).isEqualTo("status");
+            assertThat(status.get("data").get("node_id").asText()).isEqualTo(node.nodeId().toString());
+
+            ws.send("{\"type\":\"ping\"}");
+
+            JsonNode pong = Http.mapper().readTree(ws.awaitMessages(2).get(1));
+            assertThat(pong.get("type").asText()).isEqualTo("pong");
+            assertThat(pong.get("timestamp").asText()).isNotBlank();
+        }
+    }
+}

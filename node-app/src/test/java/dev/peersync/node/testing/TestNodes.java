@@ -1,0 +1,44 @@
+package dev.peersync.node.testing;
+
+import dev.peersync.node.Node;
+import dev.peersync.node.config.ConfigLoader;
+import dev.peersync.node.config.NodeConfig;
+import dev.peersync.testing.TestDatabase;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts in-process nodes for tests: each on its own database, free ports, discovery off, a shared secret. */
+public final class TestNodes {
+    public static final String CLUSTER_SECRET = "test-cluster-secret";
+    public static final String JWT_SECRET = "test-jwt-secret-0123456789-0123456789";
+
+    private TestNodes() {
+    }
+
+    /** The environment of a test node; {@code extra} entries override the defaults. */
+    public static Map<String, String> environment(String name, TestDatabase database, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("NODE_NAME", name);
+        env.put("API_PORT", Integer.toString(FreePorts.tcp()));
+        env.put("P2P_PORT", Integer.toString(FreePorts.tcp()));
+        env.put("DISCOVERY_PORT", Integer.toString(FreePorts.udp()));
+        env.put("ENABLE_AUTO_DISCOVERY", "false");
+        env.put("SYNC_INTERVAL", "2");
+        env.put("CLUSTER_SECRET", CLUSTER_SECRET);
+        env.put("JWT_SECRET", JWT_SECRET);
+        String separator = database.jdbcUrl().contains("?") ? "&" : "?";
+        env.put("DATABASE_URL", database.jdbcUrl() + separator + "user=" + database.user() + "&password="
+                + database.password());
+        env.putAll(extra);
+        return env;
+    }
+
+    public static Node start(String name, TestDatabase database, Map<String, String> extra) {
+        return start(environment(name, database, extra));
+    }
+
+    public static Node start(Map<String, String> environment) {
+        NodeConfig config = new ConfigLoader(Map.of(), environment, Map.of()).load();
+        return Node.start(config);
+    }
+}
