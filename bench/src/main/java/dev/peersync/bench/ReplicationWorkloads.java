@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReplicationWorkloads {
     static final int TRANSACTION_ROWS = 1000;
-    private static final long SENTINEL_POLL_MICROS = 1000;
-    private static final long LATENCY_POLL_MICROS = 50;
+    private static final long SENTINEL_POLL_MICROS = 5000;
+    private static final long LATENCY_POLL_MICROS = 200;
 
     private final Results results;
     private final Duration timeout;
