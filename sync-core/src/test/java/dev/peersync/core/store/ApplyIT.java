@@ -191,7 +191,7 @@ class ApplyIT {
     }
 
     @Test
-    void deleting_a_parent_cascades_with_fresh_tombstones_that_win_over_a_concurrent_child() {
+    void deleting_a_parent_wins_over_a_concurrent_child_insert_on_every_node() {
         TestNode a = nodes.create("cascade_a");
         TestNode b = nodes.create("cascade_b");
         UUID product = insertReviewChain(a);

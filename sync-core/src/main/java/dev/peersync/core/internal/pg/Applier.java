@@ -291,6 +291,9 @@ final class Applier {
             ServerErrorMessage m = failure.get();
             if (!deletes && "23505".equals(m.getSQLState()) && m.getConstraint() != null) {
                 settleUniqueCollision(t, ord, m.getConstraint());
+            } else if (!deletes && "23503".equals(m.getSQLState()) && m.getConstraint() != null
+                    && followDeletedParent(t, ord, m.getConstraint())) {
+                return;
             } else {
                 markParked(ord, reason(m));
             }
@@ -371,6 +374,39 @@ final class Applier {
             event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), holderPk, incoming, local));
             Optional<ServerErrorMessage> again = tryStatement(t.name(), upsertSql(t, " AND i.ord = " + ord));
             again.ifPresent(m -> markParked(ord, reason(m)));
+        }
+
+        /**
+         * The row references a parent that is a tombstone here: the node that had the row derived the key's ON DELETE
+         * action when the parent was deleted, so do the same with the row's own version. SET NULL applies it with the
+         * key's columns null; CASCADE keeps it as a tombstone. False (park) when the parent is simply not here yet,
+         * or the action is NO ACTION, RESTRICT or SET DEFAULT.
+         */
+        private boolean followDeletedParent(PgTable t, int ord, String constraint) {
+            PgTable.ForeignKey fk = t.foreignKeys().stream().filter(k -> k.name().equals(constraint)).findFirst()
+                    .orElse(null);
+            if (fk == null || fk.parentMeta() == null || (fk.onDelete() != 'n' && fk.onDelete() != 'c')) {
+                return false;
+            }
+            boolean parentDeleted = h.createQuery("SELECT EXISTS (SELECT 1 FROM " + IN + " i CROSS JOIN LATERAL"
+                    + " jsonb_populate_record(null::" + t.qualified() + ", i.data) r JOIN " + fk.parentMeta() + " p ON "
+                    + fk.parentJoin("p", "r") + " WHERE i.ord = :ord AND p._deleted)")
+                    .bind("ord", ord).mapTo(Boolean.class).one();
+            if (!parentDeleted) {
+                return false;
+            }
+            if (fk.onDelete() == 'n') {
+                StringBuilder nulls = new StringBuilder();
+                for (String c : fk.columns()) {
+                    nulls.append(nulls.length() > 0 ? ", " : "").append(Sql.literal(c)).append(", null");
+                }
+                h.execute("UPDATE " + IN + " SET data = data || jsonb_build_object(" + nulls + ") WHERE ord = " + ord);
+                writeRow(t, false, ord); // another key of the row may still need its parent
+                return true;
+            }
+            h.execute("UPDATE " + IN + " SET deleted = true, data = NULL WHERE ord = " + ord);
+            tryStatement(t.name(), deleteSql(t, " AND i.ord = " + ord)).ifPresent(m -> markParked(ord, reason(m)));
+            return true;
         }
 
         private void markParked(int ord, String reason) {

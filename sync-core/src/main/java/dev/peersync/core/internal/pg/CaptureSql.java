@@ -1,15 +1,27 @@
 package dev.peersync.core.internal.pg;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * The capture trigger function of one synced table. Statement-level AFTER triggers with transition tables
  * (one per event) write the metadata rows set-based: one clock reservation per statement, no per-row trigger call.
  *
- * <p>Inside an apply (the transaction-local setting {@code peersync.applying} names this table), rows that the
- * apply itself is writing (present in {@code pg_temp.peersync_incoming} as winners with the same deleted flag)
- * are left to the apply, which records them with their origin version. Every other row, e.g. a child deleted by
- * an ON DELETE CASCADE of an applied delete, gets a fresh local version like any local write.
+ * <p>Inside an apply's statement (the transaction-local setting {@code peersync.applying} names the table being
+ * written), rows that the apply itself is writing (present in {@code pg_temp.peersync_incoming} as winners with the
+ * same deleted flag) are left to the apply, which records them with their origin version. That holds for every
+ * synced table, not only the one being written: an application trigger may write a row of another table that the
+ * same batch brings.
+ *
+ * <p>Rows written by a foreign key's ON DELETE action (SET NULL, CASCADE) are derived effects: every node derives
+ * them itself when it deletes the parent, so they never get a new version and never outrank a real write. A
+ * cascaded delete marks the metadata row deleted keeping its version; a SET NULL leaves the metadata as it is.
+ * PostgreSQL fires the statement triggers of cascaded statements at trigger depth 1, like a user's statement, so
+ * a change is recognised by its content instead: a deleted row (CASCADE) or a row whose key columns became null
+ * (SET NULL) whose former parent no longer exists. No user statement can produce that, as the foreign key holds.
+ * Updates and deletes made by statements of other triggers (depth > 1) are derived too: the same trigger fires on
+ * every node when it applies the cause.
  */
 final class CaptureSql {
     static final String APPLYING_SETTING = "peersync.applying";
@@ -19,34 +31,76 @@ final class CaptureSql {
 
     static String function(PgTable t, int bucketCount, UUID nodeId) {
         String s = Sql.ident(t.ownSchema());
-        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d FROM n";
-        String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d FROM o";
-        String updated = inserted + " UNION ALL " + deleted
+        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x FROM n";
+        String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, "
+                + derived(t, 'c', "o", "true", "o") + " AS _x FROM o";
+        boolean setNull = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'n');
+        String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
+                + derived(t, 'n', "o", "n", "n") + " AS _x FROM n" + (setNull ? " LEFT JOIN o ON " + t.pkJoin("o", "n") : "")
+                + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
                 + "DECLARE\n"
-                + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') = "
-                + Sql.literal(t.name()) + ";\n"
+                + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') <> '';\n"
 
                 + "BEGIN\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
-                + branch(t, s, inserted, bucketCount, nodeId)
+                + branch(t, s, inserted, false, bucketCount, nodeId)
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
-                + branch(t, s, updated, bucketCount, nodeId)
+                + branch(t, s, updated, false, bucketCount, nodeId)
                 + "  ELSE\n"
-                + branch(t, s, deleted, bucketCount, nodeId)
+                + branch(t, s, deleted, true, bucketCount, nodeId)
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
     }
 
-    private static String branch(PgTable t, String s, String changes, int bucketCount, UUID nodeId) {
+    /**
+     * True for a derived change: made by a trigger's statement (a user trigger writing this table: the same
+     * trigger fires on every node on apply), or by the ON DELETE action {@code action} of one of the table's
+     * foreign keys: the old row ({@code old}) referenced a parent that no longer exists, and (for SET NULL) the
+     * new row ({@code now}) has the key's columns null. Only rows with metadata under {@code key}: others
+     * (new keys) get a fresh version.
+     */
+    private static String derived(PgTable t, char action, String old, String now, String key) {
+        List<String> cases = new ArrayList<>();
+        // Our trigger runs at depth 1 for a user's statement and for statements of RI triggers (PostgreSQL queues
+        // their AFTER statement triggers to the outer level), deeper for a statement issued by another trigger.
+        cases.add("pg_trigger_depth() > 1");
+        for (PgTable.ForeignKey fk : t.foreignKeys()) {
+            if (fk.onDelete() == action) {
+                cases.add("(" + fk.columnsAre(old, "IS NOT NULL")
+                        + (action == 'n' ? " AND " + fk.columnsAre(now, "IS NULL") : "")
+                        + " AND NOT EXISTS (SELECT 1 FROM " + fk.parent() + " p WHERE " + fk.parentJoin("p", old) + "))");
+            }
+        }
+        return "((" + String.join(" OR ", cases) + ") AND EXISTS (SELECT 1 FROM " + t.meta() + " m WHERE "
+                + t.pkJoin("m", key) + "))";
+    }
+
+    private static String branch(PgTable t, String s, String changes, boolean deletes, int bucketCount,
+                                 UUID nodeId) {
         String ownFilter = "NOT EXISTS (SELECT 1 FROM pg_temp.peersync_incoming i WHERE i.tbl = "
                 + Sql.literal(t.name()) + " AND i.pk = ch._pkt AND i.deleted = ch._d AND i.state = 'win')";
         return "    IF own THEN\n" + write(t, s, changes, ownFilter, bucketCount, nodeId)
+                + (deletes ? cascaded(t, s, changes, ownFilter) : "")
                 + "    ELSE\n" + write(t, s, changes, "true", bucketCount, nodeId)
+                + (deletes ? cascaded(t, s, changes, "true") : "")
                 + "    END IF;\n";
+    }
+
+    /**
+     * Rows deleted by a cascade or a trigger: tombstones that keep the version the row had (the digest follows the
+     * flag). Without a CASCADE key only a trigger's statement can derive deletes: skip the statement otherwise.
+     */
+    private static String cascaded(PgTable t, String s, String changes, String filter) {
+        boolean cascades = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'c');
+        return "      IF " + (cascades ? "true" : "pg_trigger_depth() > 1") + " THEN\n"
+                + "      UPDATE " + t.meta() + " m SET _deleted = true, _hash = " + s
+                + ".row_hash(ch._pkt, m._hlc, m._origin, true) FROM (" + changes + ") ch WHERE " + filter
+                + " AND ch._x AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted;\n"
+                + "      END IF;\n";
     }
 
     /**
@@ -55,12 +109,13 @@ final class CaptureSql {
      */
     private static String write(PgTable t, String s, String changes, String filter, int bucketCount, UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
+        String fresh = filter + " AND NOT ch._x"; // derived effects keep their version
         // The guard matters: an INSERT into the metadata table fires its digest triggers even for zero rows.
         // A count, not EXISTS: EXISTS plans for the first row (a nested loop over the incoming rows), and inside
         // an apply every row is filtered out, so that plan would scan the incoming rows once per changed row.
-        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + filter + ") > 0 THEN\n"
+        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + fresh + ") > 0 THEN\n"
                 + "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
-                + " WHERE " + filter + "),\n"
+                + " WHERE " + fresh + "),\n"
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
                 + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()

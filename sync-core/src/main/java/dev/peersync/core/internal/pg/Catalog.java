@@ -127,7 +127,53 @@ final class Catalog {
             }
         }
         return new PgTable(name, (String) rel.get("schema"), (String) rel.get("relname"), pk, writable,
-                identityAlways, parents, ownSchema);
+                identityAlways, parents, ownSchema, foreignKeys(h, oid, oidToName, ownSchema));
+    }
+
+    /** Every foreign key of the table, with its ON DELETE action and, for a synced parent, its metadata table. */
+    private static List<PgTable.ForeignKey> foreignKeys(Handle h, long oid, Map<Long, String> oidToName,
+                                                        String ownSchema) {
+        List<PgTable.ForeignKey> keys = new ArrayList<>();
+        for (Map<String, Object> fk : h.createQuery("""
+                SELECT c.conname AS name, c.confrelid::bigint AS parent_oid, c.confdeltype::text AS action,
+                       pn.nspname AS parent_schema, pc.relname AS parent_rel,
+                       (SELECT array_agg(a.attname::text ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
+                        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS cols,
+                       (SELECT array_agg(a.attname::text ORDER BY k.n) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, n)
+                        JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS parent_cols,
+                       (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_index i
+                        CROSS JOIN LATERAL unnest(i.indkey::int2[]) k(attnum)
+                        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                        WHERE i.indrelid = c.confrelid AND i.indisprimary) AS parent_pk
+                FROM pg_constraint c JOIN pg_class pc ON pc.oid = c.confrelid
+                JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                WHERE c.contype = 'f' AND c.conrelid = :oid ORDER BY c.conname""")
+                .bind("oid", oid).mapToMap().list()) {
+            List<String> cols = stringList(fk.get("cols"));
+            List<String> parentCols = stringList(fk.get("parent_cols"));
+            String parentSchema = (String) fk.get("parent_schema");
+            String parentRel = (String) fk.get("parent_rel");
+            boolean synced = oidToName.containsKey(((Number) fk.get("parent_oid")).longValue());
+            // The parent's metadata has its primary-key columns only: look-ups need the key to reference exactly those.
+            boolean referencesPk = new TreeSet<>(parentCols).equals(new TreeSet<>(stringList(fk.get("parent_pk"))));
+            String parentMeta = synced && referencesPk ? Sql.ident(ownSchema) + "."
+                    + Sql.ident(PgTable.metaName(parentSchema, parentRel)) : null;
+            keys.add(new PgTable.ForeignKey((String) fk.get("name"), cols,
+                    Sql.ident(parentSchema) + "." + Sql.ident(parentRel), parentCols,
+                    ((String) fk.get("action")).charAt(0), parentMeta));
+        }
+        return keys;
+    }
+
+    private static List<String> stringList(Object sqlArray) {
+        if (sqlArray == null) {
+            return List.of();
+        }
+        try {
+            return List.of((String[]) ((java.sql.Array) sqlArray).getArray());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not read a catalog array: " + e.getMessage(), e);
+        }
     }
 
     /** Topological order (parents first); ties and cycles broken by configured order. */

@@ -15,9 +15,11 @@ import java.util.stream.Collectors;
  * @param identityAlways true when an identity column is GENERATED ALWAYS (inserts need OVERRIDING SYSTEM VALUE)
  * @param parents     configured names of the synced tables this one references by foreign key
  * @param ownSchema   sync-core's schema
+ * @param foreignKeys this table's foreign keys whose ON DELETE action writes it (SET NULL, CASCADE, SET DEFAULT)
+ *                    or that point at a synced parent
  */
 record PgTable(String name, String schema, String relname, List<Column> pk, List<Column> columns,
-               boolean identityAlways, Set<String> parents, String ownSchema) {
+               boolean identityAlways, Set<String> parents, String ownSchema, List<ForeignKey> foreignKeys) {
 
     record Column(String name, String type) {
         String quoted() {
@@ -25,7 +27,43 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
         }
     }
 
+    /**
+     * A foreign key of this table.
+     *
+     * @param name          the constraint's name
+     * @param columns       referencing columns of this table, in key order
+     * @param parent        the referenced table, quoted and qualified
+     * @param parentColumns referenced columns, in key order
+     * @param onDelete      {@code pg_constraint.confdeltype}: n SET NULL, c CASCADE, d SET DEFAULT, a/r no action
+     * @param parentMeta    the parent's metadata table (quoted, qualified) when the parent is synced and the key
+     *                      references its primary key; null otherwise
+     */
+    record ForeignKey(String name, List<String> columns, String parent, List<String> parentColumns, char onDelete,
+                      String parentMeta) {
+        ForeignKey {
+            columns = List.copyOf(columns);
+            parentColumns = List.copyOf(parentColumns);
+        }
+
+        /** {@code p.pc1 = a.c1 AND ...}: the parent row ({@code p}) a row ({@code alias}) references. */
+        String parentJoin(String p, String alias) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < columns.size(); i++) {
+                out.append(i > 0 ? " AND " : "").append(p).append('.').append(Sql.ident(parentColumns.get(i)))
+                        .append(" = ").append(alias).append('.').append(Sql.ident(columns.get(i)));
+            }
+            return out.toString();
+        }
+
+        /** {@code a.c1 IS NOT NULL AND ...} (or IS NULL): the key's columns of a row. */
+        String columnsAre(String alias, String test) {
+            return columns.stream().map(c -> alias + "." + Sql.ident(c) + " " + test)
+                    .collect(Collectors.joining(" AND "));
+        }
+    }
+
     PgTable {
+        foreignKeys = List.copyOf(foreignKeys);
         pk = List.copyOf(pk);
         columns = List.copyOf(columns);
         parents = Set.copyOf(parents);
@@ -37,6 +75,11 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
     }
 
     String metaName() {
+        return metaName(schema, relname);
+    }
+
+    /** The metadata table's name of a synced table, in sync-core's schema. */
+    static String metaName(String schema, String relname) {
         return "m_" + ("public".equals(schema) ? relname : schema + "__" + relname);
     }
 

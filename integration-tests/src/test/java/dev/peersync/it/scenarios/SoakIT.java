@@ -1,0 +1,111 @@
+package dev.peersync.it.scenarios;
+
+import static dev.peersync.it.scenarios.Scenarios.finish;
+
+import dev.peersync.it.check.WriteHistory;
+import dev.peersync.it.check.WriteHistory.Order;
+import dev.peersync.it.fixture.Cluster;
+import dev.peersync.it.fixture.ClusterExtension;
+import dev.peersync.it.fixture.ClusterNode;
+import dev.peersync.it.fixture.ClusterOptions;
+import dev.peersync.it.workload.KnownRows;
+import dev.peersync.it.workload.Workload;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Scenario 9: a randomised soak. Writers on every node (inserts, updates, deletes over all seven tables) while a
+ * nemesis kills and restarts nodes, partitions nodes, cuts links and heals, for a fixed duration. The seed is
+ * printed at the start and in any failure: {@code -Dpeersync.soak.seed=<seed>} replays the same choices.
+ * CI runs a short soak ({@code peersync.soak.seconds}, 25 s); {@code -Psoak} runs a long one.
+ */
+class SoakIT {
+    private static final Duration DURATION = Duration.ofSeconds(Long.getLong("peersync.soak.seconds", 25));
+
+    @RegisterExtension
+    static final ClusterExtension nodes = ClusterExtension.threeNodes();
+
+    @Test
+    void s9_random_writes_kills_partitions_and_heals_converge_and_keep_the_history() {
+        long seed = seed();
+        System.out.println("[soak] seed " + seed + ", duration " + DURATION.toSeconds() + " s");
+        try {
+            soak(seed);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("Soak failed with seed " + seed + " (replay: -Dpeersync.soak.seed=" + seed
+                    + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static long seed() {
+        String configured = System.getProperty("peersync.soak.seed", "");
+        return configured.isBlank() ? System.nanoTime() : Long.parseLong(configured.trim());
+    }
+
+    private void soak(long seed) {
+        Cluster cluster = nodes.cluster();
+        Random random = new Random(seed);
+        WriteHistory history = WriteHistory.forReviewSchema();
+        Workload writers = new Workload(cluster.nodes(), history, new KnownRows(), seed, 30).start();
+        List<String> faults = new ArrayList<>();
+        long end = System.nanoTime() + DURATION.toNanos();
+        while (System.nanoTime() < end) {
+            faults.add(nemesis(cluster, writers, random));
+            // hold the fault (or the calm) for 1-4 s while the writers go on
+            LockSupport.parkNanos(Duration.ofMillis(1_000 + random.nextInt(3_000)).toNanos());
+        }
+        cluster.resetFaults();
+        cluster.nodes().forEach(writers::resume);
+        Scenarios.awaitAtLeast("writes on the healed cluster", writers::acknowledged, writers.acknowledged() + 50);
+        writers.stop();
+        System.out.println("[soak] faults: " + faults);
+        System.out.println("[soak] acknowledged writes: " + history.acknowledgedCounts());
+
+        finish("9 soak " + DURATION.toSeconds() + " s, seed " + seed, cluster, history, Order.REAL_TIME);
+    }
+
+    /** One random fault, or the repair of all faults; returns what it did. */
+    private static String nemesis(Cluster cluster, Workload writers, Random random) {
+        List<ClusterNode> nodes = cluster.nodes();
+        ClusterNode victim = nodes.get(random.nextInt(nodes.size()));
+        ClusterNode other = nodes.get((nodes.indexOf(victim) + 1 + random.nextInt(nodes.size() - 1)) % nodes.size());
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                if (victim.isRunning()) {
+                    cluster.kill(victim);
+                    writers.pause(victim);
+                    return "kill " + victim.name();
+                }
+                cluster.restart(victim);
+                writers.resume(victim);
+                return "restart " + victim.name();
+            }
+            case 1 -> {
+                cluster.partition(victim);
+                return "partition " + victim.name();
+            }
+            case 2 -> {
+                cluster.cut(victim, other);
+                return "cut " + victim.name() + "<->" + other.name();
+            }
+            case 3 -> {
+                cluster.cutOneWay(victim, other);
+                return "cut " + victim.name() + "->" + other.name();
+            }
+            case 4 -> {
+                cluster.heal(victim);
+                return "heal " + victim.name();
+            }
+            default -> {
+                cluster.resetFaults();
+                nodes.forEach(writers::resume);
+                return "heal all, restart all";
+            }
+        }
+    }
+}
