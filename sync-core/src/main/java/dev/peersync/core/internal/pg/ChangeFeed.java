@@ -53,10 +53,10 @@ final class ChangeFeed {
                 got = got.subList(0, room);
                 hasMore = true;
             }
+            // A version the requester wrote itself is never sent back to it (no echo, filtered in the query): it
+            // holds that version or a newer one. Anti-entropy repairs a requester restored from an old backup.
             for (FeedRow r : got) {
-                // A version the requester wrote itself is never sent back to it (no echo): it holds that version
-                // or a newer one. Anti-entropy repairs a requester restored from an old backup.
-                if (r.change() != null && !r.change().origin().equals(requester)) {
+                if (r.change() != null) {
                     rows.add(r.change());
                 }
             }
@@ -88,8 +88,7 @@ final class ChangeFeed {
             }
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
-                    .append("CASE WHEN m._deleted OR m._origin = :requester THEN NULL")
-                    .append(" ELSE to_jsonb(x.*)::text END AS data, ")
+                    .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing")
                     // The page of metadata first (an index range scan that stops at the limit), then its data.
                     .append(" FROM (SELECT * FROM ").append(t.meta()).append(" m")
@@ -98,6 +97,8 @@ final class ChangeFeed {
                     .append(" AND (m._tx, m._seq) > (CAST(:tx AS xid8), :seq)")
                     .append(" AND pg_visible_in_snapshot(m._tx, CAST(:to AS pg_snapshot))")
                     .append(" AND NOT pg_visible_in_snapshot(m._tx, CAST(:from AS pg_snapshot))")
+                    // No echo: what the requester wrote is skipped here, so a page counts only rows it needs.
+                    .append(" AND m._origin <> :requester")
                     .append(" ORDER BY m._tx, m._seq LIMIT :lim) m")
                     .append(" LEFT JOIN ").append(t.qualified()).append(" x ON ").append(t.pkJoin("x", "m"))
                     .append(" ORDER BY m._tx, m._seq)");
