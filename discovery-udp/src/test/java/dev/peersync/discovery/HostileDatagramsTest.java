@@ -1,5 +1,6 @@
 package dev.peersync.discovery;
 
+import dev.peersync.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peersync.core.NodeId;
@@ -56,7 +57,7 @@ class HostileDatagramsTest {
             throws IOException {
         Captured captured = captureTwoAnnouncementsOfARealNode();
         send(captured.second());
-        PeerInfo known = Eventually.await("the receiver accepting the captured announcement", WAIT,
+        PeerInfo known = Await.until("the receiver accepting the captured announcement", WAIT,
                 () -> receiver.directory.get(captured.node()), Optional::isPresent).orElseThrow();
 
         send(captured.first());                                          // older sequence: a replay
@@ -71,7 +72,7 @@ class HostileDatagramsTest {
         send(encode(Optional.of(SECRET), "peersync", NodeId.random(), System.currentTimeMillis() - 60_000));
         send(encode(Optional.of(SECRET), "other-cluster", NodeId.random(), System.currentTimeMillis()));
 
-        DiscoveryStats stats = Eventually.await("every hostile datagram counted", WAIT, receiver.discovery::stats,
+        DiscoveryStats stats = Await.until("every hostile datagram counted", WAIT, receiver.discovery::stats,
                 s -> s.dropped(DropReason.STALE) == 1 && s.dropped(DropReason.OTHER_CLUSTER) == 1
                         && s.dropped(DropReason.BAD_HMAC) == 3 && s.dropped(DropReason.REPLAYED) == 1
                         && s.dropped(DropReason.DUPLICATE) == 1 && s.dropped(DropReason.TRUNCATED) == 1
@@ -84,7 +85,7 @@ class HostileDatagramsTest {
 
         NodeId newcomer = NodeId.random();
         send(encode(Optional.of(SECRET), "peersync", newcomer, System.currentTimeMillis()));
-        Eventually.await("the receiver still accepting a valid announcement", WAIT,
+        Await.until("the receiver still accepting a valid announcement", WAIT,
                 () -> receiver.directory.all().stream().map(PeerInfo::nodeId).toList(),
                 ids -> ids.contains(newcomer) && ids.contains(captured.node()) && ids.size() == 2);
     }

@@ -1,5 +1,6 @@
 package dev.peersync.discovery;
 
+import dev.peersync.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -94,7 +95,7 @@ class NetnsDiscoveryIT {
                         .map(NodeProcess::id).map(NodeId::toString).collect(Collectors.toCollection(TreeSet::new)));
             }
             try {
-                Eventually.await("every node seeing the other four as active", DISCOVERY_TIMEOUT,
+                Await.until("every node seeing the other four as active", DISCOVERY_TIMEOUT,
                         () -> seenIds(lastPeers, nodes), expected::equals);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + logs(nodes), e);

@@ -1,5 +1,6 @@
 package dev.peersync.discovery;
 
+import dev.peersync.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,12 +77,12 @@ class UdpDiscoveryTest {
                     .withAnnounceInterval(Duration.ofHours(1)));
             listener.start();
             speaker.start();
-            Eventually.await("the listener accepting the first announcement", WAIT,
+            Await.until("the listener accepting the first announcement", WAIT,
                     () -> listener.discovery.stats().accepted(), accepted -> accepted == 1);
 
             speaker.discovery.refresh();
 
-            Eventually.await("the listener accepting the refreshed announcement", WAIT,
+            Await.until("the listener accepting the refreshed announcement", WAIT,
                     () -> listener.discovery.stats().accepted(), accepted -> accepted == 2);
         }
     }
@@ -126,7 +127,7 @@ class UdpDiscoveryTest {
             node.start();
 
             assertThat(node.discovery.port()).isPositive();
-            Eventually.await("its own announcement dropped as self", WAIT,
+            Await.until("its own announcement dropped as self", WAIT,
                     () -> node.discovery.stats().dropped(DropReason.SELF), self -> self > 0);
             assertThat(node.directory.all()).isEmpty();
         }
@@ -154,7 +155,7 @@ class UdpDiscoveryTest {
     }
 
     private static void awaitStates(LoopbackCluster.Node node, Map<NodeId, PeerState> expected) {
-        Eventually.await(node.settings.local().name() + " seeing " + expected, WAIT,
+        Await.until(node.settings.local().name() + " seeing " + expected, WAIT,
                 () -> node.directory.all().stream().collect(Collectors.toMap(PeerInfo::nodeId, PeerInfo::state)),
                 seen -> seen.equals(expected) && listenersCaughtUp(node, expected));
     }
