@@ -92,7 +92,10 @@ final class AntiEntropy {
             } else if (order > 0) {
                 l = local.next();
             } else {
-                if (version(r).isAfter(version(l))) {
+                // Same version, live there and deleted here: a derived (cascade) tombstone, which the live row
+                // beats (see the store's merge rule).
+                boolean sameVersionLive = version(r).equals(version(l)) && l.deleted() && !r.deleted();
+                if (version(r).isAfter(version(l)) || sameVersionLive) {
                     wanted.add(r.pk());
                 }
                 r = remote.next();

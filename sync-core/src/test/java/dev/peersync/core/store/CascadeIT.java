@@ -72,6 +72,26 @@ class CascadeIT {
     }
 
     @Test
+    void children_deleted_by_a_parent_delete_that_lost_to_a_concurrent_update_come_back_on_repair() {
+        TestNode x = node("back_x");
+        TestNode y = node("back_y");
+        seed(x, y);
+        x.sql("DELETE FROM products WHERE id = ?", PRODUCT);   // the review goes too, as a derived delete
+        TestNode.clockTicks();
+        y.sql("UPDATE products SET name = 'renamed' WHERE id = ?", PRODUCT);   // later: beats the delete
+        exchange(x, y, true);
+        assertThat(x.rows("SELECT name FROM products")).extracting(r -> r.get("name")).containsExactly("renamed");
+
+        // The review kept its version in both places, live on y, derived-deleted on x: anti-entropy sees the
+        // same version with a different deleted flag and fetches it; the live row wins on x.
+        String reviewKey = "[\"" + REVIEW + "\"]";
+        x.store.applyRows(y.id(), y.store.fetchRows("reviews", List.of(reviewKey)));
+
+        assertThat(x.rows("SELECT body FROM reviews")).extracting(r -> r.get("body")).containsExactly("first");
+        assertConverged(x, y);
+    }
+
+    @Test
     void a_child_deleted_on_one_node_stays_deleted_when_another_node_later_deletes_its_parent() {
         for (boolean order : List.of(true, false)) {
             TestNode x = node("del_x");

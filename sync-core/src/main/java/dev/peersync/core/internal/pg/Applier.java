@@ -223,8 +223,13 @@ final class Applier {
                     + " ORDER BY " + t.pkList("x") + " FOR UPDATE OF x").bind("t", t.name()).mapTo(Integer.class).list();
             h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt, local_hlc = c._hlc, local_origin = c._origin,"
                     + " state = CASE WHEN c._hlc IS NULL OR (c._hlc, c._origin) < (i.hlc, i.origin)"
+                    // A derived (cascade) tombstone keeps the row's version: the live row of that same version
+                    // beats it, so a child deleted only because its parent was deleted comes back when the
+                    // parent's delete loses to a concurrent update, on every node alike.
+                    + " OR ((c._hlc, c._origin) = (i.hlc, i.origin) AND c._deleted AND NOT i.deleted)"
                     + " THEN 'win' ELSE 'skip' END"
-                    + " FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt, m._hlc, m._origin FROM " + IN + " i2"
+                    + " FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt, m._hlc, m._origin, m._deleted FROM "
+                    + IN + " i2"
                     + " CROSS JOIN LATERAL " + t.pkRecord("i2.pkj") + " k"
                     + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
                     + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
@@ -429,7 +434,9 @@ final class Applier {
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                     + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
                     + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
-                    + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)")
+                    + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)"
+                    + " OR ((m._hlc, m._origin) = (EXCLUDED._hlc, EXCLUDED._origin) AND m._deleted"
+                    + " AND NOT EXCLUDED._deleted)")
                     .bind("t", t.name()).bind("bc", bucketCount).bind("base", base).execute();
         }
 
