@@ -45,6 +45,8 @@ final class Applier {
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
     private static final int MAX_EVENTS = 1000;
     private static final String IN = "pg_temp.peersync_incoming";
+    /** The incoming rows' data, apart: the classification updates the narrow rows of {@link #IN} in place. */
+    private static final String DATA = "pg_temp.peersync_incoming_data";
 
     private final Map<String, PgTable> tables;
     private final List<PgTable> parentsFirst;
@@ -90,27 +92,28 @@ final class Applier {
         prepare(h);
         load(h, rows);
         run.parkSkewed();
-        for (PgTable t : parentsFirst) {
+        List<PgTable> present = present(rows);
+        for (PgTable t : present) {
             run.classify(t);
         }
         run.dedupe();
         run.reportConflicts();
         h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip') HAVING count(*) > 0");
         Map<String, Integer> wins = run.winCounts();
-        for (int i = parentsFirst.size() - 1; i >= 0; i--) {
-            PgTable t = parentsFirst.get(i);
+        for (int i = present.size() - 1; i >= 0; i--) {
+            PgTable t = present.get(i);
             if (wins.getOrDefault(t.name() + "/d", 0) > 0) {
                 run.write(t, true);
             }
         }
-        for (PgTable t : parentsFirst) {
+        for (PgTable t : present) {
             if (wins.getOrDefault(t.name() + "/u", 0) > 0) {
                 run.write(t, false);
             }
         }
         Map<String, Integer> appliedPerTable = new LinkedHashMap<>();
         int applied = 0;
-        for (PgTable t : parentsFirst) {
+        for (PgTable t : present) {
             if (wins.getOrDefault(t.name() + "/d", 0) + wins.getOrDefault(t.name() + "/u", 0) == 0) {
                 continue;
             }
@@ -130,38 +133,66 @@ final class Applier {
         return new ApplyResult(applied, skipped, parked, appliedPerTable, run.events);
     }
 
-    private static void prepare(Handle h) {
-        h.execute("CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
-                + " pk text NOT NULL, pkj jsonb NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
-                + " deleted boolean NOT NULL, data jsonb, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
-                + " reason text, local_hlc bigint, local_origin uuid) ON COMMIT DELETE ROWS");
-        h.execute("CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk)");
-        h.execute("DELETE FROM " + IN);
+    /** The synced tables this batch has rows for, parents first. */
+    private List<PgTable> present(List<Incoming> rows) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        rows.forEach(r -> names.add(r.change().table()));
+        return parentsFirst.stream().filter(t -> names.contains(t.name())).toList();
     }
 
-    /** COPY is the fastest way in; the key text is loaded twice (as text and as jsonb) for typed joins. */
+    private static void prepare(Handle h) {
+        // Half-full pages: the classification's in-place updates stay on the page (HOT, no index entries).
+        h.execute("CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
+                + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
+                + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
+                + " reason text, local_hlc bigint, local_origin uuid) WITH (fillfactor = 50) ON COMMIT DELETE ROWS");
+        h.execute("CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk)");
+        h.execute("CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
+                + " ON COMMIT DELETE ROWS");
+        h.execute("DELETE FROM " + IN);
+        h.execute("DELETE FROM " + DATA);
+    }
+
+    /** COPY is the fastest way in: the rows' versions into {@link #IN}, the live rows' data into {@link #DATA}. */
     private static void load(Handle h, List<Incoming> rows) {
-        StringBuilder copy = new StringBuilder(rows.size() * 256);
+        StringBuilder copy = new StringBuilder(rows.size() * 128);
+        StringBuilder data = new StringBuilder(rows.size() * 512);
         for (int i = 0; i < rows.size(); i++) {
             RowChange c = rows.get(i).change();
             copy.append(i).append('\t');
             copyField(copy, c.table()).append('\t');
             copyField(copy, c.pk()).append('\t');
-            copyField(copy, c.pk()).append('\t');
             copy.append(c.hlc()).append('\t').append(c.origin()).append('\t').append(c.deleted()).append('\t');
-            copyField(copy, c.deleted() ? null : c.data()).append('\t');
             copy.append(rows.get(i).peer()).append('\n');
+            if (!c.deleted()) {
+                copyField(data.append(i).append('\t'), c.data()).append('\n');
+            }
         }
         try {
             CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, pkj, hlc, origin, deleted, data, peer) FROM STDIN",
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer) FROM STDIN",
                     new StringReader(copy.toString()));
+            copyManager.copyIn("COPY " + DATA + " (ord, data) FROM STDIN", new StringReader(data.toString()));
         } catch (SQLException | IOException e) {
             throw new IllegalArgumentException("rows could not be read (bad key or data JSON?): " + e.getMessage()
                     + "; nothing was applied", e);
         }
+        // Keys are read as JSON arrays by every later statement: a bad one fails here, before anything is written.
+        long badKeys;
+        try {
+            badKeys = h.createQuery("SELECT count(*) FROM " + IN + " WHERE jsonb_typeof(pk::jsonb) <> 'array'")
+                    .mapTo(Long.class).one();
+        } catch (StatementException e) {
+            throw new IllegalArgumentException("rows could not be read (bad key JSON?): " + e.getMessage()
+                    + "; nothing was applied", e);
+        }
+        if (badKeys > 0) {
+            throw new IllegalArgumentException(badKeys + " row(s) have a key that is not a JSON array of key values;"
+                    + " nothing was applied");
+        }
         // Statistics for the join columns only: the planner must know the batch is not empty.
         h.execute("ANALYZE " + IN + " (ord, tbl, pk, state)");
+        h.execute("ANALYZE " + DATA + " (ord)");
     }
 
     /** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \\N. */
@@ -216,21 +247,27 @@ final class Applier {
 
         /** Canonical key text, local version, and win/skip for the new rows of one table. */
         void classify(PgTable t) {
+            // Keys in canonical form (the digests hash that text); a well-behaved peer already sends it, so this
+            // rewrites nothing and the classification below leaves the indexed key column alone (HOT updates).
+            h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt FROM "
+                    + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
+                    + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord AND i.pk <> c.pkt")
+                    .bind("t", t.name()).execute();
             // Lock the local rows first: a local writer then either committed before (and the next statement sees
             // its metadata) or waits for this apply; the decision below cannot be overtaken by a local write.
             h.createQuery("SELECT 1 FROM " + t.qualified() + " x JOIN (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL "
-                    + t.pkRecord("i2.pkj") + " k WHERE i2.tbl = :t AND i2.state = 'new') k ON " + t.pkJoin("x", "k")
+                    + t.pkColumns("i2.pk::jsonb") + " k WHERE i2.tbl = :t AND i2.state = 'new') k ON " + t.pkJoin("x", "k")
                     + " ORDER BY " + t.pkList("x") + " FOR UPDATE OF x").bind("t", t.name()).mapTo(Integer.class).list();
-            h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt, local_hlc = c._hlc, local_origin = c._origin,"
+            h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
                     + " state = CASE WHEN c._hlc IS NULL OR (c._hlc, c._origin) < (i.hlc, i.origin)"
                     // A derived (cascade) tombstone keeps the row's version: the live row of that same version
                     // beats it, so a child deleted only because its parent was deleted comes back when the
                     // parent's delete loses to a concurrent update, on every node alike.
                     + " OR ((c._hlc, c._origin) = (i.hlc, i.origin) AND c._deleted AND NOT i.deleted)"
                     + " THEN 'win' ELSE 'skip' END"
-                    + " FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt, m._hlc, m._origin, m._deleted FROM "
+                    + " FROM (SELECT i2.ord, m._hlc, m._origin, m._deleted FROM "
                     + IN + " i2"
-                    + " CROSS JOIN LATERAL " + t.pkRecord("i2.pkj") + " k"
+                    + " CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
                     + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
                     + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
                     .bind("t", t.name()).execute();
@@ -345,7 +382,8 @@ final class Applier {
             Map<String, Object> holder = h.createQuery("SELECT " + t.pkText("x") + " AS pk,"
                     + " coalesce(j.hlc, m._hlc) AS hlc, coalesce(j.origin, m._origin) AS origin, j.ord AS jord,"
                     + " i.hlc AS in_hlc, i.origin AS in_origin, i.pk AS in_pk"
-                    + " FROM " + IN + " i CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", i.data) r"
+                    + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
+                    + " CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", d.data) r"
                     + " JOIN " + t.qualified() + " x ON NOT (" + t.pkJoin("x", "r") + ")" + match
                     + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "x")
                     + " LEFT JOIN " + IN + " j ON j.tbl = i.tbl AND j.pk = " + t.pkText("x")
@@ -393,8 +431,9 @@ final class Applier {
             if (fk == null || fk.parentMeta() == null || (fk.onDelete() != 'n' && fk.onDelete() != 'c')) {
                 return false;
             }
-            boolean parentDeleted = h.createQuery("SELECT EXISTS (SELECT 1 FROM " + IN + " i CROSS JOIN LATERAL"
-                    + " jsonb_populate_record(null::" + t.qualified() + ", i.data) r JOIN " + fk.parentMeta() + " p ON "
+            boolean parentDeleted = h.createQuery("SELECT EXISTS (SELECT 1 FROM " + IN + " i JOIN " + DATA
+                    + " d ON d.ord = i.ord CROSS JOIN LATERAL"
+                    + " jsonb_populate_record(null::" + t.qualified() + ", d.data) r JOIN " + fk.parentMeta() + " p ON "
                     + fk.parentJoin("p", "r") + " WHERE i.ord = :ord AND p._deleted)")
                     .bind("ord", ord).mapTo(Boolean.class).one();
             if (!parentDeleted) {
@@ -405,11 +444,12 @@ final class Applier {
                 for (String c : fk.columns()) {
                     nulls.append(nulls.length() > 0 ? ", " : "").append(Sql.literal(c)).append(", null");
                 }
-                h.execute("UPDATE " + IN + " SET data = data || jsonb_build_object(" + nulls + ") WHERE ord = " + ord);
+                h.execute("UPDATE " + DATA + " SET data = data || jsonb_build_object(" + nulls + ") WHERE ord = " + ord);
                 writeRow(t, false, ord); // another key of the row may still need its parent
                 return true;
             }
-            h.execute("UPDATE " + IN + " SET deleted = true, data = NULL WHERE ord = " + ord);
+            h.execute("UPDATE " + IN + " SET deleted = true WHERE ord = " + ord);
+            h.execute("DELETE FROM " + DATA + " WHERE ord = " + ord);
             tryStatement(t.name(), deleteSql(t, " AND i.ord = " + ord)).ifPresent(m -> markParked(ord, reason(m)));
             return true;
         }
@@ -429,7 +469,7 @@ final class Applier {
                     + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(),"
                     + " :base + row_number() OVER () - 1, " + s + ".bucket_of(i.pk, :bc), "
                     + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
-                    + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkRecord("i.pkj") + " k"
+                    + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
                     + " WHERE i.tbl = :t AND i.state = 'win'"
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                     + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
@@ -443,7 +483,8 @@ final class Applier {
         int park() {
             List<Map<String, Object>> parked = h.createQuery("INSERT INTO " + s + ".parked AS p"
                     + " (tbl, pk, hlc, origin, deleted, data, reason, peer)"
-                    + " SELECT tbl, pk, hlc, origin, deleted, data, reason, peer FROM " + IN + " WHERE state = 'parked'"
+                    + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer FROM " + IN + " i"
+                    + " LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.state = 'parked'"
                     + " ON CONFLICT (tbl, pk) DO UPDATE SET hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,"
                     + " deleted = EXCLUDED.deleted, data = EXCLUDED.data, reason = EXCLUDED.reason, peer = EXCLUDED.peer,"
                     + " attempts = p.attempts + 1 WHERE (p.hlc, p.origin) <= (EXCLUDED.hlc, EXCLUDED.origin)"
@@ -477,7 +518,7 @@ final class Applier {
 
     private static String deleteSql(PgTable t, String extra) {
         return "DELETE FROM " + t.qualified() + " x USING (SELECT k.* FROM " + IN + " i CROSS JOIN LATERAL "
-                + t.pkRecord("i.pkj") + " k WHERE i.tbl = " + Sql.literal(t.name())
+                + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = " + Sql.literal(t.name())
                 + " AND i.state = 'win' AND i.deleted" + extra + ") k WHERE " + t.pkJoin("x", "k");
     }
 
@@ -487,8 +528,8 @@ final class Applier {
                 nonKey.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).toList());
         return "INSERT INTO " + t.qualified() + " AS x (" + t.columnNames("") + ")"
                 + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + t.columnNames("r") + " FROM " + IN + " i CROSS JOIN LATERAL jsonb_populate_record(null::"
-                + t.qualified() + ", i.data) r WHERE i.tbl = " + Sql.literal(t.name())
+                + " SELECT " + t.columnNames("r") + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
+                + " CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", d.data) r WHERE i.tbl = " + Sql.literal(t.name())
                 + " AND i.state = 'win' AND NOT i.deleted" + extra
                 + " ON CONFLICT (" + t.pkNames() + ")" + conflict;
     }

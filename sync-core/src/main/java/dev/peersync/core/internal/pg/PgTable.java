@@ -114,6 +114,29 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
         return "jsonb_build_array(" + pkList(alias) + ")::text";
     }
 
+    /** Key column types whose JSON text ({@code ->>}) is also their input text, so a plain cast reads them. */
+    private static final java.util.regex.Pattern CASTABLE_KEY_TYPE = java.util.regex.Pattern.compile(
+            "uuid|smallint|integer|bigint|text|boolean|date|numeric(\\(.*\\))?|character varying(\\(\\d+\\))?"
+                    + "|timestamp(\\(\\d\\))? with(out)? time zone");
+
+    /**
+     * A row source (for {@code CROSS JOIN LATERAL}) of the typed key columns of a JSON array of key values
+     * ({@code pkJson}, a jsonb expression). Plain casts of {@code ->>} for common key types: building a record of
+     * the whole table per row ({@link #pkRecord}) costs several times more, and this runs for every incoming row.
+     */
+    String pkColumns(String pkJson) {
+        if (!pk.stream().allMatch(c -> CASTABLE_KEY_TYPE.matcher(c.type()).matches())) {
+            return pkRecord(pkJson);
+        }
+        StringBuilder out = new StringBuilder("(SELECT ");
+        for (int i = 0; i < pk.size(); i++) {
+            Column c = pk.get(i);
+            out.append(i > 0 ? ", " : "").append("(").append(pkJson).append(" ->> ").append(i).append(")::")
+                    .append(c.type()).append(" AS ").append(c.quoted());
+        }
+        return out.append(")").toString();
+    }
+
     /**
      * A record of this table's type whose key columns come from a JSON array of key values
      * ({@code pkJson}, a jsonb expression): the typed key of an incoming row.
