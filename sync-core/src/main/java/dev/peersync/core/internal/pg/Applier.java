@@ -200,7 +200,12 @@ final class Applier {
         if (value == null) {
             return out.append("\\N");
         }
-        for (int i = 0; i < value.length(); i++) {
+        int clean = 0;
+        while (clean < value.length() && "\\\t\n\r".indexOf(value.charAt(clean)) < 0) {
+            clean++;
+        }
+        out.append(value, 0, clean); // the usual case: nothing to escape, one bulk copy
+        for (int i = clean; i < value.length(); i++) {
             char ch = value.charAt(i);
             switch (ch) {
                 case '\\' -> out.append("\\\\");
@@ -255,9 +260,12 @@ final class Applier {
                     .bind("t", t.name()).execute();
             // Lock the local rows first: a local writer then either committed before (and the next statement sees
             // its metadata) or waits for this apply; the decision below cannot be overtaken by a local write.
-            h.createQuery("SELECT 1 FROM " + t.qualified() + " x JOIN (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL "
-                    + t.pkColumns("i2.pk::jsonb") + " k WHERE i2.tbl = :t AND i2.state = 'new') k ON " + t.pkJoin("x", "k")
-                    + " ORDER BY " + t.pkList("x") + " FOR UPDATE OF x").bind("t", t.name()).mapTo(Integer.class).list();
+            // LATERAL: one index probe per incoming key, in key order. A plain join lets the planner pick a scan
+            // of the whole table for every batch, which made catching up quadratic in the table's size.
+            h.createQuery("SELECT 1 FROM (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb")
+                    + " k WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k CROSS JOIN LATERAL"
+                    + " (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "k") + " FOR UPDATE) l")
+                    .bind("t", t.name()).mapTo(Integer.class).list();
             h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
                     + " state = CASE WHEN c._hlc IS NULL OR (c._hlc, c._origin) < (i.hlc, i.origin)"
                     // A derived (cascade) tombstone keeps the row's version: the live row of that same version
@@ -268,7 +276,8 @@ final class Applier {
                     + " FROM (SELECT i2.ord, m._hlc, m._origin, m._deleted FROM "
                     + IN + " i2"
                     + " CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
-                    + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
+                    + " LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted FROM " + t.meta() + " m WHERE "
+                    + t.pkJoin("m", "k") + ") m ON true"
                     + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
                     .bind("t", t.name()).execute();
         }

@@ -110,11 +110,9 @@ final class CaptureSql {
     private static String write(PgTable t, String s, String changes, String filter, int bucketCount, UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
         String fresh = filter + " AND NOT ch._x"; // derived effects keep their version
-        // The guard matters: an INSERT into the metadata table fires its digest triggers even for zero rows.
-        // A count, not EXISTS: EXISTS plans for the first row (a nested loop over the incoming rows), and inside
-        // an apply every row is filtered out, so that plan would scan the incoming rows once per changed row.
-        return "      IF (SELECT count(*) FROM (" + changes + ") ch WHERE " + fresh + ") > 0 THEN\n"
-                + "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
+        // No guard counting the changes first: that pass cost as much per row as the hashing. A statement that
+        // changed nothing costs a clock reservation of zero values and a digest trigger call with no rows.
+        return "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
                 + " WHERE " + fresh + "),\n"
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
                 + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
@@ -126,7 +124,6 @@ final class CaptureSql {
                 + "      FROM ch CROSS JOIN b\n"
                 + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                 + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq, _bucket = EXCLUDED._bucket,"
-                + " _hash = EXCLUDED._hash;\n"
-                + "      END IF;\n";
+                + " _hash = EXCLUDED._hash;\n";
     }
 }
