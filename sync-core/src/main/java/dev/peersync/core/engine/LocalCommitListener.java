@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,20 +18,25 @@ import org.slf4j.LoggerFactory;
  * triggers {@code NOTIFY} the channel, PostgreSQL delivers it at commit. The engine then tells its peers to
  * pull, which is what makes sync real-time rather than bounded by the sync interval.
  *
+ * <p>The payload names the cause: empty for a local write, a peer's node id for rows applied from that peer
+ * (see the store's apply). The engine does not push back to a peer whose own rows were the only change.
+ *
  * <p>Holds one dedicated connection; reconnects with a pause when it breaks.
  */
 final class LocalCommitListener implements AutoCloseable {
     static final String CHANNEL = "peersync_changes";
+    /** The payload of a local write's notification. */
+    static final String LOCAL_WRITE = "";
     private static final Logger log = LoggerFactory.getLogger(LocalCommitListener.class);
     private static final int POLL_MILLIS = 250;
     private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     private final DataSource dataSource;
-    private final Runnable onCommit;
+    private final Consumer<Set<String>> onCommit;
     private final Thread thread;
     private volatile boolean closed;
 
-    LocalCommitListener(DataSource dataSource, Runnable onCommit) {
+    LocalCommitListener(DataSource dataSource, Consumer<Set<String>> onCommit) {
         this.dataSource = dataSource;
         this.onCommit = onCommit;
         this.thread = new Thread(this::loop, "peersync-commit-listener");
@@ -47,12 +55,16 @@ final class LocalCommitListener implements AutoCloseable {
                     statement.execute("LISTEN " + CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
-                // A commit may have happened while we were not listening: treat (re)connection as a change.
-                onCommit.run();
+                // A commit may have happened while we were not listening: treat (re)connection as a local change.
+                onCommit.accept(Set.of(LOCAL_WRITE));
                 while (!closed) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null && notifications.length > 0) {
-                        onCommit.run();
+                        Set<String> causes = new HashSet<>();
+                        for (PGNotification n : notifications) {
+                            causes.add(n.getParameter() == null ? LOCAL_WRITE : n.getParameter());
+                        }
+                        onCommit.accept(causes);
                     }
                 }
             } catch (SQLException | RuntimeException e) {

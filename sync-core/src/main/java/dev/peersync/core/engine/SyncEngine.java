@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,7 @@ public final class SyncEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final AtomicBoolean pushPending = new AtomicBoolean();
+    private final PushWindow pushWindow = new PushWindow();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile LocalCommitListener commitListener;
     private volatile ScheduledFuture<?> syncTimer;
@@ -248,14 +250,19 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** Local commits are announced once per debounce window to every connected peer. */
-    private void onLocalCommit() {
+    /** Commits were seen: peers are told after the push debounce, all at once (see {@link PushWindow}). */
+    private void onLocalCommit(Set<String> causes) {
+        pushWindow.add(causes);
         if (!settings.get().enabled() || !pushPending.compareAndSet(false, true)) {
             return;
         }
         scheduler.schedule(() -> {
             pushPending.set(false);
+            String skip = pushWindow.drainPeerToSkip().orElse(null);
             for (PeerInfo peer : directory.reachable()) {
-                transport.client(new PeerAddress(peer.host(), peer.p2pPort())).notifyChanges();
+                if (!peer.nodeId().value().toString().equals(skip)) {
+                    transport.client(new PeerAddress(peer.host(), peer.p2pPort())).notifyChanges();
+                }
             }
         }, settings.get().pushDebounce().toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -128,7 +128,12 @@ final class Applier {
         int skipped = h.createQuery("SELECT count(*) FROM " + IN + " WHERE state IN ('skip', 'superseded')")
                 .mapTo(Integer.class).one();
         if (applied > 0) {
-            h.execute("SELECT pg_notify('peersync_changes', '')");
+            // The payload names the peer all the rows came from (the engine does not push them back to it);
+            // rows from several peers (parked rows retried) are announced to everyone, like a local write.
+            long peers = rows.stream().map(Incoming::peer).distinct().count();
+            h.createQuery("SELECT pg_notify('peersync_changes', :cause)")
+                    .bind("cause", peers == 1 ? rows.get(0).peer().value().toString() : "")
+                    .mapTo(String.class).list();
         }
         return new ApplyResult(applied, skipped, parked, appliedPerTable, run.events);
     }
