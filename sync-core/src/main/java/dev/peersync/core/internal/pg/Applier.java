@@ -87,9 +87,8 @@ final class Applier {
             return ApplyResult.empty();
         }
         Run run = new Run(h);
-        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")");
-        h.execute("SET LOCAL timezone = 'UTC'");
-        prepare(h);
+        // Statements without results share a round trip: they add up for the one-row batches of live sync.
+        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; " + PREPARE);
         load(h, rows);
         run.parkSkewed();
         List<PgTable> present = present(rows);
@@ -145,18 +144,17 @@ final class Applier {
         return parentsFirst.stream().filter(t -> names.contains(t.name())).toList();
     }
 
-    private static void prepare(Handle h) {
-        // Half-full pages: the classification's in-place updates stay on the page (HOT, no index entries).
-        h.execute("CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
-                + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
-                + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
-                + " reason text, local_hlc bigint, local_origin uuid) WITH (fillfactor = 50) ON COMMIT DELETE ROWS");
-        h.execute("CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk)");
-        h.execute("CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
-                + " ON COMMIT DELETE ROWS");
-        h.execute("DELETE FROM " + IN);
-        h.execute("DELETE FROM " + DATA);
-    }
+    /** The apply's temp tables: created once per connection, emptied at every commit and before every apply. */
+    private static final String PREPARE =
+            // Half-full pages: the classification's in-place updates stay on the page (HOT, no index entries).
+            "CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
+                    + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
+                    + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
+                    + " reason text, local_hlc bigint, local_origin uuid) WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
+                    + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
+                    + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
+                    + " ON COMMIT DELETE ROWS;"
+                    + " DELETE FROM " + IN + "; DELETE FROM " + DATA;
 
     /** COPY is the fastest way in: the rows' versions into {@link #IN}, the live rows' data into {@link #DATA}. */
     private static void load(Handle h, List<Incoming> rows) {
@@ -196,8 +194,7 @@ final class Applier {
                     + " nothing was applied");
         }
         // Statistics for the join columns only: the planner must know the batch is not empty.
-        h.execute("ANALYZE " + IN + " (ord, tbl, pk, state)");
-        h.execute("ANALYZE " + DATA + " (ord)");
+        h.execute("ANALYZE " + IN + " (ord, tbl, pk, state); ANALYZE " + DATA + " (ord)");
     }
 
     /** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \\N. */
