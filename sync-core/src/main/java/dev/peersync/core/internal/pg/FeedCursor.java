@@ -53,9 +53,21 @@ record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
         return new FeedCursor(node, from, to, lastTx, lastSeq);
     }
 
-    /** The next range: from this range's end to {@code newTo}. */
+    /**
+     * The next range: from this range's end to {@code newTo}, positioned before its first row. Every row of that
+     * range was written by a transaction not visible in {@code to}, hence at or after {@code to}'s xmin, so the
+     * position is {@code (xmin of to, Long.MIN_VALUE)} rather than {@code (0, 0)}: the feed query's row comparison
+     * {@code (_tx, _seq) > (tx, seq)} is where PostgreSQL starts its (_tx, _seq) index scan, and from {@code (0, 0)}
+     * it would read (and filter out) every entry of the index on each pull of an idle feed, a cost that grew with
+     * the table (45 ms at 1,000,000 rows).
+     */
     FeedCursor next(String newTo) {
-        return new FeedCursor(node, to, newTo, "0", 0);
+        return new FeedCursor(node, to, newTo, xmin(to), Long.MIN_VALUE);
+    }
+
+    /** The xmin of a snapshot's text form {@code xmin:xmax:xip,...}. */
+    private static String xmin(String snapshot) {
+        return snapshot.substring(0, snapshot.indexOf(':'));
     }
 
     String format() {

@@ -22,7 +22,9 @@ class FeedCursorTest {
         assertThat(start.isStart()).isTrue();
         assertThat(start.from()).isEqualTo("1:1:");
         FeedCursor next = start.after("48", 7).next("60:60:");
-        assertThat(next).isEqualTo(new FeedCursor(node, "50:52:51", "60:60:", "0", 0));
+        // Positioned before every row of the new range: its rows were written at or after the xmin of its "from".
+        assertThat(next).isEqualTo(new FeedCursor(node, "50:52:51", "60:60:", "50", Long.MIN_VALUE));
+        assertThat(FeedCursor.parse(next.format(), node)).isEqualTo(next);
         assertThat(next.isStart()).isFalse();
     }
 
