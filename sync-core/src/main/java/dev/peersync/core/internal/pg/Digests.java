@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Table digests: a tree of hashes over the rows' (pk, version, deleted), tombstones included.
@@ -28,9 +29,6 @@ import org.jdbi.v3.core.Handle;
  * rows / bucketCount rows per bucket asked for.
  */
 final class Digests {
-    /** The 30-bit sub-hash of a key text (bits 32..61 of its md5), as an SQL expression. */
-    private static final String SUB_HASH = "(('x' || substr(md5(%s), 9, 8))::bit(32) >> 2)::int";
-
     private final String s;
     private final int bucketCount;
     private final Locks locks;
@@ -73,15 +71,9 @@ final class Digests {
         record Row(int ord, RangeDigest.Child child) {
         }
         h.execute("SET LOCAL timezone = 'UTC'"); // key text of timestamptz keys, as the capture triggers write it
-        h.createQuery("SELECT r.ord, (s.v >> (24 - 6 * r.depth)) & 63 AS child, bit_xor(s.h) AS hash, count(*) AS n"
-                        + " FROM unnest(CAST(:b AS int[]), CAST(:d AS int[]), CAST(:p AS int[])) WITH ORDINALITY"
-                        + " AS r(bucket, depth, prefix, ord)"
-                        + " CROSS JOIN LATERAL (SELECT m._hash AS h, " + subHash(t) + " AS v FROM " + t.meta() + " m"
-                        + " WHERE m._bucket = r.bucket) s"
-                        + " WHERE s.v >> (30 - 6 * r.depth) = r.prefix GROUP BY 1, 2 ORDER BY 1, 2")
-                .bindArray("b", Integer.class, ranges.stream().map(DigestRange::bucket).toArray())
-                .bindArray("d", Integer.class, ranges.stream().map(DigestRange::depth).toArray())
-                .bindArray("p", Integer.class, ranges.stream().map(DigestRange::prefix).toArray())
+        bindRanges(h.createQuery(rowsInRanges(t) + " SELECT r.ord, (x.v >> (24 - 6 * r.depth)) & 63 AS child,"
+                        + " bit_xor(x._hash) AS hash, count(*) AS n FROM r JOIN x ON x.bucket = r.bucket"
+                        + " AND x.v >> (30 - 6 * r.depth) = r.prefix GROUP BY 1, 2 ORDER BY 1, 2"), ranges)
                 .map((rs, ctx) -> new Row(rs.getInt("ord"), new RangeDigest.Child(rs.getInt("child"),
                         rs.getLong("hash"), rs.getLong("n"))))
                 .forEach(row -> children.get(row.ord() - 1).add(row.child()));
@@ -100,17 +92,10 @@ final class Digests {
         h.execute("SET LOCAL timezone = 'UTC'");
         // A custom plan for the actual known hashes: PostgreSQL then hashes the array instead of scanning it per row.
         h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        List<RowVersion> rows = h.createQuery("SELECT q.pk, q._hlc, q._origin, q._deleted FROM (SELECT "
-                        + t.pkText("m") + " COLLATE \"C\" AS pk, m._hlc, m._origin, m._deleted, m._hash, "
-                        + subHash(t) + " AS v, r.depth, r.prefix"
-                        + " FROM unnest(CAST(:b AS int[]), CAST(:d AS int[]), CAST(:p AS int[]))"
-                        + " AS r(bucket, depth, prefix)"
-                        + " JOIN " + t.meta() + " m ON m._bucket = r.bucket) q"
-                        + " WHERE q.v >> (30 - 6 * q.depth) = q.prefix AND q.pk > :after"
-                        + " AND NOT (q._hash = ANY(CAST(:known AS bigint[]))) ORDER BY q.pk LIMIT :lim")
-                .bindArray("b", Integer.class, ranges.stream().map(DigestRange::bucket).toArray())
-                .bindArray("d", Integer.class, ranges.stream().map(DigestRange::depth).toArray())
-                .bindArray("p", Integer.class, ranges.stream().map(DigestRange::prefix).toArray())
+        List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted"
+                        + " FROM r JOIN x ON x.bucket = r.bucket AND x.v >> (30 - 6 * r.depth) = r.prefix"
+                        + " WHERE x.pk > :after AND NOT (x._hash = ANY(CAST(:known AS bigint[])))"
+                        + " ORDER BY x.pk LIMIT :lim"), ranges)
                 .bindArray("known", Long.class, request.knownHashes().toArray())
                 .bind("after", request.afterPk()).bind("lim", limit + 1)
                 .map((rs, ctx) -> new RowVersion(rs.getString("pk"), rs.getLong("_hlc"),
@@ -119,8 +104,26 @@ final class Digests {
         return new VersionPage(hasMore ? rows.subList(0, limit) : rows, hasMore);
     }
 
-    private String subHash(PgTable t) {
-        return String.format(SUB_HASH, t.pkText("m"));
+    /**
+     * Two CTEs: {@code x}, the metadata rows of the ranges' buckets with their key text ({@code COLLATE "C"}) and
+     * 30-bit sub-hash {@code v}, each bucket read once through the {@code _bucket} index (the fence keeps the planner
+     * from a sequential scan of the whole table); {@code r}, the ranges with their position {@code ord}.
+     */
+    private static String rowsInRanges(PgTable t) {
+        return "WITH x AS MATERIALIZED (SELECT u.bucket, k.pk, m._hlc, m._origin, m._deleted, m._hash,"
+                + " (('x' || substr(md5(k.pk), 9, 8))::bit(32) >> 2)::int AS v"
+                + " FROM unnest(CAST(:buckets AS int[])) AS u(bucket)"
+                + " CROSS JOIN LATERAL (SELECT * FROM " + t.meta() + " m WHERE m._bucket = u.bucket OFFSET 0) m"
+                + " CROSS JOIN LATERAL (SELECT " + t.pkText("m") + " COLLATE \"C\" AS pk) k),"
+                + " r AS (SELECT * FROM unnest(CAST(:b AS int[]), CAST(:d AS int[]), CAST(:p AS int[]))"
+                + " WITH ORDINALITY AS r(bucket, depth, prefix, ord))";
+    }
+
+    private static Query bindRanges(Query q, List<DigestRange> ranges) {
+        return q.bindArray("buckets", Integer.class, ranges.stream().map(DigestRange::bucket).distinct().toArray())
+                .bindArray("b", Integer.class, ranges.stream().map(DigestRange::bucket).toArray())
+                .bindArray("d", Integer.class, ranges.stream().map(DigestRange::depth).toArray())
+                .bindArray("p", Integer.class, ranges.stream().map(DigestRange::prefix).toArray());
     }
 
     private void checkRanges(List<DigestRange> ranges) {
