@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * (or a row we lack) are fetched and applied through the normal merge rule.
  *
  * <p>Cost: one digest request per table when in sync. Otherwise the bucket hashes (8 bytes per bucket), about
- * 640 bytes of sub-range digests per differing range and level (levels grow with log64 of rows per bucket), and the
- * differing versions and rows themselves: a few rows' repair does not grow with the table. Requests are batched
+ * 650 bytes (860 in base64) of sub-range digests per differing range and level (levels grow with log64 of rows per
+ * bucket), and the differing versions and rows themselves: a few rows' repair does not grow with the table. Requests are batched
  * ({@link #RANGES_PER_REQUEST} ranges per request) and the walk is depth first, so memory stays bounded by the
  * batch size and the depth, never by the table.
  *
