@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
  * the versions this node holds already, named by their row hashes), and rows where the peer holds a higher version
  * (or a row we lack) are fetched and applied through the normal merge rule.
  *
- * <p>Cost: one digest request per table when in sync. Otherwise the bucket hashes (8 bytes per bucket), about
+ * <p>Cost: one digest request per table when in sync, all sent at once. Otherwise the bucket hashes (8 bytes per bucket), about
  * 650 bytes (860 in base64) of sub-range digests per differing range and level (levels grow with log64 of rows per
  * bucket), and the differing versions and rows themselves: a few rows' repair does not grow with the table. Requests are batched
  * ({@link #RANGES_PER_REQUEST} ranges per request) and the walk is depth first, so memory stays bounded by the
@@ -72,8 +73,11 @@ final class AntiEntropy {
 
     Pass run(NodeId peer, PeerClient client, Consumer<ApplyResult> onApplied) throws Exception {
         Tally tally = new Tally();
-        for (String table : store.tables()) {
-            new TableRepair(peer, client, table, onApplied, tally).run();
+        // Every table's root is asked for at once: an in-sync check costs one round trip, not one per table.
+        Map<String, CompletableFuture<TableDigest>> roots = new LinkedHashMap<>();
+        store.tables().forEach(table -> roots.put(table, client.digest(table)));
+        for (Map.Entry<String, CompletableFuture<TableDigest>> root : roots.entrySet()) {
+            new TableRepair(peer, client, root.getKey(), onApplied, tally).run(root.getValue());
         }
         return new Pass(tally.tablesDiffering, tally.bucketsDiffering, tally.rangesCompared, tally.versionsReceived,
                 tally.rowsFetched, tally.results);
@@ -108,8 +112,8 @@ final class AntiEntropy {
             this.tally = tally;
         }
 
-        void run() throws Exception {
-            TableDigest remote = await(client.digest(table));
+        void run(CompletableFuture<TableDigest> remoteRoot) throws Exception {
+            TableDigest remote = await(remoteRoot);
             TableDigest local = store.digest(table);
             if (remote.rootHash().equals(local.rootHash())) {
                 return;
