@@ -5,12 +5,15 @@ import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.core.store.SyncStore;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,13 +56,18 @@ final class LocalService implements LocalSyncService {
     }
 
     @Override
-    public List<String> bucketHashes(String table) {
+    public List<Long> bucketHashes(String table) {
         return store.bucketHashes(table);
     }
 
     @Override
-    public List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit) {
-        return store.bucketRows(table, bucket, afterPk, limit);
+    public List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges) {
+        return store.rangeDigests(table, ranges);
+    }
+
+    @Override
+    public VersionPage rangeVersions(String table, VersionsRequest request) {
+        return store.rangeVersions(table, request);
     }
 
     @Override

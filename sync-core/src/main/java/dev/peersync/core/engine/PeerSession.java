@@ -153,8 +153,10 @@ final class PeerSession {
                 pass.results().forEach(r -> r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum)));
                 applied += repaired;
                 if (pass.tablesDiffering() > 0) {
-                    log.info("Anti-entropy with {}: {} table(s), {} bucket(s) differed, {} row(s) fetched, {} applied",
-                            peer, pass.tablesDiffering(), pass.bucketsDiffering(), pass.rowsFetched(), repaired);
+                    log.info("Anti-entropy with {}: {} table(s), {} bucket(s) differed, {} range(s) compared,"
+                                    + " {} version(s) received, {} row(s) fetched, {} applied", peer,
+                            pass.tablesDiffering(), pass.bucketsDiffering(), pass.rangesCompared(),
+                            pass.versionsReceived(), pass.rowsFetched(), repaired);
                 }
             }
             lastSyncAt.set(clock.instant());

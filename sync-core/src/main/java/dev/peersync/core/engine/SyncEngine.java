@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** Period of folding digest deltas (see {@link #foldDigests()}). */
+    private static final Duration DIGEST_FOLD = Duration.ofSeconds(5);
 
     private final SyncStore store;
     private final PeerTransport transport;
@@ -64,6 +67,7 @@ public final class SyncEngine implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicBoolean pushPending = new AtomicBoolean();
     private final PushWindow pushWindow = new PushWindow();
+    private final AtomicBoolean folding = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile LocalCommitListener commitListener;
     private volatile ScheduledFuture<?> syncTimer;
@@ -125,6 +129,7 @@ public final class SyncEngine implements AutoCloseable {
         long ae = s.antiEntropyInterval().toMillis();
         scheduler.scheduleWithFixedDelay(guarded("anti-entropy", this::requestAntiEntropyAll), ae, ae,
                 TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::foldDigests, 0, DIGEST_FOLD.toMillis(), TimeUnit.MILLISECONDS);
         long gc = s.tombstoneInterval().toMillis();
         scheduler.scheduleWithFixedDelay(guarded("tombstone collection", this::collectTombstones), gc, gc,
                 TimeUnit.MILLISECONDS);
@@ -278,6 +283,28 @@ public final class SyncEngine implements AutoCloseable {
                             peer.p2pPort(), hello.softwareVersion(), peer.origin()));
                 }
             });
+        }
+    }
+
+    /**
+     * Folds the digest deltas that writes and applies left since the last digest read, on a worker thread (a fold
+     * after a bulk load takes a while). Without it they pile up until the next anti-entropy pass, whose in-sync check
+     * would then pay for every row written since the previous one: after a 1,000,000-row bootstrap, half a second.
+     */
+    private void foldDigests() {
+        if (!folding.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    guarded("digest fold", () -> store.tables().forEach(store::digest)).run();
+                } finally {
+                    folding.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            folding.set(false); // closing
         }
     }
 

@@ -18,11 +18,18 @@ public interface LocalSyncService {
     /** Root hash and counts of a synced table. */
     TableDigest digest(String table);
 
-    /** All bucket hashes of a synced table, hex, index = bucket number. */
-    List<String> bucketHashes(String table);
+    /** All bucket hashes of a synced table ({@link TableDigest#bucketCount()} of them), index = bucket number. */
+    List<Long> bucketHashes(String table);
 
-    /** Versions of the rows in one bucket, ordered by pk; bounded by {@code limit}, starting after {@code afterPk}. */
-    List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit);
+    /**
+     * The children of each range (at most {@link DigestRange#MAX_RANGES_PER_REQUEST}), in the order asked. A range
+     * whose bucket is not below the bucket count, or that has no children, is refused with an
+     * {@link IllegalArgumentException} naming it.
+     */
+    List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges);
+
+    /** Row versions in some ranges, ordered by pk and bounded, leaving out versions the asker holds. */
+    VersionPage rangeVersions(String table, VersionsRequest request);
 
     /** Current rows (or tombstones) for the given primary keys, as feed rows. */
     List<RowChange> fetchRows(String table, List<String> pks);

@@ -20,9 +20,14 @@ public interface PeerClient {
 
     CompletableFuture<TableDigest> digest(String table);
 
-    CompletableFuture<List<String>> bucketHashes(String table);
+    /** See {@link LocalSyncService#bucketHashes}. */
+    CompletableFuture<List<Long>> bucketHashes(String table);
 
-    CompletableFuture<List<RowVersion>> bucketRows(String table, int bucket, String afterPk, int limit);
+    /** See {@link LocalSyncService#rangeDigests}. */
+    CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges);
+
+    /** See {@link LocalSyncService#rangeVersions}. */
+    CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request);
 
     CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks);
 

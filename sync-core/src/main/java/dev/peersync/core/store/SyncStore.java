@@ -2,10 +2,13 @@ package dev.peersync.core.store;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -51,11 +54,21 @@ public interface SyncStore {
     /** Number of rows waiting in the parking table. */
     long parkedCount();
 
+    /** Root hash and counts of a synced table: reads the bucket hashes and the changes since the last call. */
     TableDigest digest(String table);
 
-    List<String> bucketHashes(String table);
+    /** Every bucket's hash, bucket 0 first. */
+    List<Long> bucketHashes(String table);
 
-    List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit);
+    /**
+     * The children of each range, in the order asked (at most {@link DigestRange#MAX_RANGES_PER_REQUEST}); reads
+     * the rows of the ranges' buckets. Refuses a range whose bucket is not below the bucket count, or of
+     * {@link DigestRange#MAX_DEPTH}, with an {@link IllegalArgumentException} naming it.
+     */
+    List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges);
+
+    /** Row versions in the request's ranges, ordered by pk, after its {@code afterPk}, without its known hashes. */
+    VersionPage rangeVersions(String table, VersionsRequest request);
 
     /** Current rows or tombstones for the given primary keys (keys with no metadata are left out). */
     List<RowChange> fetchRows(String table, List<String> pks);

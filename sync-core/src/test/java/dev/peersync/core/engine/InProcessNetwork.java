@@ -1,6 +1,7 @@
 package dev.peersync.core.engine;
 
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerAddress;
@@ -8,9 +9,11 @@ import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.PeerTransport;
 import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A network of in-process transports for engine tests: calls go straight to the peer's
@@ -31,6 +35,7 @@ final class InProcessNetwork implements AutoCloseable {
     static final String HOST = "inproc";
     private final Map<Integer, LocalSyncService> services = new ConcurrentHashMap<>();
     private final Set<String> cutLinks = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Counters> traffic = new ConcurrentHashMap<>();
     private final AtomicInteger nextPort = new AtomicInteger(20_000);
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "inproc-net");
@@ -60,13 +65,36 @@ final class InProcessNetwork implements AutoCloseable {
         executor.shutdownNow();
     }
 
+    /**
+     * What the transport on {@code port} has received as a client so far: requests answered by its peers, row
+     * versions in their {@code rangeVersions} answers, rows in their {@code fetchRows} answers.
+     */
+    Traffic traffic(int port) {
+        return traffic.computeIfAbsent(port, p -> new Counters()).snapshot();
+    }
+
+    record Traffic(long requests, long versions, long rows) {
+    }
+
+    private static final class Counters {
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong versions = new AtomicLong();
+        final AtomicLong rows = new AtomicLong();
+
+        Traffic snapshot() {
+            return new Traffic(requests.get(), versions.get(), rows.get());
+        }
+    }
+
     private final class Transport implements PeerTransport {
         private final int port;
         private final Map<PeerAddress, PeerClient> clients = new ConcurrentHashMap<>();
+        private final Counters traffic;
         private volatile LocalSyncService local;
 
         Transport(int port) {
             this.port = port;
+            this.traffic = InProcessNetwork.this.traffic.computeIfAbsent(port, p -> new Counters());
         }
 
         @Override
@@ -94,7 +122,11 @@ final class InProcessNetwork implements AutoCloseable {
             }
 
             private <T> CompletableFuture<T> call(java.util.function.Function<LocalSyncService, T> request) {
-                return CompletableFuture.supplyAsync(() -> request.apply(remote()), executor);
+                return CompletableFuture.supplyAsync(() -> {
+                    LocalSyncService remote = remote();
+                    traffic.requests.incrementAndGet();
+                    return request.apply(remote);
+                }, executor);
             }
 
             private LocalSyncService remote() {
@@ -129,18 +161,31 @@ final class InProcessNetwork implements AutoCloseable {
             }
 
             @Override
-            public CompletableFuture<List<String>> bucketHashes(String table) {
+            public CompletableFuture<List<Long>> bucketHashes(String table) {
                 return call(remote -> remote.bucketHashes(table));
             }
 
             @Override
-            public CompletableFuture<List<RowVersion>> bucketRows(String table, int bucket, String afterPk, int limit) {
-                return call(remote -> remote.bucketRows(table, bucket, afterPk, limit));
+            public CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges) {
+                return call(remote -> remote.rangeDigests(table, ranges));
+            }
+
+            @Override
+            public CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request) {
+                return call(remote -> {
+                    VersionPage page = remote.rangeVersions(table, request);
+                    traffic.versions.addAndGet(page.versions().size());
+                    return page;
+                });
             }
 
             @Override
             public CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks) {
-                return call(remote -> remote.fetchRows(table, pks));
+                return call(remote -> {
+                    List<RowChange> rows = remote.fetchRows(table, pks);
+                    traffic.rows.addAndGet(rows.size());
+                    return rows;
+                });
             }
 
             @Override

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.transport.netty.internal.Bodies;
 import dev.peersync.transport.netty.internal.Frame;
 import dev.peersync.transport.netty.internal.MessageType;
@@ -65,9 +68,16 @@ class NettyPeerTransportIT {
         assertThat(pulled).isEqualTo(rows);
 
         assertThat(get(client.digest("reviews")).rowCount()).isEqualTo(250);
-        assertThat(get(client.bucketHashes("reviews"))).hasSize(InMemorySyncService.BUCKETS);
-        List<RowVersion> versions = get(client.bucketRows("reviews", 3, null, 1000));
-        assertThat(versions).isEqualTo(a.service().bucketRows("reviews", 3, null, 1000));
+        assertThat(get(client.bucketHashes("reviews"))).isEqualTo(a.service().bucketHashes("reviews"))
+                .hasSize(InMemorySyncService.BUCKETS);
+        List<DigestRange> ranges = List.of(DigestRange.bucket(3), DigestRange.bucket(5).child(9));
+        List<RangeDigest> digests = get(client.rangeDigests("reviews", ranges));
+        assertThat(digests).isEqualTo(a.service().rangeDigests("reviews", ranges));
+        assertThat(digests.get(0).children()).isNotEmpty();
+        VersionsRequest asked = new VersionsRequest(ranges, List.of(), "", 1000);
+        VersionPage versions = get(client.rangeVersions("reviews", asked));
+        assertThat(versions).isEqualTo(a.service().rangeVersions("reviews", asked));
+        assertThat(versions.versions()).isNotEmpty();
         List<String> keys = List.of(rows.get(0).pk(), rows.get(7).pk());
         assertThat(get(client.fetchRows("reviews", keys))).containsExactlyInAnyOrder(rows.get(0), rows.get(7));
         assertThat(get(client.ping())).isPositive();

@@ -4,10 +4,13 @@ import dev.peersync.core.NodeId;
 import dev.peersync.core.SyncException;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncStore;
@@ -193,16 +196,24 @@ public final class PgStore implements SyncStore {
     }
 
     @Override
-    public List<String> bucketHashes(String table) {
+    public List<Long> bucketHashes(String table) {
         PgTable t = table(table);
         return call(jdbi, "read bucket hashes of " + table, h -> digests.bucketHashes(h, t));
     }
 
     @Override
-    public List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit) {
+    public List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges) {
         PgTable t = table(table);
-        checkLimit(limit);
-        return call(jdbi, "read bucket rows of " + table, h -> digests.bucketRows(h, t, bucket, afterPk, limit));
+        Objects.requireNonNull(ranges, "ranges");
+        return call(jdbi, "compute range digests of " + table, h -> digests.rangeDigests(h, t, ranges));
+    }
+
+    @Override
+    public VersionPage rangeVersions(String table, VersionsRequest request) {
+        PgTable t = table(table);
+        Objects.requireNonNull(request, "request");
+        int limit = Math.min(request.limit(), settings.maxBatchRows());
+        return call(jdbi, "read row versions of " + table, h -> digests.rangeVersions(h, t, request, limit));
     }
 
     @Override

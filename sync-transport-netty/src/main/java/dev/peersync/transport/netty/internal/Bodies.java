@@ -2,7 +2,6 @@ package dev.peersync.transport.netty.internal;
 
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.transport.netty.RejectReason;
 import java.util.List;
 
@@ -33,25 +32,38 @@ public final class Bodies {
     public record TableQuery(String table) {
     }
 
-    public record BucketRowsQuery(String table, int bucket, String afterPk, int limit) {
-    }
-
     public record FetchRowsQuery(String table, List<String> pks) {
         public FetchRowsQuery {
             pks = List.copyOf(pks);
         }
     }
 
-    public record Hashes(List<String> hashes) {
-        public Hashes {
-            hashes = List.copyOf(hashes);
+    /** 64-bit hashes, 8 bytes each, big-endian, in order: base64 in JSON (see {@link DigestWire}). */
+    public record PackedHashes(byte[] hashes) {
+    }
+
+    /**
+     * Digest ranges as {@code [bucket, depth, prefix]} triples. Decoding does not check them: the server does, and
+     * answers a bad one with ERROR instead of closing the connection.
+     */
+    public record RangesQuery(String table, int[][] ranges) {
+    }
+
+    /**
+     * The non-empty children of one range: per child its index (1 byte), hash (8 bytes, big-endian) and row count
+     * (unsigned LEB128), base64 in JSON (see {@link DigestWire}).
+     */
+    public record PackedRangeDigest(int[] range, byte[] children) {
+    }
+
+    public record RangeDigests(List<PackedRangeDigest> digests) {
+        public RangeDigests {
+            digests = List.copyOf(digests);
         }
     }
 
-    public record Versions(List<RowVersion> rows) {
-        public Versions {
-            rows = List.copyOf(rows);
-        }
+    /** A {@link dev.peersync.core.spi.VersionsRequest}: ranges as triples, known row hashes packed. */
+    public record VersionsQuery(String table, int[][] ranges, byte[] known, String afterPk, int limit) {
     }
 
     public record Rows(List<RowChange> rows) {

@@ -3,10 +3,13 @@ package dev.peersync.transport.netty.internal;
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
 
 /**
  * Message types and their codes on the wire. Either end of a connection may send requests once the handshake
- * is done; each request type names the reply type that must answer it.
+ * is done; each request type names the reply type that must answer it. Codes 14 to 17 (BUCKETS, BUCKET_ROWS of
+ * protocol version 1) are retired: version 2 compares digests through BUCKET_HASHES, RANGE_DIGESTS and
+ * RANGE_VERSIONS.
  */
 public enum MessageType {
     HELLO(1, Kind.HANDSHAKE, Bodies.Hello.class, null),
@@ -17,16 +20,18 @@ public enum MessageType {
     PULL(10, Kind.REQUEST, PullRequest.class, BATCH),
     DIGEST_REPLY(13, Kind.RESPONSE, TableDigest.class, null),
     DIGEST(12, Kind.REQUEST, Bodies.TableQuery.class, DIGEST_REPLY),
-    BUCKETS_REPLY(15, Kind.RESPONSE, Bodies.Hashes.class, null),
-    BUCKETS(14, Kind.REQUEST, Bodies.TableQuery.class, BUCKETS_REPLY),
-    BUCKET_ROWS_REPLY(17, Kind.RESPONSE, Bodies.Versions.class, null),
-    BUCKET_ROWS(16, Kind.REQUEST, Bodies.BucketRowsQuery.class, BUCKET_ROWS_REPLY),
     FETCH_ROWS_REPLY(19, Kind.RESPONSE, Bodies.Rows.class, null),
     FETCH_ROWS(18, Kind.REQUEST, Bodies.FetchRowsQuery.class, FETCH_ROWS_REPLY),
     PONG(21, Kind.RESPONSE, Bodies.Empty.class, null),
     PING(20, Kind.REQUEST, Bodies.Empty.class, PONG),
     /** Answers any request the server failed to serve. */
     ERROR(22, Kind.RESPONSE, Bodies.ErrorReply.class, null),
+    BUCKET_HASHES_REPLY(25, Kind.RESPONSE, Bodies.PackedHashes.class, null),
+    BUCKET_HASHES(24, Kind.REQUEST, Bodies.TableQuery.class, BUCKET_HASHES_REPLY),
+    RANGE_DIGESTS_REPLY(27, Kind.RESPONSE, Bodies.RangeDigests.class, null),
+    RANGE_DIGESTS(26, Kind.REQUEST, Bodies.RangesQuery.class, RANGE_DIGESTS_REPLY),
+    RANGE_VERSIONS_REPLY(29, Kind.RESPONSE, VersionPage.class, null),
+    RANGE_VERSIONS(28, Kind.REQUEST, Bodies.VersionsQuery.class, RANGE_VERSIONS_REPLY),
 
     /** "I have new changes": one-way, request id 0. */
     PUSH(30, Kind.ONE_WAY, Bodies.Empty.class, null);

@@ -1,14 +1,17 @@
 package dev.peersync.transport.netty.internal;
 
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerAddress;
 import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -87,18 +90,22 @@ public final class NettyPeerClient implements PeerClient {
     }
 
     @Override
-    public CompletableFuture<List<String>> bucketHashes(String table) {
-        return call(MessageType.BUCKETS, new Bodies.TableQuery(table),
-                reply -> reply.frame().body(Bodies.Hashes.class).hashes());
+    public CompletableFuture<List<Long>> bucketHashes(String table) {
+        return call(MessageType.BUCKET_HASHES, new Bodies.TableQuery(table),
+                reply -> DigestWire.hashes(reply.frame().body(Bodies.PackedHashes.class).hashes()));
     }
 
     @Override
-    public CompletableFuture<List<RowVersion>> bucketRows(String table, int bucket, String afterPk, int limit) {
-        if (limit <= 0) {
-            throw new IllegalArgumentException("limit must be positive, got: " + limit);
-        }
-        return call(MessageType.BUCKET_ROWS, new Bodies.BucketRowsQuery(table, bucket, afterPk, limit),
-                reply -> reply.frame().body(Bodies.Versions.class).rows());
+    public CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges) {
+        return call(MessageType.RANGE_DIGESTS, new Bodies.RangesQuery(table, DigestWire.triples(ranges)),
+                reply -> reply.frame().body(Bodies.RangeDigests.class).digests().stream()
+                        .map(DigestWire::unpack).toList());
+    }
+
+    @Override
+    public CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request) {
+        return call(MessageType.RANGE_VERSIONS, DigestWire.query(table, request),
+                reply -> reply.frame().body(VersionPage.class));
     }
 
     @Override

@@ -160,15 +160,18 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 case PULL -> new Frame(MessageType.BATCH, id, service.pull(peer, capped(request.body(PullRequest.class))));
                 case DIGEST -> new Frame(MessageType.DIGEST_REPLY, id,
                         service.digest(request.body(Bodies.TableQuery.class).table()));
-                case BUCKETS -> new Frame(MessageType.BUCKETS_REPLY, id,
-                        new Bodies.Hashes(service.bucketHashes(request.body(Bodies.TableQuery.class).table())));
-                case BUCKET_ROWS -> {
-                    Bodies.BucketRowsQuery q = request.body(Bodies.BucketRowsQuery.class);
-                    if (q.limit() <= 0) {
-                        yield error(request, "limit must be positive, got: " + q.limit());
-                    }
-                    yield new Frame(MessageType.BUCKET_ROWS_REPLY, id, new Bodies.Versions(service.bucketRows(
-                            q.table(), q.bucket(), q.afterPk(), Math.min(q.limit(), maxRowsPerBatch))));
+                case BUCKET_HASHES -> new Frame(MessageType.BUCKET_HASHES_REPLY, id,
+                        DigestWire.packHashes(service.bucketHashes(request.body(Bodies.TableQuery.class).table())));
+                case RANGE_DIGESTS -> {
+                    Bodies.RangesQuery q = request.body(Bodies.RangesQuery.class);
+                    yield new Frame(MessageType.RANGE_DIGESTS_REPLY, id, new Bodies.RangeDigests(
+                            service.rangeDigests(q.table(), DigestWire.ranges(q.ranges())).stream()
+                                    .map(DigestWire::pack).toList()));
+                }
+                case RANGE_VERSIONS -> {
+                    Bodies.VersionsQuery q = request.body(Bodies.VersionsQuery.class);
+                    yield new Frame(MessageType.RANGE_VERSIONS_REPLY, id,
+                            service.rangeVersions(q.table(), DigestWire.request(q, maxRowsPerBatch)));
                 }
                 case FETCH_ROWS -> {
                     Bodies.FetchRowsQuery q = request.body(Bodies.FetchRowsQuery.class);
@@ -180,6 +183,10 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                 }
                 default -> error(request, "not a request: " + request.type());
             };
+        } catch (IllegalArgumentException e) {
+            // The peer asked for something that does not exist or is out of bounds: its mistake, not ours.
+            log.warn("Refused {} #{} from {}: {}", request.type(), id, peer, e.getMessage());
+            return error(request, request.type() + " refused by the serving node: " + e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Serving {} #{} for {} failed", request.type(), id, peer, e);
             return error(request, request.type() + " failed on the serving node: " + e.getMessage());

@@ -1,13 +1,13 @@
 package dev.peersync.transport.netty.internal;
 
 /**
- * The frame layout of the peersync protocol, version 1. Every frame, in both directions:
+ * The frame layout of the peersync protocol, version 2. Every frame, in both directions:
  *
  * <pre>
  *  offset  size  field
  *  ------  ----  -----------------------------------------------------------------------
  *       0     4  magic   0x50 0x53 0x59 0x4E ("PSYN")
- *       4     1  version protocol version, 1
+ *       4     1  version protocol version, 2
  *       5     1  type    message type code ({@link MessageType})
  *       6     1  flags   bit 0: body is raw-deflate compressed; bits 1..7 must be 0
  *       7     1  reserved, must be 0
@@ -31,7 +31,8 @@ package dev.peersync.transport.netty.internal;
  */
 public final class WireFormat {
     public static final int MAGIC = 0x5053594E;
-    public static final byte VERSION = 1;
+    /** 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS (1 had BUCKETS and BUCKET_ROWS). */
+    public static final byte VERSION = 2;
     public static final int HEADER_SIZE = 16;
     public static final int LENGTH_OFFSET = 12;
     public static final int FLAG_DEFLATE = 0x01;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
@@ -16,6 +17,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -226,8 +228,8 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel unverified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, before),
                 new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
-        unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC, 1,
-                MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
+        unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC,
+                WireFormat.VERSION, MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
         assertThat(unverified.isOpen()).isFalse();
         assertThat(before.rejections(RejectReason.FRAME_TOO_LARGE)).isEqualTo(1);
 
@@ -316,6 +318,53 @@ class HandshakeAndRequestHandlersTest {
         assertThat(reply.requestId()).isEqualTo(8);
         assertThat(reply.body(Bodies.ErrorReply.class).message()).contains("database is down");
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void bad_digest_ranges_are_answered_with_an_error_and_the_connection_keeps_serving() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
+        Map<Object, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{-1, 0, 0}}),
+                "bucket must not be negative, got: -1");
+        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{0, 1, 64}}),
+                "prefix of a range of depth 1 must be in [0, 64), got: 64");
+        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{0, 7, 0}}), "depth must be in [0, 5], got: 7");
+        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{InMemorySyncService.BUCKETS, 0, 0}}),
+                "bucket must be in [0, 16), got: 16");
+        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{1, 2}}),
+                "a range is [bucket, depth, prefix], got: [1, 2]");
+        refused.put(new Bodies.RangesQuery("reviews", new int[0][]), "a request names 1 to 256 ranges, got: 0");
+        refused.put(new Bodies.VersionsQuery("reviews", new int[][] {{0, 2, -3}}, null, "", 10),
+                "prefix of a range of depth 2 must be in [0, 4096), got: -3");
+        refused.put(new Bodies.VersionsQuery("reviews", new int[][] {{0, 0, 0}}, new byte[7], "", 10),
+                "packed hashes must be a multiple of 8 bytes, got: 7 bytes");
+        refused.put(new Bodies.VersionsQuery("reviews", new int[][] {{0, 0, 0}}, null, "", -1),
+                "limit must be positive, got: -1");
+        int id = 40;
+        for (Map.Entry<Object, String> bad : refused.entrySet()) {
+            MessageType type = bad.getKey() instanceof Bodies.RangesQuery ? MessageType.RANGE_DIGESTS
+                    : MessageType.RANGE_VERSIONS;
+            channel.writeInbound(new Frame(type, ++id, bad.getKey()));
+            channel.runPendingTasks();
+            Frame reply = channel.readOutbound();
+            assertThat(reply.type()).as(bad.getValue()).isEqualTo(MessageType.ERROR);
+            assertThat(reply.requestId()).isEqualTo(id);
+            assertThat(reply.body(Bodies.ErrorReply.class).message())
+                    .startsWith(type + " refused by the serving node: ").contains(bad.getValue());
+        }
+
+        List<DigestRange> ranges = List.of(DigestRange.bucket(3), DigestRange.bucket(4).child(1));
+        channel.writeInbound(new Frame(MessageType.RANGE_DIGESTS, ++id, new Bodies.RangesQuery("reviews",
+                DigestWire.triples(ranges))));
+        channel.runPendingTasks();
+        Frame good = channel.readOutbound();
+        assertThat(good.type()).isEqualTo(MessageType.RANGE_DIGESTS_REPLY);
+        assertThat(good.body(Bodies.RangeDigests.class).digests().stream().map(DigestWire::unpack).toList())
+                .isEqualTo(service.rangeDigests("reviews", ranges));
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(stats.rejections(RejectReason.PROTOCOL_ERROR)).isZero();
     }
 
     private EmbeddedChannel handshakenClient() {

@@ -118,27 +118,38 @@ class MessageCodecTest {
     }
 
     @Test
+    void a_bad_digest_range_decodes_so_that_the_server_can_answer_it_with_an_error() {
+        byte[] body = "{\"table\":\"reviews\",\"ranges\":[[-1,0,0],[3,9,1]]}".getBytes(StandardCharsets.UTF_8);
+        EmbeddedChannel channel = codecOnly();
+        channel.writeInbound(Unpooled.wrappedBuffer(FrameBytes.raw(MessageType.RANGE_DIGESTS.code(), 3, body)));
+        Frame frame = channel.readInbound();
+        assertThat(frame.body(Bodies.RangesQuery.class).ranges()).isDeepEqualTo(new int[][] {{-1, 0, 0}, {3, 9, 1}});
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
     void http_request_is_refused_as_not_a_peer() {
         assertRejected("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII), RejectReason.PROTOCOL_ERROR);
     }
 
     @Test
     void other_protocol_version_is_refused() {
-        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 2, MessageType.PING.code(), 0, 0, 1, 0, new byte[0]),
+        // Version 1 is the previous protocol (BUCKETS and BUCKET_ROWS instead of the range digests).
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.PING.code(), 0, 0, 1, 0, new byte[0]),
                 RejectReason.VERSION_MISMATCH);
     }
 
     @Test
     void oversized_length_is_refused_before_the_body_arrives() {
-        byte[] headerOnly = FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), 0, 0, 1,
+        byte[] headerOnly = FrameBytes.raw(WireFormat.MAGIC, WireFormat.VERSION, MessageType.BATCH.code(), 0, 0, 1,
                 FrameBytes.MAX_FRAME, new byte[0]);
         assertRejected(headerOnly, RejectReason.FRAME_TOO_LARGE);
     }
 
     @Test
     void negative_length_is_refused() {
-        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), 0, 0, 1, -5, new byte[0]),
-                RejectReason.PROTOCOL_ERROR);
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, WireFormat.VERSION, MessageType.BATCH.code(), 0, 0, 1, -5,
+                new byte[0]), RejectReason.PROTOCOL_ERROR);
     }
 
     @Test
@@ -148,8 +159,8 @@ class MessageCodecTest {
 
     @Test
     void unknown_flag_bits_are_refused() {
-        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.PING.code(), 0x80, 0, 1, 0, new byte[0]),
-                RejectReason.PROTOCOL_ERROR);
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, WireFormat.VERSION, MessageType.PING.code(), 0x80, 0, 1, 0,
+                new byte[0]), RejectReason.PROTOCOL_ERROR);
     }
 
     @Test
@@ -193,15 +204,15 @@ class MessageCodecTest {
     void compressed_body_that_inflates_beyond_the_maximum_is_refused() {
         byte[] bomb = BodyCompression.deflate(new byte[FrameBytes.MAX_FRAME * 4]);
         assertThat(bomb.length).isLessThan(FrameBytes.MAX_FRAME);
-        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), WireFormat.FLAG_DEFLATE, 0, 1,
-                bomb.length, bomb), RejectReason.PROTOCOL_ERROR);
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, WireFormat.VERSION, MessageType.BATCH.code(),
+                WireFormat.FLAG_DEFLATE, 0, 1, bomb.length, bomb), RejectReason.PROTOCOL_ERROR);
     }
 
     @Test
     void corrupt_compressed_body_is_refused() {
         byte[] junk = {1, 2, 3, 4, 5, 6, 7, 8};
-        assertRejected(FrameBytes.raw(WireFormat.MAGIC, 1, MessageType.BATCH.code(), WireFormat.FLAG_DEFLATE, 0, 1,
-                junk.length, junk), RejectReason.PROTOCOL_ERROR);
+        assertRejected(FrameBytes.raw(WireFormat.MAGIC, WireFormat.VERSION, MessageType.BATCH.code(),
+                WireFormat.FLAG_DEFLATE, 0, 1, junk.length, junk), RejectReason.PROTOCOL_ERROR);
     }
 
     @Test

@@ -2,10 +2,14 @@ package dev.peersync.transport.netty.internal;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.support.Nodes;
 import java.util.List;
@@ -32,12 +36,21 @@ public final class SampleFrames {
         m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
         m.put(MessageType.DIGEST_REPLY, new Frame(MessageType.DIGEST_REPLY, 2,
                 new TableDigest("reviews", "abc", 1024, 10, 99)));
-        m.put(MessageType.BUCKETS, new Frame(MessageType.BUCKETS, 3, new Bodies.TableQuery("reviews")));
-        m.put(MessageType.BUCKETS_REPLY, new Frame(MessageType.BUCKETS_REPLY, 3, new Bodies.Hashes(List.of("00", "ff"))));
-        m.put(MessageType.BUCKET_ROWS, new Frame(MessageType.BUCKET_ROWS, 4,
-                new Bodies.BucketRowsQuery("reviews", 7, "[\"a\"]", 50)));
-        m.put(MessageType.BUCKET_ROWS_REPLY, new Frame(MessageType.BUCKET_ROWS_REPLY, 4,
-                new Bodies.Versions(List.of(new RowVersion("[\"a\"]", 17, ORIGIN, false)))));
+        m.put(MessageType.BUCKET_HASHES, new Frame(MessageType.BUCKET_HASHES, 3, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.BUCKET_HASHES_REPLY, new Frame(MessageType.BUCKET_HASHES_REPLY, 3,
+                DigestWire.packHashes(List.of(0L, -1L, 0x0123456789abcdefL))));
+        List<DigestRange> ranges = List.of(DigestRange.bucket(7), DigestRange.bucket(9).child(63));
+        m.put(MessageType.RANGE_DIGESTS, new Frame(MessageType.RANGE_DIGESTS, 4,
+                new Bodies.RangesQuery("reviews", DigestWire.triples(ranges))));
+        Bodies.RangeDigests digests = new Bodies.RangeDigests(List.of(
+                DigestWire.pack(new RangeDigest(ranges.get(0), List.of(new RangeDigest.Child(0, -5, 1),
+                        new RangeDigest.Child(63, Long.MAX_VALUE, 300)))),
+                DigestWire.pack(new RangeDigest(ranges.get(1), List.of()))));
+        m.put(MessageType.RANGE_DIGESTS_REPLY, new Frame(MessageType.RANGE_DIGESTS_REPLY, 4, digests));
+        m.put(MessageType.RANGE_VERSIONS, new Frame(MessageType.RANGE_VERSIONS, 8, DigestWire.query("reviews",
+                new VersionsRequest(ranges, List.of(42L, -42L), "[\"a\"]", 50))));
+        m.put(MessageType.RANGE_VERSIONS_REPLY, new Frame(MessageType.RANGE_VERSIONS_REPLY, 8,
+                new VersionPage(List.of(new RowVersion("[\"a\"]", 17, ORIGIN, false)), true)));
         m.put(MessageType.FETCH_ROWS, new Frame(MessageType.FETCH_ROWS, 5,
                 new Bodies.FetchRowsQuery("reviews", List.of("[\"a\"]", "[\"b\"]"))));
         m.put(MessageType.FETCH_ROWS_REPLY, new Frame(MessageType.FETCH_ROWS_REPLY, 5, new Bodies.Rows(List.of(live, tomb))));

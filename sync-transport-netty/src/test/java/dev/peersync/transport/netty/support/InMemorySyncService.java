@@ -2,12 +2,17 @@ package dev.peersync.transport.netty.support;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestHash;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,25 +107,74 @@ public class InMemorySyncService implements LocalSyncService {
     }
 
     @Override
-    public List<String> bucketHashes(String table) {
+    public List<Long> bucketHashes(String table) {
         calls.incrementAndGet();
-        List<String> hashes = new ArrayList<>();
+        List<Long> hashes = new ArrayList<>();
         for (int b = 0; b < BUCKETS; b++) {
-            hashes.add(String.format("%016x", b * 31L));
+            hashes.add(b * 31L);
         }
         return hashes;
     }
 
+    /** Digests of the latest version of each row, placed by {@link DigestHash} as a store places them. */
     @Override
-    public List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit) {
+    public List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges) {
         calls.incrementAndGet();
-        return rows.stream()
-                .filter(r -> r.table().equals(table) && Math.floorMod(r.pk().hashCode(), BUCKETS) == bucket)
-                .filter(r -> afterPk == null || r.pk().compareTo(afterPk) > 0)
-                .sorted((a, b) -> a.pk().compareTo(b.pk()))
-                .limit(limit)
-                .map(r -> new RowVersion(r.pk(), r.hlc(), r.origin(), r.deleted()))
+        List<RangeDigest> out = new ArrayList<>();
+        for (DigestRange range : ranges) {
+            check(range);
+            if (!range.hasChildren()) {
+                throw new IllegalArgumentException("a range of depth " + DigestRange.MAX_DEPTH
+                        + " has no children, got: " + range);
+            }
+            long[] hashes = new long[DigestRange.FAN_OUT];
+            long[] counts = new long[DigestRange.FAN_OUT];
+            for (RowVersion v : versions(table, List.of(range))) {
+                int child = range.childIndexOf(DigestHash.subHashOf(v.pk()));
+                hashes[child] ^= DigestHash.rowHash(v);
+                counts[child]++;
+            }
+            List<RangeDigest.Child> children = new ArrayList<>();
+            for (int c = 0; c < DigestRange.FAN_OUT; c++) {
+                if (counts[c] > 0) {
+                    children.add(new RangeDigest.Child(c, hashes[c], counts[c]));
+                }
+            }
+            out.add(new RangeDigest(range, children));
+        }
+        return out;
+    }
+
+    @Override
+    public VersionPage rangeVersions(String table, VersionsRequest request) {
+        calls.incrementAndGet();
+        request.ranges().forEach(this::check);
+        List<RowVersion> page = versions(table, request.ranges()).stream()
+                .filter(v -> v.pk().compareTo(request.afterPk()) > 0)
+                .filter(v -> !request.knownHashes().contains(DigestHash.rowHash(v)))
+                .limit(request.limit() + 1L)
                 .toList();
+        boolean more = page.size() > request.limit();
+        return new VersionPage(more ? page.subList(0, request.limit()) : page, more);
+    }
+
+    private void check(DigestRange range) {
+        if (range.bucket() >= BUCKETS) {
+            throw new IllegalArgumentException("bucket must be in [0, " + BUCKETS + "), got: " + range.bucket());
+        }
+    }
+
+    /** The latest version of every row of the table in one of the ranges, by key. */
+    private List<RowVersion> versions(String table, List<DigestRange> ranges) {
+        java.util.Map<String, RowVersion> latest = new java.util.TreeMap<>();
+        for (RowChange r : rows) {
+            int bucket = DigestHash.bucketOf(r.pk(), BUCKETS);
+            int sub = DigestHash.subHashOf(r.pk());
+            if (r.table().equals(table) && ranges.stream().anyMatch(range -> range.contains(bucket, sub))) {
+                latest.put(r.pk(), new RowVersion(r.pk(), r.hlc(), r.origin(), r.deleted()));
+            }
+        }
+        return List.copyOf(latest.values());
     }
 
     @Override

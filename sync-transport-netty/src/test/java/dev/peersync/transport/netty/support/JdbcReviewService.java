@@ -2,12 +2,15 @@ package dev.peersync.transport.netty.support;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.VersionsRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -127,12 +130,17 @@ public final class JdbcReviewService implements LocalSyncService {
     }
 
     @Override
-    public List<String> bucketHashes(String table) {
+    public List<Long> bucketHashes(String table) {
         throw new UnsupportedOperationException("not needed by this test");
     }
 
     @Override
-    public List<RowVersion> bucketRows(String table, int bucket, String afterPk, int limit) {
+    public List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges) {
+        throw new UnsupportedOperationException("not needed by this test");
+    }
+
+    @Override
+    public VersionPage rangeVersions(String table, VersionsRequest request) {
         throw new UnsupportedOperationException("not needed by this test");
     }
 

@@ -1,0 +1,53 @@
+package dev.peersync.core.spi;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The hashes of the table digest, as every store computes them (PostgreSQL's {@code md5} over the UTF-8 text):
+ * peers compare them, so they are part of the protocol.
+ *
+ * <ul>
+ *   <li>key hash: {@code md5(pk text)}; its bits 0..31 (big-endian, sign bit cleared) modulo the bucket count give
+ *       the bucket, its bits 32..61 the 30-bit sub-hash that splits a bucket into {@link DigestRange}s;</li>
+ *   <li>row hash: bits 0..63 of {@code md5(pk | hlc | origin | deleted)} as a signed 64-bit number; a bucket's or a
+ *       range's hash is the XOR of its rows' hashes.</li>
+ * </ul>
+ */
+public final class DigestHash {
+    private DigestHash() {
+    }
+
+    /** The bucket of a row with this key text. */
+    public static int bucketOf(String pk, int bucketCount) {
+        if (bucketCount < 1) {
+            throw new IllegalArgumentException("bucketCount must be positive, got: " + bucketCount);
+        }
+        byte[] md5 = md5(pk);
+        return (int32(md5, 0) & 0x7fffffff) % bucketCount;
+    }
+
+    /** The 30-bit sub-hash of a row with this key text (bits 32..61 of its key hash). */
+    public static int subHashOf(String pk) {
+        return int32(md5(pk), 4) >>> 2;
+    }
+
+    /** The row hash of this version. */
+    public static long rowHash(RowVersion v) {
+        byte[] md5 = md5(v.pk() + "|" + v.hlc() + "|" + v.origin() + "|" + v.deleted());
+        return ((long) int32(md5, 0) << 32) | (int32(md5, 4) & 0xffffffffL);
+    }
+
+    private static int int32(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static byte[] md5(String text) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+}
