@@ -9,11 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peersync.it.check.Convergence;
-import dev.peersync.it.check.WriteHistory;
 import dev.peersync.it.check.WriteHistory.Kind;
 import dev.peersync.it.check.WriteHistory.Order;
 import dev.peersync.it.fixture.ApiResponse;
-import dev.peersync.it.fixture.Cluster;
 import dev.peersync.it.fixture.ClusterExtension;
 import dev.peersync.it.fixture.ClusterNode;
 import dev.peersync.it.fixture.ClusterOptions;
@@ -32,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -44,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * wall-clock order no longer predicts which write wins.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterScenariosIT {
+class ClusterScenariosIT extends ReviewScenario {
     private static final int SKEW_MINUTES = 5;
 
     @RegisterExtension
@@ -54,24 +51,14 @@ class ClusterScenariosIT {
 
     private static final ExecutorService clients = Executors.newFixedThreadPool(3);
 
-    private Cluster cluster;
-    private WriteHistory history;
-    private ReviewCalls calls;
-
-    @BeforeEach
-    void freshHistory() {
-        cluster = nodes.cluster();
-        history = WriteHistory.forReviewSchema();
-        calls = new ReviewCalls(history);
+    @Override
+    protected ClusterExtension nodes() {
+        return nodes;
     }
 
     @AfterAll
     static void stopClients() {
         clients.shutdownNow();
-    }
-
-    private ClusterNode node(int number) {
-        return cluster.node(number);
     }
 
     @Test

@@ -11,14 +11,11 @@ import dev.peersync.it.check.Convergence;
 import dev.peersync.it.check.WriteHistory;
 import dev.peersync.it.check.WriteHistory.Kind;
 import dev.peersync.it.check.WriteHistory.Order;
-import dev.peersync.it.fixture.Cluster;
 import dev.peersync.it.fixture.ClusterExtension;
-import dev.peersync.it.fixture.ClusterNode;
 import dev.peersync.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,23 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Scenario 4, on a cluster of its own: a unique-key conflict exercises the apply path's error handling, and a bug
  * there must not take the other scenarios down with it.
  */
-class UsernameConflictIT {
+class UsernameConflictIT extends ReviewScenario {
     @RegisterExtension
     static final ClusterExtension nodes = ClusterExtension.threeNodes();
 
-    private Cluster cluster;
-    private WriteHistory history;
-    private ReviewCalls calls;
-
-    @BeforeEach
-    void freshHistory() {
-        cluster = nodes.cluster();
-        history = WriteHistory.forReviewSchema();
-        calls = new ReviewCalls(history);
-    }
-
-    private ClusterNode node(int number) {
-        return cluster.node(number);
+    @Override
+    protected ClusterExtension nodes() {
+        return nodes;
     }
 
     @Test
