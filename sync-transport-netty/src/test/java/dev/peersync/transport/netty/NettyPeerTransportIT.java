@@ -169,7 +169,9 @@ class NettyPeerTransportIT {
 
         assertThatThrownBy(() -> get(b.transport().client(a.address()).hello()))
                 .cause().isInstanceOf(PeerUnavailableException.class).hasMessageContaining("CLUSTER_MISMATCH");
-        assertThat(a.transport().stats().rejections(RejectReason.CLUSTER_MISMATCH)).isEqualTo(1);
+        // Both sides send their hello at once, so either may be the one to see the mismatch and count it.
+        Await.until("the mismatch counted by one side", () -> a.transport().stats().rejections(RejectReason.CLUSTER_MISMATCH)
+                + b.transport().stats().rejections(RejectReason.CLUSTER_MISMATCH) >= 1, WAIT);
     }
 
     @Test
@@ -215,6 +217,52 @@ class NettyPeerTransportIT {
         Await.until("client reconnected in the background", client::isConnected, WAIT);
         assertThat(get(client.pull(new PullRequest(List.of("reviews"), "", 10))).changes()).hasSize(3);
         assertThat(restarted.transport().inboundConnections()).isEqualTo(1);
+    }
+
+    /**
+     * A port that accepts connections and drops them at once (a link proxy whose node is restarting): every request
+     * fails promptly instead of waiting on a connect attempt that never ends, and the client connects once a real
+     * node listens there.
+     */
+    @Test
+    void connections_dropped_right_after_accept_fail_requests_and_the_client_recovers() throws Exception {
+        java.net.ServerSocket dropper = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        int port = dropper.getLocalPort();
+        Thread dropping = new Thread(() -> {
+            while (!dropper.isClosed()) {
+                try (java.net.Socket s = dropper.accept()) {
+                    s.setSoLinger(true, 0); // reset, as a proxy does when its upstream refuses
+                } catch (java.io.IOException e) {
+                    return; // closed by the test
+                }
+            }
+        }, "accept-and-drop");
+        dropping.start();
+        Node b = fixture.start(TransportFixture.settings().build(), "b");
+        PeerClient client = b.transport().client(new dev.peersync.core.spi.PeerAddress("127.0.0.1", port));
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        int failures = 0;
+        while (System.nanoTime() < until) {
+            assertThatThrownBy(() -> get(client.ping())).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PeerUnavailableException.class);
+            failures++;
+        }
+        assertThat(failures).isPositive();
+        dropper.close();
+        dropping.join(5_000);
+
+        Node a = fixture.start(TransportFixture.settings().port(port).build(), "a");
+        Await.until("client connected to the node now listening on the port", () -> {
+            try {
+                get(client.ping());
+                return true;
+            } catch (ExecutionException e) {
+                return false; // still backing off after the drops
+            } catch (Exception e) {
+                throw new AssertionError("ping neither answered nor failed: " + e, e); // a hung connect attempt
+            }
+        }, WAIT);
+        assertThat(a.transport().inboundConnections()).isEqualTo(1);
     }
 
     @Test

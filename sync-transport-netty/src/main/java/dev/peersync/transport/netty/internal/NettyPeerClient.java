@@ -218,6 +218,13 @@ public final class NettyPeerClient implements PeerClient {
             }
             Channel ch = f.channel();
             ResponseCorrelator c = ch.pipeline().get(ResponseCorrelator.class);
+            if (c == null) {
+                // Closed before this listener ran (a proxy or load balancer that accepts, then drops us): the
+                // pipeline is already gone. The attempt must still end, or every later request would wait on it.
+                attemptFailed(attempt, new PeerUnavailableException("connection to " + address
+                        + " closed right after it was opened"));
+                return;
+            }
             c.handshake().whenComplete((hello, error) -> {
                 if (error != null) {
                     attemptFailed(attempt, error);
