@@ -117,7 +117,10 @@ class EngineClusterTest {
             Await.untilEquals("user on " + n.engine().settings().nodeName(), Duration.ofSeconds(10),
                     () -> query(n.ds(), "select username from users where id = '" + id + "'"), List.of("alice"));
         }
-        assertThat(b.events()).anyMatch(e -> e instanceof SyncEvent.TableSynced t && t.table().equals("users"));
+        // The event follows the apply's commit, so the row can be visible a moment before the event is published.
+        Await.until("users TableSynced event on b", Duration.ofSeconds(5), () -> List.copyOf(b.events()),
+                events -> events.stream().anyMatch(e -> e instanceof SyncEvent.TableSynced t
+                        && t.table().equals("users")));
     }
 
     @Test
