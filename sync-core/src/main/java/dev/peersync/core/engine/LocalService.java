@@ -11,6 +11,8 @@ import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
@@ -73,6 +75,13 @@ final class LocalService implements LocalSyncService {
     @Override
     public List<RowChange> fetchRows(String table, List<String> pks) {
         return store.fetchRows(table, pks);
+    }
+
+    @Override
+    public SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
+        SnapshotPage page = store.readSnapshot(request);
+        tables.served(request.table(), page.rows());
+        return page;
     }
 
     @Override

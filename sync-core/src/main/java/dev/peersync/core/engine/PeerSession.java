@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +41,7 @@ final class PeerSession {
     private final EventBus events;
     private final TableCounters tables;
     private final AntiEntropy antiEntropy;
+    private final SnapshotJoin snapshotJoin;
     private final Clock clock;
     private final EngineCounters counters;
     private final AtomicReference<EngineSettings> settings;
@@ -57,7 +59,7 @@ final class PeerSession {
     private final AtomicLong rttMillis = new AtomicLong(-1);
 
     PeerSession(NodeId peer, PeerInfo info, SyncStore store, Function<PeerAddress, PeerClient> clients,
-                Executor executor, EventBus events, TableCounters tables, AntiEntropy antiEntropy, Clock clock,
+                Executor executor, EventBus events, TableCounters tables, AntiEntropy antiEntropy, SnapshotJoin snapshotJoin, Clock clock,
                 EngineCounters counters, AtomicReference<EngineSettings> settings) {
         this.peer = peer;
         this.store = store;
@@ -66,6 +68,7 @@ final class PeerSession {
         this.events = events;
         this.tables = tables;
         this.antiEntropy = antiEntropy;
+        this.snapshotJoin = snapshotJoin;
         this.clock = clock;
         this.counters = counters;
         this.settings = settings;
@@ -133,7 +136,17 @@ final class PeerSession {
             }
             // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
             // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
-            CompletableFuture<ChangeBatch> next = client.pull(pullAfter(store.cursor(peer)));
+            String start = store.cursor(peer);
+            if (start.isEmpty() && store.isEmpty()) {
+                Optional<SnapshotJoin.Joined> joined = snapshotJoin.run(peer, client, settings.get().requestTimeout());
+                if (joined.isPresent()) {
+                    start = joined.get().cursor();
+                    store.storeCursor(peer, start);
+                    applied += joined.get().rows();
+                    joined.get().perTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+                }
+            }
+            CompletableFuture<ChangeBatch> next = client.pull(pullAfter(start));
             while (next != null && batches < MAX_BATCHES_PER_ROUND) {
                 ChangeBatch batch = await(next);
                 next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;

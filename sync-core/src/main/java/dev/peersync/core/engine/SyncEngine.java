@@ -62,6 +62,7 @@ public final class SyncEngine implements AutoCloseable {
     private final EngineCounters counters = new EngineCounters();
     private final TableCounters tableCounters;
     private final AntiEntropy antiEntropy;
+    private final SnapshotJoin snapshotJoin;
     private final Map<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -95,6 +96,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         this.tableCounters = new TableCounters(store.tables(), clock);
         this.antiEntropy = new AntiEntropy(store, settings.requestTimeout());
+        this.snapshotJoin = new SnapshotJoin(store);
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("peersync-timer"));
         this.workers = Executors.newFixedThreadPool(4, daemon("peersync-sync"));
         directory.addListener(this::onPeerStateChange);
@@ -238,7 +240,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private PeerSession session(PeerInfo peer) {
         PeerSession session = sessions.computeIfAbsent(peer.nodeId(), id -> new PeerSession(id, peer, store,
-                transport::client, workers, events, tableCounters, antiEntropy, clock, counters, settings));
+                transport::client, workers, events, tableCounters, antiEntropy, snapshotJoin, clock, counters, settings));
         session.updateInfo(peer);
         return session;
     }

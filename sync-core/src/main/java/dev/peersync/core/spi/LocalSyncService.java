@@ -35,6 +35,14 @@ public interface LocalSyncService {
     List<RowChange> fetchRows(String table, List<String> pks);
 
     /**
+     * One page of a table's snapshot: its rows and tombstones in key order, bounded by rows and bytes. An empty
+     * node joins with these instead of replaying the whole feed. Optional: the default refuses.
+     */
+    default SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
+        throw new UnsupportedOperationException("this node does not serve snapshot pages");
+    }
+
+    /**
      * A peer completed the handshake on a connection it opened to us, from {@code remoteHost}. Lets a node
      * that was added by hand on one side only be synced in both directions.
      */

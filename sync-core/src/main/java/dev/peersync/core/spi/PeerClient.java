@@ -31,6 +31,15 @@ public interface PeerClient {
 
     CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks);
 
+    /**
+     * See {@link LocalSyncService#snapshot}. Optional: a client without it fails the future, and a joining node
+     * then catches up through the change feed.
+     */
+    default CompletableFuture<SnapshotPage> snapshot(SnapshotRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this transport does not carry snapshot pages"));
+    }
+
     /** Round-trip time of a ping. */
     CompletableFuture<Duration> ping();
 

@@ -6,6 +6,8 @@ import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
@@ -72,6 +74,29 @@ public interface SyncStore {
 
     /** Current rows or tombstones for the given primary keys (keys with no metadata are left out). */
     List<RowChange> fetchRows(String table, List<String> pks);
+
+    /**
+     * True when no synced table holds a row or a version (live or deleted): a node that has never written nor
+     * synced, which may load peers' snapshots instead of replaying their feeds.
+     */
+    boolean isEmpty();
+
+    /** The columns a snapshot of {@code table} is asked for: its writable columns, key columns included. */
+    List<String> snapshotColumns(String table);
+
+    /** One page of a table's snapshot (server side), bounded by the request, the server's row cap and a byte cap. */
+    SnapshotPage readSnapshot(SnapshotRequest request);
+
+    /**
+     * Loads one snapshot page from {@code peer} in one transaction, with the versions it carries, as new rows:
+     * every key must be absent here. Throws (and loads nothing) when one is present, or when a row breaks a
+     * constraint or is too far ahead of our clock; the caller then catches up through the change feed, whose
+     * merge rule handles all of that.
+     */
+    ApplyResult loadSnapshotPage(NodeId peer, String table, SnapshotPage page);
+
+    /** Stores the feed cursor of {@code peer} without applying anything (after a snapshot join). */
+    void storeCursor(NodeId peer, String cursor);
 
     /** Current live rows ordered by primary key, after {@code afterPk} (empty for the start), at most {@code limit}. */
     List<RowChange> scanRows(String table, String afterPk, int limit);

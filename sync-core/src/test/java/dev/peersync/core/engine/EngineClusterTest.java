@@ -124,6 +124,33 @@ class EngineClusterTest {
     }
 
     @Test
+    void an_empty_node_joins_by_snapshot_then_follows_the_feed() throws Exception {
+        Node a = startNode("a");
+        execute(a.ds(), "insert into users(id, username) select gen_random_uuid(), 'user' || g from generate_series(1, 3000) g");
+        execute(a.ds(), "insert into posts(id, user_id, body, tags) select gen_random_uuid(), id, E'p\\t\\n', array['a'] from users");
+        execute(a.ds(), "delete from users where id in (select id from users order by id limit 10)");
+        long versions = Long.parseLong(query(a.ds(), "select (select count(*) from peersync.m_users)"
+                + " + (select count(*) from peersync.m_posts)").get(0));
+        Node b = startNode("b");
+        fullMesh();
+        awaitConverged(Duration.ofSeconds(30));
+        InProcessNetwork.Traffic joined = network.traffic(b.port());
+        // Every version (tombstones too) came in snapshot pages, none through the feed.
+        assertThat(joined.snapshotRows()).isEqualTo(versions);
+        assertThat(joined.pulledRows()).isZero();
+
+        UUID id = UUID.randomUUID();
+        execute(a.ds(), "insert into users(id, username) values ('" + id + "', 'after the join')");
+        Await.untilEquals("write after the join on b", Duration.ofSeconds(10),
+                () -> query(b.ds(), "select username from users where id = '" + id + "'"), List.of("after the join"));
+        assertThat(network.traffic(b.port()).pulledRows()).isEqualTo(1);
+        execute(b.ds(), "update users set email = 'b@x' where id = '" + id + "'");
+        Await.untilEquals("write of the joined node on a", Duration.ofSeconds(10),
+                () -> query(a.ds(), "select email from users where id = '" + id + "'"), List.of("b@x"));
+        assertConverged();
+    }
+
+    @Test
     void relay_carries_changes_from_a_through_b_to_c() throws Exception {
         Node a = startNode("a");
         Node b = startNode("b");

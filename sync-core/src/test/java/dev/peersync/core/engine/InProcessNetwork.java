@@ -11,6 +11,8 @@ import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
@@ -67,22 +69,25 @@ final class InProcessNetwork implements AutoCloseable {
 
     /**
      * What the transport on {@code port} has received as a client so far: requests answered by its peers, row
-     * versions in their {@code rangeVersions} answers, rows in their {@code fetchRows} answers.
+     * versions in their {@code rangeVersions} answers, rows in their {@code fetchRows} answers, in their snapshot
+     * pages and in their feed batches.
      */
     Traffic traffic(int port) {
         return traffic.computeIfAbsent(port, p -> new Counters()).snapshot();
     }
 
-    record Traffic(long requests, long versions, long rows) {
+    record Traffic(long requests, long versions, long rows, long snapshotRows, long pulledRows) {
     }
 
     private static final class Counters {
         final AtomicLong requests = new AtomicLong();
         final AtomicLong versions = new AtomicLong();
         final AtomicLong rows = new AtomicLong();
+        final AtomicLong snapshotRows = new AtomicLong();
+        final AtomicLong pulledRows = new AtomicLong();
 
         Traffic snapshot() {
-            return new Traffic(requests.get(), versions.get(), rows.get());
+            return new Traffic(requests.get(), versions.get(), rows.get(), snapshotRows.get(), pulledRows.get());
         }
     }
 
@@ -152,7 +157,11 @@ final class InProcessNetwork implements AutoCloseable {
 
             @Override
             public CompletableFuture<ChangeBatch> pull(PullRequest request) {
-                return call(remote -> remote.pull(local.hello().nodeId(), request));
+                return call(remote -> {
+                    ChangeBatch batch = remote.pull(local.hello().nodeId(), request);
+                    traffic.pulledRows.addAndGet(batch.changes().size());
+                    return batch;
+                });
             }
 
             @Override
@@ -185,6 +194,15 @@ final class InProcessNetwork implements AutoCloseable {
                     List<RowChange> rows = remote.fetchRows(table, pks);
                     traffic.rows.addAndGet(rows.size());
                     return rows;
+                });
+            }
+
+            @Override
+            public CompletableFuture<SnapshotPage> snapshot(SnapshotRequest request) {
+                return call(remote -> {
+                    SnapshotPage page = remote.snapshot(local.hello().nodeId(), request);
+                    traffic.snapshotRows.addAndGet(page.rows());
+                    return page;
                 });
             }
 

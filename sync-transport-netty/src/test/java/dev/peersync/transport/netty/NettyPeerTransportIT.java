@@ -10,6 +10,8 @@ import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.transport.netty.internal.Bodies;
@@ -87,6 +89,35 @@ class NettyPeerTransportIT {
                 seen -> ((List<?>) seen).contains(b.service().hello().nodeId()), WAIT);
         assertThat(a.transport().inboundConnections()).as("one connection reused for everything").isEqualTo(1);
         assertThat(b.transport().stats().snapshot().connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void snapshot_pages_cross_and_a_refused_page_leaves_the_connection_serving() throws Exception {
+        List<RowChange> rows = ReviewRows.generate(25, 4);
+        Node a = fixture.start(TransportFixture.settings().build(),
+                new InMemorySyncService(Nodes.hello("a")).withRows(rows));
+        Node b = fixture.start(TransportFixture.settings().build(), "b");
+        PeerClient client = b.transport().client(a.address());
+        List<String> columns = List.of("id", "rating");
+
+        int lines = 0;
+        String after = "";
+        SnapshotPage page;
+        do {
+            page = get(client.snapshot(new SnapshotRequest("reviews", columns, after, 10)));
+            assertThat(page).isEqualTo(a.service().snapshot(b.service().hello().nodeId(),
+                    new SnapshotRequest("reviews", columns, after, 10)));
+            assertThat(page.feedCursor()).isEqualTo("cursor-" + b.service().hello().nodeId());
+            lines += page.rows();
+            after = page.lastPk();
+        } while (page.hasMore());
+        assertThat(lines).isEqualTo(25);
+        assertThat(after).isEqualTo(rows.get(24).pk());
+
+        assertThatThrownBy(() -> get(client.snapshot(new SnapshotRequest("secrets", columns, "", 10))))
+                .hasCauseInstanceOf(PeerUnavailableException.class)
+                .hasMessageContaining("table is not synced here: secrets");
+        assertThat(get(client.ping())).isPositive();
     }
 
     @Test

@@ -25,6 +25,11 @@ import java.util.UUID;
  */
 final class CaptureSql {
     static final String APPLYING_SETTING = "peersync.applying";
+    /**
+     * Transaction-local: names the table a snapshot page is being loaded into. The loader records the page's
+     * versions itself, so the capture trigger leaves the loader's own insert (trigger depth 1) alone.
+     */
+    static final String SNAPSHOT_SETTING = "peersync.snapshot";
 
     private CaptureSql() {
     }
@@ -45,6 +50,10 @@ final class CaptureSql {
                 + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') <> '';\n"
 
                 + "BEGIN\n"
+                + "  IF TG_OP = 'INSERT' AND pg_trigger_depth() = 1 AND coalesce(current_setting('" + SNAPSHOT_SETTING
+                + "', true), '') = " + Sql.literal(t.name()) + " THEN\n"
+                + "    RETURN NULL;\n"
+                + "  END IF;\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
                 + branch(t, s, inserted, false, bucketCount, nodeId)
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"

@@ -27,6 +27,14 @@ record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
         return new FeedCursor(node, NOTHING, to, "0", 0);
     }
 
+    /**
+     * A cursor at {@code snapshot}: its range (from the snapshot to itself) is empty, and the next one holds
+     * exactly the transactions not visible in it. What a snapshot page's reader hands out.
+     */
+    static FeedCursor at(NodeId node, String snapshot) {
+        return new FeedCursor(node, snapshot, snapshot, xmin(snapshot), Long.MIN_VALUE);
+    }
+
     static FeedCursor parse(String text, NodeId expectedNode) {
         String[] parts = text.split("\\|", -1);
         if (parts.length != 6 || !"v1".equals(parts[0])) {

@@ -8,6 +8,8 @@ import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
@@ -46,6 +48,8 @@ public final class PgStore implements SyncStore {
     private final ChangeFeed feed;
     private final Applier applier;
     private final Digests digests;
+    private final SnapshotReader snapshotReader;
+    private final SnapshotLoader snapshotLoader;
 
     private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst) {
         this.jdbi = jdbi;
@@ -62,6 +66,9 @@ public final class PgStore implements SyncStore {
         this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
+        this.snapshotReader = new SnapshotReader(nodeId, SnapshotReader.MAX_PAGE_CHARS);
+        this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
+                settings.bucketCount());
     }
 
     /** Installs (idempotently) and opens the store. */
@@ -114,11 +121,60 @@ public final class PgStore implements SyncStore {
         List<Incoming> rows = incoming(peer, changes);
         return call(jdbi, "apply a batch from " + peer, h -> {
             ApplyResult result = applier.apply(h, rows);
-            h.createUpdate("INSERT INTO " + s + ".peer_cursor (peer, cursor) VALUES (:p, :c)"
-                    + " ON CONFLICT (peer) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()")
-                    .bind("p", peer.value()).bind("c", nextCursor).execute();
+            storeCursor(h, peer, nextCursor);
             return result;
         });
+    }
+
+    @Override
+    public void storeCursor(NodeId peer, String cursor) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(cursor, "cursor");
+        call(jdbi, "store the cursor of " + peer, h -> {
+            storeCursor(h, peer, cursor);
+            return null;
+        });
+    }
+
+    private void storeCursor(Handle h, NodeId peer, String cursor) {
+        h.createUpdate("INSERT INTO " + s + ".peer_cursor (peer, cursor) VALUES (:p, :c)"
+                + " ON CONFLICT (peer) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()")
+                .bind("p", peer.value()).bind("c", cursor).execute();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return call(jdbi, "look for rows in the synced tables", h -> {
+            for (PgTable t : parentsFirst) {
+                if (h.createQuery("SELECT EXISTS (SELECT 1 FROM " + t.meta() + ") OR EXISTS (SELECT 1 FROM "
+                        + t.qualified() + ")").mapTo(Boolean.class).one()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public List<String> snapshotColumns(String table) {
+        return table(table).columns().stream().map(PgTable.Column::name).toList();
+    }
+
+    @Override
+    public SnapshotPage readSnapshot(SnapshotRequest request) {
+        Objects.requireNonNull(request, "request");
+        PgTable t = table(request.table());
+        int limit = Math.min(request.limit(), SnapshotReader.MAX_ROWS);
+        return call(jdbi, "read a snapshot page of " + t.name(), h -> snapshotReader.read(h, t, request, limit));
+    }
+
+    @Override
+    public ApplyResult loadSnapshotPage(NodeId peer, String table, SnapshotPage page) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(page, "page");
+        PgTable t = table(table);
+        return call(jdbi, "load a snapshot page of " + table + " from " + peer,
+                h -> snapshotLoader.load(h, t, peer, page));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.peersync.transport.netty.internal;
 
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 
@@ -32,6 +34,9 @@ public enum MessageType {
     RANGE_DIGESTS(26, Kind.REQUEST, Bodies.RangesQuery.class, RANGE_DIGESTS_REPLY),
     RANGE_VERSIONS_REPLY(29, Kind.RESPONSE, VersionPage.class, null),
     RANGE_VERSIONS(28, Kind.REQUEST, Bodies.VersionsQuery.class, RANGE_VERSIONS_REPLY),
+    SNAPSHOT_PAGE(33, Kind.RESPONSE, SnapshotPage.class, null),
+    /** Since version 3: a page of a table's snapshot, how an empty node joins. */
+    SNAPSHOT(32, Kind.REQUEST, SnapshotRequest.class, SNAPSHOT_PAGE),
 
     /** "I have new changes": one-way, request id 0. */
     PUSH(30, Kind.ONE_WAY, Bodies.Empty.class, null);

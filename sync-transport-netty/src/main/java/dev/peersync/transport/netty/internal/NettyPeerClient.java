@@ -9,6 +9,8 @@ import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
@@ -112,6 +114,11 @@ public final class NettyPeerClient implements PeerClient {
     public CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks) {
         return call(MessageType.FETCH_ROWS, new Bodies.FetchRowsQuery(table, pks),
                 reply -> reply.frame().body(Bodies.Rows.class).rows());
+    }
+
+    @Override
+    public CompletableFuture<SnapshotPage> snapshot(SnapshotRequest request) {
+        return call(MessageType.SNAPSHOT, request, reply -> reply.frame().body(SnapshotPage.class));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.peersync.transport.netty.internal;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.TransportStats;
 import io.netty.channel.ChannelHandlerContext;
@@ -181,9 +182,11 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     yield new Frame(MessageType.FETCH_ROWS_REPLY, id,
                             new Bodies.Rows(service.fetchRows(q.table(), q.pks())));
                 }
+                case SNAPSHOT -> new Frame(MessageType.SNAPSHOT_PAGE, id,
+                        service.snapshot(peer, request.body(SnapshotRequest.class)));
                 default -> error(request, "not a request: " + request.type());
             };
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // The peer asked for something that does not exist or is out of bounds: its mistake, not ours.
             log.warn("Refused {} #{} from {}: {}", request.type(), id, peer, e.getMessage());
             return error(request, request.type() + " refused by the serving node: " + e.getMessage());

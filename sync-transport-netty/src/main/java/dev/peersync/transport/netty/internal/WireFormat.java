@@ -31,8 +31,11 @@ package dev.peersync.transport.netty.internal;
  */
 public final class WireFormat {
     public static final int MAGIC = 0x5053594E;
-    /** 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS (1 had BUCKETS and BUCKET_ROWS). */
-    public static final byte VERSION = 2;
+    /**
+     * 3: SNAPSHOT pages for joining nodes. 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS
+     * (1 had BUCKETS and BUCKET_ROWS).
+     */
+    public static final byte VERSION = 3;
     public static final int HEADER_SIZE = 16;
     public static final int LENGTH_OFFSET = 12;
     public static final int FLAG_DEFLATE = 0x01;

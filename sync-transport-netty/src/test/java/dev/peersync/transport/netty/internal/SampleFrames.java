@@ -7,6 +7,8 @@ import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.spi.RowVersion;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
@@ -54,6 +56,11 @@ public final class SampleFrames {
         m.put(MessageType.FETCH_ROWS, new Frame(MessageType.FETCH_ROWS, 5,
                 new Bodies.FetchRowsQuery("reviews", List.of("[\"a\"]", "[\"b\"]"))));
         m.put(MessageType.FETCH_ROWS_REPLY, new Frame(MessageType.FETCH_ROWS_REPLY, 5, new Bodies.Rows(List.of(live, tomb))));
+        m.put(MessageType.SNAPSHOT, new Frame(MessageType.SNAPSHOT, 9,
+                new SnapshotRequest("reviews", List.of("id", "rating", "title"), "[\"a\"]", 10_000)));
+        m.put(MessageType.SNAPSHOT_PAGE, new Frame(MessageType.SNAPSHOT_PAGE, 9, new SnapshotPage(
+                "[\"b\"]\t17\t" + ORIGIN + "\tf\tt\tb\t5\ttab\\there\n[\"c\"]\t18\t" + ORIGIN + "\tt\tf\tc\t\\N\t\\N\n",
+                2, "[\"c\"]", true, "v1|" + ORIGIN + "|10:10:|10:10:|10|-9223372036854775808")));
         m.put(MessageType.PING, new Frame(MessageType.PING, 6, Bodies.Empty.INSTANCE));
         m.put(MessageType.PONG, new Frame(MessageType.PONG, 6, Bodies.Empty.INSTANCE));
         m.put(MessageType.ERROR, new Frame(MessageType.ERROR, 7, new Bodies.ErrorReply("database down")));

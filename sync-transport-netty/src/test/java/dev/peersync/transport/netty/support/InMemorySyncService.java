@@ -9,6 +9,8 @@ import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.RowVersion;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
@@ -181,6 +183,28 @@ public class InMemorySyncService implements LocalSyncService {
     public List<RowChange> fetchRows(String table, List<String> pks) {
         calls.incrementAndGet();
         return rows.stream().filter(r -> r.table().equals(table) && pks.contains(r.pk())).toList();
+    }
+
+    /** Pages of the rows in list order; each line is the key, hlc, origin and deleted flag, tab-separated. */
+    @Override
+    public SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
+        calls.incrementAndGet();
+        List<RowChange> table = rows.stream().filter(r -> r.table().equals(request.table())).toList();
+        if (table.isEmpty()) {
+            throw new IllegalArgumentException("table is not synced here: " + request.table());
+        }
+        int from = 0;
+        while (!request.afterPk().isEmpty() && from < table.size() && !table.get(from).pk().equals(request.afterPk())) {
+            from++;
+        }
+        from = request.afterPk().isEmpty() ? 0 : from + 1;
+        List<RowChange> page = table.subList(Math.min(from, table.size()), Math.min(from + request.limit(), table.size()));
+        StringBuilder text = new StringBuilder();
+        page.forEach(r -> text.append(r.pk()).append('\t').append(r.hlc()).append('\t').append(r.origin())
+                .append('\t').append(r.deleted()).append('\n'));
+        boolean more = from + page.size() < table.size();
+        return new SnapshotPage(text.toString(), page.size(), page.isEmpty() ? "" : page.get(page.size() - 1).pk(),
+                more, "cursor-" + requester);
     }
 
     @Override

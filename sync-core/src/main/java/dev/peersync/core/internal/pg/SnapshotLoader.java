@@ -1,0 +1,90 @@
+package dev.peersync.core.internal.pg;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.core.store.ApplyResult;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+
+/**
+ * Loads a snapshot page as new rows, inside the caller's transaction: COPY into a staging table, one plain INSERT
+ * into the table (the capture trigger told to leave it alone) and one into its metadata with the page's versions.
+ * Plain inserts, not upserts: a key that is already here (a local write, another peer's batch) fails the page, and
+ * the caller falls back to the change feed, whose merge rule decides such rows. Constraint failures (a child whose
+ * parent the snapshot of the parent table did not hold yet) fall back the same way.
+ */
+final class SnapshotLoader {
+    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live";
+
+    private final String s;
+    private final Locks locks;
+    private final long maxOffsetMillis;
+    private final int bucketCount;
+
+    SnapshotLoader(String schema, Locks locks, long maxOffsetMillis, int bucketCount) {
+        this.s = Sql.ident(schema);
+        this.locks = locks;
+        this.maxOffsetMillis = maxOffsetMillis;
+        this.bucketCount = bucketCount;
+    }
+
+    ApplyResult load(Handle h, PgTable t, NodeId peer, SnapshotPage page) {
+        if (page.rows() == 0) {
+            return ApplyResult.empty();
+        }
+        String staging = "pg_temp." + Sql.ident("peersync_snap_" + t.metaName());
+        // Serialised with every apply: the classification of a concurrent batch must see these rows or wait.
+        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); SET LOCAL timezone = 'UTC';"
+                + " CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
+                + " ON COMMIT DELETE ROWS AS SELECT NULL::text AS _ps_pk, NULL::bigint AS _ps_hlc,"
+                + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live, "
+                + t.columnNames("x") + " FROM " + t.qualified() + " x WITH NO DATA; DELETE FROM " + staging);
+        long copied = copyIn(h, "COPY " + staging + " (" + META_COLUMNS + ", " + t.columnNames("") + ") FROM STDIN",
+                page.copyText());
+        if (copied != page.rows()) {
+            throw new IllegalArgumentException("a snapshot page of " + t.name() + " announced " + page.rows()
+                    + " rows but holds " + copied + "; nothing was loaded");
+        }
+        long ahead = h.createQuery("SELECT coalesce((max(_ps_hlc) >> 16) - " + s + ".phys_ms(), 0) FROM " + staging)
+                .mapTo(Long.class).one();
+        if (ahead > maxOffsetMillis) {
+            throw new IllegalStateException("a snapshot page of " + t.name() + " holds versions " + ahead
+                    + " ms ahead of our clock (max " + maxOffsetMillis + " ms); nothing was loaded");
+        }
+        h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', :t, true)").bind("t", t.name())
+                .mapTo(String.class).one();
+        h.execute("INSERT INTO " + t.qualified() + " (" + t.columnNames("") + ")"
+                + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + t.columnNames("st") + " FROM " + staging + " st WHERE st._ps_live AND NOT st._ps_deleted");
+        h.execute("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', '', true)");
+        // The versions move our clock past them; local change numbers (the feed's order) come from the clock.
+        long base = h.createQuery("SELECT " + s + ".hlc_reserve(1, max(_ps_hlc)), " + s + ".hlc_reserve(count(*))"
+                + " FROM " + staging).map((rs, ctx) -> rs.getLong(2)).one();
+        int loaded = h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames()
+                + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
+                + " SELECT " + t.pkList("st") + ", st._ps_hlc, st._ps_origin, st._ps_deleted, pg_current_xact_id(),"
+                + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc),"
+                + " " + s + ".row_hash(st._ps_key, st._ps_hlc, st._ps_origin, st._ps_deleted)"
+                + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key FROM " + staging + " st"
+                + " WHERE st._ps_deleted OR st._ps_live) st")
+                .bind("base", base).bind("bc", bucketCount).execute();
+        // Announced as rows from that peer: pushed to every other peer, not back to it.
+        h.createQuery("SELECT pg_notify('peersync_changes', :cause)").bind("cause", peer.value().toString())
+                .mapTo(String.class).list();
+        return new ApplyResult(loaded, 0, 0, Map.of(t.name(), loaded), List.of());
+    }
+
+    private static long copyIn(Handle h, String sql, String text) {
+        try {
+            return h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
+        } catch (SQLException | IOException e) {
+            throw new IllegalArgumentException("a snapshot page could not be read: " + e.getMessage()
+                    + "; nothing was loaded", e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.peersync.core.spi;
+
+/**
+ * One page of a table's snapshot, in PostgreSQL's COPY text format so that the joining node loads it with COPY
+ * instead of parsing rows one by one. Each line holds, tab-separated: the canonical key text, the version's hlc,
+ * its origin node, the deleted flag, a "has data" flag (false for a live version whose row is missing, which the
+ * loader leaves out like the feed does), then the requested columns in the order asked: the key columns always,
+ * the others {@code \N} for a tombstone.
+ *
+ * @param copyText   the lines, each ending in a newline, in primary-key order
+ * @param rows       number of lines
+ * @param lastPk     key text of the last line (the next request's {@code afterPk}); empty when there are none
+ * @param hasMore    true when rows may follow {@code lastPk}
+ * @param feedCursor a cursor of the server's change feed taken before this page was read: pulling from the
+ *                   cursor of a snapshot's first page delivers every change its pages may lack
+ */
+public record SnapshotPage(String copyText, int rows, String lastPk, boolean hasMore, String feedCursor) {
+    public SnapshotPage {
+        copyText = copyText == null ? "" : copyText;
+        lastPk = lastPk == null ? "" : lastPk;
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must not be negative, got: " + rows);
+        }
+    }
+}
