@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,13 +136,18 @@ final class PeerSession {
             // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
             // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
             String start = store.cursor(peer);
-            if (start.isEmpty() && store.isEmpty()) {
-                Optional<SnapshotJoin.Joined> joined = snapshotJoin.run(peer, client, settings.get().requestTimeout());
-                if (joined.isPresent()) {
-                    start = joined.get().cursor();
+            if (start.isEmpty()) {
+                SnapshotJoin.Outcome joined = snapshotJoin.joinIfEmpty(peer, client, settings.get().requestTimeout());
+                applied += joined.rows();
+                joined.perTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+                if (joined.status() == SnapshotJoin.Status.BUSY) {
+                    log.debug("Round with {} waits for the snapshot join from another peer", peer);
+                    return;
+                }
+                if (joined.status() == SnapshotJoin.Status.JOINED || joined.status() == SnapshotJoin.Status.FROM_NOW) {
+                    start = joined.cursor();
                     store.storeCursor(peer, start);
-                    applied += joined.get().rows();
-                    joined.get().perTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+                    antiEntropyDue.compareAndSet(false, joined.status() == SnapshotJoin.Status.FROM_NOW);
                 }
             }
             CompletableFuture<ChangeBatch> next = client.pull(pullAfter(start));

@@ -10,39 +10,106 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * How an empty node joins a peer: the snapshot of every synced table, parents first, page by page, each page
- * loaded with COPY in one transaction; then the peer's feed from the cursor of the first page, which holds every
- * change the pages may lack. Replaying a whole feed instead costs the merge rule's work for every row ever
- * written, several times a bulk load.
+ * loaded in one transaction (bulk inserts where every row is new, the merge rule otherwise); then the peer's feed
+ * from the cursor of the first page, which holds every change the pages may lack. Replaying a whole feed instead
+ * costs the merge rule's work for every row ever written, several times a bulk load.
  *
- * <p>Only an optimisation: when a page cannot be loaded as new rows (a key written here meanwhile, a child whose
- * parent the parent table's pages did not hold yet, a peer that does not serve snapshots), the join stops and
- * the round pulls the peer's whole feed, whose merge rule settles every such row; the rows already loaded are
- * then skipped as versions held.
+ * <p>One join at a time per node: while it runs, rounds with other peers wait (they would only fill the tables
+ * with rows the pages bring anyway), and when it ends they are asked for at once. When a page cannot be had (the
+ * peer went away, does not serve snapshots, sent a bad page), the join stops and the round pulls the peer's whole
+ * feed, whose merge rule skips the rows already loaded.
  */
 final class SnapshotJoin {
     private static final Logger log = LoggerFactory.getLogger(SnapshotJoin.class);
-    /** Rows asked for per page: about 1.4 MB of review-sized rows. */
+    /** Rows asked for per page: about 1.4 MB of review-sized rows, so a small heap holds two pages in flight. */
     static final int PAGE_ROWS = 2_500;
 
     private final SyncStore store;
+    private final Runnable afterJoin;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean joinedHere;
 
-    SnapshotJoin(SyncStore store) {
+    /** {@code afterJoin} runs after every join that loaded or tried to: it asks for rounds with all peers. */
+    SnapshotJoin(SyncStore store, Runnable afterJoin) {
         this.store = store;
+        this.afterJoin = afterJoin;
     }
 
-    /** What a completed join loaded, and where the feed continues. */
-    record Joined(String cursor, int rows, Map<String, Integer> perTable) {
+    enum Status {
+        /** The node holds rows: it catches up through the feed. */
+        NOT_EMPTY,
+        /** Another peer's join is running: this round waits for it. */
+        BUSY,
+        /** Every table loaded: the feed continues from {@link Outcome#cursor()}. */
+        JOINED,
+        /** Stopped part way: the feed from the start brings the rest. */
+        STOPPED,
+        /**
+         * This node joined another peer by snapshot: this peer's feed is followed from its current position
+         * ({@link Outcome#cursor()}), with an anti-entropy pass for what it wrote before.
+         */
+        FROM_NOW
     }
 
-    /** Runs the join; empty when it stopped, after a log line saying why (the caller then pulls the whole feed). */
-    Optional<Joined> run(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+    /** What a join did: its status, the cursor to pull from (JOINED only), and the rows it loaded. */
+    record Outcome(Status status, String cursor, int rows, Map<String, Integer> perTable) {
+        static Outcome of(Status status) {
+            return new Outcome(status, "", 0, Map.of());
+        }
+    }
+
+    /** Joins {@code peer} by snapshot when this node's synced tables are empty and no other join is running. */
+    Outcome joinIfEmpty(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+        if (!running.compareAndSet(false, true)) {
+            return Outcome.of(Status.BUSY);
+        }
+        Outcome outcome = Outcome.of(Status.NOT_EMPTY);
+        try {
+            if (store.isEmpty()) {
+                outcome = join(peer, client, timeout);
+                joinedHere |= outcome.status() == Status.JOINED;
+            } else if (joinedHere) {
+                return fromNow(peer, client, timeout);
+            }
+        } finally {
+            running.set(false);
+        }
+        if (outcome.status() != Status.NOT_EMPTY) {
+            afterJoin.run();
+        }
+        return outcome;
+    }
+
+    /**
+     * The peer's current feed position, for a node that joined another peer by snapshot: replaying this peer's
+     * whole feed would only bring versions the snapshot held. What this peer wrote before and the snapshot's peer
+     * did not hold yet reaches us by relay once that peer has it, and the anti-entropy pass the caller runs finds
+     * the rest. Without the position (an old peer), the whole feed.
+     */
+    private Outcome fromNow(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+        String table = store.tables().get(0);
+        try {
+            SnapshotPage page = Futures.await(client.snapshot(
+                    new SnapshotRequest(table, store.snapshotColumns(table), "", 1)), timeout);
+            log.info("Following {}'s feed from its current position: this node joined another peer by snapshot",
+                    peer);
+            return new Outcome(Status.FROM_NOW, page.feedCursor(), 0, Map.of());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.info("No feed position from {} ({}): pulling its whole feed", peer, e.getMessage());
+            return Outcome.of(Status.NOT_EMPTY);
+        }
+    }
+
+    private Outcome join(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
         long started = System.nanoTime();
         String cursor = null;
         Map<String, Integer> perTable = new LinkedHashMap<>();
@@ -68,14 +135,14 @@ final class SnapshotJoin {
             } catch (Exception e) {
                 log.info("Snapshot join from {} stopped at table {} after {} row(s): {}; catching up through the"
                         + " change feed instead", peer, table, rows, e.getMessage());
-                return Optional.empty();
+                return new Outcome(Status.STOPPED, "", rows, perTable);
             }
         }
         if (cursor == null) {
-            return Optional.empty(); // no synced tables
+            return Outcome.of(Status.NOT_EMPTY); // no synced tables
         }
         log.info("Joined {} by snapshot: {} row(s) loaded in {} ms {}", peer, rows,
                 (System.nanoTime() - started) / 1_000_000, perTable);
-        return Optional.of(new Joined(cursor, rows, perTable));
+        return new Outcome(Status.JOINED, cursor, rows, perTable);
     }
 }

@@ -96,7 +96,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         this.tableCounters = new TableCounters(store.tables(), clock);
         this.antiEntropy = new AntiEntropy(store, settings.requestTimeout());
-        this.snapshotJoin = new SnapshotJoin(store);
+        this.snapshotJoin = new SnapshotJoin(store, this::triggerSync);
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("peersync-timer"));
         this.workers = Executors.newFixedThreadPool(4, daemon("peersync-sync"));
         directory.addListener(this::onPeerStateChange);

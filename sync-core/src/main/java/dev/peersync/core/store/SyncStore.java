@@ -88,10 +88,10 @@ public interface SyncStore {
     SnapshotPage readSnapshot(SnapshotRequest request);
 
     /**
-     * Loads one snapshot page from {@code peer} in one transaction, with the versions it carries, as new rows:
-     * every key must be absent here. Throws (and loads nothing) when one is present, or when a row breaks a
-     * constraint or is too far ahead of our clock; the caller then catches up through the change feed, whose
-     * merge rule handles all of that.
+     * Loads one snapshot page from {@code peer} in one transaction, with the versions it carries: as new rows by
+     * bulk inserts when every key is absent here, through the merge rule (skip, win, park) otherwise, so a key
+     * written here meanwhile or a child whose parent is not here yet is settled like in a feed batch. Throws (and
+     * loads nothing) only for a page that does not parse or does not hold the rows it announces.
      */
     ApplyResult loadSnapshotPage(NodeId peer, String table, SnapshotPage page);
 

@@ -68,7 +68,7 @@ public final class PgStore implements SyncStore {
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
         this.snapshotReader = new SnapshotReader(nodeId, SnapshotReader.MAX_PAGE_CHARS);
         this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
-                settings.bucketCount());
+                settings.bucketCount(), applier);
     }
 
     /** Installs (idempotently) and opens the store. */

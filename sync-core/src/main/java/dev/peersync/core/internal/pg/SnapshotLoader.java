@@ -8,29 +8,38 @@ import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import dev.peersync.core.spi.RowChange;
+import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementException;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loads a snapshot page as new rows, inside the caller's transaction: COPY into a staging table, one plain INSERT
- * into the table (the capture trigger told to leave it alone) and one into its metadata with the page's versions.
- * Plain inserts, not upserts: a key that is already here (a local write, another peer's batch) fails the page, and
- * the caller falls back to the change feed, whose merge rule decides such rows. Constraint failures (a child whose
- * parent the snapshot of the parent table did not hold yet) fall back the same way.
+ * Loads a snapshot page inside the caller's transaction: COPY into a staging table, then, when every row is new
+ * here, one plain INSERT into the table (the capture trigger told to leave it alone) and one into its metadata with
+ * the page's versions. Plain inserts, not upserts: a key that is already here (a local write, another peer's batch),
+ * a row whose parent is not here (written on the peer after its parent table's pages were read) or a version
+ * ahead of our clock fails that statement, and the page goes through the merge rule instead, row by row like a
+ * feed batch (skip, win or park). Only a page that is not what it claims to be is refused.
  */
 final class SnapshotLoader {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
     private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live";
 
     private final String s;
     private final Locks locks;
     private final long maxOffsetMillis;
     private final int bucketCount;
+    private final Applier applier;
 
-    SnapshotLoader(String schema, Locks locks, long maxOffsetMillis, int bucketCount) {
+    SnapshotLoader(String schema, Locks locks, long maxOffsetMillis, int bucketCount, Applier applier) {
         this.s = Sql.ident(schema);
         this.locks = locks;
         this.maxOffsetMillis = maxOffsetMillis;
         this.bucketCount = bucketCount;
+        this.applier = applier;
     }
 
     ApplyResult load(Handle h, PgTable t, NodeId peer, SnapshotPage page) {
@@ -50,11 +59,26 @@ final class SnapshotLoader {
             throw new IllegalArgumentException("a snapshot page of " + t.name() + " announced " + page.rows()
                     + " rows but holds " + copied + "; nothing was loaded");
         }
+        h.savepoint("peersync_snapshot");
+        try {
+            ApplyResult result = insertAsNew(h, t, peer, staging);
+            h.releaseSavepoint("peersync_snapshot");
+            return result;
+        } catch (StatementException | NotNew e) {
+            // A key that is here already, a row whose parent is not, a version from the future: the merge rule
+            // settles each row (skip, win, park) like a feed batch's.
+            h.rollbackToSavepoint("peersync_snapshot");
+            log.debug("Snapshot page of {} from {} merged by the merge rule: {}", t.name(), peer, e.getMessage());
+            return applier.apply(h, asChanges(h, t, peer, staging));
+        }
+    }
+
+    /** The fast path: every row new here, nothing ahead of our clock. Throws when that does not hold. */
+    private ApplyResult insertAsNew(Handle h, PgTable t, NodeId peer, String staging) {
         long ahead = h.createQuery("SELECT coalesce((max(_ps_hlc) >> 16) - " + s + ".phys_ms(), 0) FROM " + staging)
                 .mapTo(Long.class).one();
         if (ahead > maxOffsetMillis) {
-            throw new IllegalStateException("a snapshot page of " + t.name() + " holds versions " + ahead
-                    + " ms ahead of our clock (max " + maxOffsetMillis + " ms); nothing was loaded");
+            throw new NotNew("versions " + ahead + " ms ahead of our clock (max " + maxOffsetMillis + " ms)");
         }
         h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', :t, true)").bind("t", t.name())
                 .mapTo(String.class).one();
@@ -77,6 +101,24 @@ final class SnapshotLoader {
         h.createQuery("SELECT pg_notify('peersync_changes', :cause)").bind("cause", peer.value().toString())
                 .mapTo(String.class).list();
         return new ApplyResult(loaded, 0, 0, Map.of(t.name(), loaded), List.of());
+    }
+
+    /** The staged page as feed rows (the data as the feed's JSON), for the merge rule. */
+    private static List<Incoming> asChanges(Handle h, PgTable t, NodeId peer, String staging) {
+        return h.createQuery("SELECT st._ps_pk, st._ps_hlc, st._ps_origin, st._ps_deleted,"
+                        + " CASE WHEN st._ps_deleted THEN NULL ELSE (to_jsonb(st) - ARRAY['_ps_pk', '_ps_hlc',"
+                        + " '_ps_origin', '_ps_deleted', '_ps_live'])::text END AS data"
+                        + " FROM " + staging + " st WHERE st._ps_deleted OR st._ps_live")
+                .map((rs, ctx) -> new Incoming(new RowChange(t.name(), rs.getString(1), rs.getLong(2),
+                        new NodeId(rs.getObject(3, UUID.class)), rs.getBoolean(4), rs.getString(5)), peer))
+                .list();
+    }
+
+    /** The page cannot take the fast path. */
+    private static final class NotNew extends RuntimeException {
+        NotNew(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static long copyIn(Handle h, String sql, String text) {
