@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -142,7 +143,9 @@ final class DashboardPage {
     }
 
     private <T> T await(String what, Function<WebDriver, T> condition, java.util.function.Supplier<String> lastSeen) {
+        // The page re-renders its tables on every event: an element found a moment ago may be gone when read.
         return new WebDriverWait(driver, DEADLINE)
+                .ignoring(StaleElementReferenceException.class)
                 .withMessage(() -> "waited " + DEADLINE.toSeconds() + "s for " + what + "; last seen: " + lastSeen.get())
                 .until(condition);
     }
