@@ -196,7 +196,7 @@ final class AntiEntropy {
             forEachVersion(after -> store.rangeVersions(table, new VersionsRequest(ranges, List.of(), after,
                     VERSIONS_PER_PAGE)), v -> local.put(v.pk(), v));
             // Any subset of our hashes is a correct request: the peer then only sends more versions.
-            List<Long> known = local.values().stream().map(DigestHash::rowHash)
+            List<Long> known = local.values().stream().map(DigestHash::storedHash)
                     .limit(VersionsRequest.MAX_KNOWN_HASHES).toList();
             List<String> wanted = new ArrayList<>();
             forEachVersion(after -> await(client.rangeVersions(table, new VersionsRequest(ranges, known, after,
@@ -237,7 +237,9 @@ final class AntiEntropy {
         }
         Version r = new Version(remote.hlc(), remote.origin());
         Version l = new Version(local.hlc(), local.origin());
-        return r.isAfter(l) || (r.equals(l) && local.deleted() && !remote.deleted());
+        // The same version: a row as written beats our derived tombstone (cascade) or derived data (SET NULL).
+        return r.isAfter(l) || (r.equals(l) && !remote.deleted() && !remote.derived()
+                && (local.deleted() || local.derived()));
     }
 
     @FunctionalInterface

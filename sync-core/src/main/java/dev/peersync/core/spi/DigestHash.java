@@ -33,7 +33,15 @@ public final class DigestHash {
         return int32(md5(pk), 4) >>> 2;
     }
 
-    /** The row hash of this version. */
+    /** Flipped in the stored hash of a derived version ({@link RowVersion#derived()}), so digests tell it apart. */
+    public static final long DERIVED_MARK = 1L;
+
+    /** The hash stored for this version: its row hash, with {@link #DERIVED_MARK} flipped when derived. */
+    public static long storedHash(RowVersion v) {
+        return v.derived() ? rowHash(v) ^ DERIVED_MARK : rowHash(v);
+    }
+
+    /** The row hash of this version as written (whether or not it is derived here). */
     public static long rowHash(RowVersion v) {
         byte[] md5 = md5(v.pk() + "|" + v.hlc() + "|" + v.origin() + "|" + v.deleted());
         return ((long) int32(md5, 0) << 32) | (int32(md5, 4) & 0xffffffffL);

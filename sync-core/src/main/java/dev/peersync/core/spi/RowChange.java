@@ -13,6 +13,13 @@ import dev.peersync.core.NodeId;
  * @param deleted  true for a tombstone
  * @param data     the whole row as a JSON object (column name to value, types preserved as PostgreSQL's
  *                 {@code to_jsonb} writes them), or {@code null} for a tombstone
+ * @param derived  true when the sender's data is a derived effect kept under this version (a foreign key's
+ *                 ON DELETE SET NULL, see {@link RowVersion#derived()}): the receiver records it derived too
  */
-public record RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data) {
+public record RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
+                        boolean derived) {
+    /** A row as written (not derived). */
+    public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data) {
+        this(table, pk, hlc, origin, deleted, data, false);
+    }
 }

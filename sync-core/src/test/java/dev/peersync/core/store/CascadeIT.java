@@ -2,6 +2,9 @@ package dev.peersync.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peersync.core.spi.DigestHash;
+import dev.peersync.core.spi.DigestRange;
+import dev.peersync.core.spi.VersionsRequest;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,60 @@ class CascadeIT {
 
         assertThat(x.rows("SELECT body FROM reviews")).extracting(r -> r.get("body")).containsExactly("first");
         assertConverged(x, y);
+    }
+
+    @Test
+    void children_nulled_by_a_parent_delete_that_lost_to_a_concurrent_update_get_their_reference_back_on_repair() {
+        TestNode x = node("null_x");
+        TestNode y = node("null_y");
+        seed(x, y);
+        x.sql("DELETE FROM categories WHERE id = ?", PARENT);   // SET NULL on the child, a derived write
+        TestNode.clockTicks();
+        y.sql("UPDATE categories SET name = 'renamed' WHERE id = ?", PARENT);   // later: beats the delete
+        exchange(x, y, true);
+        assertThat(x.rows("SELECT name FROM categories WHERE id = '" + PARENT + "'")).extracting(r -> r.get("name"))
+                .containsExactly("renamed");
+        assertThat(x.rows("SELECT parent_id FROM categories WHERE id = '" + CHILD + "'"))
+                .extracting(r -> r.get("parent_id")).containsOnlyNulls();
+
+        // The child kept its version on both nodes, nulled on x, as written on y: the digests tell them apart
+        // (the nulled row's stored hash is marked), anti-entropy sees the same version derived on x and not on y,
+        // and the row as written wins on x.
+        assertThat(x.digests()).isNotEqualTo(y.digests());
+        String childKey = "[\"" + CHILD + "\"]";
+        VersionsRequest all = new VersionsRequest(List.of(DigestRange.bucket(DigestHash.bucketOf(childKey, 1024))),
+                List.of(), "", 100);
+        assertThat(x.store.rangeVersions("categories", all).versions()).filteredOn(v -> v.pk().equals(childKey))
+                .singleElement().satisfies(v -> assertThat(v.derived()).isTrue());
+        assertThat(y.store.rangeVersions("categories", all).versions()).filteredOn(v -> v.pk().equals(childKey))
+                .singleElement().satisfies(v -> assertThat(v.derived()).isFalse());
+        x.store.applyRows(y.id(), y.store.fetchRows("categories", List.of(childKey)));
+
+        assertThat(x.rows("SELECT parent_id FROM categories WHERE id = '" + CHILD + "'"))
+                .extracting(r -> r.get("parent_id")).containsExactly(PARENT);
+        assertConverged(x, y);
+    }
+
+    @Test
+    void a_parent_delete_that_wins_nulls_and_marks_the_children_alike_on_every_node() {
+        TestNode x = node("nullwin_x");
+        TestNode y = node("nullwin_y");
+        TestNode z = node("nullwin_z");
+        seed(x, y, z);
+        x.sql("DELETE FROM categories WHERE id = ?", PARENT);
+        y.pullFrom(x);
+        z.pullFrom(y);   // relayed: the child is nulled on apply of the parent's tombstone, not sent
+        assertConverged(x, y, z);
+        assertThat(z.rows("SELECT parent_id FROM categories WHERE id = '" + CHILD + "'"))
+                .extracting(r -> r.get("parent_id")).containsOnlyNulls();
+        // Derived alike everywhere: equal digests (above), and anti-entropy would fetch nothing.
+        String childKey = "[\"" + CHILD + "\"]";
+        VersionsRequest all = new VersionsRequest(List.of(DigestRange.bucket(DigestHash.bucketOf(childKey, 1024))),
+                List.of(), "", 100);
+        for (TestNode n : List.of(x, y, z)) {
+            assertThat(n.store.rangeVersions("categories", all).versions()).filteredOn(v -> v.pk().equals(childKey))
+                    .singleElement().satisfies(v -> assertThat(v.derived()).as(n.db.name()).isTrue());
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import java.io.IOException;
 import java.io.StringReader;
@@ -150,7 +151,8 @@ final class Applier {
             "CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
                     + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
                     + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
-                    + " reason text, local_hlc bigint, local_origin uuid) WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
+                    + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false)"
+                    + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
                     + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
                     + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
                     + " ON COMMIT DELETE ROWS;"
@@ -166,14 +168,14 @@ final class Applier {
             copyField(copy, c.table()).append('\t');
             copyField(copy, c.pk()).append('\t');
             copy.append(c.hlc()).append('\t').append(c.origin()).append('\t').append(c.deleted()).append('\t');
-            copy.append(rows.get(i).peer()).append('\n');
+            copy.append(rows.get(i).peer()).append('\t').append(c.derived()).append('\n');
             if (!c.deleted()) {
                 copyField(data.append(i).append('\t'), c.data()).append('\n');
             }
         }
         try {
             CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer) FROM STDIN",
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived) FROM STDIN",
                     new StringReader(copy.toString()));
             copyManager.copyIn("COPY " + DATA + " (ord, data) FROM STDIN", new StringReader(data.toString()));
         } catch (SQLException | IOException e) {
@@ -274,11 +276,14 @@ final class Applier {
                     // beats it, so a child deleted only because its parent was deleted comes back when the
                     // parent's delete loses to a concurrent update, on every node alike.
                     + " OR ((c._hlc, c._origin) = (i.hlc, i.origin) AND c._deleted AND NOT i.deleted)"
+                    // Likewise data derived by a SET NULL (marked in the stored hash): the row as written wins.
+                    + " OR ((c._hlc, c._origin) = (i.hlc, i.origin) AND NOT c._deleted AND NOT i.deleted"
+                    + " AND NOT i.derived AND c._hash <> " + s + ".row_hash(i.pk, i.hlc, i.origin, false))"
                     + " THEN 'win' ELSE 'skip' END"
-                    + " FROM (SELECT i2.ord, m._hlc, m._origin, m._deleted FROM "
+                    + " FROM (SELECT i2.ord, m._hlc, m._origin, m._deleted, m._hash FROM "
                     + IN + " i2"
                     + " CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
-                    + " LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted FROM " + t.meta() + " m WHERE "
+                    + " LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash FROM " + t.meta() + " m WHERE "
                     + t.pkJoin("m", "k") + ") m ON true"
                     + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
                     .bind("t", t.name()).execute();
@@ -455,7 +460,8 @@ final class Applier {
                 for (String c : fk.columns()) {
                     nulls.append(nulls.length() > 0 ? ", " : "").append(Sql.literal(c)).append(", null");
                 }
-                h.execute("UPDATE " + DATA + " SET data = data || jsonb_build_object(" + nulls + ") WHERE ord = " + ord);
+                h.execute("UPDATE " + DATA + " SET data = data || jsonb_build_object(" + nulls + ") WHERE ord = " + ord
+                        + "; UPDATE " + IN + " SET derived = true WHERE ord = " + ord);
                 writeRow(t, false, ord); // another key of the row may still need its parent
                 return true;
             }
@@ -479,15 +485,17 @@ final class Applier {
                     + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
                     + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(),"
                     + " :base + row_number() OVER () - 1, " + s + ".bucket_of(i.pk, :bc), "
-                    + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted)"
+                    // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
+                    + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted) # CASE WHEN i.derived THEN "
+                    + DigestHash.DERIVED_MARK + "::bigint ELSE 0::bigint END"
                     + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
                     + " WHERE i.tbl = :t AND i.state = 'win'"
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                     + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
                     + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
                     + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)"
-                    + " OR ((m._hlc, m._origin) = (EXCLUDED._hlc, EXCLUDED._origin) AND m._deleted"
-                    + " AND NOT EXCLUDED._deleted)")
+                    + " OR ((m._hlc, m._origin) = (EXCLUDED._hlc, EXCLUDED._origin) AND NOT EXCLUDED._deleted"
+                    + " AND (m._deleted OR m._hash <> EXCLUDED._hash))")
                     .bind("t", t.name()).bind("bc", bucketCount).bind("base", base).execute();
         }
 

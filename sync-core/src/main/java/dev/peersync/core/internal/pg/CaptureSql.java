@@ -1,5 +1,6 @@
 package dev.peersync.core.internal.pg;
 
+import dev.peersync.core.spi.DigestHash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -41,8 +42,11 @@ final class CaptureSql {
                 + derived(t, 'c', "o", "true", "o") + " AS _x FROM o";
         boolean setNull = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'n');
         String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
-                + derived(t, 'n', "o", "n", "n") + " AS _x FROM n" + (setNull ? " LEFT JOIN o ON " + t.pkJoin("o", "n") : "")
-                + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x FROM o"
+                + derived(t, 'n', "o", "n", "n") + " AS _x, "
+                + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn FROM n"
+                + (setNull ? " LEFT JOIN o ON " + t.pkJoin("o", "n") : "")
+                + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x,"
+                + " false AS _sn FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
@@ -58,6 +62,7 @@ final class CaptureSql {
                 + branch(t, s, inserted, false, bucketCount, nodeId)
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
                 + branch(t, s, updated, false, bucketCount, nodeId)
+                + (setNull ? markSetNull(t, s, updated) : "")
                 + "  ELSE\n"
                 + branch(t, s, deleted, true, bucketCount, nodeId)
                 + "  END IF;\n"
@@ -77,6 +82,19 @@ final class CaptureSql {
         // Our trigger runs at depth 1 for a user's statement and for statements of RI triggers (PostgreSQL queues
         // their AFTER statement triggers to the outer level), deeper for a statement issued by another trigger.
         cases.add("pg_trigger_depth() > 1");
+        cases.addAll(actionCases(t, action, old, now));
+        return "((" + String.join(" OR ", cases) + ") AND EXISTS (SELECT 1 FROM " + t.meta() + " m WHERE "
+                + t.pkJoin("m", key) + "))";
+    }
+
+    /** True for a change made by the ON DELETE action {@code action} of a foreign key (rows with metadata only). */
+    private static String onDeleteAction(PgTable t, char action, String old, String now, String key) {
+        return "((" + String.join(" OR ", actionCases(t, action, old, now)) + ") AND EXISTS (SELECT 1 FROM "
+                + t.meta() + " m WHERE " + t.pkJoin("m", key) + "))";
+    }
+
+    private static List<String> actionCases(PgTable t, char action, String old, String now) {
+        List<String> cases = new ArrayList<>();
         for (PgTable.ForeignKey fk : t.foreignKeys()) {
             if (fk.onDelete() == action) {
                 cases.add("(" + fk.columnsAre(old, "IS NOT NULL")
@@ -84,8 +102,25 @@ final class CaptureSql {
                         + " AND NOT EXISTS (SELECT 1 FROM " + fk.parent() + " p WHERE " + fk.parentJoin("p", old) + "))");
             }
         }
-        return "((" + String.join(" OR ", cases) + ") AND EXISTS (SELECT 1 FROM " + t.meta() + " m WHERE "
-                + t.pkJoin("m", key) + "))";
+        return cases;
+    }
+
+    /**
+     * Rows nulled by a SET NULL keep their version, but their stored hash gets {@code DigestHash.DERIVED_MARK}
+     * flipped: digests then tell the nulled row from the row as written, and the row as written (same version)
+     * wins on apply. So a child nulled here by a parent's delete that lost to a concurrent update gets its
+     * reference back from any node that never deleted the parent; where the delete wins, every node nulls the child
+     * and marks it alike. Not in an apply's own statements: an applied row is recorded as written.
+     */
+    private static String markSetNull(PgTable t, String s, String changes) {
+        String marked = s + ".row_hash(ch._pkt, m._hlc, m._origin, false) # " + DigestHash.DERIVED_MARK;
+        String update = "      UPDATE " + t.meta() + " m SET _hash = " + marked + " FROM (" + changes + ") ch"
+                + " WHERE ch._sn AND NOT ch._d AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted AND m._hash <> " + marked;
+        // Separate statements: the one naming the apply's temp table is only planned inside an apply.
+        return "    IF own THEN\n" + update + " AND NOT EXISTS (SELECT 1 FROM pg_temp.peersync_incoming i WHERE i.tbl = "
+                + Sql.literal(t.name()) + " AND i.pk = ch._pkt AND i.state = 'win');\n"
+                + "    ELSE\n" + update + ";\n"
+                + "    END IF;\n";
     }
 
     private static String branch(PgTable t, String s, String changes, boolean deletes, int bucketCount,

@@ -89,7 +89,8 @@ final class ChangeFeed {
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
                     .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
-                    .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing")
+                    .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
+                    .append(Derived.sql(schema, t, "m")).append(" AS derived")
                     // The page of metadata first (an index range scan that stops at the limit), then its data.
                     .append(" FROM (SELECT * FROM ").append(t.meta()).append(" m")
                     .append(" WHERE m._tx >= pg_snapshot_xmin(CAST(:from AS pg_snapshot))")
@@ -114,7 +115,8 @@ final class ChangeFeed {
                     RowChange change = null;
                     if (deleted || !rs.getBoolean("missing")) {
                         change = new RowChange(table, pk, rs.getLong("hlc"),
-                                new NodeId(rs.getObject("origin", UUID.class)), deleted, rs.getString("data"));
+                                new NodeId(rs.getObject("origin", UUID.class)), deleted, rs.getString("data"),
+                                rs.getBoolean("derived"));
                     } else {
                         log.warn("Live metadata row without data in {} for key {}: left out of the feed", table, pk);
                     }

@@ -92,14 +92,16 @@ final class Digests {
         h.execute("SET LOCAL timezone = 'UTC'");
         // A custom plan for the actual known hashes: PostgreSQL then hashes the array instead of scanning it per row.
         h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted"
+        List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted,"
+                        + " NOT x._deleted AND x._hash <> " + s + ".row_hash(x.pk, x._hlc, x._origin, false) AS derived"
                         + " FROM r JOIN x ON x.bucket = r.bucket AND x.v >> (30 - 6 * r.depth) = r.prefix"
                         + " WHERE x.pk > :after AND NOT (x._hash = ANY(CAST(:known AS bigint[])))"
                         + " ORDER BY x.pk LIMIT :lim"), ranges)
                 .bindArray("known", Long.class, request.knownHashes().toArray())
                 .bind("after", request.afterPk()).bind("lim", limit + 1)
                 .map((rs, ctx) -> new RowVersion(rs.getString("pk"), rs.getLong("_hlc"),
-                        new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"))).list();
+                        new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"),
+                        rs.getBoolean("derived"))).list();
         boolean hasMore = rows.size() > limit;
         return new VersionPage(hasMore ? rows.subList(0, limit) : rows, hasMore);
     }

@@ -66,7 +66,7 @@ public final class PgStore implements SyncStore {
         this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
-        this.snapshotReader = new SnapshotReader(nodeId, SnapshotReader.MAX_PAGE_CHARS);
+        this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS);
         this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
                 settings.bucketCount(), applier);
     }
@@ -284,13 +284,15 @@ public final class PgStore implements SyncStore {
         return call(jdbi, "fetch rows of " + table, h -> {
             h.execute("SET LOCAL timezone = 'UTC'");
             return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted,"
-                    + " CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data"
+                    + " CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
+                    + Derived.sql(s, t, "m") + " AS derived"
                     + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
                     + " JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
                     + " LEFT JOIN " + t.qualified() + " x ON " + t.pkJoin("x", "m"))
                     .bindArray("pks", String.class, pks)
-                    .map((rs, ctx) -> change(t, rs.getString("pk"), rs.getLong("_hlc"), rs.getObject("_origin", UUID.class),
-                            rs.getBoolean("_deleted"), rs.getString("data"))).list();
+                    .map((rs, ctx) -> new RowChange(t.name(), rs.getString("pk"), rs.getLong("_hlc"),
+                            new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"),
+                            rs.getString("data"), rs.getBoolean("derived"))).list();
         });
     }
 

@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotLoader {
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
-    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live";
+    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live, _ps_derived";
 
     private final String s;
     private final Locks locks;
@@ -51,7 +52,8 @@ final class SnapshotLoader {
         h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); SET LOCAL timezone = 'UTC';"
                 + " CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
                 + " ON COMMIT DELETE ROWS AS SELECT NULL::text AS _ps_pk, NULL::bigint AS _ps_hlc,"
-                + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live, "
+                + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live,"
+                + " NULL::boolean AS _ps_derived, "
                 + t.columnNames("x") + " FROM " + t.qualified() + " x WITH NO DATA; DELETE FROM " + staging);
         long copied = copyIn(h, "COPY " + staging + " (" + META_COLUMNS + ", " + t.columnNames("") + ") FROM STDIN",
                 page.copyText());
@@ -94,6 +96,7 @@ final class SnapshotLoader {
                 + " SELECT " + t.pkList("st") + ", st._ps_hlc, st._ps_origin, st._ps_deleted, pg_current_xact_id(),"
                 + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc),"
                 + " " + s + ".row_hash(st._ps_key, st._ps_hlc, st._ps_origin, st._ps_deleted)"
+                + " # CASE WHEN st._ps_derived THEN " + DigestHash.DERIVED_MARK + "::bigint ELSE 0::bigint END"
                 + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key FROM " + staging + " st"
                 + " WHERE st._ps_deleted OR st._ps_live) st")
                 .bind("base", base).bind("bc", bucketCount).execute();
@@ -105,12 +108,13 @@ final class SnapshotLoader {
 
     /** The staged page as feed rows (the data as the feed's JSON), for the merge rule. */
     private static List<Incoming> asChanges(Handle h, PgTable t, NodeId peer, String staging) {
-        return h.createQuery("SELECT st._ps_pk, st._ps_hlc, st._ps_origin, st._ps_deleted,"
+        return h.createQuery("SELECT st._ps_pk, st._ps_hlc, st._ps_origin, st._ps_deleted, st._ps_derived,"
                         + " CASE WHEN st._ps_deleted THEN NULL ELSE (to_jsonb(st) - ARRAY['_ps_pk', '_ps_hlc',"
-                        + " '_ps_origin', '_ps_deleted', '_ps_live'])::text END AS data"
+                        + " '_ps_origin', '_ps_deleted', '_ps_live', '_ps_derived'])::text END AS data"
                         + " FROM " + staging + " st WHERE st._ps_deleted OR st._ps_live")
                 .map((rs, ctx) -> new Incoming(new RowChange(t.name(), rs.getString(1), rs.getLong(2),
-                        new NodeId(rs.getObject(3, UUID.class)), rs.getBoolean(4), rs.getString(5)), peer))
+                        new NodeId(rs.getObject(3, UUID.class)), rs.getBoolean(4), rs.getString(6), rs.getBoolean(5)),
+                        peer))
                 .list();
     }
 

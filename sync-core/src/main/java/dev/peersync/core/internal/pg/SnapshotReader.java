@@ -24,10 +24,12 @@ final class SnapshotReader {
     static final int MAX_PAGE_CHARS = 6 * 1024 * 1024;
 
     private final NodeId node;
+    private final String schema;
     private final int maxPageChars;
 
-    SnapshotReader(NodeId node, int maxPageChars) {
+    SnapshotReader(NodeId node, String schema, int maxPageChars) {
         this.node = node;
+        this.schema = Sql.ident(schema);
         this.maxPageChars = maxPageChars;
     }
 
@@ -81,18 +83,19 @@ final class SnapshotReader {
     }
 
     /**
-     * Canonical key, version, deleted flag, "has data" flag, then the requested columns: key columns from the
+     * Canonical key, version, deleted flag, "has data" flag, derived flag, then the requested columns: key columns from the
      * metadata (so a tombstone carries its key), the others from the live row. COPY takes no bind parameters:
      * the key is a checked literal.
      */
-    private static String pageQuery(PgTable t, SnapshotRequest request, int limit) {
+    private String pageQuery(PgTable t, SnapshotRequest request, int limit) {
         Set<String> keys = t.pk().stream().map(PgTable.Column::name).collect(Collectors.toSet());
         List<String> values = request.columns().stream()
                 .map(c -> (keys.contains(c) ? "m." : "x.") + Sql.ident(c)).toList();
         String after = request.afterPk().isEmpty() ? "" : " WHERE (" + t.pkList("m") + ") > (SELECT " + t.pkList("k")
                 + " FROM " + t.pkColumns(Sql.literal(request.afterPk()) + "::jsonb") + " k)";
         return "COPY (SELECT " + t.pkText("m") + ", m._hlc, m._origin, m._deleted,"
-                + " NOT m._deleted AND x." + t.pk().get(0).quoted() + " IS NOT NULL, " + String.join(", ", values)
+                + " NOT m._deleted AND x." + t.pk().get(0).quoted() + " IS NOT NULL, " + Derived.sql(schema, t, "m") + ", "
+                + String.join(", ", values)
                 + " FROM (SELECT * FROM " + t.meta() + " m" + after + " ORDER BY " + t.pkList("m") + " LIMIT " + limit
                 + ") m LEFT JOIN " + t.qualified() + " x ON " + t.pkJoin("x", "m") + " AND NOT m._deleted"
                 + " ORDER BY " + t.pkList("m") + ") TO STDOUT";

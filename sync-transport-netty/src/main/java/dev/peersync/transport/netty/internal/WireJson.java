@@ -93,6 +93,9 @@ public final class WireJson {
             gen.writeNumberField("hlc", row.hlc());
             gen.writeStringField("origin", row.origin().toString());
             gen.writeBooleanField("deleted", row.deleted());
+            if (row.derived()) {
+                gen.writeBooleanField("derived", true);
+            }
             gen.writeFieldName("data");
             if (row.data() == null) {
                 gen.writeNull();
@@ -115,6 +118,7 @@ public final class WireJson {
             NodeId origin = null;
             Boolean deleted = null;
             String data = null;
+            boolean derived = false;
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken token = p.nextToken();
                 switch (field) {
@@ -124,6 +128,7 @@ public final class WireJson {
                     case "origin" -> origin = ctxt.readValue(p, NodeId.class);
                     case "deleted" -> deleted = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
                     case "data" -> data = rawObject(p, ctxt);
+                    case "derived" -> derived = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
                     default -> p.skipChildren();
                 }
             }
@@ -135,7 +140,7 @@ public final class WireJson {
                 return (RowChange) ctxt.reportInputMismatch(RowChange.class,
                         "row change of %s %s is not deleted but has no data", table, pk);
             }
-            return new RowChange(table, pk, hlc, origin, deleted, data);
+            return new RowChange(table, pk, hlc, origin, deleted, data, derived);
         }
 
         private static String text(JsonParser p, DeserializationContext ctxt, String field) throws IOException {

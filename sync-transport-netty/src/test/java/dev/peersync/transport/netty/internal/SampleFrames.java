@@ -28,13 +28,14 @@ public final class SampleFrames {
     public static Map<MessageType, Frame> all() {
         RowChange live = new RowChange("reviews", "[\"a\"]", 17, ORIGIN, false, "{\"rating\":5,\"title\":\"ok\"}");
         RowChange tomb = new RowChange("reviews", "[\"b\"]", 18, ORIGIN, true, null);
+        RowChange derived = new RowChange("reviews", "[\"c\"]", 19, ORIGIN, false, "{\"user_id\":null}", true);
         Map<MessageType, Frame> m = new java.util.EnumMap<>(MessageType.class);
         m.put(MessageType.HELLO, Frame.oneWay(MessageType.HELLO,
                 new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true, 8001)));
         m.put(MessageType.PROOF, Frame.oneWay(MessageType.PROOF, new Bodies.Proof(new byte[32])));
         m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
         m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
-        m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb), "c2", true)));
+        m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb, derived), "c2", true)));
         m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
         m.put(MessageType.DIGEST_REPLY, new Frame(MessageType.DIGEST_REPLY, 2,
                 new TableDigest("reviews", "abc", 1024, 10, 99)));
@@ -59,7 +60,7 @@ public final class SampleFrames {
         m.put(MessageType.SNAPSHOT, new Frame(MessageType.SNAPSHOT, 9,
                 new SnapshotRequest("reviews", List.of("id", "rating", "title"), "[\"a\"]", 10_000)));
         m.put(MessageType.SNAPSHOT_PAGE, new Frame(MessageType.SNAPSHOT_PAGE, 9, new SnapshotPage(
-                "[\"b\"]\t17\t" + ORIGIN + "\tf\tt\tb\t5\ttab\\there\n[\"c\"]\t18\t" + ORIGIN + "\tt\tf\tc\t\\N\t\\N\n",
+                "[\"b\"]\t17\t" + ORIGIN + "\tf\tt\tf\tb\t5\ttab\\there\n[\"c\"]\t18\t" + ORIGIN + "\tt\tf\tf\tc\t\\N\t\\N\n",
                 2, "[\"c\"]", true, "v1|" + ORIGIN + "|10:10:|10:10:|10|-9223372036854775808")));
         m.put(MessageType.PING, new Frame(MessageType.PING, 6, Bodies.Empty.INSTANCE));
         m.put(MessageType.PONG, new Frame(MessageType.PONG, 6, Bodies.Empty.INSTANCE));
