@@ -31,13 +31,13 @@ public final class BootstrapNode {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 8) {
-            throw new IllegalArgumentException("expected 8 arguments (jdbcUrl peerNodeId peerPort sentinelId expectedRows"
+            throw new IllegalArgumentException("expected 8 arguments (jdbcUrl peerNodeId peerPort sentinelIds expectedRows"
                     + " expectedHash pullBatchRows timeoutSeconds), got: " + List.of(args));
         }
         String jdbcUrl = args[0];
         NodeId peer = new NodeId(UUID.fromString(args[1]));
         int peerPort = Integer.parseInt(args[2]);
-        UUID sentinel = UUID.fromString(args[3]);
+        List<UUID> sentinels = java.util.Arrays.stream(args[3].split(",")).map(UUID::fromString).toList();
         TableState expected = new TableState(Long.parseLong(args[4]), Long.parseLong(args[5]));
         int pullBatchRows = Integer.parseInt(args[6]);
         Duration timeout = Duration.ofSeconds(Long.parseLong(args[7]));
@@ -53,7 +53,7 @@ public final class BootstrapNode {
              Connection c = pool.getConnection()) {
             node.start(List.of());
             node.addPeer(peer, peerPort);
-            long seen = TableState.awaitEqual(c, List.of(sentinel), () -> expected, timeout, 5_000);
+            long seen = TableState.awaitEqual(c, sentinels, () -> expected, timeout, 5_000);
             System.out.printf(Locale.ROOT, "%s seconds=%.3f heapMb=%.1f rssMb=%.1f%n", RESULT, (seen - start) / 1e9,
                     heap.stop() / 1048576.0, vmHwmKb() / 1024.0);
             System.out.flush();

@@ -28,12 +28,12 @@ final class BootstrapWorkload implements AutoCloseable {
     private final Optional<Path> jfrDir;
     private final String dbA;
     private final SyncNode nodeA;
-    private final UUID sentinel;
+    private final List<UUID> sentinels;
     private final TableState stateA;
     private final List<String> joinedDatabases = new ArrayList<>();
 
     private BootstrapWorkload(PgServer a, PgServer b, BenchOptions options, Results results, Optional<Path> jfrDir,
-                              String dbA, SyncNode nodeA, UUID sentinel, TableState stateA) {
+                              String dbA, SyncNode nodeA, List<UUID> sentinels, TableState stateA) {
         this.a = a;
         this.b = b;
         this.options = options;
@@ -41,7 +41,7 @@ final class BootstrapWorkload implements AutoCloseable {
         this.jfrDir = jfrDir;
         this.dbA = dbA;
         this.nodeA = nodeA;
-        this.sentinel = sentinel;
+        this.sentinels = sentinels;
         this.stateA = stateA;
     }
 
@@ -53,26 +53,31 @@ final class BootstrapWorkload implements AutoCloseable {
             ReviewRows.createTable(c);
         }
         SyncNode nodeA = SyncNode.open("a", a, dbA, options.pullBatchRows());
-        UUID sentinel;
+        List<UUID> sentinels;
         TableState state;
         try (Connection c = a.connect(dbA)) {
             long start = System.nanoTime();
             new ReviewRows(42).copy(c, options.bootstrapRows());
             results.note(String.format(java.util.Locale.ROOT, "Loading A for figures 4-5: %,d rows by COPY through the "
                     + "capture triggers took %.1f s.", options.bootstrapRows(), (System.nanoTime() - start) / 1e9));
-            sentinel = lastRow(c);
+            sentinels = List.of(lastRow(c, "ctid"), lastRow(c, "id"));
             try (java.sql.Statement s = c.createStatement()) {
                 s.execute("VACUUM ANALYZE " + ReviewRows.TABLE);
             }
             state = TableState.read(c);
         }
         nodeA.start(List.of());
-        return new BootstrapWorkload(a, b, options, results, jfrDir, dbA, nodeA, sentinel, state);
+        return new BootstrapWorkload(a, b, options, results, jfrDir, dbA, nodeA, sentinels, state);
     }
 
-    /** The row the feed serves last: the newest by ctid is the last COPY wrote. */
-    private static UUID lastRow(Connection c) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + ReviewRows.TABLE + " ORDER BY ctid DESC LIMIT 1");
+    /**
+     * The last row by {@code order}: by ctid the newest (the last COPY wrote, which the feed serves last), by id the
+     * highest key (which a snapshot serves last). The joiner counts its rows only once both are there: counting a
+     * 1,000,000-row table takes ~130 ms of a core that the join itself needs.
+     */
+    private static UUID lastRow(Connection c, String order) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + ReviewRows.TABLE + " ORDER BY " + order
+                + " DESC LIMIT 1");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getObject(1, UUID.class);
@@ -91,7 +96,8 @@ final class BootstrapWorkload implements AutoCloseable {
         jfrDir.ifPresent(dir -> command.add("-XX:StartFlightRecording=filename="
                 + dir.resolve("bootstrap-run" + run + ".jfr").toAbsolutePath() + ",settings=profile"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BootstrapNode.class.getName(),
-                b.jdbcUrl(db), nodeA.nodeId().value().toString(), Integer.toString(nodeA.port()), sentinel.toString(),
+                b.jdbcUrl(db), nodeA.nodeId().value().toString(), Integer.toString(nodeA.port()),
+                sentinels.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(",")),
                 Long.toString(stateA.rows()), Long.toString(stateA.hash()), Integer.toString(options.pullBatchRows()),
                 Long.toString(options.timeout().toSeconds())));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

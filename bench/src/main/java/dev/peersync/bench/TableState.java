@@ -75,11 +75,15 @@ record TableState(long rows, long hash) {
         }
         TableState expected = expectedState.call();
         TableState seen = read(target);
+        long countNanos = 0;
         while (!seen.equals(expected)) {
             failIfLate(deadline, timeout, "table state " + seen + ", expected " + expected);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            // At least 20 ms, and twice as long as a count takes: counting must not take the servers' CPU.
+            LockSupport.parkNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(20), 2 * countNanos));
             long probeAt = System.nanoTime();
-            if (count(target) == expected.rows()) {
+            boolean complete = count(target) == expected.rows();
+            countNanos = System.nanoTime() - probeAt;
+            if (complete) {
                 seen = read(target);
                 seenAt = probeAt;
             }
