@@ -41,7 +41,22 @@ final class OursPair implements ReplicaPair {
         nodeA.start(List.of());
         nodeB.start(List.of(nodeA));
         nodeA.addPeer(nodeB.nodeId(), nodeB.port());
+        awaitFirstRound(nodeB, nodeA);
         return new OursPair(dbs, nodeA, nodeB);
+    }
+
+    /**
+     * Until B has completed a round with A (its cursor for A is stored): "B stopped" is then a node that was in
+     * sync and restarts, which catches up from its cursor, not a new node, which would join by snapshot.
+     */
+    private static void awaitFirstRound(SyncNode b, SyncNode a) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (b.store().cursor(a.nodeId()).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("B completed no round with A within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     @Override
