@@ -133,9 +133,9 @@ final class PeerSession {
                 throw new IllegalStateException("expected node " + peer + " at " + client.address() + " but "
                         + hello.nodeId() + " answered; the address is stale");
             }
-            // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
-            // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
             String start = store.cursor(peer);
+            // No cursor yet: an empty node joins by snapshot; after such a join, another peer's feed is followed
+            // from its current position.
             if (start.isEmpty()) {
                 SnapshotJoin.Outcome joined = snapshotJoin.joinIfEmpty(peer, client, settings.get().requestTimeout());
                 applied += joined.rows();
@@ -150,6 +150,8 @@ final class PeerSession {
                     antiEntropyDue.compareAndSet(false, joined.status() == SnapshotJoin.Status.FROM_NOW);
                 }
             }
+            // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
+            // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
             CompletableFuture<ChangeBatch> next = client.pull(pullAfter(start));
             while (next != null && batches < MAX_BATCHES_PER_ROUND) {
                 ChangeBatch batch = await(next);

@@ -173,6 +173,8 @@ class SnapshotIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("afterPk");
         assertThatThrownBy(() -> a.store.readSnapshot(new SnapshotRequest("users", List.of("id"), "['; drop", 10)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("afterPk");
+        assertThatThrownBy(() -> a.store.readSnapshot(new SnapshotRequest("users", List.of("id"), "[\"no uuid\"]", 10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("afterPk");
         assertThatThrownBy(() -> a.store.readSnapshot(new SnapshotRequest("secrets", List.of("id"), "", 10)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secrets");
         assertThatThrownBy(() -> new SnapshotRequest("users", List.of("id", "id"), "", 10))

@@ -66,13 +66,16 @@ final class SnapshotReader {
         return new SnapshotPage(text, lines, lastKey(text), hasMore, cursor);
     }
 
-    /** The key must be a JSON array of the table's key values: refused before any statement reads it. */
+    /** The key must be a JSON array of the table's key values, of their types: refused before the page is read. */
     private static void checkKey(Handle h, PgTable t, String afterPk) {
         boolean ok;
         try {
             ok = h.createQuery("SELECT jsonb_typeof(CAST(:k AS jsonb)) = 'array'"
                             + " AND jsonb_array_length(CAST(:k AS jsonb)) = :n")
-                    .bind("k", afterPk).bind("n", t.pk().size()).mapTo(Boolean.class).one();
+                    .bind("k", afterPk).bind("n", t.pk().size()).mapTo(Boolean.class).one()
+                    // and each value reads as its key column's type (the row's text needs every column)
+                    && h.createQuery("SELECT ROW(k.*)::text FROM " + t.pkColumns("CAST(:k AS jsonb)") + " k")
+                    .bind("k", afterPk).mapTo(String.class).one() != null;
         } catch (StatementException e) {
             ok = false;
         }
