@@ -4,7 +4,6 @@ import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.store.ApplyResult;
-import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import java.io.IOException;
 import java.io.StringReader;
@@ -486,8 +485,7 @@ final class Applier {
                     + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(),"
                     + " :base + row_number() OVER () - 1, " + s + ".bucket_of(i.pk, :bc), "
                     // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
-                    + s + ".row_hash(i.pk, i.hlc, i.origin, i.deleted) # CASE WHEN i.derived THEN "
-                    + DigestHash.DERIVED_MARK + "::bigint ELSE 0::bigint END"
+                    + Derived.hash(s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived")
                     + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
                     + " WHERE i.tbl = :t AND i.state = 'win'"
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"

@@ -1,6 +1,5 @@
 package dev.peersync.core.internal.pg;
 
-import dev.peersync.core.spi.DigestHash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -113,7 +112,7 @@ final class CaptureSql {
      * and marks it alike. Not in an apply's own statements: an applied row is recorded as written.
      */
     private static String markSetNull(PgTable t, String s, String changes) {
-        String marked = s + ".row_hash(ch._pkt, m._hlc, m._origin, false) # " + DigestHash.DERIVED_MARK;
+        String marked = Derived.hash(s, "ch._pkt", "m._hlc", "m._origin", "false", "true");
         String update = "      UPDATE " + t.meta() + " m SET _hash = " + marked + " FROM (" + changes + ") ch"
                 + " WHERE ch._sn AND NOT ch._d AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted AND m._hash <> " + marked;
         // Separate statements: the one naming the apply's temp table is only planned inside an apply.

@@ -1,8 +1,11 @@
 package dev.peersync.core.internal.pg;
 
+import dev.peersync.core.spi.DigestHash;
+
 /**
  * Derived versions (see {@code RowVersion.derived}): live rows whose stored hash has {@code DigestHash.DERIVED_MARK}
- * flipped, because their data is a foreign key's SET NULL kept under the version the row was written with.
+ * flipped, because their data is a foreign key's SET NULL kept under the version the row was written with. The one
+ * place that knows how that hash is written and recognised in SQL.
  */
 final class Derived {
     private Derived() {
@@ -10,7 +13,18 @@ final class Derived {
 
     /** True when the metadata row {@code m} (of table {@code t}, sync-core schema {@code schema}, quoted) is derived. */
     static String sql(String schema, PgTable t, String m) {
-        return "(NOT " + m + "._deleted AND " + m + "._hash <> " + schema + ".row_hash(" + t.pkText(m) + ", "
+        return sql(schema, t.pkText(m), m);
+    }
+
+    /** The same, with the row's canonical key text given as {@code keyText}. */
+    static String sql(String schema, String keyText, String m) {
+        return "(NOT " + m + "._deleted AND " + m + "._hash <> " + schema + ".row_hash(" + keyText + ", "
                 + m + "._hlc, " + m + "._origin, false))";
+    }
+
+    /** The stored hash of a version: its row hash, with the mark flipped where {@code derived} (SQL boolean) holds. */
+    static String hash(String schema, String keyText, String hlc, String origin, String deleted, String derived) {
+        return schema + ".row_hash(" + keyText + ", " + hlc + ", " + origin + ", " + deleted + ") # CASE WHEN "
+                + derived + " THEN " + DigestHash.DERIVED_MARK + "::bigint ELSE 0::bigint END";
     }
 }

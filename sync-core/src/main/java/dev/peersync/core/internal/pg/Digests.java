@@ -93,7 +93,7 @@ final class Digests {
         // A custom plan for the actual known hashes: PostgreSQL then hashes the array instead of scanning it per row.
         h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
         List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted,"
-                        + " NOT x._deleted AND x._hash <> " + s + ".row_hash(x.pk, x._hlc, x._origin, false) AS derived"
+                        + " " + Derived.sql(s, "x.pk", "x") + " AS derived"
                         + " FROM r JOIN x ON x.bucket = r.bucket AND x.v >> (30 - 6 * r.depth) = r.prefix"
                         + " WHERE x.pk > :after AND NOT (x._hash = ANY(CAST(:known AS bigint[])))"
                         + " ORDER BY x.pk LIMIT :lim"), ranges)

@@ -8,7 +8,6 @@ import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -95,8 +94,7 @@ final class SnapshotLoader {
                 + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
                 + " SELECT " + t.pkList("st") + ", st._ps_hlc, st._ps_origin, st._ps_deleted, pg_current_xact_id(),"
                 + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc),"
-                + " " + s + ".row_hash(st._ps_key, st._ps_hlc, st._ps_origin, st._ps_deleted)"
-                + " # CASE WHEN st._ps_derived THEN " + DigestHash.DERIVED_MARK + "::bigint ELSE 0::bigint END"
+                + " " + Derived.hash(s, "st._ps_key", "st._ps_hlc", "st._ps_origin", "st._ps_deleted", "st._ps_derived")
                 + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key FROM " + staging + " st"
                 + " WHERE st._ps_deleted OR st._ps_live) st")
                 .bind("base", base).bind("bc", bucketCount).execute();
