@@ -1,5 +1,9 @@
 package dev.peersync.node.metrics;
 
+import dev.peersync.core.NodeId;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import dev.peersync.core.engine.EngineStatus;
 import dev.peersync.core.engine.PeerSyncStatus;
 import dev.peersync.core.peer.PeerState;
@@ -24,6 +28,9 @@ import java.util.function.Supplier;
  *   <li>{@code peersync_peer_rtt_milliseconds{peer,name}}, {@code peersync_peer_up{peer,name,state}}</li>
  *   <li>{@code peersync_parked_rows}: rows waiting in the parking table</li>
  *   <li>{@code peersync_p2p_bytes_total{direction}}: bytes through the P2P transport</li>
+ *   <li>{@code peersync_origin_rows_total{peer,origin,outcome}}: rows pulled from a peer by the node that wrote
+ *       them, {@code outcome} one of {@code received}, {@code applied}, {@code skipped} (already held: in a mesh, the
+ *       same row from its origin and by relay) and {@code parked}</li>
  * </ul>
  */
 public final class EngineMetrics {
@@ -33,13 +40,16 @@ public final class EngineMetrics {
     private final MultiGauge rtt;
     private final MultiGauge up;
     private final AtomicReference<EngineStatus> last = new AtomicReference<>();
+    private final MeterRegistry registry;
+    /** Values of the per-origin counters, by "peer origin outcome"; a counter is registered on first sight. */
+    private final Map<String, AtomicLong> originRows = new ConcurrentHashMap<>();
     // Micrometer holds function-meter state weakly: these fields keep the suppliers alive as long as we are.
     private final LongSupplier p2pBytesIn;
     private final LongSupplier p2pBytesOut;
 
     public EngineMetrics(MeterRegistry registry, Supplier<EngineStatus> status, LongSupplier p2pBytesIn,
                          LongSupplier p2pBytesOut) {
-        Objects.requireNonNull(registry, "registry");
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.status = Objects.requireNonNull(status, "status");
         this.p2pBytesIn = Objects.requireNonNull(p2pBytesIn, "p2pBytesIn");
         this.p2pBytesOut = Objects.requireNonNull(p2pBytesOut, "p2pBytesOut");
@@ -75,6 +85,25 @@ public final class EngineMetrics {
         up.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p).and("state",
                 p.state().name().toLowerCase(Locale.ROOT)),
                 p.state() == PeerState.ACTIVE ? 1 : 0)).toList(), true);
+        for (PeerSyncStatus p : peers) {
+            p.origins().forEach((origin, counts) -> {
+                originRows(p, origin, "received").set(counts.received());
+                originRows(p, origin, "applied").set(counts.applied());
+                originRows(p, origin, "skipped").set(counts.skipped());
+                originRows(p, origin, "parked").set(counts.parked());
+            });
+        }
+    }
+
+    private AtomicLong originRows(PeerSyncStatus peer, NodeId origin, String outcome) {
+        return originRows.computeIfAbsent(peer.nodeId() + " " + origin + " " + outcome, key -> {
+            AtomicLong value = new AtomicLong();
+            FunctionCounter.builder("peersync.origin.rows", value, AtomicLong::doubleValue)
+                    .description("Rows pulled from a peer, by the node that wrote them and what became of them")
+                    .tags("peer", peer.nodeId().toString(), "origin", origin.toString(), "outcome", outcome)
+                    .register(registry);
+            return value;
+        });
     }
 
     private static Tags tags(PeerSyncStatus peer) {

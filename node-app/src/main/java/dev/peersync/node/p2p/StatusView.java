@@ -24,7 +24,8 @@ import java.util.function.IntSupplier;
  *  "ports":{"api","p2p","discovery"},"uptime_seconds","started_at",
  *  "config":{"sync_interval","enable_p2p_sync","enable_auto_discovery"},
  *  "peers":[{"peer_id","name","host","api_port","p2p_port","status","origin","last_seen","connected",
- *            "last_sync_at","last_error","lag_ms","clock_skew_ms","rtt_ms","rows_applied","rounds"}],
+ *            "last_sync_at","last_error","lag_ms","clock_skew_ms","rtt_ms","rows_applied","rounds",
+ *            "origins":[{"origin","received","applied","skipped","parked"}]}],
  *  "tables":[{"table","rows_applied","rows_served","last_applied_at"}],
  *  "counters":{"sync_rounds","conflicts","parked_rows","rows_applied","rows_served"}}
  * </pre>
@@ -103,6 +104,17 @@ public final class StatusView {
         peer.put("rtt_ms", p.rttMillis());
         peer.put("rows_applied", p.rowsApplied());
         peer.put("rounds", p.rounds());
+        // Rows pulled from this peer by the node that wrote them: the peer's own, and those it relayed. "skipped":
+        // already held (in a mesh, a row that came from its origin first and then again by relay).
+        peer.put("origins", p.origins().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {
+            Map<String, Object> origin = new LinkedHashMap<>();
+            origin.put("origin", e.getKey().toString());
+            origin.put("received", e.getValue().received());
+            origin.put("applied", e.getValue().applied());
+            origin.put("skipped", e.getValue().skipped());
+            origin.put("parked", e.getValue().parked());
+            return origin;
+        }).toList());
         return peer;
     }
 

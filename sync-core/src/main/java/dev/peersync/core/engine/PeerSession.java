@@ -10,6 +10,8 @@ import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.OriginCounts;
+import java.util.List;
 import dev.peersync.core.store.SyncStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,6 +46,7 @@ final class PeerSession {
     private final Clock clock;
     private final EngineCounters counters;
     private final AtomicReference<EngineSettings> settings;
+    private final ApplyTracker applies;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -56,10 +59,11 @@ final class PeerSession {
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong clockSkewMillis = new AtomicLong();
     private final AtomicLong rttMillis = new AtomicLong(-1);
+    private final Map<NodeId, OriginCounts> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     PeerSession(NodeId peer, PeerInfo info, SyncStore store, Function<PeerAddress, PeerClient> clients,
                 Executor executor, EventBus events, TableCounters tables, AntiEntropy antiEntropy, SnapshotJoin snapshotJoin, Clock clock,
-                EngineCounters counters, AtomicReference<EngineSettings> settings) {
+                EngineCounters counters, AtomicReference<EngineSettings> settings, ApplyTracker applies) {
         this.peer = peer;
         this.store = store;
         this.clients = clients;
@@ -71,6 +75,7 @@ final class PeerSession {
         this.clock = clock;
         this.counters = counters;
         this.settings = settings;
+        this.applies = applies;
         this.info.set(info);
     }
 
@@ -156,7 +161,11 @@ final class PeerSession {
             while (next != null && batches < MAX_BATCHES_PER_ROUND) {
                 ChangeBatch batch = await(next);
                 next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;
-                ApplyResult result = store.applyBatch(peer, batch.changes(), batch.nextCursor());
+                applies.awaitOrigins(peer, batch.changes().stream().map(RowChange::origin).distinct().toList(),
+                        settings.get().requestTimeout());
+                String cursor = batch.nextCursor();
+                ApplyResult result = applies.applying(peer, () -> store.applyBatch(peer, batch.changes(), cursor));
+                result.perOrigin().forEach((origin, n) -> origins.merge(origin, n, OriginCounts::plus));
                 batches++;
                 applied += result.applied();
                 result.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
@@ -209,8 +218,15 @@ final class PeerSession {
         events.onEvent(new SyncEvent.SyncRoundCompleted(now, peer, applied, batches, millis, error));
     }
 
+    /**
+     * The next pull, with this node's cursors on other peers' feeds: the peer leaves out the versions those cursors
+     * show we already hold from their origin, so a relayed row is applied only where its origin's feed has not
+     * brought it yet. Read at every pull, since other sessions move them meanwhile.
+     */
     private PullRequest pullAfter(String cursor) {
-        return new PullRequest(store.tables(), cursor, settings.get().pullBatchRows());
+        List<String> held = store.cursors().entrySet().stream().filter(e -> !e.getKey().equals(peer))
+                .map(Map.Entry::getValue).filter(c -> !c.isEmpty()).limit(PullRequest.MAX_HELD_CURSORS).toList();
+        return new PullRequest(store.tables(), cursor, settings.get().pullBatchRows(), held);
     }
 
     private void published(ApplyResult result) {
@@ -254,6 +270,6 @@ final class PeerSession {
         long lag = pending == null ? 0 : Math.max(0, clock.millis() - pending.toEpochMilli());
         return new PeerSyncStatus(peer, p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(), p.origin(),
                 p.lastSeen(), connected, lastSyncAt.get(), lastError.get(), rowsApplied.get(), rounds.get(), lag,
-                clockSkewMillis.get(), rttMillis.get());
+                clockSkewMillis.get(), rttMillis.get(), origins);
     }
 }

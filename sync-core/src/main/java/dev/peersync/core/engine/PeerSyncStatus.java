@@ -1,5 +1,7 @@
 package dev.peersync.core.engine;
 
+import dev.peersync.core.store.OriginCounts;
+import java.util.Map;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerState;
@@ -12,9 +14,14 @@ import java.time.Instant;
  * @param clockSkewMillis newest received version's physical time minus our clock at receipt (latency included);
  *                        positive: the peer's clock is ahead
  * @param rttMillis       last ping round trip, -1 when unknown
+ * @param origins         rows received from this peer, by the node that wrote them (the peer itself, or origins it
+ *                        relayed): received, applied, skipped as already held, parked
  */
 public record PeerSyncStatus(NodeId nodeId, String name, String host, int apiPort, int p2pPort, PeerState state,
                              PeerOrigin origin, Instant lastSeen, boolean connected, Instant lastSyncAt,
                              String lastError, long rowsApplied, long rounds, long lagMillis, long clockSkewMillis,
-                             long rttMillis) {
+                             long rttMillis, Map<NodeId, OriginCounts> origins) {
+    public PeerSyncStatus {
+        origins = Map.copyOf(origins);
+    }
 }

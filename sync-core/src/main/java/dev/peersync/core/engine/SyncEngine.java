@@ -60,6 +60,7 @@ public final class SyncEngine implements AutoCloseable {
     private final AtomicReference<EngineSettings> settings;
     private final EventBus events = new EventBus();
     private final EngineCounters counters = new EngineCounters();
+    private final ApplyTracker applies = new ApplyTracker();
     private final TableCounters tableCounters;
     private final AntiEntropy antiEntropy;
     private final SnapshotJoin snapshotJoin;
@@ -227,7 +228,7 @@ public final class SyncEngine implements AutoCloseable {
                     boolean connected = transport.client(new PeerAddress(p.host(), p.p2pPort())).isConnected();
                     if (session == null) {
                         return new PeerSyncStatus(p.nodeId(), p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(),
-                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1);
+                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1, Map.of());
                     }
                     session.updateInfo(p);
                     return session.status(connected);
@@ -240,7 +241,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private PeerSession session(PeerInfo peer) {
         PeerSession session = sessions.computeIfAbsent(peer.nodeId(), id -> new PeerSession(id, peer, store,
-                transport::client, workers, events, tableCounters, antiEntropy, snapshotJoin, clock, counters, settings));
+                transport::client, workers, events, tableCounters, antiEntropy, snapshotJoin, clock, counters, settings, applies));
         session.updateInfo(peer);
         return session;
     }

@@ -15,11 +15,21 @@ import dev.peersync.core.NodeId;
  *                 {@code to_jsonb} writes them), or {@code null} for a tombstone
  * @param derived  true when the sender's data is a derived effect kept under this version (a foreign key's
  *                 ON DELETE SET NULL, see {@link RowVersion#derived()}): the receiver records it derived too
+ * @param originTx the id of the transaction that wrote this version on its origin ({@code xid8}), 0 when unknown
+ *                 (rows repaired by anti-entropy or loaded from a snapshot). With it, a relaying node can tell
+ *                 whether the requester already holds the version from the origin's own feed (see
+ *                 {@link PullRequest#heldCursors()}), and a transaction's rows stay together when relayed.
  */
 public record RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
-                        boolean derived) {
-    /** A row as written (not derived). */
+                        boolean derived, long originTx) {
+    /** A row as written (not derived), origin transaction unknown. */
     public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data) {
-        this(table, pk, hlc, origin, deleted, data, false);
+        this(table, pk, hlc, origin, deleted, data, false, 0);
+    }
+
+    /** Origin transaction unknown. */
+    public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
+                     boolean derived) {
+        this(table, pk, hlc, origin, deleted, data, derived, 0);
     }
 }

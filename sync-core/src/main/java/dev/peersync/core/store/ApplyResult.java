@@ -1,5 +1,6 @@
 package dev.peersync.core.store;
 
+import dev.peersync.core.NodeId;
 import dev.peersync.core.event.SyncEvent;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +13,41 @@ import java.util.Map;
  * @param parked          rows parked (missing parent, unique collision, clock skew)
  * @param appliedPerTable rows written per table
  * @param events          conflicts, parked rows, skew reports: emitted by the engine after commit
+ * @param perOrigin       the rows by the node that wrote their versions
  */
 public record ApplyResult(int applied, int skipped, int parked, Map<String, Integer> appliedPerTable,
-                          List<SyncEvent> events) {
+                          List<SyncEvent> events, Map<NodeId, OriginCounts> perOrigin) {
     public ApplyResult {
         appliedPerTable = Map.copyOf(appliedPerTable);
         events = List.copyOf(events);
+        perOrigin = Map.copyOf(perOrigin);
+    }
+
+    public ApplyResult(int applied, int skipped, int parked, Map<String, Integer> appliedPerTable,
+                       List<SyncEvent> events) {
+        this(applied, skipped, parked, appliedPerTable, events, Map.of());
     }
 
     public static ApplyResult empty() {
         return new ApplyResult(0, 0, 0, Map.of(), List.of());
+    }
+
+    /** The sum of several results (events in order). */
+    public static ApplyResult sum(List<ApplyResult> results) {
+        int applied = 0;
+        int skipped = 0;
+        int parked = 0;
+        Map<String, Integer> perTable = new java.util.LinkedHashMap<>();
+        List<SyncEvent> events = new java.util.ArrayList<>();
+        Map<NodeId, OriginCounts> perOrigin = new java.util.HashMap<>();
+        for (ApplyResult r : results) {
+            applied += r.applied();
+            skipped += r.skipped();
+            parked += r.parked();
+            r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+            events.addAll(r.events());
+            r.perOrigin().forEach((o, c) -> perOrigin.merge(o, c, OriginCounts::plus));
+        }
+        return new ApplyResult(applied, skipped, parked, perTable, events, perOrigin);
     }
 }

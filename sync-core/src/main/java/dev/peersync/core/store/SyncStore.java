@@ -14,6 +14,7 @@ import dev.peersync.core.spi.VersionsRequest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The database side of sync: change capture, the change feed, apply with the merge rule, digests.
@@ -40,6 +41,12 @@ public interface SyncStore {
 
     /** The cursor stored with the last batch applied from {@code peer}; empty when none. */
     String cursor(NodeId peer);
+
+    /**
+     * Every peer's stored cursor. A pull from one peer sends the others as {@link PullRequest#heldCursors()}, so
+     * that peer leaves out what this node already holds from its origin.
+     */
+    Map<NodeId, String> cursors();
 
     /**
      * Applies a batch pulled from {@code peer} and stores {@code nextCursor} for that peer, in one transaction.

@@ -2,7 +2,9 @@ package dev.peersync.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peersync.core.NodeId;
 import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.store.OriginCounts;
 import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
@@ -192,6 +194,63 @@ class EngineClusterTest {
         Await.untilEquals("relayed user on c", Duration.ofSeconds(15),
                 () -> query(c.ds(), "select username from users where id = '" + id + "'"), List.of("relayed"));
         assertConverged();
+    }
+
+    @Test
+    void in_a_full_mesh_each_row_is_received_once_per_node_and_relayed_only_while_its_origin_is_cut_off()
+            throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        Node c = startNode("c");
+        fullMesh();
+        // Steady state first: every node has joined (a first row, written on c, everywhere) before a writes.
+        execute(c.ds(), "insert into users(id, username) values (gen_random_uuid(), 'first')");
+        for (Node n : List.of(a, b)) {
+            Await.untilEquals("first user on " + name(n), Duration.ofSeconds(20),
+                    () -> query(n.ds(), "select count(*) from users"), List.of("1"));
+        }
+        var origin = a.store().nodeId();
+        for (int i = 0; i < 20; i++) {
+            execute(a.ds(), "insert into users(id, username) select gen_random_uuid(), 'u" + i + "-' || g"
+                    + " from generate_series(1, 100) g");
+        }
+        for (Node n : List.of(b, c)) {
+            Await.untilEquals("users on " + name(n), Duration.ofSeconds(20),
+                    () -> query(n.ds(), "select count(*) from users"), List.of("2001"));
+        }
+        // Each of the 2,000 rows written once on a is written once on b and once on c, whichever peer brought it first;
+        // a copy that came the other way too (relayed while the origin's own batch was applying) is counted skipped.
+        for (Node n : List.of(b, c)) {
+            OriginCounts now = Await.until("counters on " + name(n), Duration.ofSeconds(10),
+                    () -> received(n, origin, null), counts -> counts.applied() == 2000);
+            assertThat(now.parked()).isZero();
+            assertThat(now.received()).isEqualTo(now.applied() + now.skipped());
+        }
+        // The A-C link cut: A's new rows still reach C at once, relayed by B through its feed.
+        network.cut(a.port(), c.port());
+        OriginCounts viaB = received(c, origin, b);
+        for (int i = 0; i < 5; i++) {
+            execute(a.ds(), "insert into users(id, username) select gen_random_uuid(), 'cut" + i + "-' || g"
+                    + " from generate_series(1, 20) g");
+        }
+        Await.untilEquals("users on c while cut off from a", Duration.ofSeconds(20),
+                () -> query(c.ds(), "select count(*) from users"), List.of("2101"));
+        Await.until("rows of a relayed to c by b", Duration.ofSeconds(10), () -> received(c, origin, b),
+                now -> now.received() - viaB.received() == 100);
+        network.heal(a.port(), c.port());
+        awaitConverged(Duration.ofSeconds(20));
+    }
+
+    private static String name(Node n) {
+        return n.engine().settings().nodeName();
+    }
+
+    /** Rows of {@code origin} that {@code n} pulled from {@code peer} (every peer when null). */
+    private static OriginCounts received(Node n, NodeId origin, Node peer) {
+        return n.engine().status().peers().stream()
+                .filter(p -> peer == null || p.nodeId().equals(peer.store().nodeId()))
+                .map(p -> p.origins().getOrDefault(origin, OriginCounts.ZERO))
+                .reduce(OriginCounts.ZERO, OriginCounts::plus);
     }
 
     @Test

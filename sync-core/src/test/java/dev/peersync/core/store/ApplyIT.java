@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +137,39 @@ class ApplyIT {
         assertThat(a.pullFrom(c)).isZero();
         assertThat(b.pullFrom(c)).isZero();
         assertThat(c.digests()).isEqualTo(a.digests()).isEqualTo(b.digests());
+    }
+
+    @Test
+    void a_relaying_node_leaves_out_what_the_requester_holds_from_the_origin_and_the_apply_drops_what_arrived_meanwhile() {
+        TestNode a = nodes.create("held_a");
+        TestNode b = nodes.create("held_b");
+        TestNode c = nodes.create("held_c");
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'first' || g, now() FROM generate_series(1, 5) g");
+        b.pullFrom(a);
+        c.pullFrom(a);
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'second' || g, now() FROM generate_series(1, 2) g");
+        b.pullFrom(a);
+        String heldOnA = c.store.cursor(a.id());
+
+        ChangeBatch withHeld = b.store.readChanges(c.id(), new PullRequest(b.store.tables(), "", 1000, List.of(heldOnA)));
+        assertThat(withHeld.changes()).extracting(r -> r.data().contains("second")).containsOnly(true).hasSize(2);
+        assertThat(withHeld.changes()).allSatisfy(r -> {
+            assertThat(r.origin()).isEqualTo(a.id());
+            assertThat(r.originTx()).isPositive();
+        });
+
+        // Asked without held cursors, b sends all seven; the apply drops the five c holds from a, before any write.
+        ChangeBatch all = b.store.readChanges(c.id(), new PullRequest(b.store.tables(), "", 1000));
+        assertThat(all.changes()).hasSize(7);
+        ApplyResult result = c.store.applyBatch(b.id(), all.changes(), all.nextCursor());
+        assertThat(result.applied()).isEqualTo(2);
+        assertThat(result.skipped()).isEqualTo(5);
+        assertThat(result.perOrigin()).containsExactly(Map.entry(a.id(), new OriginCounts(7, 2, 5, 0)));
+        assertThat(c.content()).isEqualTo(a.content());
+        // Once c holds everything of a, b relays nothing of a to it.
+        c.pullFrom(a);
+        assertThat(b.store.readChanges(c.id(), new PullRequest(b.store.tables(), "", 1000,
+                List.of(c.store.cursor(a.id())))).changes()).isEmpty();
     }
 
     @Test

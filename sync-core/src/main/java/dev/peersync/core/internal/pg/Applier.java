@@ -4,6 +4,7 @@ import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.OriginCounts;
 import dev.peersync.core.spi.RowChange;
 import java.io.IOException;
 import java.io.StringReader;
@@ -124,8 +125,8 @@ final class Applier {
         }
         int parked = run.park();
         run.unparkSuperseded();
-        int skipped = h.createQuery("SELECT count(*) FROM " + IN + " WHERE state IN ('skip', 'superseded')")
-                .mapTo(Integer.class).one();
+        Map<NodeId, OriginCounts> perOrigin = run.countByOrigin(rows);
+        int skipped = (int) perOrigin.values().stream().mapToLong(OriginCounts::skipped).sum();
         if (applied > 0) {
             // The payload names the peer all the rows came from (the engine does not push them back to it);
             // rows from several peers (parked rows retried) are announced to everyone, like a local write.
@@ -134,7 +135,7 @@ final class Applier {
                     .bind("cause", peers == 1 ? rows.get(0).peer().value().toString() : "")
                     .mapTo(String.class).list();
         }
-        return new ApplyResult(applied, skipped, parked, appliedPerTable, run.events);
+        return new ApplyResult(applied, skipped, parked, appliedPerTable, run.events, perOrigin);
     }
 
     /** The synced tables this batch has rows for, parents first. */
@@ -150,7 +151,8 @@ final class Applier {
             "CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
                     + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
                     + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
-                    + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false)"
+                    + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
+                    + " otx xid8)"
                     + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
                     + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
                     + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
@@ -167,14 +169,19 @@ final class Applier {
             copyField(copy, c.table()).append('\t');
             copyField(copy, c.pk()).append('\t');
             copy.append(c.hlc()).append('\t').append(c.origin()).append('\t').append(c.deleted()).append('\t');
-            copy.append(rows.get(i).peer()).append('\t').append(c.derived()).append('\n');
+            copy.append(rows.get(i).peer()).append('\t').append(c.derived()).append('\t');
+            if (c.originTx() > 0) {
+                copy.append(c.originTx()).append('\n');
+            } else {
+                copy.append("\\N\n");
+            }
             if (!c.deleted()) {
                 copyField(data.append(i).append('\t'), c.data()).append('\n');
             }
         }
         try {
             CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived) FROM STDIN",
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx) FROM STDIN",
                     new StringReader(copy.toString()));
             copyManager.copyIn("COPY " + DATA + " (ord, data) FROM STDIN", new StringReader(data.toString()));
         } catch (SQLException | IOException e) {
@@ -251,6 +258,23 @@ final class Applier {
                         peer, ahead, maxOffsetMillis);
                 event(new SyncEvent.ClockSkewDetected(clock.instant(), new NodeId(peer), ahead, "parked"));
             });
+        }
+
+        /** Rows received, applied, skipped (same or newer version held) and parked, by origin. */
+        Map<NodeId, OriginCounts> countByOrigin(List<Incoming> rows) {
+            Map<UUID, Long> received = new HashMap<>();
+            rows.forEach(r -> received.merge(r.change().origin().value(), 1L, Long::sum));
+            Map<NodeId, OriginCounts> counts = new HashMap<>();
+            h.createQuery("SELECT origin, count(*) FILTER (WHERE state = 'win') AS applied,"
+                    + " count(*) FILTER (WHERE state IN ('skip', 'superseded')) AS skipped,"
+                    + " count(*) FILTER (WHERE state = 'parked') AS parked FROM " + IN + " GROUP BY origin")
+                    .mapToMap().forEach(r -> {
+                        UUID origin = (UUID) r.get("origin");
+                        counts.put(new NodeId(origin), new OriginCounts(received.getOrDefault(origin, 0L),
+                                ((Number) r.get("applied")).longValue(), ((Number) r.get("skipped")).longValue(),
+                                ((Number) r.get("parked")).longValue()));
+                    });
+            return counts;
         }
 
         /** Canonical key text, local version, and win/skip for the new rows of one table. */
@@ -481,15 +505,15 @@ final class Applier {
             long base = h.createQuery("SELECT " + s + ".hlc_reserve(count(*)) FROM " + IN
                     + " WHERE tbl = :t AND state = 'win'").bind("t", t.name()).mapTo(Long.class).one();
             return h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                    + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
-                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(),"
+                    + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
+                    + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
                     + " :base + row_number() OVER () - 1, " + s + ".bucket_of(i.pk, :bc), "
                     // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
                     + Derived.hash(s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived")
                     + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
                     + " WHERE i.tbl = :t AND i.state = 'win'"
                     + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
-                    + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq,"
+                    + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
                     + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
                     + " WHERE (m._hlc, m._origin) < (EXCLUDED._hlc, EXCLUDED._origin)"
                     + " OR ((m._hlc, m._origin) = (EXCLUDED._hlc, EXCLUDED._origin) AND NOT EXCLUDED._deleted"

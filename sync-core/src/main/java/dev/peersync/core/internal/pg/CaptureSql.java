@@ -160,13 +160,13 @@ final class CaptureSql {
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
                 + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)\n"
+                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)\n"
                 + "      SELECT " + t.pkList("ch") + ", b.base + ch._rn, " + me + ", ch._d, pg_current_xact_id(),"
-                + " b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), " + s
+                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), " + s
                 + ".row_hash(ch._pkt, b.base + ch._rn, " + me + ", ch._d)\n"
                 + "      FROM ch CROSS JOIN b\n"
                 + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
-                + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _seq = EXCLUDED._seq, _bucket = EXCLUDED._bucket,"
-                + " _hash = EXCLUDED._hash;\n";
+                + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
+                + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash;\n";
     }
 }

@@ -30,8 +30,10 @@ final class ChangeFeed {
         this.schema = Sql.ident(schema);
     }
 
-    ChangeBatch read(Handle h, NodeId requester, List<String> names, String cursorText, int maxRows) {
+    ChangeBatch read(Handle h, NodeId requester, List<String> names, String cursorText, int maxRows,
+                     List<String> heldCursors) {
         List<PgTable> wanted = names.stream().distinct().map(this::table).toList();
+        String held = heldFilter(requester, heldCursors);
         h.execute("SET LOCAL timezone = 'UTC'");
         // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
         // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops.
@@ -48,7 +50,7 @@ final class ChangeFeed {
         // At most two ranges per call: finish the cursor's range, then start (and maybe finish) the next one.
         for (int range = 0; range < 2 && !wanted.isEmpty(); range++) {
             int room = maxRows - rows.size();
-            List<FeedRow> got = readRange(h, wanted, cursor, room + 1, requester);
+            List<FeedRow> got = readRange(h, wanted, cursor, room + 1, requester, held);
             if (got.size() > room) {
                 got = got.subList(0, room);
                 hasMore = true;
@@ -79,7 +81,29 @@ final class ChangeFeed {
     private record FeedRow(String tx, long seq, RowChange change) {
     }
 
-    private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit, NodeId requester) {
+    /**
+     * Leaves out the versions the requester already holds from their origin's own feed: a version of origin O whose
+     * origin transaction the requester's cursor on O has passed (see {@link FeedCursor#holds}). The requester then
+     * applies each row once, from whichever node delivers it first; rows of an origin it cannot reach (or has not
+     * pulled yet) still come by relay. One cursor per origin; cursors of this node and of the requester are ignored
+     * (this node's own rows are always sent, the requester's never).
+     */
+    private String heldFilter(NodeId requester, List<String> heldCursors) {
+        StringBuilder filter = new StringBuilder();
+        java.util.Set<NodeId> origins = new java.util.HashSet<>();
+        for (String text : heldCursors) {
+            FeedCursor held = FeedCursor.parseAny(text);
+            if (held.node().equals(node) || held.node().equals(requester) || !origins.add(held.node())) {
+                continue;
+            }
+            filter.append(" AND NOT (m._origin = ").append(Sql.literal(held.node().toString()))
+                    .append("::uuid AND m._otx IS NOT NULL AND ").append(held.holds("m._otx", "m._hlc")).append(')');
+        }
+        return filter.toString();
+    }
+
+    private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit, NodeId requester,
+                                    String held) {
         StringBuilder sql = new StringBuilder("SELECT * FROM (");
         for (int i = 0; i < wanted.size(); i++) {
             PgTable t = wanted.get(i);
@@ -88,6 +112,7 @@ final class ChangeFeed {
             }
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
+                    .append("m._otx::text AS otx, ")
                     .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
                     .append(Derived.sql(schema, t, "m")).append(" AS derived")
@@ -99,7 +124,7 @@ final class ChangeFeed {
                     .append(" AND pg_visible_in_snapshot(m._tx, CAST(:to AS pg_snapshot))")
                     .append(" AND NOT pg_visible_in_snapshot(m._tx, CAST(:from AS pg_snapshot))")
                     // No echo: what the requester wrote is skipped here, so a page counts only rows it needs.
-                    .append(" AND m._origin <> :requester")
+                    .append(" AND m._origin <> :requester").append(held)
                     .append(" ORDER BY m._tx, m._seq LIMIT :lim) m")
                     .append(" LEFT JOIN ").append(t.qualified()).append(" x ON ").append(t.pkJoin("x", "m"))
                     .append(" ORDER BY m._tx, m._seq)");
@@ -116,12 +141,16 @@ final class ChangeFeed {
                     if (deleted || !rs.getBoolean("missing")) {
                         change = new RowChange(table, pk, rs.getLong("hlc"),
                                 new NodeId(rs.getObject("origin", UUID.class)), deleted, rs.getString("data"),
-                                rs.getBoolean("derived"));
+                                rs.getBoolean("derived"), originTx(rs.getString("otx")));
                     } else {
                         log.warn("Live metadata row without data in {} for key {}: left out of the feed", table, pk);
                     }
                     return new FeedRow(rs.getString("tx"), rs.getLong("seq"), change);
                 }).list();
+    }
+
+    static long originTx(String xid8) {
+        return xid8 == null ? 0 : Long.parseLong(xid8);
     }
 
     /** The requester has everything visible in its cursor's "from": recorded for tombstone collection. */

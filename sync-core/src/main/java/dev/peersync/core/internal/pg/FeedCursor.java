@@ -36,21 +36,39 @@ record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
     }
 
     static FeedCursor parse(String text, NodeId expectedNode) {
+        FeedCursor cursor = parseAny(text);
+        NodeId node = cursor.node();
+        if (!node.equals(expectedNode)) {
+            throw new IllegalArgumentException("cursor was issued by node " + node + ", not by this node "
+                    + expectedNode + ": send an empty cursor to start this node's feed from the beginning");
+        }
+        return cursor;
+    }
+
+    /** A cursor of any node's feed (a requester's held cursor on another origin). */
+    static FeedCursor parseAny(String text) {
         String[] parts = text.split("\\|", -1);
         if (parts.length != 6 || !"v1".equals(parts[0])) {
             throw new IllegalArgumentException("cursor is not a peersync feed cursor (v1|node|from|to|tx|seq), got: "
                     + text);
         }
-        NodeId node = NodeId.parse(parts[1]);
-        if (!node.equals(expectedNode)) {
-            throw new IllegalArgumentException("cursor was issued by node " + node + ", not by this node "
-                    + expectedNode + ": send an empty cursor to start this node's feed from the beginning");
-        }
         try {
-            return new FeedCursor(node, parts[2], parts[3], parts[4], Long.parseLong(parts[5]));
+            return new FeedCursor(NodeId.parse(parts[1]), parts[2], parts[3], parts[4], Long.parseLong(parts[5]));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("cursor has a bad sequence number, got: " + text, e);
         }
+    }
+
+    /**
+     * SQL that is true when the holder of this cursor already has the version written by transaction {@code otx}
+     * (at clock value {@code hlc}) of this cursor's node: the transaction is visible in {@code from}, or it lies in
+     * the current range at or before the last delivered position. On the origin a row's feed position is
+     * {@code (_tx, _seq)} and capture sets {@code _seq} to the version's hlc, so {@code (otx, hlc)} is that position.
+     */
+    String holds(String otx, String hlc) {
+        return "(pg_visible_in_snapshot(" + otx + ", " + Sql.literal(from) + "::pg_snapshot) OR (pg_visible_in_snapshot("
+                + otx + ", " + Sql.literal(to) + "::pg_snapshot) AND (" + otx + ", " + hlc + ") <= ("
+                + Sql.literal(tx) + "::xid8, '" + seq + "'::bigint)))";
     }
 
     boolean isStart() {
@@ -71,6 +89,43 @@ record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
      */
     FeedCursor next(String newTo) {
         return new FeedCursor(node, to, newTo, xmin(to), Long.MIN_VALUE);
+    }
+
+    /**
+     * The same test as {@link #holds(String, String)}, in Java: used to drop relayed rows before an apply. A test
+     * checks that the two agree.
+     */
+    boolean holds(long otx, long hlc) {
+        if (otx <= 0) {
+            return false;
+        }
+        if (visible(otx, from)) {
+            return true;
+        }
+        long last = Long.parseUnsignedLong(tx);
+        int byTx = Long.compareUnsigned(otx, last);
+        return visible(otx, to) && (byTx < 0 || (byTx == 0 && hlc <= seq));
+    }
+
+    /** {@code pg_visible_in_snapshot} on the text form {@code xmin:xmax:xip,...}. */
+    static boolean visible(long xid, String snapshot) {
+        String[] parts = snapshot.split(":", -1);
+        long xmin = Long.parseUnsignedLong(parts[0]);
+        long xmax = Long.parseUnsignedLong(parts[1]);
+        if (Long.compareUnsigned(xid, xmin) < 0) {
+            return true;
+        }
+        if (Long.compareUnsigned(xid, xmax) >= 0) {
+            return false;
+        }
+        if (!parts[2].isEmpty()) {
+            for (String inProgress : parts[2].split(",")) {
+                if (Long.parseUnsignedLong(inProgress) == xid) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The xmin of a snapshot's text form {@code xmin:xmax:xip,...}. */

@@ -128,7 +128,10 @@ final class Installer {
         }
         h.execute("CREATE TABLE IF NOT EXISTS " + t.meta() + " (" + cols
                 + "_hlc bigint NOT NULL, _origin uuid NOT NULL, _deleted boolean NOT NULL, _tx xid8 NOT NULL,"
-                + " _seq bigint NOT NULL, _bucket int NOT NULL, _hash bigint NOT NULL, PRIMARY KEY (" + t.pkNames() + "))");
+                + " _seq bigint NOT NULL, _bucket int NOT NULL, _hash bigint NOT NULL, _otx xid8,"
+                + " PRIMARY KEY (" + t.pkNames() + "))");
+        // The origin's transaction id of each version (null: unknown), added to installs made before it existed.
+        h.execute("ALTER TABLE " + t.meta() + " ADD COLUMN IF NOT EXISTS _otx xid8");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tx_seq") + " ON " + t.meta() + " (_tx, _seq)");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_bucket") + " ON " + t.meta() + " (_bucket)");
         // Only tombstones: tombstone collection never scans the live rows.
@@ -163,8 +166,8 @@ final class Installer {
         }
         String me = Sql.literal(nodeId.toString()) + "::uuid";
         h.execute("SET LOCAL timezone = 'UTC'");
-        h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
-                + " SELECT " + t.pkList("v") + ", v._v, " + me + ", false, pg_current_xact_id(), v._v,"
+        h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
+                + " SELECT " + t.pkList("v") + ", v._v, " + me + ", false, pg_current_xact_id(), pg_current_xact_id(), v._v,"
                 + " " + s + ".bucket_of(v._pkt, " + bucketCount + "), " + s + ".row_hash(v._pkt, v._v, " + me + ", false)"
                 + " FROM (SELECT " + t.pkList("x") + ", " + t.pkText("x") + " AS _pkt, :base + row_number() OVER () - 1 AS _v"
                 + " FROM " + t.qualified() + " x) v")

@@ -106,7 +106,8 @@ public final class PgStore implements SyncStore {
     public ChangeBatch readChanges(NodeId requester, PullRequest request) {
         Objects.requireNonNull(requester, "requester");
         int max = Math.min(request.maxRows(), settings.maxBatchRows());
-        return call(jdbi, "read the change feed", h -> feed.read(h, requester, request.tables(), request.cursor(), max));
+        return call(jdbi, "read the change feed", h -> feed.read(h, requester, request.tables(), request.cursor(), max,
+                request.heldCursors()));
     }
 
     @Override
@@ -116,13 +117,25 @@ public final class PgStore implements SyncStore {
     }
 
     @Override
+    public Map<NodeId, String> cursors() {
+        return call(jdbi, "read the peer cursors", h -> {
+            Map<NodeId, String> all = new LinkedHashMap<>();
+            h.createQuery("SELECT peer, cursor FROM " + s + ".peer_cursor ORDER BY updated_at DESC")
+                    .map((rs, ctx) -> Map.entry(new NodeId(rs.getObject("peer", UUID.class)), rs.getString("cursor")))
+                    .forEach(e -> all.put(e.getKey(), e.getValue()));
+            return all;
+        });
+    }
+
+    @Override
     public ApplyResult applyBatch(NodeId peer, List<RowChange> changes, String nextCursor) {
         Objects.requireNonNull(nextCursor, "nextCursor");
         List<Incoming> rows = incoming(peer, changes);
         return call(jdbi, "apply a batch from " + peer, h -> {
-            ApplyResult result = applier.apply(h, rows);
+            HeldRows held = HeldRows.read(h, s, peer, rows);
+            ApplyResult result = applier.apply(h, held.notHeld());
             storeCursor(h, peer, nextCursor);
-            return result;
+            return held.countedWith(result);
         });
     }
 
@@ -220,23 +233,7 @@ public final class PgStore implements SyncStore {
                 break;
             }
         }
-        return sum(results);
-    }
-
-    private static ApplyResult sum(List<ApplyResult> results) {
-        int applied = 0;
-        int skipped = 0;
-        int parked = 0;
-        Map<String, Integer> perTable = new LinkedHashMap<>();
-        List<SyncEvent> events = new ArrayList<>();
-        for (ApplyResult r : results) {
-            applied += r.applied();
-            skipped += r.skipped();
-            parked += r.parked();
-            r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
-            events.addAll(r.events());
-        }
-        return new ApplyResult(applied, skipped, parked, perTable, events);
+        return ApplyResult.sum(results);
     }
 
     @Override
@@ -283,7 +280,7 @@ public final class PgStore implements SyncStore {
         }
         return call(jdbi, "fetch rows of " + table, h -> {
             h.execute("SET LOCAL timezone = 'UTC'");
-            return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted,"
+            return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted, m._otx::text AS otx,"
                     + " CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
                     + Derived.sql(s, t, "m") + " AS derived"
                     + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
@@ -292,7 +289,8 @@ public final class PgStore implements SyncStore {
                     .bindArray("pks", String.class, pks)
                     .map((rs, ctx) -> new RowChange(t.name(), rs.getString("pk"), rs.getLong("_hlc"),
                             new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"),
-                            rs.getString("data"), rs.getBoolean("derived"))).list();
+                            rs.getString("data"), rs.getBoolean("derived"), ChangeFeed.originTx(rs.getString("otx"))))
+                    .list();
         });
     }
 

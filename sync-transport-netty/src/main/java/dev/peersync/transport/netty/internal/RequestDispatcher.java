@@ -198,7 +198,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private PullRequest capped(PullRequest request) {
         return request.maxRows() <= maxRowsPerBatch ? request
-                : new PullRequest(request.tables(), request.cursor(), maxRowsPerBatch);
+                : new PullRequest(request.tables(), request.cursor(), maxRowsPerBatch, request.heldCursors());
     }
 
     private static Frame error(Frame request, String message) {

@@ -96,6 +96,9 @@ public final class WireJson {
             if (row.derived()) {
                 gen.writeBooleanField("derived", true);
             }
+            if (row.originTx() != 0) {
+                gen.writeNumberField("otx", row.originTx());
+            }
             gen.writeFieldName("data");
             if (row.data() == null) {
                 gen.writeNull();
@@ -119,6 +122,7 @@ public final class WireJson {
             Boolean deleted = null;
             String data = null;
             boolean derived = false;
+            long originTx = 0;
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken token = p.nextToken();
                 switch (field) {
@@ -129,6 +133,8 @@ public final class WireJson {
                     case "deleted" -> deleted = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
                     case "data" -> data = rawObject(p, ctxt);
                     case "derived" -> derived = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
+                    case "otx" -> originTx = token == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0
+                            ? p.getLongValue() : fail(ctxt, field);
                     default -> p.skipChildren();
                 }
             }
@@ -140,7 +146,7 @@ public final class WireJson {
                 return (RowChange) ctxt.reportInputMismatch(RowChange.class,
                         "row change of %s %s is not deleted but has no data", table, pk);
             }
-            return new RowChange(table, pk, hlc, origin, deleted, data, derived);
+            return new RowChange(table, pk, hlc, origin, deleted, data, derived, originTx);
         }
 
         private static String text(JsonParser p, DeserializationContext ctxt, String field) throws IOException {
