@@ -20,15 +20,26 @@ import java.util.function.Supplier;
 final class ApplyTracker {
     private final Map<NodeId, CompletableFuture<Void>> inProgress = new ConcurrentHashMap<>();
 
-    /** Runs one apply of a batch pulled from {@code peer}, visible to {@link #awaitOrigins} meanwhile. */
-    <T> T applying(NodeId peer, Supplier<T> apply) {
+    /** An apply in progress; closing it ends it. */
+    interface Applying extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Marks an apply from {@code peer} in progress (visible to {@link #awaitOrigins}) until closed. */
+    Applying begin(NodeId peer) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         inProgress.put(peer, done);
-        try {
-            return apply.get();
-        } finally {
+        return () -> {
             inProgress.remove(peer, done);
             done.complete(null);
+        };
+    }
+
+    /** Runs one apply of a batch pulled from {@code peer}, visible to {@link #awaitOrigins} meanwhile. */
+    <T> T applying(NodeId peer, Supplier<T> apply) {
+        try (Applying ignored = begin(peer)) {
+            return apply.get();
         }
     }
 

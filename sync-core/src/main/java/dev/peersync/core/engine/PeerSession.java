@@ -10,6 +10,7 @@ import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.ApplyTransaction;
 import dev.peersync.core.store.OriginCounts;
 import java.util.List;
 import dev.peersync.core.store.SyncStore;
@@ -152,25 +153,26 @@ final class PeerSession {
                 if (joined.status() == SnapshotJoin.Status.JOINED || joined.status() == SnapshotJoin.Status.FROM_NOW) {
                     start = joined.cursor();
                     store.storeCursor(peer, start);
+                    // Jumped to the peer's position: its earlier writes are not all here yet (relay or anti-entropy).
+                    store.markCursorHolds(peer, joined.status() == SnapshotJoin.Status.JOINED);
                     antiEntropyDue.compareAndSet(false, joined.status() == SnapshotJoin.Status.FROM_NOW);
                 }
             }
             // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
             // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
             CompletableFuture<ChangeBatch> next = client.pull(pullAfter(start));
-            while (next != null && batches < MAX_BATCHES_PER_ROUND) {
-                ChangeBatch batch = await(next);
-                next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;
-                applies.awaitOrigins(peer, batch.changes().stream().map(RowChange::origin).distinct().toList(),
-                        settings.get().requestTimeout());
-                String cursor = batch.nextCursor();
-                ApplyResult result = applies.applying(peer, () -> store.applyBatch(peer, batch.changes(), cursor));
-                result.perOrigin().forEach((origin, n) -> origins.merge(origin, n, OriginCounts::plus));
-                batches++;
-                applied += result.applied();
-                result.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
-                recordSkew(batch);
-                published(result);
+            try (SourceTransactions transactions = new SourceTransactions()) {
+                while (next != null && (batches < MAX_BATCHES_PER_ROUND || transactions.open())) {
+                    ChangeBatch batch = await(next);
+                    next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;
+                    ApplyResult result = transactions.apply(batch);
+                    batches++;
+                    recordSkew(batch);
+                    if (result != null) {
+                        applied += result.applied();
+                        result.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+                    }
+                }
             }
             if (store.parkedCount() > 0) {
                 published(store.retryParked());
@@ -180,6 +182,9 @@ final class PeerSession {
                 int repaired = pass.results().stream().mapToInt(ApplyResult::applied).sum();
                 pass.results().forEach(r -> r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum)));
                 applied += repaired;
+                if (pass.tablesDiffering() == 0) {
+                    store.markCursorHolds(peer, true); // every table equal: we hold all the peer wrote before
+                }
                 if (pass.tablesDiffering() > 0) {
                     log.info("Anti-entropy with {}: {} table(s), {} bucket(s) differed, {} range(s) compared,"
                                     + " {} version(s) received, {} row(s) fetched, {} applied", peer,
@@ -223,8 +228,66 @@ final class PeerSession {
      * show we already hold from their origin, so a relayed row is applied only where its origin's feed has not
      * brought it yet. Read at every pull, since other sessions move them meanwhile.
      */
+    /**
+     * Applies the batches of one round so that each source transaction commits here in one database transaction:
+     * a batch that ends inside a source transaction opens an {@link ApplyTransaction} that the following batches join
+     * until one ends on a transaction boundary. Results (counts, events) count once committed.
+     */
+    private final class SourceTransactions implements AutoCloseable {
+        private ApplyTransaction open;
+        private ApplyTracker.Applying inProgress;
+        private final List<ApplyResult> uncommitted = new java.util.ArrayList<>();
+
+        boolean open() {
+            return open != null;
+        }
+
+        /** Applies one batch; the results committed with it (null while its source transaction goes on). */
+        ApplyResult apply(ChangeBatch batch) throws InterruptedException {
+            if (open == null) {
+                // Never while holding an open transaction: the apply waited for could be waiting for our row locks.
+                applies.awaitOrigins(peer, batch.changes().stream().map(RowChange::origin).distinct().toList(),
+                        settings.get().requestTimeout());
+                if (!batch.midTransaction()) {
+                    return committed(applies.applying(peer,
+                            () -> store.applyBatch(peer, batch.changes(), batch.nextCursor())));
+                }
+                inProgress = applies.begin(peer);
+                open = store.beginApply(peer);
+            }
+            uncommitted.add(open.apply(batch.changes()));
+            if (batch.midTransaction()) {
+                return null;
+            }
+            open.commit(batch.nextCursor());
+            close();
+            ApplyResult all = ApplyResult.sum(uncommitted);
+            uncommitted.clear();
+            return committed(all);
+        }
+
+        private ApplyResult committed(ApplyResult result) {
+            result.perOrigin().forEach((origin, n) -> origins.merge(origin, n, OriginCounts::plus));
+            published(result);
+            return result;
+        }
+
+        /** Rolls back a transaction left open (the round failed): its cursor was not stored, so it is pulled again. */
+        @Override
+        public void close() {
+            if (open != null) {
+                try {
+                    open.close();
+                } finally {
+                    open = null;
+                    inProgress.close();
+                }
+            }
+        }
+    }
+
     private PullRequest pullAfter(String cursor) {
-        List<String> held = store.cursors().entrySet().stream().filter(e -> !e.getKey().equals(peer))
+        List<String> held = store.heldCursors().entrySet().stream().filter(e -> !e.getKey().equals(peer))
                 .map(Map.Entry::getValue).filter(c -> !c.isEmpty()).limit(PullRequest.MAX_HELD_CURSORS).toList();
         return new PullRequest(store.tables(), cursor, settings.get().pullBatchRows(), held);
     }

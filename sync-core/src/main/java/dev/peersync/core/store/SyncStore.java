@@ -43,16 +43,30 @@ public interface SyncStore {
     String cursor(NodeId peer);
 
     /**
-     * Every peer's stored cursor. A pull from one peer sends the others as {@link PullRequest#heldCursors()}, so
-     * that peer leaves out what this node already holds from its origin.
+     * The stored cursors that say what this node holds of their peer's own writes: all of them, except one stored
+     * after a join by snapshot from another peer ({@link #markCursorHolds}). A pull from one peer sends the others
+     * as {@link PullRequest#heldCursors()}, so that peer leaves out what this node already holds from its origin.
      */
-    Map<NodeId, String> cursors();
+    Map<NodeId, String> heldCursors();
+
+    /**
+     * Whether {@code peer}'s cursor says what this node holds of that peer's writes. A cursor that jumped to the
+     * peer's current position (this node joined another peer by snapshot) does not, until an anti-entropy pass with
+     * the peer finds every table equal.
+     */
+    void markCursorHolds(NodeId peer, boolean holds);
 
     /**
      * Applies a batch pulled from {@code peer} and stores {@code nextCursor} for that peer, in one transaction.
      * Higher version wins; rows that cannot be applied are parked, never block the batch.
      */
     ApplyResult applyBatch(NodeId peer, List<RowChange> changes, String nextCursor);
+
+    /**
+     * Opens one database transaction for several batches pulled from {@code peer}: the engine uses it while the feed
+     * says a source transaction goes on in the next batch ({@link ChangeBatch#midTransaction()}).
+     */
+    ApplyTransaction beginApply(NodeId peer);
 
     /** Applies rows outside the feed (anti-entropy repair, a peer's pushed rows) with the same rules. */
     ApplyResult applyRows(NodeId peer, List<RowChange> changes);

@@ -254,6 +254,27 @@ class EngineClusterTest {
     }
 
     @Test
+    void a_source_transaction_larger_than_a_batch_becomes_visible_on_the_peer_all_at_once() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        fullMesh();
+        execute(a.ds(), "insert into users(id, username) values (gen_random_uuid(), 'first')");
+        Await.untilEquals("first user on b", Duration.ofSeconds(20),
+                () -> query(b.ds(), "select count(*) from users"), List.of("1"));
+        // 20,000 rows in one transaction: twenty pulls of 1,000 rows, applied in one transaction on b.
+        execute(a.ds(), "insert into users(id, username) select gen_random_uuid(), 'big' || g"
+                + " from generate_series(1, 20000) g");
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        Await.until("the 20,000 rows on b", Duration.ofSeconds(60), () -> {
+            String count = query(b.ds(), "select count(*) from users").get(0);
+            seen.add(count);
+            return count;
+        }, "20001"::equals);
+        assertThat(seen).as("row counts a reader of b saw").isSubsetOf("1", "20001");
+        assertConverged();
+    }
+
+    @Test
     void partitioned_node_catches_up_after_heal_and_all_converge() throws Exception {
         Node a = startNode("a");
         Node b = startNode("b");

@@ -47,11 +47,14 @@ final class ChangeFeed {
         }
         List<RowChange> rows = new ArrayList<>();
         boolean hasMore = false;
+        boolean midTransaction = false;
         // At most two ranges per call: finish the cursor's range, then start (and maybe finish) the next one.
         for (int range = 0; range < 2 && !wanted.isEmpty(); range++) {
             int room = maxRows - rows.size();
             List<FeedRow> got = readRange(h, wanted, cursor, room + 1, requester, held);
             if (got.size() > room) {
+                // The row after the page tells whether the page ends inside a source transaction.
+                midTransaction = room > 0 && got.get(room).tx().equals(got.get(room - 1).tx());
                 got = got.subList(0, room);
                 hasMore = true;
             }
@@ -75,7 +78,7 @@ final class ChangeFeed {
                 break;
             }
         }
-        return new ChangeBatch(rows, cursor.format(), hasMore);
+        return new ChangeBatch(rows, cursor.format(), hasMore, midTransaction);
     }
 
     private record FeedRow(String tx, long seq, RowChange change) {

@@ -26,7 +26,8 @@ record HeldRows(List<Incoming> notHeld, Map<NodeId, Long> heldByOrigin) {
             return new HeldRows(rows, Map.of());
         }
         Map<NodeId, FeedCursor> cursors = new HashMap<>();
-        h.createQuery("SELECT peer, cursor FROM " + schema + ".peer_cursor WHERE peer = ANY(:origins) AND cursor <> ''")
+        h.createQuery("SELECT peer, cursor FROM " + schema + ".peer_cursor WHERE peer = ANY(:origins) AND holds"
+                + " AND cursor <> ''")
                 .bindArray("origins", UUID.class, origins.toArray())
                 .map((rs, ctx) -> FeedCursor.parseAny(rs.getString("cursor")))
                 .forEach(c -> cursors.put(c.node(), c));

@@ -40,6 +40,8 @@ final class Installer {
         h.execute("CREATE SEQUENCE IF NOT EXISTS " + s + ".hlc_seq");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_cursor (peer uuid PRIMARY KEY, cursor text NOT NULL,"
                 + " updated_at timestamptz NOT NULL DEFAULT now())");
+        // false: the cursor jumped to the peer's current position, so it does not say what we hold (SyncStore.heldCursors).
+        h.execute("ALTER TABLE " + s + ".peer_cursor ADD COLUMN IF NOT EXISTS holds boolean NOT NULL DEFAULT true");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_ack (peer uuid NOT NULL, tbl text NOT NULL,"
                 + " acked pg_snapshot NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (peer, tbl))");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".parked (tbl text NOT NULL, pk text NOT NULL,"

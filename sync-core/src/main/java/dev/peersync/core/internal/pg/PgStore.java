@@ -14,6 +14,7 @@ import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.ApplyTransaction;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncStore;
 import java.nio.charset.StandardCharsets;
@@ -117,14 +118,22 @@ public final class PgStore implements SyncStore {
     }
 
     @Override
-    public Map<NodeId, String> cursors() {
+    public Map<NodeId, String> heldCursors() {
         return call(jdbi, "read the peer cursors", h -> {
             Map<NodeId, String> all = new LinkedHashMap<>();
-            h.createQuery("SELECT peer, cursor FROM " + s + ".peer_cursor ORDER BY updated_at DESC")
+            h.createQuery("SELECT peer, cursor FROM " + s + ".peer_cursor WHERE holds AND cursor <> ''"
+                            + " ORDER BY updated_at DESC")
                     .map((rs, ctx) -> Map.entry(new NodeId(rs.getObject("peer", UUID.class)), rs.getString("cursor")))
                     .forEach(e -> all.put(e.getKey(), e.getValue()));
             return all;
         });
+    }
+
+    @Override
+    public void markCursorHolds(NodeId peer, boolean holds) {
+        Objects.requireNonNull(peer, "peer");
+        call(jdbi, "mark the cursor of " + peer, h -> h.createUpdate("UPDATE " + s + ".peer_cursor SET holds = :h"
+                + " WHERE peer = :p AND holds <> :h").bind("h", holds).bind("p", peer.value()).execute());
     }
 
     @Override
@@ -137,6 +146,64 @@ public final class PgStore implements SyncStore {
             storeCursor(h, peer, nextCursor);
             return held.countedWith(result);
         });
+    }
+
+    @Override
+    public ApplyTransaction beginApply(NodeId peer) {
+        Objects.requireNonNull(peer, "peer");
+        Handle h = jdbi.open();
+        try {
+            h.begin();
+        } catch (RuntimeException e) {
+            h.close();
+            throw new SyncException("Could not begin an apply from " + peer + ": " + e.getMessage(), e);
+        }
+        return new ApplyTransaction() {
+            private boolean done;
+
+            @Override
+            public ApplyResult apply(List<RowChange> changes) {
+                List<Incoming> rows = incoming(peer, changes);
+                return inOpenTransaction("apply a batch from " + peer, () -> {
+                    HeldRows held = HeldRows.read(h, s, peer, rows);
+                    return held.countedWith(applier.apply(h, held.notHeld()));
+                });
+            }
+
+            @Override
+            public void commit(String nextCursor) {
+                Objects.requireNonNull(nextCursor, "nextCursor");
+                inOpenTransaction("commit an apply from " + peer, () -> {
+                    storeCursor(h, peer, nextCursor);
+                    h.commit();
+                    return null;
+                });
+                done = true;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    if (!done && h.isInTransaction()) {
+                        h.rollback();
+                    }
+                } finally {
+                    h.close();
+                }
+            }
+
+            private <T> T inOpenTransaction(String what, java.util.function.Supplier<T> work) {
+                if (done) {
+                    throw new IllegalStateException("the apply transaction is already committed");
+                }
+                try {
+                    return work.get();
+                } catch (JdbiException e) {
+                    throw new SyncException("Could not " + what + ": " + e.getMessage()
+                            + " (the transaction will be rolled back; nothing was changed)", e);
+                }
+            }
+        };
     }
 
     @Override
