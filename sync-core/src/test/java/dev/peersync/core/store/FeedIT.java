@@ -84,6 +84,27 @@ class FeedIT {
     }
 
     @Test
+    void a_page_that_ends_inside_a_transaction_says_so_and_held_cursors_that_are_not_cursors_are_refused() {
+        a = nodes.create("midtx");
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'one' || g, now() FROM generate_series(1, 30) g");
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'two' || g, now() FROM generate_series(1, 10) g");
+        ChangeBatch inside = a.store.readChanges(puller, new PullRequest(List.of("users"), "", 20));
+        assertThat(inside.midTransaction()).isTrue();
+        ChangeBatch boundary = a.store.readChanges(puller, new PullRequest(List.of("users"), inside.nextCursor(), 10));
+        assertThat(boundary.midTransaction()).as("the page ends with the first transaction").isFalse();
+        assertThat(boundary.hasMore()).isTrue();
+
+        // A requester can only narrow what it receives itself, and a malformed held cursor is refused before any read.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.store.readChanges(puller,
+                        new PullRequest(List.of("users"), "", 20, List.of("v1|not-a-node|1:1:|1:1:|0|0"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PullRequest(List.of("users"), "", 20,
+                        java.util.Collections.nCopies(PullRequest.MAX_HELD_CURSORS + 1, "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 64 held cursors");
+        assertThat(a.store.readChanges(puller, new PullRequest(List.of("users"), "", 100)).changes()).hasSize(40);
+    }
+
+    @Test
     void the_server_caps_the_batch_size() {
         a = nodes.create("cap", StoreSettings.of(TestNode.TABLES).withMaxBatchRows(50));
         a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 120) g");
