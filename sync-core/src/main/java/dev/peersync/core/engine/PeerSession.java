@@ -12,11 +12,11 @@ import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.ApplyTransaction;
 import dev.peersync.core.store.OriginCounts;
-import java.util.List;
 import dev.peersync.core.store.SyncStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -224,11 +224,6 @@ final class PeerSession {
     }
 
     /**
-     * The next pull, with this node's cursors on other peers' feeds: the peer leaves out the versions those cursors
-     * show we already hold from their origin, so a relayed row is applied only where its origin's feed has not
-     * brought it yet. Read at every pull, since other sessions move them meanwhile.
-     */
-    /**
      * Applies the batches of one round so that each source transaction commits here in one database transaction:
      * a batch that ends inside a source transaction opens an {@link ApplyTransaction} that the following batches join
      * until one ends on a transaction boundary. Results (counts, events) count once committed.
@@ -252,8 +247,8 @@ final class PeerSession {
                     return committed(applies.applying(peer,
                             () -> store.applyBatch(peer, batch.changes(), batch.nextCursor())));
                 }
-                inProgress = applies.begin(peer);
                 open = store.beginApply(peer);
+                inProgress = applies.begin(peer);
             }
             uncommitted.add(open.apply(batch.changes()));
             if (batch.midTransaction()) {
@@ -286,6 +281,11 @@ final class PeerSession {
         }
     }
 
+    /**
+     * The next pull, with this node's cursors on other peers' feeds: the peer leaves out the versions those cursors
+     * show we already hold from their origin, so a relayed row is applied only where its origin's feed has not
+     * brought it yet. Read at every pull, since other sessions move them meanwhile.
+     */
     private PullRequest pullAfter(String cursor) {
         List<String> held = store.heldCursors().entrySet().stream().filter(e -> !e.getKey().equals(peer))
                 .map(Map.Entry::getValue).filter(c -> !c.isEmpty()).limit(PullRequest.MAX_HELD_CURSORS).toList();
