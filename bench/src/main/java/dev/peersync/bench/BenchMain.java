@@ -44,7 +44,13 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--capture-rows", defaultValue = "100000", description = "Figure 6 rows per table (default: ${DEFAULT-VALUE}).")
     int captureRows;
 
-    @Option(names = "--child-heap", defaultValue = "256m", description = "-Xmx of the joining node in figure 4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mesh-rows", defaultValue = "100000", description = "Figure 7 rows per write (default: ${DEFAULT-VALUE}).")
+    int meshRows;
+
+    @Option(names = "--bigtx-rows", defaultValue = "1000000", description = "Figure 8 rows in the one transaction (default: ${DEFAULT-VALUE}).")
+    int bigTxRows;
+
+    @Option(names = "--child-heap", defaultValue = "256m", description = "-Xmx of the node in a child JVM, figures 4 and 8 (default: ${DEFAULT-VALUE}).")
     String childHeap;
 
     @Option(names = "--pull-batch-rows", defaultValue = "1000", description = "Rows per pull request (default: ${DEFAULT-VALUE}, the engine's default).")
@@ -72,7 +78,7 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BenchOptions options = new BenchOptions(runs, backlogRows, steadyRows, writers, latencySamples, bootstrapRows,
-                repairRows, captureRows, childHeap, pullBatchRows, Duration.ofSeconds(timeoutSeconds),
+                repairRows, captureRows, meshRows, bigTxRows, childHeap, pullBatchRows, Duration.ofSeconds(timeoutSeconds),
                 workloads == null || workloads.isEmpty() ? EnumSet.allOf(Workload.class) : EnumSet.copyOf(workloads));
         BenchReport report = new Benchmark(options, java.util.Optional.ofNullable(jfrDir), pgStats, System.err).run();
         List<String> lines = report.lines();

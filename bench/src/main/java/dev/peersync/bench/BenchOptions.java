@@ -17,17 +17,20 @@ import java.util.Set;
  * @param bootstrapRows  rows held by the node an empty node joins (figures 4 and 5)
  * @param repairRows     rows that differ between the two nodes in the repair figure (5)
  * @param captureRows    rows inserted per table in the capture-overhead figure (6)
- * @param childHeap      -Xmx of the joining node's JVM in the bootstrap figure, e.g. "256m"
+ * @param meshRows       rows written on A of the three-node mesh, per write (figure 7)
+ * @param bigTxRows      rows of the one transaction written on A in the big-transaction figure (8)
+ * @param childHeap      -Xmx of the child JVM of the joining node (figure 4) and of B (figure 8), e.g. "256m"
  * @param pullBatchRows  rows per pull request of our engine
  * @param timeout        longest wait for any replica to converge
  * @param workloads      which workloads to run
  */
 record BenchOptions(int runs, int backlogRows, int steadyRows, int writers, int latencySamples, int bootstrapRows,
-                    int repairRows, int captureRows, String childHeap, int pullBatchRows, Duration timeout,
+                    int repairRows, int captureRows, int meshRows, int bigTxRows, String childHeap, int pullBatchRows,
+                    Duration timeout,
                     Set<Workload> workloads) {
 
     /** The workloads, in the order they run. */
-    enum Workload { BACKLOG, STEADY, LATENCY, BOOTSTRAP, INSYNC, CAPTURE }
+    enum Workload { BACKLOG, STEADY, LATENCY, BOOTSTRAP, INSYNC, CAPTURE, MESH, BIGTX }
 
     BenchOptions {
         positive(runs, "runs");
@@ -38,6 +41,8 @@ record BenchOptions(int runs, int backlogRows, int steadyRows, int writers, int 
         positive(bootstrapRows, "bootstrapRows");
         positive(repairRows, "repairRows");
         positive(captureRows, "captureRows");
+        positive(meshRows, "meshRows");
+        positive(bigTxRows, "bigTxRows");
         positive(pullBatchRows, "pullBatchRows");
         Objects.requireNonNull(childHeap, "childHeap");
         if (!childHeap.matches("[0-9]+[kmgKMG]?")) {

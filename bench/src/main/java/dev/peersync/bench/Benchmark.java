@@ -39,7 +39,9 @@ final class Benchmark {
 
     BenchReport run() {
         try (PgServer a = PgServer.start("A", true, statementStats);
-             PgServer b = PgServer.start("B", false, statementStats)) {
+             PgServer b = PgServer.start("B", false, statementStats);
+             // The third node's server, for the mesh figure only (a server costs memory and start-up time).
+             PgServer c = options.runs(Workload.MESH) ? PgServer.start("C", false, statementStats) : null) {
             MachineInfo machine = MachineInfo.collect(a.describe());
             machine.describe().forEach(log::println);
             ReplicationWorkloads replication = new ReplicationWorkloads(results, options.timeout());
@@ -61,10 +63,24 @@ final class Benchmark {
                             () -> capture.run(r));
                 }
             }
+            if (options.runs(Workload.MESH)) {
+                MeshWorkload mesh = new MeshWorkload(results, options.timeout());
+                for (int run = 1; run <= options.runs(); run++) {
+                    for (String system : List.of("ours", "native")) {
+                        runMesh(run, system, a, b, c, mesh, 1000L * run + 3);
+                    }
+                }
+            }
+            if (options.runs(Workload.BIGTX)) {
+                runBigTransaction(a, b);
+            }
             if (statementStats) {
                 log.println("Top statements by total time (pg_stat_statements, track=all):");
                 a.topStatements(40).forEach(log::println);
                 b.topStatements(40).forEach(log::println);
+                if (c != null) {
+                    c.topStatements(40).forEach(log::println);
+                }
             }
             return new BenchReport(machine.describe(), settings(), table().render(results), results.notes(),
                     MachineInfo.currentLoadAverage(), results);
@@ -105,6 +121,45 @@ final class Benchmark {
                     observe(run, system + " latency", pair);
                 }
             });
+        }
+    }
+
+    /** Figure 7: each write on a fresh mesh, ours and native alike. */
+    private void runMesh(int run, String system, PgServer a, PgServer b, PgServer c, MeshWorkload w, long seed) {
+        String[] metrics = system.equals("ours")
+                ? new String[] {"rate", "appliedB", "appliedC", "receivedB", "receivedC"}
+                : new String[] {"rate"};
+        String rows = String.format(Locale.ROOT, "%,d", options.meshRows());
+        step(run, system + " mesh, one " + rows + "-row statement", keys(MeshWorkload.STATEMENT, system, metrics), () -> {
+            try (ReplicaMesh mesh = mesh(system, a, b, c)) {
+                w.oneStatement(run, mesh, options.meshRows(), seed);
+            }
+        });
+        step(run, system + " mesh, " + rows + " rows in 1,000-row transactions", keys(MeshWorkload.TRANSACTIONS, system,
+                metrics), () -> {
+            try (ReplicaMesh mesh = mesh(system, a, b, c)) {
+                w.transactions(run, mesh, options.meshRows(), seed + 1);
+            }
+        });
+    }
+
+    private ReplicaMesh mesh(String system, PgServer a, PgServer b, PgServer c) throws Exception {
+        if (system.equals("native")) {
+            return NativeMesh.create(a, b, c);
+        }
+        return OursMesh.create(a, b, c, options.pullBatchRows());
+    }
+
+    /** Figure 8: ours (B in a child JVM) and native, interleaved run by run, the same rows in both. */
+    private void runBigTransaction(PgServer a, PgServer b) {
+        BigTxWorkload w = new BigTxWorkload(a, b, options, results, log);
+        String rows = String.format(Locale.ROOT, "%,d", options.bigTxRows());
+        for (int run = 1; run <= options.runs(); run++) {
+            long seed = 1000L * run + 4;
+            step(run, "ours: one " + rows + "-row transaction into B at -Xmx" + options.childHeap() + " (child JVM)",
+                    keys("bigtx", "ours", "seconds", "rate", "heapMb", "rssMb"), () -> w.ours(seed));
+            step(run, "native: one " + rows + "-row transaction", keys("bigtx", "native", "seconds"),
+                    () -> w.nativeBaseline(seed));
         }
     }
 
@@ -173,16 +228,16 @@ final class Benchmark {
 
     private String settings() {
         return String.format(Locale.ROOT, "runs=%d backlog=%d steady=%d writers=%d latency-samples=%d bootstrap=%d "
-                        + "repair=%d capture=%d child-heap=%s pull-batch=%d workloads=%s",
+                        + "repair=%d capture=%d mesh=%d bigtx=%d child-heap=%s pull-batch=%d workloads=%s",
                 options.runs(), options.backlogRows(), options.steadyRows(), options.writers(), options.latencySamples(),
-                options.bootstrapRows(), options.repairRows(), options.captureRows(), options.childHeap(),
-                options.pullBatchRows(), options.workloads());
+                options.bootstrapRows(), options.repairRows(), options.captureRows(), options.meshRows(),
+                options.bigTxRows(), options.childHeap(), options.pullBatchRows(), options.workloads());
     }
 
-    /** The figures of issue 8, in its order, with its targets. */
+    /** The figures of issue 8 (1-6) and issue 13 (7-8), in their order, with their targets. */
     Report table() {
         String n = String.format(Locale.ROOT, "%,d", options.bootstrapRows());
-        return new Report()
+        Report report = new Report()
                 .line("1", "Backlog catch-up, rows/s (baseline: native logical replication)",
                         "backlog.ours.rate", "backlog.native.rate",
                         Report.Target.of(">= 0.5 x native", (o, b) -> o >= 0.5 * b.orElseThrow()))
@@ -225,5 +280,35 @@ final class Benchmark {
                 .line("6", "Capture overhead: insert rate, rows/s (baseline: same table without capture)",
                         "capture.synced.rate", "capture.plain.rate",
                         Report.Target.of(">= 0.6 x plain", (o, b) -> o >= 0.6 * b.orElseThrow()));
+        meshLines(report, MeshWorkload.STATEMENT, "one " + String.format(Locale.ROOT, "%,d", options.meshRows())
+                + "-row statement on A");
+        meshLines(report, MeshWorkload.TRANSACTIONS, String.format(Locale.ROOT, "%,d", options.meshRows())
+                + " rows in 1,000-row transactions on A");
+        String tx = "One " + String.format(Locale.ROOT, "%,d", options.bigTxRows()) + "-row transaction A -> B";
+        return report
+                .line("8", tx + ": time until B has it, s (baseline: native)",
+                        "bigtx.ours.seconds", "bigtx.native.seconds", Report.Target.NONE)
+                .line("8", tx + ": rate, rows/s", "bigtx.ours.rate", Report.Target.NONE)
+                // A heap figure exists only when B applied the whole transaction and stopped cleanly; an
+                // OutOfMemoryError leaves the line "not measured" with that reason.
+                .line("8", tx + ": B's peak heap used, MiB (-Xmx" + options.childHeap() + ")", "bigtx.ours.heapMb",
+                        Report.Target.of("completes at -Xmx" + options.childHeap(), (o, b) -> true))
+                .line("8", tx + ": B's peak RSS (VmHWM), MiB", "bigtx.ours.rssMb", Report.Target.NONE);
+    }
+
+    /** Figure 7's lines for one of its two writes. */
+    private static void meshLines(Report report, String workload, String write) {
+        Report.Target once = Report.Target.of("1.0", (o, b) -> Math.abs(o - 1.0) < 1e-9);
+        report.line("7", "Mesh of 3, " + write + ": rows/s until B and C both have them (baseline: native, B and C"
+                                + " subscribed to A)", workload + ".ours.rate", workload + ".native.rate",
+                        Report.Target.of(">= 0.5 x native", (o, b) -> o >= 0.5 * b.orElseThrow()))
+                .line("7", "Mesh of 3, " + write + ": rows applied on B per row written", workload + ".ours.appliedB",
+                        once)
+                .line("7", "Mesh of 3, " + write + ": rows applied on C per row written", workload + ".ours.appliedC",
+                        once)
+                .line("7", "Mesh of 3, " + write + ": rows received by B per row written", workload + ".ours.receivedB",
+                        Report.Target.NONE)
+                .line("7", "Mesh of 3, " + write + ": rows received by C per row written", workload + ".ours.receivedC",
+                        Report.Target.NONE);
     }
 }

@@ -3,17 +3,11 @@ package dev.peersync.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.peersync.core.NodeId;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The joining node of the bootstrap figure, run in its own JVM (started by {@link BootstrapWorkload} with a small
@@ -42,7 +36,7 @@ public final class BootstrapNode {
         int pullBatchRows = Integer.parseInt(args[6]);
         Duration timeout = Duration.ofSeconds(Long.parseLong(args[7]));
 
-        HeapSampler heap = HeapSampler.start();
+        MemoryPeaks heap = MemoryPeaks.start();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(6);
@@ -55,49 +49,8 @@ public final class BootstrapNode {
             node.addPeer(peer, peerPort);
             long seen = TableState.awaitEqual(c, sentinels, () -> expected, timeout, 5_000);
             System.out.printf(Locale.ROOT, "%s seconds=%.3f heapMb=%.1f rssMb=%.1f%n", RESULT, (seen - start) / 1e9,
-                    heap.stop() / 1048576.0, vmHwmKb() / 1024.0);
+                    heap.stop() / 1048576.0, MemoryPeaks.vmHwmKb() / 1024.0);
             System.out.flush();
-        }
-    }
-
-    /** Peak resident set size of this process in KiB (Linux), -1 elsewhere. */
-    static long vmHwmKb() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.exists(status)) {
-            return -1;
-        }
-        return Files.readAllLines(status).stream()
-                .filter(l -> l.startsWith("VmHWM:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                .findFirst()
-                .orElse(-1);
-    }
-
-    /** Samples heap use every 10 ms on a daemon thread and keeps the highest value seen. */
-    private static final class HeapSampler implements Runnable {
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-
-        static HeapSampler start() {
-            HeapSampler sampler = new HeapSampler();
-            Thread t = new Thread(sampler, "heap-sampler");
-            t.setDaemon(true);
-            t.start();
-            return sampler;
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-            }
-        }
-
-        long stop() {
-            running = false;
-            return peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
         }
     }
 }

@@ -68,7 +68,7 @@ record MachineInfo(String cpu, int cores, String memory, String os, String jvm, 
                 "memory:    " + memory,
                 "os:        " + os,
                 "jvm:       " + jvm + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB",
-                "database:  " + postgres + " (server A; B the same but wal_level=replica)",
+                "database:  " + postgres + " (server A; B, and C of figure 7, the same but wal_level=replica)",
                 "load avg:  " + loadAverage + " at start");
     }
 }

@@ -118,6 +118,11 @@ final class SyncNode implements AutoCloseable {
         return running().address().getPort();
     }
 
+    /** The node's name ("a", "b", ...), for messages. */
+    String name() {
+        return name;
+    }
+
     NodeId nodeId() {
         return store.nodeId();
     }

@@ -18,7 +18,7 @@ class BenchHarnessTest {
 
     @Test
     void tiny_run_measures_every_figure_of_the_table() {
-        BenchOptions options = new BenchOptions(1, 500, 500, 2, 20, 500, 10, 500, "256m", 1000,
+        BenchOptions options = new BenchOptions(1, 500, 500, 2, 20, 500, 10, 500, 500, 2000, "256m", 1000,
                 Duration.ofSeconds(60), EnumSet.allOf(Workload.class));
         Benchmark benchmark = new Benchmark(options, Optional.empty(), false, System.err);
 
