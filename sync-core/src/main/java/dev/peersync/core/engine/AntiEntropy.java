@@ -1,5 +1,6 @@
 package dev.peersync.core.engine;
 
+import dev.peersync.core.MergeRule;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
 import dev.peersync.core.spi.DigestHash;
@@ -227,19 +228,13 @@ final class AntiEntropy {
         }
     }
 
-    /**
-     * The peer's version beats ours: higher, or ours is missing, or the same version live there and deleted here
-     * (a derived, cascade tombstone, which the live row beats; see the store's merge rule).
-     */
+    /** The peer's version replaces ours by the {@link MergeRule} (ours null: we hold none). */
     static boolean peerWins(RowVersion remote, RowVersion local) {
-        if (local == null) {
-            return true;
-        }
-        Version r = new Version(remote.hlc(), remote.origin());
-        Version l = new Version(local.hlc(), local.origin());
-        // The same version: a row as written beats our derived tombstone (cascade) or derived data (SET NULL).
-        return r.isAfter(l) || (r.equals(l) && !remote.deleted() && !remote.derived()
-                && (local.deleted() || local.derived()));
+        return MergeRule.incomingWins(side(remote), local == null ? null : side(local));
+    }
+
+    private static MergeRule.Side side(RowVersion v) {
+        return new MergeRule.Side(new Version(v.hlc(), v.origin()), v.deleted(), v.derived());
     }
 
     @FunctionalInterface

@@ -140,7 +140,7 @@ public final class PgStore implements SyncStore {
     public ApplyResult applyBatch(NodeId peer, List<RowChange> changes, String nextCursor) {
         Objects.requireNonNull(nextCursor, "nextCursor");
         List<Incoming> rows = incoming(peer, changes);
-        return call(jdbi, "apply a batch from " + peer, h -> {
+        return callRetrying(jdbi, "apply a batch from " + peer, h -> {
             HeldRows held = HeldRows.read(h, s, peer, rows);
             ApplyResult result = applier.apply(h, held.notHeld());
             storeCursor(h, peer, nextCursor);
@@ -260,7 +260,7 @@ public final class PgStore implements SyncStore {
     @Override
     public ApplyResult applyRows(NodeId peer, List<RowChange> changes) {
         List<Incoming> rows = incoming(peer, changes);
-        return call(jdbi, "apply rows from " + peer, h -> applier.apply(h, rows));
+        return callRetrying(jdbi, "apply rows from " + peer, h -> applier.apply(h, rows));
     }
 
     private List<Incoming> incoming(NodeId peer, List<RowChange> changes) {
@@ -295,7 +295,7 @@ public final class PgStore implements SyncStore {
             after[0] = last.table();
             after[1] = last.pk();
             List<Incoming> known = rows.stream().filter(r -> tables.containsKey(r.change().table())).toList();
-            results.add(call(jdbi, "retry parked rows", h -> applier.apply(h, known)));
+            results.add(callRetrying(jdbi, "retry parked rows", h -> applier.apply(h, known)));
             if (rows.size() < chunk) {
                 break;
             }
@@ -450,6 +450,32 @@ public final class PgStore implements SyncStore {
 
     private interface Work<T> {
         T run(Handle h);
+    }
+
+    /**
+     * {@link #call}, tried again (at most three times in all) when the database chose this transaction as a deadlock's
+     * victim: applies of different peers run concurrently and lock rows in key order, but a foreign-key check or a
+     * local writer can still close a cycle, and PostgreSQL then breaks it by cancelling one of them.
+     */
+    private static <T> T callRetrying(Jdbi jdbi, String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call(jdbi, what, work);
+            } catch (SyncException e) {
+                if (attempt >= 3 || !isDeadlock(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isDeadlock(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException sql && "40P01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One transaction; database failures become {@link SyncException}s that say what was being done. */

@@ -1,0 +1,159 @@
+package dev.peersync.core.internal.pg;
+
+import static dev.peersync.core.internal.pg.ApplyRun.DATA;
+import static dev.peersync.core.internal.pg.ApplyRun.IN;
+
+import dev.peersync.core.MergeRule;
+import dev.peersync.core.NodeId;
+import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.store.OriginCounts;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an apply records besides the rows: the winners' metadata with their origin versions (so they enter the local
+ * feed, for relay), the metadata of claimed keys kept in step with how their rows were written, parked rows, and the
+ * counts by origin.
+ */
+final class Bookkeeping {
+    private static final Logger log = LoggerFactory.getLogger(Bookkeeping.class);
+
+    private final ApplyRun run;
+    private final Clock clock;
+
+    Bookkeeping(ApplyRun run, Clock clock) {
+        this.run = run;
+        this.clock = clock;
+    }
+
+    /** The metadata of the winners whose keys were held here already (claimed keys have theirs). */
+    void recordMetadata(PgTable t) {
+        // Local change numbers (the feed's order inside a transaction) come from the clock: unique per node.
+        long base = run.h.createQuery("SELECT " + run.s + ".hlc_reserve(count(*)) FROM " + IN
+                + " WHERE tbl = :t AND state = 'win' AND NOT claimed").bind("t", t.name()).mapTo(Long.class).one();
+        MergeRule.Columns incoming = new MergeRule.Columns("EXCLUDED._hlc", "EXCLUDED._origin", "EXCLUDED._deleted",
+                derived(t, "EXCLUDED"));
+        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", derived(t, "m"));
+        run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
+                        + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
+                        + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
+                        + " :base + row_number() OVER () - 1, " + run.s + ".bucket_of(i.pk, :bc), "
+                        // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
+                        + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived")
+                        + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
+                        + " WHERE i.tbl = :t AND i.state = 'win' AND NOT i.claimed"
+                        + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
+                        + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
+                        + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
+                        // The rows are locked and classified already: this only keeps a metadata row from going back.
+                        + " WHERE " + MergeRule.incomingWinsSql(incoming, local))
+                .bind("t", t.name()).bind("bc", run.bucketCount).bind("base", base).execute();
+    }
+
+    /** True for a derived version: its stored hash differs from the row hash (the SET NULL mark; tombstones too). */
+    private String derived(PgTable t, String m) {
+        return "(" + m + "._hash <> " + run.s + ".row_hash(" + t.pkText(m) + ", " + m + "._hlc, " + m + "._origin, false))";
+    }
+
+    /** A claimed key whose row became a tombstone or derived data while written (a deleted parent's action). */
+    void followRewrittenClaims(PgTable t) {
+        String hash = Derived.hash(run.s, "i.pk", "m._hlc", "m._origin", "i.deleted", "i.derived");
+        run.h.createUpdate("UPDATE " + t.meta() + " m SET _deleted = i.deleted, _hash = " + hash + " FROM " + IN + " i"
+                        + " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claimed"
+                        + " AND i.state = 'win' AND " + t.pkJoin("m", "k") + " AND (m._deleted <> i.deleted OR m._hash <> "
+                        + hash + ")")
+                .bind("t", t.name()).execute();
+    }
+
+    /** A claimed key whose row was not written (parked, superseded) gives its claim back: nothing is held for it. */
+    void releaseClaims(PgTable t) {
+        run.h.createUpdate("DELETE FROM " + t.meta() + " m USING " + IN + " i CROSS JOIN LATERAL "
+                        + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claimed AND i.state <> 'win' AND "
+                        + t.pkJoin("m", "k"))
+                .bind("t", t.name()).execute();
+    }
+
+    /** Parks per (table, key), keeping the highest version; returns how many rows of this batch were parked. */
+    int park() {
+        List<Map<String, Object>> parked = run.h.createQuery("INSERT INTO " + run.s + ".parked AS p"
+                + " (tbl, pk, hlc, origin, deleted, data, reason, peer)"
+                + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer FROM " + IN + " i"
+                + " LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.state = 'parked'"
+                + " ON CONFLICT (tbl, pk) DO UPDATE SET hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,"
+                + " deleted = EXCLUDED.deleted, data = EXCLUDED.data, reason = EXCLUDED.reason, peer = EXCLUDED.peer,"
+                + " attempts = p.attempts + 1 WHERE (p.hlc, p.origin) <= (EXCLUDED.hlc, EXCLUDED.origin)"
+                + " RETURNING tbl, pk, reason, peer, attempts").mapToMap().list();
+        int total = run.h.createQuery("SELECT count(*)::int FROM " + IN + " WHERE state = 'parked'")
+                .mapTo(Integer.class).one();
+        for (Map<String, Object> r : parked) {
+            if (((Integer) r.get("attempts")) == 1) {
+                log.info("Parked a row of {} with key {}: {}", r.get("tbl"), r.get("pk"), r.get("reason"));
+                run.event(new SyncEvent.RowParked(clock.instant(), new NodeId((UUID) r.get("peer")), (String) r.get("tbl"),
+                        (String) r.get("pk"), (String) r.get("reason")));
+            }
+        }
+        return total;
+    }
+
+    /** A parked row whose key now holds an equal or higher version leaves the parking table. */
+    void unparkSuperseded() {
+        run.h.createQuery("DELETE FROM " + run.s + ".parked p USING " + IN + " i WHERE p.tbl = i.tbl AND p.pk = i.pk AND ("
+                        + "(i.state = 'win' AND (p.hlc, p.origin) <= (i.hlc, i.origin))"
+                        + " OR (i.state = 'skip' AND (p.hlc, p.origin) <= (i.local_hlc, i.local_origin)))"
+                        + " RETURNING p.tbl, p.pk").mapToMap()
+                .forEach(r -> run.event(new SyncEvent.RowUnparked(clock.instant(), (String) r.get("tbl"),
+                        (String) r.get("pk"))));
+    }
+
+    /** The rows by fate: per table the rows applied, per origin the rows received, applied, skipped and parked. */
+    record Tally(Map<String, Integer> appliedPerTable, Map<NodeId, OriginCounts> perOrigin) {
+        int applied() {
+            return appliedPerTable.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        int skipped() {
+            return (int) perOrigin.values().stream().mapToLong(OriginCounts::skipped).sum();
+        }
+    }
+
+    Tally tally(List<Incoming> rows) {
+        Map<UUID, Long> received = new HashMap<>();
+        rows.forEach(r -> received.merge(r.change().origin().value(), 1L, Long::sum));
+        Map<String, Integer> perTable = new java.util.LinkedHashMap<>();
+        Map<UUID, long[]> byOrigin = new HashMap<>();
+        run.h.createQuery("SELECT tbl, origin, state, count(*)::int AS n FROM " + IN + " GROUP BY 1, 2, 3")
+                .mapToMap().forEach(r -> {
+                    int n = (Integer) r.get("n");
+                    long[] c = byOrigin.computeIfAbsent((UUID) r.get("origin"), o -> new long[3]);
+                    switch ((String) r.get("state")) {
+                        case "win" -> {
+                            c[0] += n;
+                            perTable.merge((String) r.get("tbl"), n, Integer::sum);
+                        }
+                        case "skip", "superseded" -> c[1] += n;
+                        case "parked" -> c[2] += n;
+                        default -> throw new IllegalStateException("row left unclassified: " + r);
+                    }
+                });
+        Map<NodeId, OriginCounts> perOrigin = new HashMap<>();
+        byOrigin.forEach((origin, c) -> perOrigin.put(new NodeId(origin),
+                new OriginCounts(received.getOrDefault(origin, 0L), c[0], c[1], c[2])));
+        return new Tally(perTable, perOrigin);
+    }
+
+    /**
+     * Tells the engine (LISTEN) that rows were applied. The payload names the peer they came from (the engine does not
+     * push them back to it); rows from several peers (parked rows retried) are announced to everyone, like a local write.
+     */
+    void notifyApplied(List<Incoming> rows) {
+        long peers = rows.stream().map(Incoming::peer).distinct().count();
+        run.h.createQuery("SELECT pg_notify('peersync_changes', :cause)")
+                .bind("cause", peers == 1 ? rows.get(0).peer().value().toString() : "")
+                .mapTo(String.class).list();
+    }
+}

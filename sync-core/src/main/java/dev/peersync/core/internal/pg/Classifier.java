@@ -1,0 +1,158 @@
+package dev.peersync.core.internal.pg;
+
+import static dev.peersync.core.internal.pg.ApplyRun.IN;
+
+import dev.peersync.core.MergeRule;
+import dev.peersync.core.NodeId;
+import dev.peersync.core.Version;
+import dev.peersync.core.event.SyncEvent;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, for each incoming row, {@code win} or {@code skip} against what this node holds, by the {@link MergeRule},
+ * with the rows locked so that no other apply or local writer can change them before this apply commits:
+ * <ol>
+ *   <li>the local data rows and metadata rows of the batch's keys are locked {@code FOR UPDATE}, in key order (the
+ *       same order in every apply, and data before metadata as local writers take them);</li>
+ *   <li>the rows are classified against the metadata, read after the locks were granted;</li>
+ *   <li>keys that have no metadata row yet cannot be locked: the apply claims them by inserting their metadata with
+ *       the incoming version ({@code ON CONFLICT DO NOTHING}, which waits for a concurrent insert of the same key to
+ *       end). A key another transaction created meanwhile is classified again against its committed version.</li>
+ * </ol>
+ * So applies from different peers run at the same time and wait for each other only on the keys they share.
+ */
+final class Classifier {
+    private static final Logger log = LoggerFactory.getLogger(Classifier.class);
+    /** A key is lost to a concurrent creator at most once per attempt; more means something keeps racing us. */
+    private static final int MAX_CLAIM_ROUNDS = 5;
+
+    private final ApplyRun run;
+    private final long maxOffsetMillis;
+    private final Clock clock;
+
+    Classifier(ApplyRun run, long maxOffsetMillis, Clock clock) {
+        this.run = run;
+        this.maxOffsetMillis = maxOffsetMillis;
+        this.clock = clock;
+    }
+
+    /** Versions too far ahead of our clock are parked; they never move it. */
+    void parkSkewed() {
+        var skewed = run.h.createQuery("WITH p AS (SELECT " + run.s + ".phys_ms() AS now_ms)"
+                + " UPDATE " + IN + " i SET state = 'parked', reason = 'clock_skew: ' || ((i.hlc >> 16) - p.now_ms)"
+                + " || ' ms ahead of our clock' FROM p WHERE i.state = 'new' AND (i.hlc >> 16) > p.now_ms + :max"
+                + " RETURNING i.peer, (i.hlc >> 16) - p.now_ms AS ahead")
+                .bind("max", maxOffsetMillis).mapToMap().list();
+        Map<UUID, Long> aheadByPeer = new HashMap<>();
+        for (Map<String, Object> r : skewed) {
+            aheadByPeer.merge((UUID) r.get("peer"), ((Number) r.get("ahead")).longValue(), Math::max);
+        }
+        aheadByPeer.forEach((peer, ahead) -> {
+            log.warn("Peer {} sent versions {} ms ahead of our clock (max {} ms): parked until our clock catches up",
+                    peer, ahead, maxOffsetMillis);
+            run.event(new SyncEvent.ClockSkewDetected(clock.instant(), new NodeId(peer), ahead, "parked"));
+        });
+    }
+
+    /**
+     * Keys in canonical form (the digests hash that text); a well-behaved peer already sends it, so this rewrites
+     * nothing and later updates of the narrow rows leave the indexed key column alone (HOT updates).
+     */
+    void canonicalKeys(PgTable t) {
+        run.h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt FROM "
+                + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
+                + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord AND i.pk <> c.pkt")
+                .bind("t", t.name()).execute();
+    }
+
+    /** The same key twice in one batch: only the highest version takes part. */
+    void dedupe() {
+        run.h.execute("DELETE FROM " + IN + " a USING " + IN + " b WHERE a.tbl = b.tbl AND a.pk = b.pk"
+                + " AND (a.hlc, a.origin, a.ord) < (b.hlc, b.origin, b.ord)");
+    }
+
+    /** Locks, classifies and claims the new rows of one table; see the class comment. */
+    void classify(PgTable t) {
+        for (int round = 0; ; round++) {
+            lockLocalRows(t);
+            compare(t);
+            int lost = claimNewKeys(t);
+            if (lost == 0) {
+                return;
+            }
+            if (round + 1 >= MAX_CLAIM_ROUNDS) {
+                throw new IllegalStateException(lost + " key(s) of " + t.name() + " were created by other transactions"
+                        + " " + MAX_CLAIM_ROUNDS + " times while this apply classified them; the apply is retried");
+            }
+        }
+    }
+
+    /**
+     * LATERAL: one index probe per incoming key, in key order. A plain join lets the planner pick a scan of the whole
+     * table for every batch, which made catching up quadratic in the table's size.
+     */
+    private void lockLocalRows(PgTable t) {
+        run.h.createQuery("SELECT 1 FROM (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb")
+                + " k WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k"
+                + " LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "k") + " FOR UPDATE) d"
+                + " ON true LEFT JOIN LATERAL (SELECT 1 FROM " + t.meta() + " m WHERE " + t.pkJoin("m", "k")
+                + " FOR UPDATE) m ON true")
+                .bind("t", t.name()).mapTo(Integer.class).list();
+    }
+
+    private void compare(PgTable t) {
+        // The local side's derived flag is read only where the versions are equal: it costs a row hash.
+        MergeRule.Columns incoming = new MergeRule.Columns("i.hlc", "i.origin", "i.deleted", "i.derived");
+        MergeRule.Columns local = new MergeRule.Columns("c._hlc", "c._origin", "c._deleted",
+                "(c._hash <> " + run.s + ".row_hash(i.pk, c._hlc, c._origin, false))");
+        run.h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
+                + " state = CASE WHEN " + MergeRule.incomingWinsSql(incoming, local) + " THEN 'win' ELSE 'skip' END"
+                + " FROM (SELECT i2.ord, m._hlc, m._origin, m._deleted, m._hash FROM " + IN + " i2"
+                + " CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
+                + " LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash FROM " + t.meta() + " m WHERE "
+                + t.pkJoin("m", "k") + ") m ON true"
+                + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
+                .bind("t", t.name()).execute();
+    }
+
+    /**
+     * Inserts the metadata of winning keys that have none here, with their incoming versions; returns how many keys
+     * another transaction created first (their rows go back to {@code new}, to be classified again).
+     */
+    private int claimNewKeys(PgTable t) {
+        String won = "i.tbl = :t AND i.state = 'win' AND i.local_hlc IS NULL AND NOT i.claimed";
+        run.h.createUpdate("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx FROM "
+                + IN + " i WHERE " + won + "),"
+                + " b AS MATERIALIZED (SELECT " + run.s + ".hlc_reserve(count(*)) AS base FROM w),"
+                + " c AS (INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
+                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
+                + " SELECT " + t.pkList("k") + ", w.hlc, w.origin, w.deleted, pg_current_xact_id(), w.otx,"
+                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, " + run.s + ".bucket_of(w.pk, :bc), "
+                + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived")
+                + " FROM w CROSS JOIN b CROSS JOIN LATERAL " + t.pkColumns("w.pk::jsonb") + " k"
+                + " ORDER BY " + t.pkList("k")
+                + " ON CONFLICT (" + t.pkNames() + ") DO NOTHING RETURNING " + t.pkText("m") + " AS pk)"
+                + " UPDATE " + IN + " i SET claimed = true FROM c WHERE i.tbl = :t AND i.pk = c.pk")
+                .bind("t", t.name()).bind("bc", run.bucketCount).execute();
+        return run.h.createUpdate("UPDATE " + IN + " i SET state = 'new' WHERE " + won).bind("t", t.name()).execute();
+    }
+
+    /** Versions from different origins met: report which one won (same-origin supersession is replication). */
+    void reportConflicts(int max) {
+        run.h.createQuery("SELECT tbl, pk, hlc, origin, local_hlc, local_origin, state FROM " + IN
+                        + " WHERE local_origin IS NOT NULL AND local_origin <> origin AND state IN ('win', 'skip')"
+                        + " ORDER BY ord LIMIT " + max)
+                .mapToMap().forEach(r -> {
+                    Version incoming = new Version((Long) r.get("hlc"), new NodeId((UUID) r.get("origin")));
+                    Version local = new Version((Long) r.get("local_hlc"), new NodeId((UUID) r.get("local_origin")));
+                    boolean won = "win".equals(r.get("state"));
+                    run.event(new SyncEvent.ConflictResolved(clock.instant(), (String) r.get("tbl"), (String) r.get("pk"),
+                            won ? incoming : local, won ? local : incoming));
+                });
+    }
+}

@@ -1,0 +1,241 @@
+package dev.peersync.core.internal.pg;
+
+import static dev.peersync.core.internal.pg.ApplyRun.DATA;
+import static dev.peersync.core.internal.pg.ApplyRun.IN;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.Version;
+import dev.peersync.core.event.SyncEvent;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.statement.StatementException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Writes the winning rows of one table: one set-based statement, and when it fails on the rows' content (a missing
+ * parent, a unique collision, a check), the table row by row under savepoints. A row that still fails is parked with
+ * the reason; a unique collision between different keys is settled (the lower version keeps the value), and a row
+ * whose parent is a tombstone here gets the foreign key's ON DELETE action, as the node that had it did.
+ */
+final class RowWriter {
+    private final ApplyRun run;
+    private final Clock clock;
+    /** True once a claimed key's row was turned into a tombstone or derived data: its metadata must follow. */
+    private boolean rewroteClaims;
+    /** True once a winning row was superseded by a unique collision's settlement. */
+    private boolean superseded;
+
+    RowWriter(ApplyRun run, Clock clock) {
+        this.run = run;
+        this.clock = clock;
+    }
+
+    boolean rewroteClaims() {
+        return rewroteClaims;
+    }
+
+    boolean superseded() {
+        return superseded;
+    }
+
+    /** One set-based statement for the table; on an integrity error, row by row. */
+    void write(PgTable t, boolean deletes) {
+        String sql = deletes ? deleteSql(t, "") : upsertSql(t, "");
+        run.h.savepoint("peersync_set");
+        try {
+            run.applying(t.name());
+            run.h.execute(sql);
+            run.applying("");
+            run.h.releaseSavepoint("peersync_set");
+        } catch (StatementException e) {
+            if (rowProblem(e).isEmpty()) {
+                throw e;
+            }
+            run.h.rollbackToSavepoint("peersync_set"); // Jdbi forgets the savepoint after rolling back to it
+            List<Integer> ords = run.h.createQuery("SELECT ord FROM " + IN
+                            + " WHERE tbl = :t AND state = 'win' AND deleted = :d ORDER BY ord")
+                    .bind("t", t.name()).bind("d", deletes).mapTo(Integer.class).list();
+            for (int ord : ords) {
+                writeRow(t, deletes, ord);
+            }
+        }
+    }
+
+    private void writeRow(PgTable t, boolean deletes, int ord) {
+        Optional<ServerErrorMessage> failure = tryStatement(t.name(),
+                deletes ? deleteSql(t, " AND i.ord = " + ord) : upsertSql(t, " AND i.ord = " + ord));
+        if (failure.isEmpty()) {
+            return;
+        }
+        ServerErrorMessage m = failure.get();
+        if (!deletes && "23505".equals(m.getSQLState()) && m.getConstraint() != null) {
+            settleUniqueCollision(t, ord, m.getConstraint());
+        } else if (!deletes && "23503".equals(m.getSQLState()) && m.getConstraint() != null
+                && followDeletedParent(t, ord, m.getConstraint())) {
+            return;
+        } else {
+            run.markParked(ord, reason(m));
+        }
+    }
+
+    /** Runs one statement in a savepoint; the server's error when it failed on the row's data. */
+    private Optional<ServerErrorMessage> tryStatement(String applyingTable, String sql) {
+        run.h.savepoint("peersync_row");
+        try {
+            run.applying(applyingTable);
+            run.h.execute(sql);
+            run.applying("");
+            run.h.releaseSavepoint("peersync_row");
+            return Optional.empty();
+        } catch (StatementException e) {
+            Optional<ServerErrorMessage> problem = rowProblem(e);
+            if (problem.isEmpty()) {
+                throw e;
+            }
+            run.h.rollbackToSavepoint("peersync_row"); // Jdbi forgets the savepoint after rolling back to it
+            return problem;
+        }
+    }
+
+    /**
+     * The incoming row's unique value is held locally by a row with another key. The lower version keeps it:
+     * either the local holder is deleted as a local write (its fresh tombstone then wins everywhere) and the
+     * incoming row applied, or the incoming row is parked.
+     */
+    private void settleUniqueCollision(PgTable t, int ord, String constraint) {
+        List<String> cols = run.h.createQuery("SELECT a.attname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid"
+                        + " CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)"
+                        + " LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum"
+                        + " WHERE ix.indrelid = CAST(:rel AS regclass) AND ic.relname = :c AND NOT ix.indisprimary ORDER BY k.n")
+                .bind("rel", t.qualified()).bind("c", constraint).mapTo(String.class).list();
+        if (cols.isEmpty() || cols.contains(null)) {
+            run.markParked(ord, "unique_violation on " + constraint + " (an expression index: not settled automatically)");
+            return;
+        }
+        StringBuilder match = new StringBuilder();
+        for (String col : cols) {
+            match.append(" AND x.").append(Sql.ident(col)).append(" = r.").append(Sql.ident(col));
+        }
+        Map<String, Object> holder = run.h.createQuery("SELECT " + t.pkText("x") + " AS pk,"
+                        + " coalesce(j.hlc, m._hlc) AS hlc, coalesce(j.origin, m._origin) AS origin, j.ord AS jord,"
+                        + " i.hlc AS in_hlc, i.origin AS in_origin, i.pk AS in_pk"
+                        + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
+                        + " CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", d.data) r"
+                        + " JOIN " + t.qualified() + " x ON NOT (" + t.pkJoin("x", "r") + ")" + match
+                        + " LEFT JOIN " + t.meta() + " m ON " + t.pkJoin("m", "x")
+                        + " LEFT JOIN " + IN + " j ON j.tbl = i.tbl AND j.pk = " + t.pkText("x")
+                        + " AND j.state = 'win' AND NOT j.deleted"
+                        + " WHERE i.ord = :ord LIMIT 1").bind("ord", ord).mapToMap().findOne().orElse(null);
+        if (holder == null || holder.get("hlc") == null) {
+            run.markParked(ord, "unique_violation on " + constraint + " (holder not found)");
+            return;
+        }
+        Version incoming = new Version((Long) holder.get("in_hlc"), new NodeId((UUID) holder.get("in_origin")));
+        Version local = new Version((Long) holder.get("hlc"), new NodeId((UUID) holder.get("origin")));
+        String holderPk = (String) holder.get("pk");
+        String incomingPk = (String) holder.get("in_pk");
+        if (local.compareTo(incoming) < 0) {
+            run.markParked(ord, "unique_violation on " + constraint + ": the value is held by " + holderPk
+                    + ", which has the earlier version");
+            run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), incomingPk, local, incoming));
+            return;
+        }
+        // The incoming row has the earlier version: the holder gives the value up as a local delete.
+        Optional<ServerErrorMessage> deleteFailure = tryStatement("", "DELETE FROM " + t.qualified() + " x USING "
+                + t.pkRecord(Sql.literal(holderPk) + "::jsonb") + " k WHERE " + t.pkJoin("x", "k"));
+        if (deleteFailure.isPresent()) {
+            run.markParked(ord, "unique_violation on " + constraint + ": the later holder " + holderPk
+                    + " could not be deleted: " + reason(deleteFailure.get()));
+            return;
+        }
+        if (holder.get("jord") != null) {
+            run.h.execute("UPDATE " + IN + " SET state = 'superseded' WHERE ord = " + holder.get("jord"));
+            superseded = true;
+        }
+        run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), holderPk, incoming, local));
+        Optional<ServerErrorMessage> again = tryStatement(t.name(), upsertSql(t, " AND i.ord = " + ord));
+        again.ifPresent(m -> run.markParked(ord, reason(m)));
+    }
+
+    /**
+     * The row references a parent that is a tombstone here: the node that had the row derived the key's ON DELETE
+     * action when the parent was deleted, so do the same with the row's own version. SET NULL applies it with the
+     * key's columns null; CASCADE keeps it as a tombstone. False (park) when the parent is simply not here yet,
+     * or the action is NO ACTION, RESTRICT or SET DEFAULT.
+     */
+    private boolean followDeletedParent(PgTable t, int ord, String constraint) {
+        PgTable.ForeignKey fk = t.foreignKeys().stream().filter(k -> k.name().equals(constraint)).findFirst()
+                .orElse(null);
+        if (fk == null || fk.parentMeta() == null || (fk.onDelete() != 'n' && fk.onDelete() != 'c')) {
+            return false;
+        }
+        boolean parentDeleted = run.h.createQuery("SELECT EXISTS (SELECT 1 FROM " + IN + " i JOIN " + DATA
+                        + " d ON d.ord = i.ord CROSS JOIN LATERAL"
+                        + " jsonb_populate_record(null::" + t.qualified() + ", d.data) r JOIN " + fk.parentMeta() + " p ON "
+                        + fk.parentJoin("p", "r") + " WHERE i.ord = :ord AND p._deleted)")
+                .bind("ord", ord).mapTo(Boolean.class).one();
+        if (!parentDeleted) {
+            return false;
+        }
+        rewroteClaims = true; // the row's metadata, if this apply claimed the key, must follow (see Bookkeeping)
+        if (fk.onDelete() == 'n') {
+            StringBuilder nulls = new StringBuilder();
+            for (String c : fk.columns()) {
+                nulls.append(nulls.length() > 0 ? ", " : "").append(Sql.literal(c)).append(", null");
+            }
+            run.h.execute("UPDATE " + DATA + " SET data = data || jsonb_build_object(" + nulls + ") WHERE ord = " + ord
+                    + "; UPDATE " + IN + " SET derived = true WHERE ord = " + ord);
+            writeRow(t, false, ord); // another key of the row may still need its parent
+            return true;
+        }
+        run.h.execute("UPDATE " + IN + " SET deleted = true WHERE ord = " + ord);
+        run.h.execute("DELETE FROM " + DATA + " WHERE ord = " + ord);
+        tryStatement(t.name(), deleteSql(t, " AND i.ord = " + ord)).ifPresent(m -> run.markParked(ord, reason(m)));
+        return true;
+    }
+
+    private static String deleteSql(PgTable t, String extra) {
+        return "DELETE FROM " + t.qualified() + " x USING (SELECT k.* FROM " + IN + " i CROSS JOIN LATERAL "
+                + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = " + Sql.literal(t.name())
+                + " AND i.state = 'win' AND i.deleted" + extra + ") k WHERE " + t.pkJoin("x", "k");
+    }
+
+    private static String upsertSql(PgTable t, String extra) {
+        List<PgTable.Column> nonKey = t.nonKeyColumns();
+        String conflict = nonKey.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ",
+                nonKey.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).toList());
+        return "INSERT INTO " + t.qualified() + " AS x (" + t.columnNames("") + ")"
+                + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + t.columnNames("r") + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
+                + " CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", d.data) r WHERE i.tbl = "
+                + Sql.literal(t.name()) + " AND i.state = 'win' AND NOT i.deleted" + extra
+                + " ON CONFLICT (" + t.pkNames() + ")" + conflict;
+    }
+
+    /** The server's error when a statement failed because of the rows' content (integrity, data, app trigger). */
+    private static Optional<ServerErrorMessage> rowProblem(StatementException e) {
+        if (e.getCause() instanceof PSQLException p && p.getServerErrorMessage() != null && p.getSQLState() != null) {
+            String state = p.getSQLState();
+            if (state.startsWith("23") || state.startsWith("22") || state.startsWith("P0")) {
+                return Optional.of(p.getServerErrorMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String reason(ServerErrorMessage m) {
+        String name = switch (m.getSQLState()) {
+            case "23503" -> "foreign_key_violation";
+            case "23505" -> "unique_violation";
+            case "23502" -> "not_null_violation";
+            case "23514" -> "check_violation";
+            default -> "sqlstate " + m.getSQLState();
+        };
+        return name + (m.getConstraint() != null ? " on " + m.getConstraint() : "") + ": " + m.getMessage()
+                + (m.getDetail() != null ? " (" + m.getDetail() + ")" : "");
+    }
+}
