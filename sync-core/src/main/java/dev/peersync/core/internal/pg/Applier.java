@@ -62,6 +62,11 @@ final class Applier {
     }
 
     ApplyResult apply(org.jdbi.v3.core.Handle h, List<Incoming> rows) {
+        return apply(h, rows, false);
+    }
+
+    /** @param continuing true for the second and later batches applied in one database transaction */
+    ApplyResult apply(org.jdbi.v3.core.Handle h, List<Incoming> rows, boolean continuing) {
         if (rows.isEmpty()) {
             return ApplyResult.empty();
         }
@@ -71,7 +76,7 @@ final class Applier {
         Bookkeeping books = new Bookkeeping(run, clock);
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; "
-                + IncomingRows.PREPARE);
+                + IncomingRows.PREPARE + (continuing ? IncomingRows.EMPTY_WITHIN_TRANSACTION : IncomingRows.EMPTY));
         IncomingRows.load(h, rows);
         classifier.parkSkewed();
         List<PgTable> present = present(rows);

@@ -18,11 +18,7 @@ final class IncomingRows {
     private IncomingRows() {
     }
 
-    /**
-     * The apply's temp tables: created once per connection, emptied at every commit and before every apply. Emptied
-     * by TRUNCATE, not DELETE: the batches of one source transaction are applied in one database transaction, and
-     * deleted rows would stay (and be scanned) until its commit, making a large transaction quadratic.
-     */
+    /** The apply's temp tables: created once per connection, emptied at every commit and before every apply. */
     static final String PREPARE =
             // Half-full pages: the classification's in-place updates stay on the page (HOT, no index entries).
             "CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
@@ -33,8 +29,17 @@ final class IncomingRows {
                     + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
                     + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
                     + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
-                    + " ON COMMIT DELETE ROWS;"
-                    + " TRUNCATE " + IN + ", " + DATA;
+                    + " ON COMMIT DELETE ROWS;";
+
+    /** Empties the temp tables before the first batch of a transaction (a no-op unless an earlier apply failed). */
+    static final String EMPTY = "DELETE FROM " + IN + "; DELETE FROM " + DATA;
+
+    /**
+     * Empties the temp tables before the second and later batches of one database transaction. TRUNCATE, not DELETE:
+     * deleted rows would stay (and be scanned) until the commit, making a large source transaction quadratic. Not
+     * used for the first batch: the tables are empty then (emptied at commit), and TRUNCATE costs a new file.
+     */
+    static final String EMPTY_WITHIN_TRANSACTION = "TRUNCATE " + IN + ", " + DATA;
 
     /** The rows' versions into {@link ApplyRun#IN}, the live rows' data into {@link ApplyRun#DATA}. */
     static void load(Handle h, List<Incoming> rows) {

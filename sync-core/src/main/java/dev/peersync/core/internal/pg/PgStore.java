@@ -160,13 +160,16 @@ public final class PgStore implements SyncStore {
         }
         return new ApplyTransaction() {
             private boolean done;
+            private boolean continuing;
 
             @Override
             public ApplyResult apply(List<RowChange> changes) {
                 List<Incoming> rows = incoming(peer, changes);
                 return inOpenTransaction("apply a batch from " + peer, () -> {
                     HeldRows held = HeldRows.read(h, s, peer, rows);
-                    return held.countedWith(applier.apply(h, held.notHeld()));
+                    ApplyResult result = held.countedWith(applier.apply(h, held.notHeld(), continuing));
+                    continuing = continuing || !held.notHeld().isEmpty();
+                    return result;
                 });
             }
 
