@@ -49,6 +49,13 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /**
+     * How much later than local writes a commit that only applied peers' rows is announced. A peer that also pulls
+     * those rows' origin directly has usually applied them by then, and its pull then leaves them out (its held cursor
+     * covers them) instead of receiving them twice; a peer cut off from the origin still gets them well within a
+     * second (see docs/sync-core.md, "Relay").
+     */
+    static final Duration RELAY_PUSH_DELAY = Duration.ofMillis(250);
     /** Period of folding digest deltas (see {@link #foldDigests()}). */
     private static final Duration DIGEST_FOLD = Duration.ofSeconds(5);
 
@@ -69,6 +76,8 @@ public final class SyncEngine implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicBoolean pushPending = new AtomicBoolean();
     private final PushWindow pushWindow = new PushWindow();
+    private final AtomicBoolean relayPending = new AtomicBoolean();
+    private final PushWindow relayWindow = new PushWindow();
     private final AtomicBoolean folding = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile LocalCommitListener commitListener;
@@ -257,22 +266,32 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    /** Local commits are announced once per debounce window to every connected peer. */
-    /** Commits were seen: peers are told after the push debounce, all at once (see {@link PushWindow}). */
+    /**
+     * Commits were seen: peers are told all at once (see {@link PushWindow}), after the push debounce when a local
+     * write is among them, after {@link #RELAY_PUSH_DELAY} when they only applied peers' rows.
+     */
     private void onLocalCommit(Set<String> causes) {
-        pushWindow.add(causes);
-        if (!settings.get().enabled() || !pushPending.compareAndSet(false, true)) {
+        if (causes.contains(LocalCommitListener.LOCAL_WRITE)) {
+            announce(causes, pushWindow, pushPending, settings.get().pushDebounce());
+        } else {
+            announce(causes, relayWindow, relayPending, RELAY_PUSH_DELAY);
+        }
+    }
+
+    private void announce(Set<String> causes, PushWindow window, AtomicBoolean pending, Duration delay) {
+        window.add(causes);
+        if (!settings.get().enabled() || !pending.compareAndSet(false, true)) {
             return;
         }
         scheduler.schedule(() -> {
-            pushPending.set(false);
-            String skip = pushWindow.drainPeerToSkip().orElse(null);
+            pending.set(false);
+            String skip = window.drainPeerToSkip().orElse(null);
             for (PeerInfo peer : directory.reachable()) {
                 if (!peer.nodeId().value().toString().equals(skip)) {
                     transport.client(new PeerAddress(peer.host(), peer.p2pPort())).notifyChanges();
                 }
             }
-        }, settings.get().pushDebounce().toMillis(), TimeUnit.MILLISECONDS);
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Keeps the health of peers we talk to directly: a peer that answers a handshake is seen. */

@@ -74,4 +74,25 @@ class ConcurrentApplyIT {
         assertThat(meta).extracting(r -> new NodeId((UUID) r.get("_origin"))).containsExactly(x, x, y, y);
         assertThat(c.count("SELECT count(*) FROM peersync.m_users")).isEqualTo(4);
     }
+
+    @Test
+    void a_new_key_that_loses_a_unique_collision_in_its_own_batch_keeps_the_tombstone_that_gives_the_value_up() {
+        TestNode c = nodes.create("claim_collision");
+        NodeId x = NodeId.random();
+        UUID later = UUID.randomUUID();
+        UUID earlier = UUID.randomUUID();
+        long now = System.currentTimeMillis() << 16;
+        // Both keys are new here and claimed by the apply; the later version is written first, then gives the value up.
+        ApplyResult result = c.store.applyBatch(x, List.of(user(later, "same", now + 20, x),
+                user(earlier, "same", now + 10, x)), "");
+        assertThat(result.applied()).isEqualTo(1);
+        assertThat(c.rows("SELECT id FROM users")).extracting(r -> r.get("id")).containsExactly(earlier);
+        // The loser's delete is a local write: its fresh tombstone must stay, or the value would never be given up
+        // on the nodes that hold the later row.
+        Map<String, Object> loser = c.rows("SELECT _deleted, _origin FROM peersync.m_users WHERE id = '" + later + "'")
+                .get(0);
+        assertThat(loser.get("_deleted")).isEqualTo(true);
+        assertThat(loser.get("_origin")).isEqualTo(c.store.nodeId().value());
+        assertThat(c.count("SELECT _hlc FROM peersync.m_users WHERE id = '" + earlier + "'")).isEqualTo(now + 10);
+    }
 }

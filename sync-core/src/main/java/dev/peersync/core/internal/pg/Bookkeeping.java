@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class Bookkeeping {
     private static final Logger log = LoggerFactory.getLogger(Bookkeeping.class);
 
+    /** The metadata row is still the claim this apply inserted (no local write replaced it since). */
+    private static final String CLAIM_STILL_HELD = " AND m._hlc = i.hlc AND m._origin = i.origin";
+
     private final ApplyRun run;
     private final Clock clock;
 
@@ -35,7 +38,7 @@ final class Bookkeeping {
     void recordMetadata(PgTable t) {
         // Local change numbers (the feed's order inside a transaction) come from the clock: unique per node.
         long base = run.h.createQuery("SELECT " + run.s + ".hlc_reserve(count(*)) FROM " + IN
-                + " WHERE tbl = :t AND state = 'win' AND NOT claimed").bind("t", t.name()).mapTo(Long.class).one();
+                + " WHERE tbl = :t AND state = 'win' AND claim_round IS NULL").bind("t", t.name()).mapTo(Long.class).one();
         MergeRule.Columns incoming = new MergeRule.Columns("EXCLUDED._hlc", "EXCLUDED._origin", "EXCLUDED._deleted",
                 derived(t, "EXCLUDED"));
         MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", derived(t, "m"));
@@ -46,7 +49,7 @@ final class Bookkeeping {
                         // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
                         + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived")
                         + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
-                        + " WHERE i.tbl = :t AND i.state = 'win' AND NOT i.claimed"
+                        + " WHERE i.tbl = :t AND i.state = 'win' AND i.claim_round IS NULL"
                         + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                         + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
                         + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
@@ -64,17 +67,20 @@ final class Bookkeeping {
     void followRewrittenClaims(PgTable t) {
         String hash = Derived.hash(run.s, "i.pk", "m._hlc", "m._origin", "i.deleted", "i.derived");
         run.h.createUpdate("UPDATE " + t.meta() + " m SET _deleted = i.deleted, _hash = " + hash + " FROM " + IN + " i"
-                        + " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claimed"
-                        + " AND i.state = 'win' AND " + t.pkJoin("m", "k") + " AND (m._deleted <> i.deleted OR m._hash <> "
-                        + hash + ")")
+                        + " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claim_round IS NOT NULL"
+                        + " AND i.state = 'win' AND " + t.pkJoin("m", "k") + CLAIM_STILL_HELD
+                        + " AND (m._deleted <> i.deleted OR m._hash <> " + hash + ")")
                 .bind("t", t.name()).execute();
     }
 
-    /** A claimed key whose row was not written (parked, superseded) gives its claim back: nothing is held for it. */
+    /**
+     * A claimed key whose row was not written (parked, superseded) gives its claim back: nothing is held for it.
+     * Unless a local write replaced the claim meanwhile (a unique collision's loser deleted as a local write).
+     */
     void releaseClaims(PgTable t) {
         run.h.createUpdate("DELETE FROM " + t.meta() + " m USING " + IN + " i CROSS JOIN LATERAL "
-                        + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claimed AND i.state <> 'win' AND "
-                        + t.pkJoin("m", "k"))
+                        + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claim_round IS NOT NULL AND i.state <> 'win' AND "
+                        + t.pkJoin("m", "k") + CLAIM_STILL_HELD)
                 .bind("t", t.name()).execute();
     }
 

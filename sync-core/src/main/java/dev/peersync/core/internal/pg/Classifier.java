@@ -78,14 +78,13 @@ final class Classifier {
 
     /** Locks, classifies and claims the new rows of one table; see the class comment. */
     void classify(PgTable t) {
-        for (int round = 0; ; round++) {
-            lockLocalRows(t);
-            compare(t);
-            int lost = claimNewKeys(t);
+        for (int round = 1; ; round++) {
+            lockAndCompare(t, round);
+            int lost = claimNewKeys(t, round);
             if (lost == 0) {
                 return;
             }
-            if (round + 1 >= MAX_CLAIM_ROUNDS) {
+            if (round >= MAX_CLAIM_ROUNDS) {
                 throw new IllegalStateException(lost + " key(s) of " + t.name() + " were created by other transactions"
                         + " " + MAX_CLAIM_ROUNDS + " times while this apply classified them; the apply is retried");
             }
@@ -93,41 +92,35 @@ final class Classifier {
     }
 
     /**
-     * LATERAL: one index probe per incoming key, in key order. A plain join lets the planner pick a scan of the whole
-     * table for every batch, which made catching up quadratic in the table's size.
+     * One statement: for each new row, in key order, lock the local data row and metadata row, then compare with the
+     * metadata as locked (a row lock returns the latest committed version). Winners with no metadata here are marked
+     * to be claimed in this round. LATERAL: one index probe per incoming key; a plain join lets the planner pick a
+     * scan of the whole table for every batch, which made catching up quadratic in the table's size.
      */
-    private void lockLocalRows(PgTable t) {
-        run.h.createQuery("SELECT 1 FROM (SELECT k.* FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb")
-                + " k WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k"
-                + " LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "k") + " FOR UPDATE) d"
-                + " ON true LEFT JOIN LATERAL (SELECT 1 FROM " + t.meta() + " m WHERE " + t.pkJoin("m", "k")
-                + " FOR UPDATE) m ON true")
-                .bind("t", t.name()).mapTo(Integer.class).list();
-    }
-
-    private void compare(PgTable t) {
+    private void lockAndCompare(PgTable t, int round) {
         // The local side's derived flag is read only where the versions are equal: it costs a row hash.
         MergeRule.Columns incoming = new MergeRule.Columns("i.hlc", "i.origin", "i.deleted", "i.derived");
         MergeRule.Columns local = new MergeRule.Columns("c._hlc", "c._origin", "c._deleted",
                 "(c._hash <> " + run.s + ".row_hash(i.pk, c._hlc, c._origin, false))");
         run.h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
-                + " state = CASE WHEN " + MergeRule.incomingWinsSql(incoming, local) + " THEN 'win' ELSE 'skip' END"
-                + " FROM (SELECT i2.ord, m._hlc, m._origin, m._deleted, m._hash FROM " + IN + " i2"
-                + " CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
-                + " LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash FROM " + t.meta() + " m WHERE "
-                + t.pkJoin("m", "k") + ") m ON true"
-                + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord")
-                .bind("t", t.name()).execute();
+                + " state = CASE WHEN " + MergeRule.incomingWinsSql(incoming, local) + " THEN 'win' ELSE 'skip' END,"
+                + " claim_round = CASE WHEN c._hlc IS NULL THEN :round END"
+                + " FROM (SELECT k._ps_ord, m._hlc, m._origin, m._deleted, m._hash FROM (SELECT i2.ord AS _ps_ord, k.*"
+                + " FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
+                + " WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k"
+                + " LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "k") + " FOR UPDATE) d"
+                + " ON true LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash FROM " + t.meta() + " m"
+                + " WHERE " + t.pkJoin("m", "k") + " FOR UPDATE) m ON true) c WHERE i.ord = c._ps_ord")
+                .bind("t", t.name()).bind("round", round).execute();
     }
 
     /**
-     * Inserts the metadata of winning keys that have none here, with their incoming versions; returns how many keys
-     * another transaction created first (their rows go back to {@code new}, to be classified again).
+     * Inserts the metadata of this round's winning keys that have none here, with their incoming versions; returns
+     * how many keys another transaction created first (their rows go back to {@code new}, to be classified again).
      */
-    private int claimNewKeys(PgTable t) {
-        String won = "i.tbl = :t AND i.state = 'win' AND i.local_hlc IS NULL AND NOT i.claimed";
-        run.h.createUpdate("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx FROM "
-                + IN + " i WHERE " + won + "),"
+    private int claimNewKeys(PgTable t, int round) {
+        Map<String, Object> counts = run.h.createQuery("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx"
+                + " FROM " + IN + " i WHERE i.tbl = :t AND i.claim_round = :round),"
                 + " b AS MATERIALIZED (SELECT " + run.s + ".hlc_reserve(count(*)) AS base FROM w),"
                 + " c AS (INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
@@ -136,10 +129,18 @@ final class Classifier {
                 + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived")
                 + " FROM w CROSS JOIN b CROSS JOIN LATERAL " + t.pkColumns("w.pk::jsonb") + " k"
                 + " ORDER BY " + t.pkList("k")
-                + " ON CONFLICT (" + t.pkNames() + ") DO NOTHING RETURNING " + t.pkText("m") + " AS pk)"
-                + " UPDATE " + IN + " i SET claimed = true FROM c WHERE i.tbl = :t AND i.pk = c.pk")
-                .bind("t", t.name()).bind("bc", run.bucketCount).execute();
-        return run.h.createUpdate("UPDATE " + IN + " i SET state = 'new' WHERE " + won).bind("t", t.name()).execute();
+                + " ON CONFLICT (" + t.pkNames() + ") DO NOTHING RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM w) AS wanted, (SELECT count(*) FROM c) AS claimed")
+                .bind("t", t.name()).bind("round", round).bind("bc", run.bucketCount).mapToMap().one();
+        if (((Number) counts.get("wanted")).longValue() == ((Number) counts.get("claimed")).longValue()) {
+            return 0;
+        }
+        // Rare: another transaction created some of the keys first. Ours carry this transaction's id.
+        return run.h.createUpdate("UPDATE " + IN + " i SET state = 'new', claim_round = NULL FROM (SELECT i2.ord FROM "
+                        + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k JOIN " + t.meta() + " m ON "
+                        + t.pkJoin("m", "k") + " WHERE i2.tbl = :t AND i2.claim_round = :round"
+                        + " AND m._tx <> pg_current_xact_id()) lost WHERE i.ord = lost.ord")
+                .bind("t", t.name()).bind("round", round).execute();
     }
 
     /** Versions from different origins met: report which one won (same-origin supersession is replication). */

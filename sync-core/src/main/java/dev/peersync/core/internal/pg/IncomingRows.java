@@ -25,7 +25,7 @@ final class IncomingRows {
                     + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
                     + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
                     + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
-                    + " otx xid8, claimed boolean NOT NULL DEFAULT false)"
+                    + " otx xid8, claim_round int)"
                     + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
                     + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
                     + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
