@@ -40,8 +40,8 @@ final class Bookkeeping {
         long base = run.h.createQuery("SELECT " + run.s + ".hlc_reserve(count(*)) FROM " + IN
                 + " WHERE tbl = :t AND state = 'win' AND claim_round IS NULL").bind("t", t.name()).mapTo(Long.class).one();
         MergeRule.Columns incoming = new MergeRule.Columns("EXCLUDED._hlc", "EXCLUDED._origin", "EXCLUDED._deleted",
-                derived(t, "EXCLUDED"));
-        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", derived(t, "m"));
+                Derived.sql(run.s, t, "EXCLUDED"));
+        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", Derived.sql(run.s, t, "m"));
         run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                         + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
                         + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
@@ -56,11 +56,6 @@ final class Bookkeeping {
                         // The rows are locked and classified already: this only keeps a metadata row from going back.
                         + " WHERE " + MergeRule.incomingWinsSql(incoming, local))
                 .bind("t", t.name()).bind("bc", run.bucketCount).bind("base", base).execute();
-    }
-
-    /** True for a derived version: its stored hash differs from the row hash (the SET NULL mark; tombstones too). */
-    private String derived(PgTable t, String m) {
-        return "(" + m + "._hash <> " + run.s + ".row_hash(" + t.pkText(m) + ", " + m + "._hlc, " + m + "._origin, false))";
     }
 
     /** A claimed key whose row became a tombstone or derived data while written (a deleted parent's action). */

@@ -101,7 +101,7 @@ final class Classifier {
         // The local side's derived flag is read only where the versions are equal: it costs a row hash.
         MergeRule.Columns incoming = new MergeRule.Columns("i.hlc", "i.origin", "i.deleted", "i.derived");
         MergeRule.Columns local = new MergeRule.Columns("c._hlc", "c._origin", "c._deleted",
-                "(c._hash <> " + run.s + ".row_hash(i.pk, c._hlc, c._origin, false))");
+                Derived.sql(run.s, "i.pk", "c"));
         run.h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
                 + " state = CASE WHEN " + MergeRule.incomingWinsSql(incoming, local) + " THEN 'win' ELSE 'skip' END,"
                 + " claim_round = CASE WHEN c._hlc IS NULL THEN :round END"

@@ -141,72 +141,23 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(nextCursor, "nextCursor");
         List<Incoming> rows = incoming(peer, changes);
         return callRetrying(jdbi, "apply a batch from " + peer, h -> {
-            HeldRows held = HeldRows.read(h, s, peer, rows);
-            ApplyResult result = applier.apply(h, held.notHeld());
+            ApplyResult result = applyPulled(h, peer, rows, false);
             storeCursor(h, peer, nextCursor);
-            return held.countedWith(result);
+            return result;
         });
     }
 
     @Override
     public ApplyTransaction beginApply(NodeId peer) {
         Objects.requireNonNull(peer, "peer");
-        Handle h = jdbi.open();
-        try {
-            h.begin();
-        } catch (RuntimeException e) {
-            h.close();
-            throw new SyncException("Could not begin an apply from " + peer + ": " + e.getMessage(), e);
-        }
-        return new ApplyTransaction() {
-            private boolean done;
-            private boolean continuing;
+        return PgApplyTransaction.open(jdbi, peer, (h, changes, continuing) ->
+                applyPulled(h, peer, incoming(peer, changes), continuing), (h, cursor) -> storeCursor(h, peer, cursor));
+    }
 
-            @Override
-            public ApplyResult apply(List<RowChange> changes) {
-                List<Incoming> rows = incoming(peer, changes);
-                return inOpenTransaction("apply a batch from " + peer, () -> {
-                    HeldRows held = HeldRows.read(h, s, peer, rows);
-                    ApplyResult result = held.countedWith(applier.apply(h, held.notHeld(), continuing));
-                    continuing = continuing || !held.notHeld().isEmpty();
-                    return result;
-                });
-            }
-
-            @Override
-            public void commit(String nextCursor) {
-                Objects.requireNonNull(nextCursor, "nextCursor");
-                inOpenTransaction("commit an apply from " + peer, () -> {
-                    storeCursor(h, peer, nextCursor);
-                    h.commit();
-                    return null;
-                });
-                done = true;
-            }
-
-            @Override
-            public void close() {
-                try {
-                    if (!done && h.isInTransaction()) {
-                        h.rollback();
-                    }
-                } finally {
-                    h.close();
-                }
-            }
-
-            private <T> T inOpenTransaction(String what, java.util.function.Supplier<T> work) {
-                if (done) {
-                    throw new IllegalStateException("the apply transaction is already committed");
-                }
-                try {
-                    return work.get();
-                } catch (JdbiException e) {
-                    throw new SyncException("Could not " + what + ": " + e.getMessage()
-                            + " (the transaction will be rolled back; nothing was changed)", e);
-                }
-            }
-        };
+    /** A batch pulled from {@code peer}: the relayed rows this node already holds are dropped, the rest applied. */
+    private ApplyResult applyPulled(Handle h, NodeId peer, List<Incoming> rows, boolean continuing) {
+        HeldRows held = HeldRows.read(h, s, peer, rows);
+        return held.countedWith(applier.apply(h, held.notHeld(), continuing));
     }
 
     @Override
