@@ -1,5 +1,6 @@
 package dev.peersync.core.engine;
 
+import dev.peersync.core.ColumnVersions;
 import dev.peersync.core.MergeRule;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
@@ -228,13 +229,14 @@ final class AntiEntropy {
         }
     }
 
-    /** The peer's version replaces ours by the {@link MergeRule} (ours null: we hold none). */
+    /** The peer's version replaces ours or has columns ahead of ours by the {@link MergeRule} (ours null: none). */
     static boolean peerWins(RowVersion remote, RowVersion local) {
-        return MergeRule.incomingWins(side(remote), local == null ? null : side(local));
+        return MergeRule.outcome(side(remote), local == null ? null : side(local)) != MergeRule.Outcome.LOCAL;
     }
 
     private static MergeRule.Side side(RowVersion v) {
-        return new MergeRule.Side(new Version(v.hlc(), v.origin()), v.deleted(), v.derived());
+        return new MergeRule.Side(new Version(v.hlc(), v.origin()), v.deleted(), v.derived(),
+                ColumnVersions.parse(v.columns()));
     }
 
     @FunctionalInterface

@@ -11,8 +11,10 @@ import java.security.NoSuchAlgorithmException;
  * <ul>
  *   <li>key hash: {@code md5(pk text)}; its bits 0..31 (big-endian, sign bit cleared) modulo the bucket count give
  *       the bucket, its bits 32..61 the 30-bit sub-hash that splits a bucket into {@link DigestRange}s;</li>
- *   <li>row hash: bits 0..63 of {@code md5(pk | hlc | origin | deleted)} as a signed 64-bit number; a bucket's or a
- *       range's hash is the XOR of its rows' hashes.</li>
+ *   <li>row hash: bits 0..63 of {@code md5(pk | hlc | origin | deleted)} as a signed 64-bit number, XOR bits 0..63 of
+ *       {@code md5(column versions)} when the row lists column versions ({@link RowVersion#columns()}, the text
+ *       PostgreSQL prints for the jsonb value, which is the same for equal values); a bucket's or a range's hash is the
+ *       XOR of its rows' hashes.</li>
  * </ul>
  */
 public final class DigestHash {
@@ -43,7 +45,11 @@ public final class DigestHash {
 
     /** The row hash of this version as written (whether or not it is derived here). */
     public static long rowHash(RowVersion v) {
-        byte[] md5 = md5(v.pk() + "|" + v.hlc() + "|" + v.origin() + "|" + v.deleted());
+        long hash = int64(md5(v.pk() + "|" + v.hlc() + "|" + v.origin() + "|" + v.deleted()));
+        return v.columns() == null ? hash : hash ^ int64(md5(v.columns()));
+    }
+
+    private static long int64(byte[] md5) {
         return ((long) int32(md5, 0) << 32) | (int32(md5, 4) & 0xffffffffL);
     }
 

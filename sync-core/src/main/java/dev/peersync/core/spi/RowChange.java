@@ -19,17 +19,26 @@ import dev.peersync.core.NodeId;
  *                 (rows repaired by anti-entropy or loaded from a snapshot). With it, a relaying node can tell
  *                 whether the requester already holds the version from the origin's own feed (see
  *                 {@link PullRequest#heldCursors()}), and a transaction's rows stay together when relayed.
+ * @param columns  the versions of the columns below {@code hlc}/{@code origin} as JSON text in the
+ *                 {@link dev.peersync.core.ColumnVersions} form, or {@code null} when every column has the row's version
+ *                 (always for a tombstone): the receiver merges the row column by column ({@link dev.peersync.core.MergeRule})
  */
 public record RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
-                        boolean derived, long originTx) {
+                        boolean derived, long originTx, String columns) {
+    /** Every column at the row's version. */
+    public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
+                     boolean derived, long originTx) {
+        this(table, pk, hlc, origin, deleted, data, derived, originTx, null);
+    }
+
     /** A row as written (not derived), origin transaction unknown. */
     public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data) {
-        this(table, pk, hlc, origin, deleted, data, false, 0);
+        this(table, pk, hlc, origin, deleted, data, false, 0, null);
     }
 
     /** Origin transaction unknown. */
     public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
                      boolean derived) {
-        this(table, pk, hlc, origin, deleted, data, derived, 0);
+        this(table, pk, hlc, origin, deleted, data, derived, 0, null);
     }
 }

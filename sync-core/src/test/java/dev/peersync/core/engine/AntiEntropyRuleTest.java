@@ -36,6 +36,19 @@ class AntiEntropyRuleTest {
     }
 
     @Test
+    void a_peer_row_ahead_in_some_column_is_fetched_even_when_our_row_version_is_higher() {
+        // The peer changed the name at 3 (price still at 1); we changed the price at 4 (name still at 1).
+        RowVersion peer = new RowVersion("[1]", 3, B, false, false, "{\"price\": [1, \"" + A + "\"]}");
+        RowVersion ours = new RowVersion("[1]", 4, A, false, false, "{\"name\": [1, \"" + A + "\"]}");
+        assertThat(AntiEntropy.peerWins(peer, ours)).as("its name is ahead: merged on apply").isTrue();
+        // Ours already holds the peer's name edit (merged earlier): nothing to fetch.
+        RowVersion merged = new RowVersion("[1]", 4, A, false, false, "{\"name\": [3, \"" + B + "\"]}");
+        assertThat(AntiEntropy.peerWins(peer, merged)).isFalse();
+        assertThat(DigestHash.storedHash(merged)).as("column versions are part of the stored hash")
+                .isNotEqualTo(DigestHash.storedHash(new RowVersion("[1]", 4, A, false, false)));
+    }
+
+    @Test
     void a_derived_version_is_stored_with_the_mark_flipped() {
         RowVersion written = v(7, A, false, false);
         RowVersion derived = v(7, A, false, true);

@@ -14,8 +14,9 @@ import java.util.Set;
  * Applies rows from peers inside the caller's transaction, set-based, by the {@link dev.peersync.core.MergeRule}:
  * <ol>
  *   <li>{@link IncomingRows}: load the batch into temporary tables; versions too far ahead of our clock are parked.</li>
- *   <li>{@link Classifier}: lock the batch's local rows, classify each row {@code win} or {@code skip}, keep only the
- *       highest version per key, claim keys that are new here; move the clock past every accepted version.</li>
+ *   <li>{@link Classifier}: lock the batch's local rows, classify each row {@code win}, {@code skip} or {@code merge},
+ *       keep only the highest version per key, claim keys that are new here; move the clock past every accepted
+ *       version. {@link ColumnMerge}: rows ahead in some columns only take those columns and become winners.</li>
  *   <li>{@link RowWriter}: delete winning tombstones children first, upsert winning rows parents first, one statement
  *       per table (the capture trigger leaves those rows to us), row by row where a statement fails.</li>
  *   <li>{@link Bookkeeping}: record the winners' metadata with their origin versions (they enter the local feed:
@@ -77,15 +78,24 @@ final class Applier {
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; "
                 + IncomingRows.PREPARE + (continuing ? IncomingRows.EMPTY_WITHIN_TRANSACTION : IncomingRows.EMPTY));
-        IncomingRows.load(h, rows);
+        IncomingRows.load(h, s, rows);
         classifier.parkSkewed();
         List<PgTable> present = present(rows);
         present.forEach(classifier::canonicalKeys);
         classifier.dedupe();
         present.forEach(classifier::classify);
         classifier.reportConflicts(MAX_CONFLICT_EVENTS);
-        h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip') HAVING count(*) > 0");
+        h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip', 'merge')"
+                + " HAVING count(*) > 0");
         Map<String, Integer> wins = winCounts(h);
+        ColumnMerge merger = new ColumnMerge(run);
+        for (PgTable t : present) {
+            int merging = wins.getOrDefault(t.name() + "/m", 0);
+            if (merging > 0) {
+                merger.merge(t);
+                wins.merge(t.name() + "/u", merging, Integer::sum);
+            }
+        }
         for (int i = present.size() - 1; i >= 0; i--) {
             PgTable t = present.get(i);
             if (wins.getOrDefault(t.name() + "/d", 0) > 0) {
@@ -103,6 +113,9 @@ final class Applier {
                 continue;
             }
             books.recordMetadata(t);
+            if (wins.getOrDefault(t.name() + "/m", 0) > 0) {
+                books.recordMerged(t);
+            }
             if (writer.rewroteClaims()) {
                 books.followRewrittenClaims(t);
             }
@@ -119,11 +132,11 @@ final class Applier {
                 tally.perOrigin());
     }
 
-    /** Winning rows per table and kind ({@code table/d} tombstones, {@code table/u} upserts). */
+    /** Winning rows per table and kind ({@code table/d} tombstones, {@code table/u} upserts, {@code table/m} merges). */
     private static Map<String, Integer> winCounts(org.jdbi.v3.core.Handle h) {
         Map<String, Integer> counts = new HashMap<>();
-        h.createQuery("SELECT tbl || CASE WHEN deleted THEN '/d' ELSE '/u' END AS k, count(*)::int AS n FROM " + IN
-                        + " WHERE state = 'win' GROUP BY 1").mapToMap()
+        h.createQuery("SELECT tbl || CASE WHEN state = 'merge' THEN '/m' WHEN deleted THEN '/d' ELSE '/u' END AS k,"
+                        + " count(*)::int AS n FROM " + IN + " WHERE state IN ('win', 'merge') GROUP BY 1").mapToMap()
                 .forEach(r -> counts.put((String) r.get("k"), (Integer) r.get("n")));
         return counts;
     }

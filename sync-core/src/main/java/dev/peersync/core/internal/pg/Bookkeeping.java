@@ -34,34 +34,60 @@ final class Bookkeeping {
         this.clock = clock;
     }
 
-    /** The metadata of the winners whose keys were held here already (claimed keys have theirs). */
+    /** The metadata of the winners whose keys were held here already (claimed keys have theirs), merged ones apart. */
     void recordMetadata(PgTable t) {
         // Local change numbers (the feed's order inside a transaction) come from the clock: unique per node.
         long base = run.h.createQuery("SELECT " + run.s + ".hlc_reserve(count(*)) FROM " + IN
-                + " WHERE tbl = :t AND state = 'win' AND claim_round IS NULL").bind("t", t.name()).mapTo(Long.class).one();
+                + " WHERE tbl = :t AND state = 'win' AND claim_round IS NULL AND NOT merged").bind("t", t.name())
+                .mapTo(Long.class).one();
         MergeRule.Columns incoming = new MergeRule.Columns("EXCLUDED._hlc", "EXCLUDED._origin", "EXCLUDED._deleted",
-                Derived.sql(run.s, t, "EXCLUDED"));
-        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", Derived.sql(run.s, t, "m"));
+                Derived.sql(run.s, t, "EXCLUDED"), "EXCLUDED._cv");
+        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", Derived.sql(run.s, t, "m"),
+                "m._cv");
         run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                        + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
+                        + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)"
                         + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
-                        + " :base + row_number() OVER () - 1, " + run.s + ".bucket_of(i.pk, :bc), "
+                        + " :base + row_number() OVER () - 1, " + run.s + ".bucket_of(i.pk, :bc), i.cv, "
                         // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
-                        + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived")
+                        + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived", "i.cv")
                         + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
-                        + " WHERE i.tbl = :t AND i.state = 'win' AND i.claim_round IS NULL"
+                        + " WHERE i.tbl = :t AND i.state = 'win' AND i.claim_round IS NULL AND NOT i.merged"
                         + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                         + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
-                        + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash"
+                        + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash"
                         // The rows are locked and classified already: this only keeps a metadata row from going back.
-                        + " WHERE " + MergeRule.incomingWinsSql(incoming, local))
+                        + " WHERE " + MergeRule.outcomeSql(incoming, local) + " = 'win'")
                 .bind("t", t.name()).bind("bc", run.bucketCount).bind("base", base).execute();
+    }
+
+    /**
+     * Merged rows ({@link ColumnMerge}): the higher of the two row versions and the merged column versions. No origin
+     * transaction: no single write made this row, so no cursor on an origin's feed says a peer holds it; the feed sends
+     * it to every peer, its row version's origin included (see {@link ChangeFeed}). Their keys are held here, so their
+     * metadata rows are there, locked by this apply.
+     */
+    void recordMerged(PgTable t) {
+        long base = run.h.createQuery("SELECT " + run.s + ".hlc_reserve(count(*)) FROM " + IN
+                + " WHERE tbl = :t AND state = 'win' AND merged").bind("t", t.name()).mapTo(Long.class).one();
+        String ahead = "(i.hlc, i.origin) > (m._hlc, m._origin)";
+        String hlc = "CASE WHEN " + ahead + " THEN i.hlc ELSE m._hlc END";
+        String origin = "CASE WHEN " + ahead + " THEN i.origin ELSE m._origin END";
+        run.h.createUpdate("UPDATE " + t.meta() + " m SET _hlc = " + hlc + ", _origin = " + origin + ", _deleted = false,"
+                        + " _otx = NULL, _tx = pg_current_xact_id(),"
+                        + " _seq = i.seq, _cv = i.cv,"
+                        + " _hash = " + Derived.hash(run.s, "i.pk", hlc, origin, "false", "false", "i.cv")
+                        + " FROM (SELECT i.*, :base + row_number() OVER (ORDER BY i.ord) - 1 AS seq FROM " + IN + " i"
+                        + " WHERE i.tbl = :t AND i.state = 'win' AND i.merged) i"
+                        + " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k WHERE " + t.pkJoin("m", "k"))
+                .bind("t", t.name()).bind("base", base).execute();
     }
 
     /** A claimed key whose row became a tombstone or derived data while written (a deleted parent's action). */
     void followRewrittenClaims(PgTable t) {
-        String hash = Derived.hash(run.s, "i.pk", "m._hlc", "m._origin", "i.deleted", "i.derived");
-        run.h.createUpdate("UPDATE " + t.meta() + " m SET _deleted = i.deleted, _hash = " + hash + " FROM " + IN + " i"
+        String cv = "CASE WHEN i.deleted THEN NULL ELSE m._cv END";
+        String hash = Derived.hash(run.s, "i.pk", "m._hlc", "m._origin", "i.deleted", "i.derived", cv);
+        run.h.createUpdate("UPDATE " + t.meta() + " m SET _deleted = i.deleted, _cv = " + cv + ", _hash = " + hash
+                        + " FROM " + IN + " i"
                         + " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k WHERE i.tbl = :t AND i.claim_round IS NOT NULL"
                         + " AND i.state = 'win' AND " + t.pkJoin("m", "k") + CLAIM_STILL_HELD
                         + " AND (m._deleted <> i.deleted OR m._hash <> " + hash + ")")
@@ -82,11 +108,11 @@ final class Bookkeeping {
     /** Parks per (table, key), keeping the highest version; returns how many rows of this batch were parked. */
     int park() {
         List<Map<String, Object>> parked = run.h.createQuery("INSERT INTO " + run.s + ".parked AS p"
-                + " (tbl, pk, hlc, origin, deleted, data, reason, peer)"
-                + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer FROM " + IN + " i"
+                + " (tbl, pk, hlc, origin, deleted, data, reason, peer, cv)"
+                + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer, i.cv FROM " + IN + " i"
                 + " LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.state = 'parked'"
                 + " ON CONFLICT (tbl, pk) DO UPDATE SET hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,"
-                + " deleted = EXCLUDED.deleted, data = EXCLUDED.data, reason = EXCLUDED.reason, peer = EXCLUDED.peer,"
+                + " deleted = EXCLUDED.deleted, data = EXCLUDED.data, reason = EXCLUDED.reason, peer = EXCLUDED.peer, cv = EXCLUDED.cv,"
                 + " attempts = p.attempts + 1 WHERE (p.hlc, p.origin) <= (EXCLUDED.hlc, EXCLUDED.origin)"
                 + " RETURNING tbl, pk, reason, peer, attempts").mapToMap().list();
         int total = run.h.createQuery("SELECT count(*)::int FROM " + IN + " WHERE state = 'parked'")

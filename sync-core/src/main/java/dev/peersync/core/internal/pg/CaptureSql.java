@@ -36,16 +36,18 @@ final class CaptureSql {
 
     static String function(PgTable t, int bucketCount, UUID nodeId) {
         String s = Sql.ident(t.ownSchema());
-        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x FROM n";
+        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x,"
+                + " NULL::jsonb AS _cv FROM n";
         String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, "
-                + derived(t, 'c', "o", "true", "o") + " AS _x FROM o";
+                + derived(t, 'c', "o", "true", "o") + " AS _x, NULL::jsonb AS _cv FROM o";
         boolean setNull = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'n');
         String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
                 + derived(t, 'n', "o", "n", "n") + " AS _x, "
-                + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn FROM n"
-                + (setNull ? " LEFT JOIN o ON " + t.pkJoin("o", "n") : "")
+                + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn, "
+                + columnVersionsAfterUpdate(t) + " AS _cv FROM n LEFT JOIN o ON " + t.pkJoin("o", "n")
+                + " LEFT JOIN " + t.meta() + " om ON " + t.pkJoin("om", "n")
                 + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x,"
-                + " false AS _sn FROM o"
+                + " false AS _sn, NULL::jsonb AS _cv FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
@@ -67,6 +69,34 @@ final class CaptureSql {
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
+    }
+
+    /**
+     * The column versions of an updated row ({@code n}, was {@code o}, metadata before the update {@code om}): the
+     * columns it left unchanged keep the versions they had; the changed ones take the new version, which is the row's,
+     * so they are not listed. Null (every column at the row's version) for a new key, and when the statement changed
+     * every column or none (a statement that rewrites a row as it is asserts it whole, as before column versions).
+     * jsonb_build_object takes at most 100 arguments: 40 columns per call.
+     */
+    private static String columnVersionsAfterUpdate(PgTable t) {
+        List<PgTable.Column> cols = t.nonKeyColumns();
+        if (cols.isEmpty()) {
+            return "NULL::jsonb";
+        }
+        List<String> changed = cols.stream().map(c -> "(" + c.changed("n", "o") + ")").toList();
+        List<String> objects = new ArrayList<>();
+        for (int from = 0; from < cols.size(); from += 40) {
+            List<String> pairs = new ArrayList<>();
+            for (int i = from; i < Math.min(cols.size(), from + 40); i++) {
+                String name = Sql.literal(cols.get(i).name());
+                pairs.add(name + ", CASE WHEN " + changed.get(i) + " THEN NULL ELSE coalesce(om._cv -> " + name
+                        + ", jsonb_build_array(om._hlc, om._origin)) END");
+            }
+            objects.add("jsonb_build_object(" + String.join(", ", pairs) + ")");
+        }
+        String pk0 = t.pk().get(0).quoted();
+        return "CASE WHEN o." + pk0 + " IS NULL OR om." + pk0 + " IS NULL OR om._deleted OR NOT (" + String.join(" OR ", changed)
+                + ") THEN NULL ELSE nullif(jsonb_strip_nulls(" + String.join(" || ", objects) + "), '{}') END";
     }
 
     /**
@@ -112,7 +142,7 @@ final class CaptureSql {
      * and marks it alike. Not in an apply's own statements: an applied row is recorded as written.
      */
     private static String markSetNull(PgTable t, String s, String changes) {
-        String marked = Derived.hash(s, "ch._pkt", "m._hlc", "m._origin", "false", "true");
+        String marked = Derived.hash(s, "ch._pkt", "m._hlc", "m._origin", "false", "true", "m._cv");
         String update = "      UPDATE " + t.meta() + " m SET _hash = " + marked + " FROM (" + changes + ") ch"
                 + " WHERE ch._sn AND NOT ch._d AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted AND m._hash <> " + marked;
         // Separate statements: the one naming the apply's temp table is only planned inside an apply.
@@ -140,7 +170,7 @@ final class CaptureSql {
     private static String cascaded(PgTable t, String s, String changes, String filter) {
         boolean cascades = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'c');
         return "      IF " + (cascades ? "true" : "pg_trigger_depth() > 1") + " THEN\n"
-                + "      UPDATE " + t.meta() + " m SET _deleted = true, _hash = " + s
+                + "      UPDATE " + t.meta() + " m SET _deleted = true, _cv = NULL, _hash = " + s
                 + ".row_hash(ch._pkt, m._hlc, m._origin, true) FROM (" + changes + ") ch WHERE " + filter
                 + " AND ch._x AND " + t.pkJoin("m", "ch") + " AND NOT m._deleted;\n"
                 + "      END IF;\n";
@@ -160,13 +190,13 @@ final class CaptureSql {
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
                 + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)\n"
+                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)\n"
                 + "      SELECT " + t.pkList("ch") + ", b.base + ch._rn, " + me + ", ch._d, pg_current_xact_id(),"
-                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), " + s
-                + ".row_hash(ch._pkt, b.base + ch._rn, " + me + ", ch._d)\n"
+                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), ch._cv, "
+                + Derived.hash(s, "ch._pkt", "b.base + ch._rn", me, "ch._d", "false", "ch._cv") + "\n"
                 + "      FROM ch CROSS JOIN b\n"
                 + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                 + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
-                + " _bucket = EXCLUDED._bucket, _hash = EXCLUDED._hash;\n";
+                + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash;\n";
     }
 }

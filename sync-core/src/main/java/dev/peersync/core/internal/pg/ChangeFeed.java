@@ -115,7 +115,7 @@ final class ChangeFeed {
             }
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
-                    .append("m._otx::text AS otx, ")
+                    .append("m._otx::text AS otx, m._cv::text AS cv, ")
                     .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
                     .append(Derived.sql(schema, t, "m")).append(" AS derived")
@@ -126,8 +126,9 @@ final class ChangeFeed {
                     .append(" AND (m._tx, m._seq) > (CAST(:tx AS xid8), :seq)")
                     .append(" AND pg_visible_in_snapshot(m._tx, CAST(:to AS pg_snapshot))")
                     .append(" AND NOT pg_visible_in_snapshot(m._tx, CAST(:from AS pg_snapshot))")
-                    // No echo: what the requester wrote is skipped here, so a page counts only rows it needs.
-                    .append(" AND m._origin <> :requester").append(held)
+                    // No echo: what the requester wrote is skipped here, so a page counts only rows it needs. Except a
+                    // merged row (column versions, no origin transaction): it holds other nodes' columns too.
+                    .append(" AND (m._origin <> :requester OR (m._otx IS NULL AND m._cv IS NOT NULL))").append(held)
                     .append(" ORDER BY m._tx, m._seq LIMIT :lim) m")
                     .append(" LEFT JOIN ").append(t.qualified()).append(" x ON ").append(t.pkJoin("x", "m"))
                     .append(" ORDER BY m._tx, m._seq)");
@@ -144,7 +145,7 @@ final class ChangeFeed {
                     if (deleted || !rs.getBoolean("missing")) {
                         change = new RowChange(table, pk, rs.getLong("hlc"),
                                 new NodeId(rs.getObject("origin", UUID.class)), deleted, rs.getString("data"),
-                                rs.getBoolean("derived"), originTx(rs.getString("otx")));
+                                rs.getBoolean("derived"), originTx(rs.getString("otx")), rs.getString("cv"));
                     } else {
                         log.warn("Live metadata row without data in {} for key {}: left out of the feed", table, pk);
                     }

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides, for each incoming row, {@code win} or {@code skip} against what this node holds, by the {@link MergeRule},
+ * Decides, for each incoming row, {@code win}, {@code skip} or {@code merge} (column by column, see {@link ColumnMerge})
+ * against what this node holds, by the {@link MergeRule},
  * with the rows locked so that no other apply or local writer can change them before this apply commits:
  * <ol>
  *   <li>the local data rows and metadata rows of the batch's keys are locked {@code FOR UPDATE}, in key order (the
@@ -99,17 +100,17 @@ final class Classifier {
      */
     private void lockAndCompare(PgTable t, int round) {
         // The local side's derived flag is read only where the versions are equal: it costs a row hash.
-        MergeRule.Columns incoming = new MergeRule.Columns("i.hlc", "i.origin", "i.deleted", "i.derived");
+        MergeRule.Columns incoming = new MergeRule.Columns("i.hlc", "i.origin", "i.deleted", "i.derived", "i.cv");
         MergeRule.Columns local = new MergeRule.Columns("c._hlc", "c._origin", "c._deleted",
-                Derived.sql(run.s, "i.pk", "c"));
+                Derived.sql(run.s, "i.pk", "c"), "c._cv");
         run.h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
-                + " state = CASE WHEN " + MergeRule.incomingWinsSql(incoming, local) + " THEN 'win' ELSE 'skip' END,"
+                + " state = " + MergeRule.outcomeSql(incoming, local) + ","
                 + " claim_round = CASE WHEN c._hlc IS NULL THEN :round END"
-                + " FROM (SELECT k._ps_ord, m._hlc, m._origin, m._deleted, m._hash FROM (SELECT i2.ord AS _ps_ord, k.*"
+                + " FROM (SELECT k._ps_ord, m._hlc, m._origin, m._deleted, m._hash, m._cv FROM (SELECT i2.ord AS _ps_ord, k.*"
                 + " FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
                 + " WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k"
                 + " LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "k") + " FOR UPDATE) d"
-                + " ON true LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash FROM " + t.meta() + " m"
+                + " ON true LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash, m._cv FROM " + t.meta() + " m"
                 + " WHERE " + t.pkJoin("m", "k") + " FOR UPDATE) m ON true) c WHERE i.ord = c._ps_ord")
                 .bind("t", t.name()).bind("round", round).execute();
     }
@@ -119,14 +120,14 @@ final class Classifier {
      * how many keys another transaction created first (their rows go back to {@code new}, to be classified again).
      */
     private int claimNewKeys(PgTable t, int round) {
-        Map<String, Object> counts = run.h.createQuery("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx"
+        Map<String, Object> counts = run.h.createQuery("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx, i.cv"
                 + " FROM " + IN + " i WHERE i.tbl = :t AND i.claim_round = :round),"
                 + " b AS MATERIALIZED (SELECT " + run.s + ".hlc_reserve(count(*)) AS base FROM w),"
                 + " c AS (INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
+                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)"
                 + " SELECT " + t.pkList("k") + ", w.hlc, w.origin, w.deleted, pg_current_xact_id(), w.otx,"
-                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, " + run.s + ".bucket_of(w.pk, :bc), "
-                + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived")
+                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, " + run.s + ".bucket_of(w.pk, :bc), w.cv, "
+                + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived", "w.cv")
                 + " FROM w CROSS JOIN b CROSS JOIN LATERAL " + t.pkColumns("w.pk::jsonb") + " k"
                 + " ORDER BY " + t.pkList("k")
                 + " ON CONFLICT (" + t.pkNames() + ") DO NOTHING RETURNING 1)"
@@ -146,12 +147,12 @@ final class Classifier {
     /** Versions from different origins met: report which one won (same-origin supersession is replication). */
     void reportConflicts(int max) {
         run.h.createQuery("SELECT tbl, pk, hlc, origin, local_hlc, local_origin, state FROM " + IN
-                        + " WHERE local_origin IS NOT NULL AND local_origin <> origin AND state IN ('win', 'skip')"
+                        + " WHERE local_origin IS NOT NULL AND local_origin <> origin AND state IN ('win', 'skip', 'merge')"
                         + " ORDER BY ord LIMIT " + max)
                 .mapToMap().forEach(r -> {
                     Version incoming = new Version((Long) r.get("hlc"), new NodeId((UUID) r.get("origin")));
                     Version local = new Version((Long) r.get("local_hlc"), new NodeId((UUID) r.get("local_origin")));
-                    boolean won = "win".equals(r.get("state"));
+                    boolean won = !"skip".equals(r.get("state"));
                     run.event(new SyncEvent.ConflictResolved(clock.instant(), (String) r.get("tbl"), (String) r.get("pk"),
                             won ? incoming : local, won ? local : incoming));
                 });

@@ -92,7 +92,7 @@ final class Digests {
         h.execute("SET LOCAL timezone = 'UTC'");
         // A custom plan for the actual known hashes: PostgreSQL then hashes the array instead of scanning it per row.
         h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted,"
+        List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted, x._cv::text AS cv,"
                         + " " + Derived.sql(s, "x.pk", "x") + " AS derived"
                         + " FROM r JOIN x ON x.bucket = r.bucket AND x.v >> (30 - 6 * r.depth) = r.prefix"
                         + " WHERE x.pk > :after AND NOT (x._hash = ANY(CAST(:known AS bigint[])))"
@@ -101,7 +101,7 @@ final class Digests {
                 .bind("after", request.afterPk()).bind("lim", limit + 1)
                 .map((rs, ctx) -> new RowVersion(rs.getString("pk"), rs.getLong("_hlc"),
                         new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"),
-                        rs.getBoolean("derived"))).list();
+                        rs.getBoolean("derived"), rs.getString("cv"))).list();
         boolean hasMore = rows.size() > limit;
         return new VersionPage(hasMore ? rows.subList(0, limit) : rows, hasMore);
     }
@@ -112,7 +112,7 @@ final class Digests {
      * from a sequential scan of the whole table); {@code r}, the ranges with their position {@code ord}.
      */
     private static String rowsInRanges(PgTable t) {
-        return "WITH x AS MATERIALIZED (SELECT u.bucket, k.pk, m._hlc, m._origin, m._deleted, m._hash,"
+        return "WITH x AS MATERIALIZED (SELECT u.bucket, k.pk, m._hlc, m._origin, m._deleted, m._hash, m._cv,"
                 + " (('x' || substr(md5(k.pk), 9, 8))::bit(32) >> 2)::int AS v"
                 + " FROM unnest(CAST(:buckets AS int[])) AS u(bucket)"
                 + " CROSS JOIN LATERAL (SELECT * FROM " + t.meta() + " m WHERE m._bucket = u.bucket OFFSET 0) m"

@@ -25,7 +25,7 @@ final class IncomingRows {
                     + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
                     + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
                     + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
-                    + " otx xid8, claim_round int)"
+                    + " otx xid8, claim_round int, cv jsonb, merged boolean NOT NULL DEFAULT false)"
                     + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
                     + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
                     + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
@@ -41,10 +41,14 @@ final class IncomingRows {
      */
     static final String EMPTY_WITHIN_TRANSACTION = "TRUNCATE " + IN + ", " + DATA;
 
-    /** The rows' versions into {@link ApplyRun#IN}, the live rows' data into {@link ApplyRun#DATA}. */
-    static void load(Handle h, List<Incoming> rows) {
+    /**
+     * The rows' versions into {@link ApplyRun#IN}, the live rows' data into {@link ApplyRun#DATA}; {@code s} is the
+     * sync-core schema (quoted).
+     */
+    static void load(Handle h, String s, List<Incoming> rows) {
         StringBuilder copy = new StringBuilder(rows.size() * 128);
         StringBuilder data = new StringBuilder(rows.size() * 512);
+        boolean withColumns = false;
         for (int i = 0; i < rows.size(); i++) {
             RowChange c = rows.get(i).change();
             copy.append(i).append('\t');
@@ -53,17 +57,19 @@ final class IncomingRows {
             copy.append(c.hlc()).append('\t').append(c.origin()).append('\t').append(c.deleted()).append('\t');
             copy.append(rows.get(i).peer()).append('\t').append(c.derived()).append('\t');
             if (c.originTx() > 0) {
-                copy.append(c.originTx()).append('\n');
+                copy.append(c.originTx()).append('\t');
             } else {
-                copy.append("\\N\n");
+                copy.append("\\N\t");
             }
+            copyField(copy, c.columns()).append('\n');
+            withColumns |= c.columns() != null;
             if (!c.deleted()) {
                 copyField(data.append(i).append('\t'), c.data()).append('\n');
             }
         }
         try {
             CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx) FROM STDIN",
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx, cv) FROM STDIN",
                     new StringReader(copy.toString()));
             copyManager.copyIn("COPY " + DATA + " (ord, data) FROM STDIN", new StringReader(data.toString()));
         } catch (SQLException | IOException e) {
@@ -82,6 +88,14 @@ final class IncomingRows {
         if (badKeys > 0) {
             throw new IllegalArgumentException(badKeys + " row(s) have a key that is not a JSON array of key values;"
                     + " nothing was applied");
+        }
+        if (withColumns) {
+            try {
+                h.execute("UPDATE " + IN + " SET cv = " + s + ".cv_normal(cv, hlc, origin, deleted) WHERE cv IS NOT NULL");
+            } catch (StatementException e) {
+                throw new IllegalArgumentException("rows could not be read (bad column versions?): " + e.getMessage()
+                        + "; nothing was applied", e);
+            }
         }
         // Statistics for the join columns only: the planner must know the batch is not empty.
         h.execute("ANALYZE " + IN + " (ord, tbl, pk, state); ANALYZE " + DATA + " (ord)");

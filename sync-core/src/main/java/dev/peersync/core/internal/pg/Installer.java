@@ -48,6 +48,7 @@ final class Installer {
                 + " hlc bigint NOT NULL, origin uuid NOT NULL, deleted boolean NOT NULL, data jsonb, reason text NOT NULL,"
                 + " attempts int NOT NULL DEFAULT 1, parked_at timestamptz NOT NULL DEFAULT now(), peer uuid NOT NULL,"
                 + " PRIMARY KEY (tbl, pk))");
+        h.execute("ALTER TABLE " + s + ".parked ADD COLUMN IF NOT EXISTS cv jsonb");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_bucket (tbl text NOT NULL, bucket int NOT NULL,"
                 + " hash bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL, PRIMARY KEY (tbl, bucket))");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_delta (tbl text NOT NULL, bucket int NOT NULL,"
@@ -97,6 +98,18 @@ final class Installer {
                 + " RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
                 + " SELECT ('x' || substr(md5(pk || '|' || hlc::text || '|' || origin::text || '|' || deleted::text), 1, 16))"
                 + "::bit(64)::bigint $$");
+        // Column versions enter the stored hash (XOR): rows that differ only in a column's version differ in digests.
+        // jsonb prints its keys in one order, so equal versions give equal text.
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".cv_hash(cv jsonb) RETURNS bigint"
+                + " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
+                + " SELECT CASE WHEN cv IS NULL THEN 0 ELSE ('x' || substr(md5(cv::text), 1, 16))::bit(64)::bigint END $$");
+        // Column versions as received, made canonical (ColumnVersions): typed values (a malformed one fails the
+        // statement: nothing is applied), only versions below the row's, none for a tombstone, null for none.
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".cv_normal(cv jsonb, hlc bigint, origin uuid, deleted boolean)"
+                + " RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$"
+                + " SELECT CASE WHEN cv IS NULL OR deleted THEN NULL ELSE (SELECT nullif(coalesce(jsonb_object_agg(e.key,"
+                + " jsonb_build_array(e.h, e.o)) FILTER (WHERE (e.h, e.o) < (hlc, origin)), '{}'), '{}')"
+                + " FROM (SELECT key, (value ->> 0)::bigint AS h, (value ->> 1)::uuid AS o FROM jsonb_each(cv)) e) END $$");
         // Digest deltas from the metadata tables' transition tables: exact old and new row hashes, insert-only.
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".digest_capture() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                 + "BEGIN\n"
@@ -134,6 +147,8 @@ final class Installer {
                 + " PRIMARY KEY (" + t.pkNames() + "))");
         // The origin's transaction id of each version (null: unknown), added to installs made before it existed.
         h.execute("ALTER TABLE " + t.meta() + " ADD COLUMN IF NOT EXISTS _otx xid8");
+        // The versions of the columns below the row's version (ColumnVersions), null when there are none.
+        h.execute("ALTER TABLE " + t.meta() + " ADD COLUMN IF NOT EXISTS _cv jsonb");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tx_seq") + " ON " + t.meta() + " (_tx, _seq)");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_bucket") + " ON " + t.meta() + " (_bucket)");
         // Only tombstones: tombstone collection never scans the live rows.

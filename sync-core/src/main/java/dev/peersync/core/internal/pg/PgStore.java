@@ -236,11 +236,12 @@ public final class PgStore implements SyncStore {
         List<ApplyResult> results = new ArrayList<>();
         while (true) {
             List<Incoming> rows = call(jdbi, "read parked rows", h -> h.createQuery(
-                    "SELECT tbl, pk, hlc, origin, deleted, data::text AS data, peer FROM " + s + ".parked"
+                    "SELECT tbl, pk, hlc, origin, deleted, data::text AS data, peer, cv::text AS cv FROM " + s + ".parked"
                             + " WHERE (tbl, pk) > (:t, :p) ORDER BY tbl, pk LIMIT :n")
                     .bind("t", after[0]).bind("p", after[1]).bind("n", chunk)
                     .map((rs, ctx) -> new Incoming(new RowChange(rs.getString("tbl"), rs.getString("pk"), rs.getLong("hlc"),
-                            new NodeId(rs.getObject("origin", UUID.class)), rs.getBoolean("deleted"), rs.getString("data")),
+                            new NodeId(rs.getObject("origin", UUID.class)), rs.getBoolean("deleted"), rs.getString("data"),
+                            false, 0, rs.getString("cv")),
                             new NodeId(rs.getObject("peer", UUID.class)))).list());
             if (rows.isEmpty()) {
                 break;
@@ -302,7 +303,7 @@ public final class PgStore implements SyncStore {
         return call(jdbi, "fetch rows of " + table, h -> {
             h.execute("SET LOCAL timezone = 'UTC'");
             return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted, m._otx::text AS otx,"
-                    + " CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
+                    + " m._cv::text AS cv, CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
                     + Derived.sql(s, t, "m") + " AS derived"
                     + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
                     + " JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
@@ -310,7 +311,8 @@ public final class PgStore implements SyncStore {
                     .bindArray("pks", String.class, pks)
                     .map((rs, ctx) -> new RowChange(t.name(), rs.getString("pk"), rs.getLong("_hlc"),
                             new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"),
-                            rs.getString("data"), rs.getBoolean("derived"), ChangeFeed.originTx(rs.getString("otx"))))
+                            rs.getString("data"), rs.getBoolean("derived"), ChangeFeed.originTx(rs.getString("otx")),
+                            rs.getString("cv")))
                     .list();
         });
     }

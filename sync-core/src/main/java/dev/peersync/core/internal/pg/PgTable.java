@@ -22,8 +22,19 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
                boolean identityAlways, Set<String> parents, String ownSchema, List<ForeignKey> foreignKeys) {
 
     record Column(String name, String type) {
+        /** Types without an equality operator: compared by their text. */
+        private static final java.util.regex.Pattern NO_EQUALITY = java.util.regex.Pattern.compile(
+                "(json|xml|point|line|lseg|box|path|polygon|circle)(\\[])*");
+
         String quoted() {
             return Sql.ident(name);
+        }
+
+        /** True when the column differs between rows {@code a} and {@code b} (nulls compare equal). */
+        String changed(String a, String b) {
+            return NO_EQUALITY.matcher(type).matches()
+                    ? a + "." + quoted() + "::text IS DISTINCT FROM " + b + "." + quoted() + "::text"
+                    : a + "." + quoted() + " IS DISTINCT FROM " + b + "." + quoted();
         }
     }
 

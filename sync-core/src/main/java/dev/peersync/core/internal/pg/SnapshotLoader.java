@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotLoader {
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
-    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live, _ps_derived";
+    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live, _ps_derived, _ps_cv";
 
     private final String s;
     private final Locks locks;
@@ -52,7 +52,7 @@ final class SnapshotLoader {
                 + " CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
                 + " ON COMMIT DELETE ROWS AS SELECT NULL::text AS _ps_pk, NULL::bigint AS _ps_hlc,"
                 + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live,"
-                + " NULL::boolean AS _ps_derived, "
+                + " NULL::boolean AS _ps_derived, NULL::jsonb AS _ps_cv, "
                 + t.columnNames("x") + " FROM " + t.qualified() + " x WITH NO DATA; DELETE FROM " + staging);
         long copied = copyIn(h, "COPY " + staging + " (" + META_COLUMNS + ", " + t.columnNames("") + ") FROM STDIN",
                 page.copyText());
@@ -91,11 +91,13 @@ final class SnapshotLoader {
         long base = h.createQuery("SELECT " + s + ".hlc_reserve(1, max(_ps_hlc)), " + s + ".hlc_reserve(count(*))"
                 + " FROM " + staging).map((rs, ctx) -> rs.getLong(2)).one();
         int loaded = h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames()
-                + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _hash)"
+                + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
                 + " SELECT " + t.pkList("st") + ", st._ps_hlc, st._ps_origin, st._ps_deleted, pg_current_xact_id(),"
-                + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc),"
-                + " " + Derived.hash(s, "st._ps_key", "st._ps_hlc", "st._ps_origin", "st._ps_deleted", "st._ps_derived")
-                + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key FROM " + staging + " st"
+                + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc), st._ps_cv,"
+                + " " + Derived.hash(s, "st._ps_key", "st._ps_hlc", "st._ps_origin", "st._ps_deleted", "st._ps_derived",
+                        "st._ps_cv")
+                + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key, " + s + ".cv_normal(st._ps_cv, st._ps_hlc,"
+                + " st._ps_origin, st._ps_deleted) AS _ps_cv FROM " + staging + " st"
                 + " WHERE st._ps_deleted OR st._ps_live) st")
                 .bind("base", base).bind("bc", bucketCount).execute();
         // Announced as rows from that peer: pushed to every other peer, not back to it.
@@ -108,11 +110,12 @@ final class SnapshotLoader {
     private static List<Incoming> asChanges(Handle h, PgTable t, NodeId peer, String staging) {
         return h.createQuery("SELECT st._ps_pk, st._ps_hlc, st._ps_origin, st._ps_deleted, st._ps_derived,"
                         + " CASE WHEN st._ps_deleted THEN NULL ELSE (to_jsonb(st) - ARRAY['_ps_pk', '_ps_hlc',"
-                        + " '_ps_origin', '_ps_deleted', '_ps_live', '_ps_derived'])::text END AS data"
+                        + " '_ps_origin', '_ps_deleted', '_ps_live', '_ps_derived', '_ps_cv'])::text END AS data,"
+                        + " st._ps_cv::text"
                         + " FROM " + staging + " st WHERE st._ps_deleted OR st._ps_live")
                 .map((rs, ctx) -> new Incoming(new RowChange(t.name(), rs.getString(1), rs.getLong(2),
-                        new NodeId(rs.getObject(3, UUID.class)), rs.getBoolean(4), rs.getString(6), rs.getBoolean(5)),
-                        peer))
+                        new NodeId(rs.getObject(3, UUID.class)), rs.getBoolean(4), rs.getString(6), rs.getBoolean(5),
+                        0, rs.getString(7)), peer))
                 .list();
     }
 

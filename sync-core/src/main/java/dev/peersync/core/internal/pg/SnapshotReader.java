@@ -86,7 +86,7 @@ final class SnapshotReader {
     }
 
     /**
-     * Canonical key, version, deleted flag, "has data" flag, derived flag, then the requested columns: key columns from the
+     * Canonical key, version, deleted flag, "has data" flag, derived flag, column versions, then the requested columns: key columns from the
      * metadata (so a tombstone carries its key), the others from the live row. COPY takes no bind parameters:
      * the key is a checked literal.
      */
@@ -97,7 +97,7 @@ final class SnapshotReader {
         String after = request.afterPk().isEmpty() ? "" : " WHERE (" + t.pkList("m") + ") > (SELECT " + t.pkList("k")
                 + " FROM " + t.pkColumns(Sql.literal(request.afterPk()) + "::jsonb") + " k)";
         return "COPY (SELECT " + t.pkText("m") + ", m._hlc, m._origin, m._deleted,"
-                + " NOT m._deleted AND x." + t.pk().get(0).quoted() + " IS NOT NULL, " + Derived.sql(schema, t, "m") + ", "
+                + " NOT m._deleted AND x." + t.pk().get(0).quoted() + " IS NOT NULL, " + Derived.sql(schema, t, "m") + ", m._cv, "
                 + String.join(", ", values)
                 + " FROM (SELECT * FROM " + t.meta() + " m" + after + " ORDER BY " + t.pkList("m") + " LIMIT " + limit
                 + ") m LEFT JOIN " + t.qualified() + " x ON " + t.pkJoin("x", "m") + " AND NOT m._deleted"

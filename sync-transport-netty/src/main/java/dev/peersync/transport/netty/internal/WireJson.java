@@ -99,6 +99,10 @@ public final class WireJson {
             if (row.originTx() != 0) {
                 gen.writeNumberField("otx", row.originTx());
             }
+            if (row.columns() != null) {
+                gen.writeFieldName("cols");
+                gen.writeRawValue(row.columns());
+            }
             gen.writeFieldName("data");
             if (row.data() == null) {
                 gen.writeNull();
@@ -123,6 +127,7 @@ public final class WireJson {
             String data = null;
             boolean derived = false;
             long originTx = 0;
+            String columns = null;
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken token = p.nextToken();
                 switch (field) {
@@ -131,7 +136,8 @@ public final class WireJson {
                     case "hlc" -> hlc = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : fail(ctxt, field);
                     case "origin" -> origin = ctxt.readValue(p, NodeId.class);
                     case "deleted" -> deleted = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
-                    case "data" -> data = rawObject(p, ctxt);
+                    case "data" -> data = rawObject(p, ctxt, field);
+                    case "cols" -> columns = rawObject(p, ctxt, field);
                     case "derived" -> derived = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
                     case "otx" -> originTx = token == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0
                             ? p.getLongValue() : fail(ctxt, field);
@@ -146,19 +152,19 @@ public final class WireJson {
                 return (RowChange) ctxt.reportInputMismatch(RowChange.class,
                         "row change of %s %s is not deleted but has no data", table, pk);
             }
-            return new RowChange(table, pk, hlc, origin, deleted, data, derived, originTx);
+            return new RowChange(table, pk, hlc, origin, deleted, data, derived, originTx, columns);
         }
 
         private static String text(JsonParser p, DeserializationContext ctxt, String field) throws IOException {
             return p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : fail(ctxt, field);
         }
 
-        private static String rawObject(JsonParser p, DeserializationContext ctxt) throws IOException {
+        private static String rawObject(JsonParser p, DeserializationContext ctxt, String field) throws IOException {
             if (p.currentToken() == JsonToken.VALUE_NULL) {
                 return null;
             }
             if (p.currentToken() != JsonToken.START_OBJECT) {
-                return fail(ctxt, "data");
+                return fail(ctxt, field);
             }
             Object source = ctxt.getAttribute(SOURCE);
             long start = p.currentTokenLocation().getByteOffset();
@@ -168,7 +174,7 @@ public final class WireJson {
                 if (end > start && end <= bytes.length && bytes[(int) end - 1] == '}') {
                     return new String(bytes, (int) start, (int) (end - start), StandardCharsets.UTF_8);
                 }
-                return ctxt.reportInputMismatch(RowChange.class, "row data offsets %d..%d are not an object", start, end);
+                return ctxt.reportInputMismatch(RowChange.class, "row %s offsets %d..%d are not an object", field, start, end);
             }
             StringWriter out = new StringWriter(256);
             try (JsonGenerator copy = FACTORY.createGenerator(out)) {

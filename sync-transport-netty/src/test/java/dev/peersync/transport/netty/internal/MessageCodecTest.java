@@ -94,6 +94,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void column_versions_cross_as_sent_and_are_absent_when_there_are_none() {
+        String columns = "{\"name\": [117440512, \"" + ORIGIN + "\"], \"pr\\\"ice\": [3, \"" + ORIGIN + "\"]}";
+        RowChange merged = new RowChange("products", "[\"k\"]", 9, ORIGIN, false, "{\"id\": \"k\"}", false, 7, columns);
+        RowChange whole = new RowChange("products", "[\"j\"]", 9, ORIGIN, false, "{\"id\": \"j\"}");
+        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new Bodies.Rows(List.of(merged, whole)));
+
+        List<RowChange> decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(Bodies.Rows.class).rows();
+
+        assertThat(decoded).containsExactly(merged, whole);
+        assertThat(decoded.get(1).columns()).isNull();
+    }
+
+    @Test
     void compressed_bodies_set_the_flag_shrink_and_round_trip() {
         Frame batch = new Frame(MessageType.BATCH, 9, new ChangeBatch(ReviewRows.generate(200, 1), "200", false));
 
