@@ -8,6 +8,7 @@ import dev.peersync.core.event.SyncListener;
 import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.store.PgSyncStore;
 import dev.peersync.core.store.StoreSettings;
+import dev.peersync.core.store.UniqueCollisionPolicy;
 import dev.peersync.core.store.SyncStore;
 import dev.peersync.discovery.DiscoverySettings;
 import dev.peersync.discovery.LocalNode;
@@ -104,9 +105,13 @@ public final class Node implements AutoCloseable {
             ReviewApi reviewApi = new ReviewApi(database.dataSource(),
                     ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES),
                     clock);
-            SyncStore store = PgSyncStore.install(database.dataSource(),
-                    StoreSettings.of(ReviewDatabase.TABLES).withMaxClockOffset(config.maxClockOffset())
-                            .withClockOffsetMillis(config.clockOffset().toMillis()));
+            StoreSettings storeSettings = StoreSettings.of(ReviewDatabase.TABLES)
+                    .withMaxClockOffset(config.maxClockOffset()).withClockOffsetMillis(config.clockOffset().toMillis());
+            for (List<String> unique : ReviewDatabase.RENAMED_ON_COLLISION) {
+                storeSettings = storeSettings.withUniquePolicy(
+                        UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG));
+            }
+            SyncStore store = PgSyncStore.install(database.dataSource(), storeSettings);
             NodeId nodeId = store.nodeId();
             ObjectMapper mapper = reviewApi.objectMapper();
 

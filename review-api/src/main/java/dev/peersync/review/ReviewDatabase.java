@@ -17,6 +17,16 @@ public final class ReviewDatabase {
     public static final List<String> TABLES = List.of(
             "users", "categories", "products", "reviews", "product_images", "review_media", "activity_logs");
 
+    /**
+     * Unique constraints whose collisions across nodes (the same username or email registered on two nodes) are
+     * settled by renaming the later account, as {@code (table, constraint)}; {@link #RENAMED_FLAG} marks it.
+     */
+    public static final List<List<String>> RENAMED_ON_COLLISION = List.of(
+            List.of("users", "users_username_key"), List.of("users", "users_email_key"));
+
+    /** The column set on an account renamed by a collision ({@code users.renamed_by_conflict}). */
+    public static final String RENAMED_FLAG = "renamed_by_conflict";
+
     private ReviewDatabase() {
     }
 

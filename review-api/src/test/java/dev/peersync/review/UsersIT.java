@@ -45,6 +45,55 @@ class UsersIT {
     }
 
     @Test
+    void an_account_renamed_by_a_collision_signs_in_with_its_old_name_and_chooses_a_new_one() {
+        User taken = client.newUser("taken");
+        User twin = client.newUser("twin");
+        // What the sync does to the later of two accounts registered with one name on two nodes (a twin name, flagged).
+        String twinName = "twin-abc123-" + taken.username();
+        org.jdbi.v3.core.Jdbi.create(api.dataSource()).useHandle(h -> h.execute(
+                "UPDATE users SET username = ?, renamed_by_conflict = true WHERE id = ?", twinName, twin.id()));
+
+        String token = client.login(taken.username(), ApiClient.PASSWORD); // same password: the exact name comes first
+        assertThat(client.get("/api/v1/users/me", token).json().get("id").asText()).isEqualTo(taken.id().toString());
+        Response me = client.get("/api/v1/users/me", twin.token());
+        assertThat(me.json().get("username").asText()).isEqualTo(twinName);
+        assertThat(me.json().get("renamed_by_conflict").asBoolean()).isTrue();
+
+        Response none = client.patch("/api/v1/users/me", twin.token(), client.object());
+        assertThat(none.status()).isEqualTo(422);
+        Response bad = client.patch("/api/v1/users/me", twin.token(), client.object("username", "x"));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.body()).contains("username");
+        Response takenName = client.patch("/api/v1/users/me", twin.token(), client.object("username", taken.username()));
+        assertThat(takenName.status()).isEqualTo(409);
+        Response anonymous = client.patch("/api/v1/users/me", null, client.object("username", "anonymous-change"));
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(client.get("/api/v1/users/me", twin.token()).json().get("renamed_by_conflict").asBoolean()).isTrue();
+
+        String chosen = ApiClient.unique("chosen");
+        Response changed = client.patch("/api/v1/users/me", twin.token(), client.object("username", chosen));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().get("username").asText()).isEqualTo(chosen);
+        assertThat(changed.json().get("renamed_by_conflict").asBoolean()).isFalse();
+        assertThat(client.get("/api/v1/users/" + twin.id()).json().get("username").asText()).isEqualTo(chosen);
+    }
+
+    @Test
+    void the_owner_of_a_renamed_account_signs_in_with_the_name_they_registered() {
+        User holder = client.newUser("holder");
+        UUID twinId = UUID.randomUUID();
+        // An account renamed by the sync, with a password of its own ("other password", bcrypt cost 4).
+        String hash = new dev.peersync.review.internal.auth.PasswordHasher(4).hash("other password");
+        org.jdbi.v3.core.Jdbi.create(api.dataSource()).useHandle(h -> h.execute("INSERT INTO users (id, username, email,"
+                + " password_hash, created_at, updated_at, renamed_by_conflict) VALUES (?, ?, ?, ?, now(), now(), true)",
+                twinId, "twin-0f0f0f-" + holder.username(), twinId + "@example.com", hash));
+
+        String token = client.login(holder.username(), "other password");
+        assertThat(client.get("/api/v1/users/me", token).json().get("id").asText()).isEqualTo(twinId.toString());
+        assertThat(client.login(holder.username(), ApiClient.PASSWORD)).isNotNull();
+    }
+
+    @Test
     void user_list_answers_the_same_with_and_without_trailing_slash_and_defaults_to_50() {
         client.newUser("slash");
         Response withSlash = client.get("/api/v1/users/");

@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * @param maxClockOffset incoming versions further ahead of our clock than this are parked; default 60 s
  * @param maxBatchRows   cap on rows per feed batch, whatever a peer asks for; default 5000
  * @param clockOffsetMillis added to this node's physical clock (tests and operators simulate skew); default 0
+ * @param uniquePolicies what an apply does on a unique collision, per table and constraint; default none (park)
  */
 public record StoreSettings(List<String> tables, String schema, int bucketCount, Duration maxClockOffset,
-                            int maxBatchRows, long clockOffsetMillis) {
+                            int maxBatchRows, long clockOffsetMillis, List<UniqueCollisionPolicy> uniquePolicies) {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
 
     public StoreSettings {
@@ -39,31 +40,45 @@ public record StoreSettings(List<String> tables, String schema, int bucketCount,
         if (maxBatchRows < 1) {
             throw new IllegalArgumentException("maxBatchRows must be positive, got: " + maxBatchRows);
         }
+        uniquePolicies = List.copyOf(Objects.requireNonNull(uniquePolicies, "uniquePolicies"));
+        for (UniqueCollisionPolicy p : uniquePolicies) {
+            if (!tables.contains(p.table())) {
+                throw new IllegalArgumentException("a unique collision policy names a table that is not synced: "
+                        + p.table() + " (synced: " + tables + ")");
+            }
+        }
     }
 
     /** Defaults for everything but the tables. */
     public static StoreSettings of(List<String> tables) {
-        return new StoreSettings(tables, "peersync", 1024, Duration.ofSeconds(60), 5000, 0);
+        return new StoreSettings(tables, "peersync", 1024, Duration.ofSeconds(60), 5000, 0, List.of());
     }
 
     public StoreSettings withSchema(String newSchema) {
-        return new StoreSettings(tables, newSchema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis);
+        return new StoreSettings(tables, newSchema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies);
     }
 
     public StoreSettings withBucketCount(int newBucketCount) {
-        return new StoreSettings(tables, schema, newBucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis);
+        return new StoreSettings(tables, schema, newBucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies);
     }
 
     public StoreSettings withMaxClockOffset(Duration newMaxClockOffset) {
-        return new StoreSettings(tables, schema, bucketCount, newMaxClockOffset, maxBatchRows, clockOffsetMillis);
+        return new StoreSettings(tables, schema, bucketCount, newMaxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies);
     }
 
     public StoreSettings withMaxBatchRows(int newMaxBatchRows) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, newMaxBatchRows, clockOffsetMillis);
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, newMaxBatchRows, clockOffsetMillis, uniquePolicies);
+    }
+
+    /** Adds a policy for unique collisions on one table's constraint. */
+    public StoreSettings withUniquePolicy(UniqueCollisionPolicy policy) {
+        List<UniqueCollisionPolicy> more = new java.util.ArrayList<>(uniquePolicies);
+        more.add(Objects.requireNonNull(policy, "policy"));
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, more);
     }
 
     /** A node whose physical clock reads {@code millis} ahead (negative: behind); stored in the database. */
     public StoreSettings withClockOffsetMillis(long millis) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, millis);
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, millis, uniquePolicies);
     }
 }

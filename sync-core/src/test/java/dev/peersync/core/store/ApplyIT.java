@@ -246,35 +246,73 @@ class ApplyIT {
     }
 
     @Test
-    void the_same_username_on_two_nodes_converges_to_the_earlier_account_without_stalling_the_batch() {
-        TestNode a = nodes.create("uniq_a");
-        TestNode b = nodes.create("uniq_b");
+    void the_same_username_on_two_nodes_keeps_both_accounts_with_the_later_one_renamed_alike_everywhere() {
+        String ddl = TestNode.SCHEMA.replace("created_at timestamptz NOT NULL);",
+                "created_at timestamptz NOT NULL, renamed boolean NOT NULL DEFAULT false);");
+        StoreSettings settings = StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "renamed"));
+        TestNode a = nodes.create("uniq_a", settings, ddl);
+        TestNode b = nodes.create("uniq_b", settings, ddl);
+        UUID early = UUID.randomUUID();
+        UUID late = UUID.randomUUID();
+        UUID product = UUID.randomUUID();
+        a.sql("INSERT INTO users VALUES (?, 'sam', now())", early);
+        TestNode.clockTicks();
+        b.sql("INSERT INTO users VALUES (?, 'sam', now())", late);
+        b.sql("INSERT INTO products VALUES (?, 'from b', 2, NULL, NULL)", product);
+        b.sql("INSERT INTO reviews (id, product_id, user_id, rating) VALUES (gen_random_uuid(), ?, ?, 5)", product, late);
+
+        ApplyResult atA = applyAllFrom(b, a); // a keeps 'sam' for its earlier account and renames b's
+        assertThat(atA.parked()).isZero();
+        assertThat(atA.appliedPerTable()).containsEntry("users", 1).containsEntry("reviews", 1);
+        assertThat(atA.events()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(SyncEvent.ConflictResolved.class,
+                c -> assertThat(c.pk()).contains(late.toString())));
+        // Meanwhile the later account's owner edits another column on b: the rename must not undo it.
+        TestNode.clockTicks();
+        b.sql("UPDATE users SET created_at = '2020-01-01 00:00:00+00' WHERE id = ?", late);
+        for (int round = 0; round < 2; round++) {
+            b.pullFrom(a);
+            a.pullFrom(b);
+        }
+        String twin = a.rows("SELECT 'twin-' || substr(md5(jsonb_build_array('" + late + "'::uuid)::text || ':username'),"
+                + " 1, 6) || '-sam' AS t").get(0).get("t").toString();
+        for (TestNode n : List.of(a, b)) {
+            assertThat(n.rows("SELECT id, username, renamed, created_at = '2020-01-01 00:00:00+00' AS edited FROM users"
+                            + " ORDER BY username").toString())
+                    .isEqualTo("[{id=" + early + ", username=sam, renamed=false, edited=false}, {id=" + late + ", username="
+                            + twin + ", renamed=true, edited=true}]");
+            assertThat(n.count("SELECT count(*) FROM reviews WHERE user_id = '" + late + "'")).as("nothing cascaded")
+                    .isEqualTo(1);
+            assertThat(n.count("SELECT count(*) FROM peersync.m_users WHERE _deleted")).isZero();
+            assertThat(n.store.parkedCount()).isZero();
+        }
+        assertThat(a.content()).isEqualTo(b.content());
+        assertThat(a.digests()).isEqualTo(b.digests());
+    }
+
+    @Test
+    void without_a_policy_a_unique_collision_parks_the_row_for_the_operator_and_deletes_nothing() {
+        TestNode a = nodes.create("uniq_park_a");
+        TestNode b = nodes.create("uniq_park_b");
         UUID early = UUID.randomUUID();
         UUID late = UUID.randomUUID();
         a.sql("INSERT INTO users VALUES (?, 'sam', now())", early);
         TestNode.clockTicks();
         b.sql("INSERT INTO users VALUES (?, 'sam', now())", late);
         a.sql("INSERT INTO products VALUES (?, 'from a', 1, NULL, NULL)", UUID.randomUUID());
-        b.sql("INSERT INTO products VALUES (?, 'from b', 2, NULL, NULL)", UUID.randomUUID());
 
-        ApplyResult atA = applyAllFrom(b, a); // a keeps its earlier account, parks b's
+        ApplyResult atA = applyAllFrom(b, a);
         assertThat(atA.parked()).isEqualTo(1);
-        assertThat(atA.appliedPerTable()).containsEntry("products", 1);
-        assertThat(atA.events()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(SyncEvent.ConflictResolved.class,
-                c -> assertThat(c.pk()).contains(late.toString())));
-        for (int round = 0; round < 2; round++) {
-            b.pullFrom(a);
-            a.pullFrom(b);
-            a.store.retryParked();
-            b.store.retryParked();
-        }
-        assertThat(a.content()).isEqualTo(b.content()).contains(early.toString()).doesNotContain(late.toString());
-        assertThat(a.count("SELECT count(*) FROM products")).isEqualTo(2);
+        b.pullFrom(a);
+        assertThat(b.count("SELECT count(*) FROM products")).as("the batch went on").isEqualTo(1);
+        assertThat(a.rows("SELECT id FROM users").toString()).contains(early.toString());
+        assertThat(b.rows("SELECT id FROM users").toString()).contains(late.toString());
+        assertThat(b.rows("SELECT reason FROM peersync.parked").toString())
+                .contains("unique_violation on users_username_key").contains("parked for the operator");
         for (TestNode n : List.of(a, b)) {
-            assertThat(n.count("SELECT count(*) FROM peersync.m_users WHERE _deleted AND id = '" + late + "'")).isEqualTo(1);
-            assertThat(n.store.parkedCount()).isZero();
+            assertThat(n.count("SELECT count(*) FROM peersync.m_users WHERE _deleted")).isZero();
+            assertThat(n.store.parkedCount()).isEqualTo(1);
         }
-        assertThat(a.digests()).isEqualTo(b.digests());
     }
 
     @Test

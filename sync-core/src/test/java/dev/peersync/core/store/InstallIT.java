@@ -97,6 +97,22 @@ class InstallIT {
     }
 
     @Test
+    void a_unique_collision_policy_must_name_a_unique_constraint_and_a_boolean_flag() {
+        DataSource ds = schema();
+        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_nope_key", null))))
+                .isInstanceOf(SyncSetupException.class).hasMessageContaining("users_nope_key is not a unique constraint");
+        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "username"))))
+                .isInstanceOf(SyncSetupException.class).hasMessageContaining("flag column username is not a boolean");
+        assertThatThrownBy(() -> StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.park("orders", "orders_no_key")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not synced: orders");
+        PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", null)));
+    }
+
+    @Test
     void rows_written_before_install_enter_the_feed() {
         DataSource ds = schema();
         Jdbi.create(ds).useHandle(h -> h.execute(

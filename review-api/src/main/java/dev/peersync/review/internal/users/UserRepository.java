@@ -11,10 +11,10 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL for {@code users}. */
 public final class UserRepository {
-    private static final String COLUMNS = "id, username, email, created_at, updated_at";
+    private static final String COLUMNS = "id, username, email, created_at, updated_at, coalesce(renamed_by_conflict, false) AS renamed_by_conflict";
     private static final RowMapper<UserView> VIEW = (rs, ctx) -> new UserView(Sql.uuid(rs, "id"),
             rs.getString("username"), rs.getString("email"), Sql.instant(rs, "created_at"),
-            Sql.instant(rs, "updated_at"));
+            Sql.instant(rs, "updated_at"), rs.getBoolean("renamed_by_conflict"));
 
     /** The fields login needs. */
     public record Credentials(UUID id, String username, String passwordHash) {
@@ -28,15 +28,34 @@ public final class UserRepository {
                 .bind("id", id).bind("username", username).bind("email", email).bind("hash", passwordHash)
                 .bind("now", Sql.utc(now))
                 .execute();
-        return new UserView(id, username, email, now, now);
+        return new UserView(id, username, email, now, now, false);
     }
 
-    public Optional<Credentials> credentials(Handle handle, String username) {
-        return handle.createQuery("SELECT id, username, password_hash FROM users WHERE username = :username")
-                .bind("username", username)
+    /**
+     * Sets the username and email (null: unchanged) and clears the rename flag; a taken value fails on the unique
+     * constraints (409). Empty when the user is not here.
+     */
+    public Optional<UserView> updateIdentity(Handle handle, UUID id, String username, String email, Instant now) {
+        return handle.createQuery("UPDATE users SET username = coalesce(:username, username),"
+                        + " email = coalesce(:email, email), renamed_by_conflict = false, updated_at = :now"
+                        + " WHERE id = :id RETURNING " + COLUMNS)
+                .bind("id", id).bind("username", username).bind("email", email).bind("now", Sql.utc(now))
+                .map(VIEW).findOne();
+    }
+
+    /**
+     * The account named {@code username}, then the accounts the sync renamed from it ({@code twin-xxxxxx-username},
+     * see V3): their owners still sign in with the name they registered.
+     */
+    public List<Credentials> credentials(Handle handle, String username) {
+        return handle.createQuery("SELECT id, username, password_hash FROM users WHERE username = :username"
+                        + " OR (renamed_by_conflict AND username LIKE 'twin-______-' || :pattern ESCAPE '\\')"
+                        + " ORDER BY username = :username DESC, username LIMIT 5")
+                .bind("username", username).bind("pattern", username.replace("\\", "\\\\").replace("%", "\\%")
+                        .replace("_", "\\_"))
                 .map((rs, ctx) -> new Credentials(Sql.uuid(rs, "id"), rs.getString("username"),
                         rs.getString("password_hash")))
-                .findOne();
+                .list();
     }
 
     public Optional<UserView> find(Handle handle, UUID id) {

@@ -53,23 +53,15 @@ public final class UserRoutes {
         routes.post("/api/v1/auth/login", this::login);
         routes.get("/api/v1/users", this::list);
         routes.get("/api/v1/users/me", this::me);
+        routes.patch("/api/v1/users/me", this::updateMe);
         routes.get("/api/v1/users/{id}", this::get);
     }
 
     private void registerUser(Context ctx) {
         JsonBody body = bodies.read(ctx);
-        String username = body.string("username", true);
-        String email = body.string("email", true);
+        String username = checkedUsername(body, true);
+        String email = checkedEmail(body, true);
         String password = body.string("password", true);
-        if (username != null) {
-            body.errors().check(USERNAME.matcher(username).matches(), "username",
-                    "must be 3 to 50 characters of letters, digits, '_', '.' or '-'");
-        }
-        if (email != null) {
-            email = email.strip().toLowerCase(Locale.ROOT);
-            body.errors().check(email.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(email).matches(), "email",
-                    "must be an email address like name@example.com");
-        }
         if (password != null) {
             body.errors().check(password.codePointCount(0, password.length()) >= MIN_PASSWORD_LENGTH, "password",
                     "must be at least " + MIN_PASSWORD_LENGTH + " characters long");
@@ -85,20 +77,51 @@ public final class UserRoutes {
                 (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now)));
     }
 
+    private static String checkedUsername(JsonBody body, boolean required) {
+        String username = body.string("username", required);
+        if (username != null) {
+            body.errors().check(USERNAME.matcher(username).matches(), "username",
+                    "must be 3 to 50 characters of letters, digits, '_', '.' or '-'");
+        }
+        return username;
+    }
+
+    private static String checkedEmail(JsonBody body, boolean required) {
+        String email = body.string("email", required);
+        if (email != null) {
+            email = email.strip().toLowerCase(Locale.ROOT);
+            body.errors().check(email.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(email).matches(), "email",
+                    "must be an email address like name@example.com");
+        }
+        return email;
+    }
+
+    /** The signed-in user chooses a new username or email (after a rename by the sync, for example). */
+    private void updateMe(Context ctx) {
+        Principal principal = authenticator.require(ctx);
+        JsonBody body = bodies.read(ctx);
+        String username = checkedUsername(body, false);
+        String email = checkedEmail(body, false);
+        body.errors().check(username != null || email != null, "username", "give a username or an email to change");
+        body.errors().throwIfAny();
+        UUID id = principal.userId();
+        ctx.json(writes.run(id, "update", "user", (handle, now) -> users.updateIdentity(handle, id, username, email, now)
+                .orElseThrow(() -> ApiException.notFound("user", id))));
+    }
+
     private void login(Context ctx) {
         JsonBody body = bodies.read(ctx);
         String username = body.string("username", true);
         String password = body.string("password", true);
         body.errors().throwIfAny();
-        var credentials = jdbi.withHandle(handle -> users.credentials(handle, username));
-        if (credentials.isEmpty()) {
+        var candidates = jdbi.withHandle(handle -> users.credentials(handle, username));
+        if (candidates.isEmpty()) {
             passwords.burnVerification(password);
             throw ApiException.unauthorized("invalid username or password");
         }
-        if (!passwords.matches(password, credentials.get().passwordHash())) {
-            throw ApiException.unauthorized("invalid username or password");
-        }
-        String token = tokens.issue(new Principal(credentials.get().id(), credentials.get().username()));
+        var credentials = candidates.stream().filter(c -> passwords.matches(password, c.passwordHash())).findFirst()
+                .orElseThrow(() -> ApiException.unauthorized("invalid username or password"));
+        String token = tokens.issue(new Principal(credentials.id(), credentials.username()));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("access_token", token);
         answer.put("token_type", "bearer");

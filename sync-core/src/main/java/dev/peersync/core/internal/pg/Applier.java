@@ -3,6 +3,7 @@ package dev.peersync.core.internal.pg;
 import static dev.peersync.core.internal.pg.ApplyRun.IN;
 
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.UniqueCollisionPolicy;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,9 +36,16 @@ final class Applier {
     private final long maxOffsetMillis;
     private final int bucketCount;
     private final Clock clock;
+    private final dev.peersync.core.NodeId node;
+    private final Map<String, UniqueCollisionPolicy> policies;
 
     Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
-            long maxOffsetMillis, int bucketCount, Clock clock) {
+            long maxOffsetMillis, int bucketCount, Clock clock, dev.peersync.core.NodeId node,
+            List<UniqueCollisionPolicy> policies) {
+        this.node = node;
+        Map<String, UniqueCollisionPolicy> byKey = new HashMap<>();
+        policies.forEach(p -> byKey.put(p.table() + "/" + p.constraint(), p));
+        this.policies = Map.copyOf(byKey);
         this.tables = tables;
         this.bucketCount = bucketCount;
         this.parentsFirst = parentsFirst;
@@ -71,9 +79,9 @@ final class Applier {
         if (rows.isEmpty()) {
             return ApplyResult.empty();
         }
-        ApplyRun run = new ApplyRun(h, s, bucketCount);
+        ApplyRun run = new ApplyRun(h, s, bucketCount, node);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);
-        RowWriter writer = new RowWriter(run, clock);
+        RowWriter writer = new RowWriter(run, clock, policies);
         Bookkeeping books = new Bookkeeping(run, clock);
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; "
@@ -115,6 +123,9 @@ final class Applier {
             books.recordMetadata(t);
             if (wins.getOrDefault(t.name() + "/m", 0) > 0) {
                 books.recordMerged(t);
+            }
+            if (writer.renamed()) {
+                books.versionRenames(t);
             }
             if (writer.rewroteClaims()) {
                 books.followRewrittenClaims(t);

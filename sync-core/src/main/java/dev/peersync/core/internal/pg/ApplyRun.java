@@ -19,12 +19,15 @@ final class ApplyRun {
     /** The sync-core schema, quoted. */
     final String s;
     final int bucketCount;
+    /** This node's id as an SQL literal ({@code uuid}): the origin of the versions an apply writes itself. */
+    final String me;
     final List<SyncEvent> events = new ArrayList<>();
 
-    ApplyRun(Handle h, String s, int bucketCount) {
+    ApplyRun(Handle h, String s, int bucketCount, dev.peersync.core.NodeId node) {
         this.h = h;
         this.s = s;
         this.bucketCount = bucketCount;
+        this.me = Sql.literal(node.toString()) + "::uuid";
     }
 
     /** Events are capped per apply: a batch of conflicts must not become a batch of events without bound. */

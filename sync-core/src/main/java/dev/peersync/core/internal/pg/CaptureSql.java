@@ -76,27 +76,15 @@ final class CaptureSql {
      * columns it left unchanged keep the versions they had; the changed ones take the new version, which is the row's,
      * so they are not listed. Null (every column at the row's version) for a new key, and when the statement changed
      * every column or none (a statement that rewrites a row as it is asserts it whole, as before column versions).
-     * jsonb_build_object takes at most 100 arguments: 40 columns per call.
      */
     private static String columnVersionsAfterUpdate(PgTable t) {
-        List<PgTable.Column> cols = t.nonKeyColumns();
-        if (cols.isEmpty()) {
+        if (t.nonKeyColumns().isEmpty()) {
             return "NULL::jsonb";
         }
-        List<String> changed = cols.stream().map(c -> "(" + c.changed("n", "o") + ")").toList();
-        List<String> objects = new ArrayList<>();
-        for (int from = 0; from < cols.size(); from += 40) {
-            List<String> pairs = new ArrayList<>();
-            for (int i = from; i < Math.min(cols.size(), from + 40); i++) {
-                String name = Sql.literal(cols.get(i).name());
-                pairs.add(name + ", CASE WHEN " + changed.get(i) + " THEN NULL ELSE coalesce(om._cv -> " + name
-                        + ", jsonb_build_array(om._hlc, om._origin)) END");
-            }
-            objects.add("jsonb_build_object(" + String.join(", ", pairs) + ")");
-        }
+        String anyChanged = String.join(" OR ", t.nonKeyColumns().stream().map(c -> "(" + c.changed("n", "o") + ")").toList());
         String pk0 = t.pk().get(0).quoted();
-        return "CASE WHEN o." + pk0 + " IS NULL OR om." + pk0 + " IS NULL OR om._deleted OR NOT (" + String.join(" OR ", changed)
-                + ") THEN NULL ELSE nullif(jsonb_strip_nulls(" + String.join(" || ", objects) + "), '{}') END";
+        return "CASE WHEN o." + pk0 + " IS NULL OR om." + pk0 + " IS NULL OR om._deleted OR NOT (" + anyChanged
+                + ") THEN NULL ELSE " + ColumnVersionsSql.afterWrite(t, c -> "(" + c.changed("n", "o") + ")", "om") + " END";
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.ApplyTransaction;
 import dev.peersync.core.store.StoreSettings;
+import dev.peersync.core.store.SyncSetupException;
 import dev.peersync.core.store.SyncStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -65,7 +66,8 @@ public final class PgStore implements SyncStore {
         Locks locks = Locks.forSchema(settings.schema());
         this.feed = new ChangeFeed(tables, nodeId, settings.schema());
         this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
-                settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC());
+                settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
+                settings.uniquePolicies());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
         this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS);
         this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
@@ -82,10 +84,31 @@ public final class PgStore implements SyncStore {
         }
         Installed installed = call(jdbi, "install sync-core", h -> {
             List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
+            checkUniquePolicies(h, settings, tables);
             NodeId node = Installer.install(h, settings, tables, locks);
             return new Installed(node, tables);
         });
         return new PgStore(jdbi, settings, installed.node(), installed.tables());
+    }
+
+    /** A policy must name a unique index of its table, and a RENAME policy's flag a boolean column of it. */
+    private static void checkUniquePolicies(org.jdbi.v3.core.Handle h, StoreSettings settings, List<PgTable> tables) {
+        for (dev.peersync.core.store.UniqueCollisionPolicy p : settings.uniquePolicies()) {
+            PgTable t = tables.stream().filter(x -> x.name().equals(p.table())).findFirst().orElseThrow();
+            boolean unique = h.createQuery("SELECT EXISTS (SELECT 1 FROM pg_index ix JOIN pg_class ic"
+                            + " ON ic.oid = ix.indexrelid WHERE ix.indrelid = CAST(:rel AS regclass) AND ic.relname = :c"
+                            + " AND ix.indisunique AND NOT ix.indisprimary)")
+                    .bind("rel", t.qualified()).bind("c", p.constraint()).mapTo(Boolean.class).one();
+            if (!unique) {
+                throw new SyncSetupException("unique collision policy for " + p.table() + ": " + p.constraint()
+                        + " is not a unique constraint or index of the table (besides its primary key)");
+            }
+            if (p.flagColumn() != null && t.columns().stream()
+                    .noneMatch(c -> c.name().equals(p.flagColumn()) && c.type().equals("boolean"))) {
+                throw new SyncSetupException("unique collision policy for " + p.table() + "." + p.constraint()
+                        + ": flag column " + p.flagColumn() + " is not a boolean column of the table");
+            }
+        }
     }
 
     @Override

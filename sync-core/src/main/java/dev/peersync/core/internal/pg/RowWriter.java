@@ -3,9 +3,11 @@ package dev.peersync.core.internal.pg;
 import static dev.peersync.core.internal.pg.ApplyRun.DATA;
 import static dev.peersync.core.internal.pg.ApplyRun.IN;
 
+import dev.peersync.core.MergeRule;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.Version;
 import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.store.UniqueCollisionPolicy;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +20,26 @@ import org.postgresql.util.ServerErrorMessage;
 /**
  * Writes the winning rows of one table: one set-based statement, and when it fails on the rows' content (a missing
  * parent, a unique collision, a check), the table row by row under savepoints. A row that still fails is parked with
- * the reason; a unique collision between different keys is settled (the lower version keeps the value), and a row
+ * the reason; a unique collision between different keys is settled (the earlier value keeps it, the other row is
+ * renamed or parked by the {@link UniqueCollisionPolicy}), and a row
  * whose parent is a tombstone here gets the foreign key's ON DELETE action, as the node that had it did.
  */
 final class RowWriter {
     private final ApplyRun run;
     private final Clock clock;
+    /** Unique collision policies by {@code table/constraint}. */
+    private final Map<String, UniqueCollisionPolicy> policies;
     /** True once a claimed key's row was turned into a tombstone or derived data: its metadata must follow. */
     private boolean rewroteClaims;
     /** True once a winning row was superseded by a unique collision's settlement. */
     private boolean superseded;
+    /** True once an incoming row was written under a renamed unique value (see {@link UniqueCollisionPolicy}). */
+    private boolean renamed;
 
-    RowWriter(ApplyRun run, Clock clock) {
+    RowWriter(ApplyRun run, Clock clock, Map<String, UniqueCollisionPolicy> policies) {
         this.run = run;
         this.clock = clock;
+        this.policies = policies;
     }
 
     boolean rewroteClaims() {
@@ -40,6 +48,10 @@ final class RowWriter {
 
     boolean superseded() {
         return superseded;
+    }
+
+    boolean renamed() {
+        return renamed;
     }
 
     /** One set-based statement for the table; on an integrity error, row by row. */
@@ -102,9 +114,9 @@ final class RowWriter {
     }
 
     /**
-     * The incoming row's unique value is held locally by a row with another key. The lower version keeps it:
-     * either the local holder is deleted as a local write (its fresh tombstone then wins everywhere) and the
-     * incoming row applied, or the incoming row is parked.
+     * The incoming row's unique value is held here by a row with another key. The row whose value is the earlier one
+     * (by the version of the constraint's first column) keeps it, so every node decides alike; the other is renamed or
+     * the incoming row parked, by the table's {@link UniqueCollisionPolicy}. Nothing is deleted.
      */
     private void settleUniqueCollision(PgTable t, int ord, String constraint) {
         List<String> cols = run.h.createQuery("SELECT a.attname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid"
@@ -120,9 +132,17 @@ final class RowWriter {
         for (String col : cols) {
             match.append(" AND x.").append(Sql.ident(col)).append(" = r.").append(Sql.ident(col));
         }
-        Map<String, Object> holder = run.h.createQuery("SELECT " + t.pkText("x") + " AS pk,"
-                        + " coalesce(j.hlc, m._hlc) AS hlc, coalesce(j.origin, m._origin) AS origin, j.ord AS jord,"
-                        + " i.hlc AS in_hlc, i.origin AS in_origin, i.pk AS in_pk"
+        String first = Sql.literal(cols.get(0));
+        MergeRule.Columns in = new MergeRule.Columns("i.hlc", "i.origin", "false", "false", "i.cv");
+        MergeRule.Columns batch = new MergeRule.Columns("j.hlc", "j.origin", "false", "false", "j.cv");
+        MergeRule.Columns held = new MergeRule.Columns("m._hlc", "m._origin", "false", "false", "m._cv");
+        Map<String, Object> holder = run.h.createQuery("SELECT " + t.pkText("x") + " AS pk, j.ord AS jord,"
+                        + " CASE WHEN j.ord IS NOT NULL THEN " + MergeRule.columnHlc(batch, first) + " ELSE "
+                        + MergeRule.columnHlc(held, first) + " END AS hlc,"
+                        + " CASE WHEN j.ord IS NOT NULL THEN " + MergeRule.columnNode(batch, first) + " ELSE "
+                        + MergeRule.columnNode(held, first) + " END AS origin,"
+                        + " " + MergeRule.columnHlc(in, first) + " AS in_hlc, " + MergeRule.columnNode(in, first)
+                        + " AS in_origin, i.pk AS in_pk"
                         + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
                         + " CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", d.data) r"
                         + " JOIN " + t.qualified() + " x ON NOT (" + t.pkJoin("x", "r") + ")" + match
@@ -138,27 +158,89 @@ final class RowWriter {
         Version local = new Version((Long) holder.get("hlc"), new NodeId((UUID) holder.get("origin")));
         String holderPk = (String) holder.get("pk");
         String incomingPk = (String) holder.get("in_pk");
-        if (local.compareTo(incoming) < 0) {
+        boolean incomingEarlier = incoming.compareTo(local) < 0;
+        UniqueCollisionPolicy policy = policies.get(t.name() + "/" + constraint);
+        List<String> renameable = policy == null || policy.action() == UniqueCollisionPolicy.Action.PARK ? List.of()
+                : t.nonKeyColumns().stream().filter(c -> cols.contains(c.name()) && TEXT.matcher(c.type()).matches())
+                        .map(PgTable.Column::name).toList();
+        if (renameable.isEmpty()) {
             run.markParked(ord, "unique_violation on " + constraint + ": the value is held by " + holderPk
-                    + ", which has the earlier version");
+                    + (incomingEarlier ? ", a later version (no rename policy: parked for the operator)"
+                            : ", which has the earlier version"));
             run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), incomingPk, local, incoming));
             return;
         }
-        // The incoming row has the earlier version: the holder gives the value up as a local delete.
-        Optional<ServerErrorMessage> deleteFailure = tryStatement("", "DELETE FROM " + t.qualified() + " x USING "
-                + t.pkRecord(Sql.literal(holderPk) + "::jsonb") + " k WHERE " + t.pkJoin("x", "k"));
-        if (deleteFailure.isPresent()) {
-            run.markParked(ord, "unique_violation on " + constraint + ": the later holder " + holderPk
-                    + " could not be deleted: " + reason(deleteFailure.get()));
-            return;
+        if (!incomingEarlier) {
+            // The incoming row is the later one: it is written under a new value (Bookkeeping versions the rename).
+            run.h.createUpdate("UPDATE " + DATA + " d SET data = d.data || " + renamedValues(t, renameable, policy,
+                            "i.pk", c -> "(d.data ->> " + Sql.literal(c) + ")") + " FROM " + IN
+                            + " i WHERE i.ord = d.ord AND d.ord = :ord; UPDATE " + IN + " SET renamed = :cols WHERE ord = :ord")
+                    .bind("ord", ord).bindArray("cols", String.class, changedColumns(renameable, policy)).execute();
+            this.renamed = true;
+            run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), incomingPk, local, incoming));
+        } else {
+            // The local holder is the later one: renamed here as a local write (capture versions the changed columns).
+            if (holder.get("jord") != null) {
+                run.h.execute("UPDATE " + IN + " SET state = 'superseded' WHERE ord = " + holder.get("jord"));
+                superseded = true;
+            }
+            Optional<ServerErrorMessage> renameFailure = tryStatement("", "UPDATE " + t.qualified() + " x SET "
+                    + renamedAssignments(t, renameable, policy, Sql.literal(holderPk)) + " FROM "
+                    + t.pkRecord(Sql.literal(holderPk) + "::jsonb") + " k WHERE " + t.pkJoin("x", "k"));
+            if (renameFailure.isPresent()) {
+                run.markParked(ord, "unique_violation on " + constraint + ": the later holder " + holderPk
+                        + " could not be renamed: " + reason(renameFailure.get()));
+                return;
+            }
+            run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), holderPk, incoming, local));
         }
-        if (holder.get("jord") != null) {
-            run.h.execute("UPDATE " + IN + " SET state = 'superseded' WHERE ord = " + holder.get("jord"));
-            superseded = true;
-        }
-        run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), holderPk, incoming, local));
         Optional<ServerErrorMessage> again = tryStatement(t.name(), upsertSql(t, " AND i.ord = " + ord));
         again.ifPresent(m -> run.markParked(ord, reason(m)));
+    }
+
+    private static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile(
+            "text|citext|character varying(\\(\\d+\\))?");
+
+    /** The columns a rename changes: the renamed ones and the flag. */
+    private static Object[] changedColumns(List<String> renamed, UniqueCollisionPolicy policy) {
+        List<String> out = new java.util.ArrayList<>(renamed);
+        if (policy.flagColumn() != null) {
+            out.add(policy.flagColumn());
+        }
+        return out.toArray();
+    }
+
+    /** The renamed value: the same on every node (a function of the loser's key, the column and the value). */
+    static String twin(String keyText, String column, String value) {
+        return "('twin-' || substr(md5(" + keyText + " || ':' || " + Sql.literal(column) + "), 1, 6) || '-' || " + value
+                + ")";
+    }
+
+    /** A jsonb object of the renamed columns (and the flag), for the incoming row's data. */
+    private static String renamedValues(PgTable t, List<String> renamed, UniqueCollisionPolicy policy, String keyText,
+                                        java.util.function.Function<String, String> value) {
+        StringBuilder out = new StringBuilder("jsonb_build_object(");
+        for (int i = 0; i < renamed.size(); i++) {
+            String c = renamed.get(i);
+            out.append(i > 0 ? ", " : "").append(Sql.literal(c)).append(", ").append(twin(keyText, c, value.apply(c)));
+        }
+        if (policy.flagColumn() != null) {
+            out.append(", ").append(Sql.literal(policy.flagColumn())).append(", true");
+        }
+        return out.append(")").toString();
+    }
+
+    /** {@code SET} assignments renaming the local holder (key text {@code keyText}) and setting the flag. */
+    private static String renamedAssignments(PgTable t, List<String> renamed, UniqueCollisionPolicy policy,
+                                             String keyText) {
+        List<String> sets = new java.util.ArrayList<>();
+        for (String c : renamed) {
+            sets.add(Sql.ident(c) + " = " + twin(keyText, c, "x." + Sql.ident(c)));
+        }
+        if (policy.flagColumn() != null) {
+            sets.add(Sql.ident(policy.flagColumn()) + " = true");
+        }
+        return String.join(", ", sets);
     }
 
     /**
