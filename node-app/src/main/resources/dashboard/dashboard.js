@@ -379,12 +379,21 @@ function peerName(id) {
   return peer ? (peer.name || shortId(id)) : shortId(id);
 }
 
+const CONFLICT_NAMES = {
+  update_update: 'update vs update', update_delete: 'update vs delete', insert_insert: 'insert vs insert',
+  unique_collision: 'unique collision', fk_orphan: 'orphan (parent deleted)', clock_skew: 'clock skew'
+};
+
+function conflictName(type) {
+  return CONFLICT_NAMES[type] || 'conflict';
+}
+
 function describe(event) {
   switch (event.type) {
     case 'table_synced':
       return `${count(event.count)} row${event.count === 1 ? '' : 's'} of ${event.table} applied from ${peerName(event.peer)}`;
     case 'conflict_resolved':
-      return `${event.table} ${event.pk}: kept ${shortId(event.winner && event.winner.node_id)}'s version over ${shortId(event.loser && event.loser.node_id)}'s`;
+      return `${conflictName(event.conflict_type)} on ${event.table} ${event.pk}: ${(event.resolution || 'resolved').replace('_', ' ')} (kept ${shortId(event.winner && event.winner.node_id)}'s version over ${shortId(event.loser && event.loser.node_id)}'s)`;
     case 'row_parked':
       return `${event.table} ${event.pk} parked (from ${peerName(event.peer)}): ${event.reason}`;
     case 'row_unparked':

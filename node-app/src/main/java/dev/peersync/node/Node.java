@@ -22,6 +22,7 @@ import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.metrics.EngineMetrics;
 import dev.peersync.node.metrics.SyncMetrics;
 import dev.peersync.node.p2p.AdminGuard;
+import dev.peersync.node.p2p.ConflictRoutes;
 import dev.peersync.node.p2p.ClusterSignature;
 import dev.peersync.node.p2p.DiscoveryControl;
 import dev.peersync.node.p2p.LiveConfig;
@@ -158,11 +159,12 @@ public final class Node implements AutoCloseable {
 
             EngineMetrics engineMetrics = new EngineMetrics(registry, engine::status,
                     () -> transport.stats().bytesIn(), () -> transport.stats().bytesOut());
+            AdminGuard adminGuard = new AdminGuard(config.adminToken());
             P2pRoutes p2p = new P2pRoutes(engine, statusView, new LiveConfig(engine, discovery, mapper), registrar,
-                    discovery, new AdminGuard(config.adminToken()), new ClusterSignature(config.clusterSecret()),
+                    discovery, adminGuard, new ClusterSignature(config.clusterSecret()),
                     listeners, hub, mapper);
             NodeHttp http = NodeHttp.start("0.0.0.0", config.apiPort(), mapper, registry, hub, engineMetrics::refresh,
-                    List.of(reviewApi::configure, p2p));
+                    List.of(reviewApi::configure, p2p, new ConflictRoutes(store, adminGuard, mapper)));
             started.push(http);
             log.info("Node {} ({}) ready: API http://0.0.0.0:{} (WebSocket {}, /metrics), P2P {} ({}), discovery "
                             + "UDP {} ({}), sync {} every {} s", name, nodeId, http.port(), NodeHttp.WS_PATH,

@@ -40,8 +40,9 @@ public final class SyncMetrics implements SyncListener {
             counter("peersync.rows.applied", "Rows pulled from a peer and applied", "table", e.table(),
                     "peer", e.peer().toString()).increment(e.count());
         } else if (event instanceof SyncEvent.ConflictResolved e) {
-            counter("peersync.conflicts", "Concurrent versions of a row resolved by the merge rule",
-                    "table", e.table()).increment();
+            counter("peersync.conflicts", "Conflicts resolved and logged (two writes neither had seen, unique"
+                    + " collisions, deleted parents, clock skew), by type", "table", e.table(), "type", e.type())
+                    .increment();
         } else if (event instanceof SyncEvent.RowParked e) {
             counter("peersync.rows.parked", "Rows from peers parked (missing parent, unique collision, skew)",
                     "table", e.table()).increment();

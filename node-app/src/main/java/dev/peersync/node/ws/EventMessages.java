@@ -69,6 +69,8 @@ public final class EventMessages {
             data.put("pk", e.pk());
             data.set("winner", version(e.winner()));
             data.set("loser", version(e.loser()));
+            data.put("conflict_type", e.type());
+            data.put("resolution", e.resolution());
         } else if (event instanceof SyncEvent.RowParked e) {
             data.put("table", e.table());
             data.put("pk", e.pk());

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peersync.node.Node;
+import dev.peersync.node.p2p.ClusterSignature;
 import dev.peersync.node.testing.Http;
 import dev.peersync.node.testing.TestNodes;
 import dev.peersync.testing.PostgresExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The dashboard end to end: two in-process nodes on their own databases, node A's page in headless Chromium.
  * The page adds B as a peer (A has an ADMIN_TOKEN: a wrong token at the prompt is refused, the right one works),
  * shows both nodes, streams the rows of a user registered on B and counts them in its chart, sees the table's
- * hash equal on both nodes, and triggers a sync. The last screenshot is kept as {@code target/dashboard.png}
+ * hash equal on both nodes, triggers a sync, and shows a conflict that A resolved. The last screenshot is kept as {@code target/dashboard.png}
  * (also when the test fails).
  */
 class DashboardIT {
@@ -69,6 +72,22 @@ class DashboardIT {
                 // The token given for "add peer" is kept for the tab: no second prompt.
                 page.triggerSync();
                 assertThat(page.awaitSuccess("Sync triggered")).contains("1 reachable peer");
+
+                // A conflict resolved on A (the same new category from two other nodes) shows in the stream.
+                UUID category = UUID.randomUUID();
+                long hlc = (System.currentTimeMillis() << 16) + 1;
+                for (int i = 0; i < 2; i++) {
+                    String origin = UUID.randomUUID().toString();
+                    String body = ("{\"peer_id\": \"%s\", \"rows\": [{\"pk\": [\"%s\"], \"hlc\": %d, \"origin\": \"%s\","
+                            + " \"data\": {\"id\": \"%s\", \"name\": \"twice-%d\", \"description\": null, \"parent_id\": null,"
+                            + " \"created_at\": \"2026-01-01T00:00:00Z\", \"updated_at\": \"2026-01-01T00:00:00Z\"}}]}")
+                            .formatted(origin, category, hlc + i, origin, category, i);
+                    assertThat(httpA.post("/api/v1/p2p/sync-table/categories", body, Map.of(ClusterSignature.HEADER,
+                            ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))))
+                            .status()).isEqualTo(200);
+                }
+                assertThat(page.awaitEvent("conflict_resolved", "insert vs insert on categories"))
+                        .contains("incoming won");
             } finally {
                 page.screenshot(SCREENSHOT);
             }

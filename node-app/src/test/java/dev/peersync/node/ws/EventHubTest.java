@@ -137,7 +137,7 @@ class EventHubTest {
         dev.peersync.core.Version v = new dev.peersync.core.Version(5, PEER);
         List<SyncEvent> events = List.of(
                 new SyncEvent.TableSynced(NOW, PEER, "users", 1),
-                new SyncEvent.ConflictResolved(NOW, "users", "[\"k\"]", v, v),
+                new SyncEvent.ConflictResolved(NOW, "users", "[\"k\"]", v, v, "update_update", "merged"),
                 new SyncEvent.RowParked(NOW, PEER, "reviews", "[\"k\"]", "missing parent"),
                 new SyncEvent.RowUnparked(NOW, "reviews", "[\"k\"]"),
                 new SyncEvent.PeerChanged(NOW, new PeerStateChange(peer, null, PeerState.ACTIVE)),

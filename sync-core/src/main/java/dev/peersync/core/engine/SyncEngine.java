@@ -336,6 +336,10 @@ public final class SyncEngine implements AutoCloseable {
         if (removed > 0) {
             log.info("Collected {} tombstone(s) acknowledged by all {} known peer(s)", removed, peers.size());
         }
+        int pruned = store.pruneConflicts(); // the conflict log's retention, on the same schedule
+        if (pruned > 0) {
+            log.info("Pruned {} conflict log entr{} past the retention", pruned, pruned == 1 ? "y" : "ies");
+        }
     }
 
     /** Stops timers, the commit listener and the transport, waiting a bounded time. */

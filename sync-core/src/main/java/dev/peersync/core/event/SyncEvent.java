@@ -14,8 +14,14 @@ public sealed interface SyncEvent {
     record TableSynced(Instant at, NodeId peer, String table, int count) implements SyncEvent {
     }
 
-    /** Two versions of one row met; the higher one won. */
-    record ConflictResolved(Instant at, String table, String pk, Version winner, Version loser) implements SyncEvent {
+    /**
+     * A conflict was resolved and recorded in the conflict log: two writes of one row where neither had seen the other
+     * ({@code update_update}, {@code update_delete}, {@code insert_insert}), or a {@code unique_collision},
+     * {@code fk_orphan} or {@code clock_skew}. {@code winner} is the version kept ({@code resolution} says how:
+     * {@code incoming_won}, {@code local_kept}, {@code merged}, {@code renamed}, {@code parked}, ...).
+     */
+    record ConflictResolved(Instant at, String table, String pk, Version winner, Version loser, String type,
+                            String resolution) implements SyncEvent {
     }
 
     /** A row from a peer could not be applied (missing parent, unique collision) and waits to be retried. */

@@ -1,6 +1,7 @@
 package dev.peersync.core.spi;
 
 import dev.peersync.core.NodeId;
+import dev.peersync.core.Version;
 
 /**
  * One row of the change feed as it crosses the wire.
@@ -22,23 +23,31 @@ import dev.peersync.core.NodeId;
  * @param columns  the versions of the columns below {@code hlc}/{@code origin} as JSON text in the
  *                 {@link dev.peersync.core.ColumnVersions} form, or {@code null} when every column has the row's version
  *                 (always for a tombstone): the receiver merges the row column by column ({@link dev.peersync.core.MergeRule})
+ * @param previous the version this write replaced on its origin (null for a key that was new there, or unknown): a
+ *                 receiver holding a version that neither write had seen records a conflict
  */
 public record RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
-                        boolean derived, long originTx, String columns) {
-    /** Every column at the row's version. */
+                        boolean derived, long originTx, String columns, Version previous) {
+    /** Every column at the row's version, the replaced version unknown. */
     public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
                      boolean derived, long originTx) {
-        this(table, pk, hlc, origin, deleted, data, derived, originTx, null);
+        this(table, pk, hlc, origin, deleted, data, derived, originTx, null, null);
+    }
+
+    /** The replaced version unknown. */
+    public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
+                     boolean derived, long originTx, String columns) {
+        this(table, pk, hlc, origin, deleted, data, derived, originTx, columns, null);
     }
 
     /** A row as written (not derived), origin transaction unknown. */
     public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data) {
-        this(table, pk, hlc, origin, deleted, data, false, 0, null);
+        this(table, pk, hlc, origin, deleted, data, false, 0, null, null);
     }
 
     /** Origin transaction unknown. */
     public RowChange(String table, String pk, long hlc, NodeId origin, boolean deleted, String data,
                      boolean derived) {
-        this(table, pk, hlc, origin, deleted, data, derived, 0, null);
+        this(table, pk, hlc, origin, deleted, data, derived, 0, null, null);
     }
 }

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * @param maxBatchRows   cap on rows per feed batch, whatever a peer asks for; default 5000
  * @param clockOffsetMillis added to this node's physical clock (tests and operators simulate skew); default 0
  * @param uniquePolicies what an apply does on a unique collision, per table and constraint; default none (park)
+ * @param conflictRetention how long the conflict log keeps an entry; default 30 days
  */
 public record StoreSettings(List<String> tables, String schema, int bucketCount, Duration maxClockOffset,
-                            int maxBatchRows, long clockOffsetMillis, List<UniqueCollisionPolicy> uniquePolicies) {
+                            int maxBatchRows, long clockOffsetMillis, List<UniqueCollisionPolicy> uniquePolicies,
+                            Duration conflictRetention) {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
 
     public StoreSettings {
@@ -40,6 +42,10 @@ public record StoreSettings(List<String> tables, String schema, int bucketCount,
         if (maxBatchRows < 1) {
             throw new IllegalArgumentException("maxBatchRows must be positive, got: " + maxBatchRows);
         }
+        Objects.requireNonNull(conflictRetention, "conflictRetention");
+        if (conflictRetention.isNegative() || conflictRetention.isZero()) {
+            throw new IllegalArgumentException("conflictRetention must be positive, got: " + conflictRetention);
+        }
         uniquePolicies = List.copyOf(Objects.requireNonNull(uniquePolicies, "uniquePolicies"));
         for (UniqueCollisionPolicy p : uniquePolicies) {
             if (!tables.contains(p.table())) {
@@ -51,34 +57,39 @@ public record StoreSettings(List<String> tables, String schema, int bucketCount,
 
     /** Defaults for everything but the tables. */
     public static StoreSettings of(List<String> tables) {
-        return new StoreSettings(tables, "peersync", 1024, Duration.ofSeconds(60), 5000, 0, List.of());
+        return new StoreSettings(tables, "peersync", 1024, Duration.ofSeconds(60), 5000, 0, List.of(), Duration.ofDays(30));
     }
 
     public StoreSettings withSchema(String newSchema) {
-        return new StoreSettings(tables, newSchema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies);
+        return new StoreSettings(tables, newSchema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention);
     }
 
     public StoreSettings withBucketCount(int newBucketCount) {
-        return new StoreSettings(tables, schema, newBucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies);
+        return new StoreSettings(tables, schema, newBucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention);
     }
 
     public StoreSettings withMaxClockOffset(Duration newMaxClockOffset) {
-        return new StoreSettings(tables, schema, bucketCount, newMaxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies);
+        return new StoreSettings(tables, schema, bucketCount, newMaxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention);
     }
 
     public StoreSettings withMaxBatchRows(int newMaxBatchRows) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, newMaxBatchRows, clockOffsetMillis, uniquePolicies);
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, newMaxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention);
     }
 
     /** Adds a policy for unique collisions on one table's constraint. */
     public StoreSettings withUniquePolicy(UniqueCollisionPolicy policy) {
         List<UniqueCollisionPolicy> more = new java.util.ArrayList<>(uniquePolicies);
         more.add(Objects.requireNonNull(policy, "policy"));
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, more);
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, more, conflictRetention);
+    }
+
+    public StoreSettings withConflictRetention(Duration retention) {
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis,
+                uniquePolicies, retention);
     }
 
     /** A node whose physical clock reads {@code millis} ahead (negative: behind); stored in the database. */
     public StoreSettings withClockOffsetMillis(long millis) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, millis, uniquePolicies);
+        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, millis, uniquePolicies, conflictRetention);
     }
 }

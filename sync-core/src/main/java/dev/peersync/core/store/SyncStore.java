@@ -77,6 +77,12 @@ public interface SyncStore {
     /** Number of rows waiting in the parking table. */
     long parkedCount();
 
+    /** This node's conflict log, newest first (see {@link ConflictRecord}). */
+    java.util.List<ConflictRecord> conflicts(ConflictQuery query);
+
+    /** Deletes conflict log entries older than {@link StoreSettings#conflictRetention()}; returns how many. */
+    int pruneConflicts();
+
     /** Root hash and counts of a synced table: reads the bucket hashes and the changes since the last call. */
     TableDigest digest(String table);
 

@@ -76,8 +76,9 @@ class ConcurrentApplyIT {
     }
 
     @Test
-    void a_new_key_that_loses_a_unique_collision_in_its_own_batch_keeps_the_tombstone_that_gives_the_value_up() {
-        TestNode c = nodes.create("claim_collision");
+    void a_new_key_that_loses_a_unique_collision_in_its_own_batch_is_renamed_as_a_local_write() {
+        TestNode c = nodes.create("claim_collision", StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", null)), TestNode.SCHEMA);
         NodeId x = NodeId.random();
         UUID later = UUID.randomUUID();
         UUID earlier = UUID.randomUUID();
@@ -86,13 +87,18 @@ class ConcurrentApplyIT {
         ApplyResult result = c.store.applyBatch(x, List.of(user(later, "same", now + 20, x),
                 user(earlier, "same", now + 10, x)), "");
         assertThat(result.applied()).isEqualTo(1);
-        assertThat(c.rows("SELECT id FROM users")).extracting(r -> r.get("id")).containsExactly(earlier);
-        // The loser's delete is a local write: its fresh tombstone must stay, or the value would never be given up
-        // on the nodes that hold the later row.
-        Map<String, Object> loser = c.rows("SELECT _deleted, _origin FROM peersync.m_users WHERE id = '" + later + "'")
-                .get(0);
-        assertThat(loser.get("_deleted")).isEqualTo(true);
+        assertThat(c.rows("SELECT id, username FROM users ORDER BY username")).extracting(r -> r.get("id"))
+                .containsExactly(earlier, later);
+        assertThat(c.rows("SELECT username FROM users WHERE id = '" + later + "'").get(0).get("username").toString())
+                .matches("twin-[0-9a-f]{6}-same");
+        // The rename is a local write: its fresh version must stay (the claim is not released under it), or the value
+        // would never be given up on the nodes that hold the later row.
+        Map<String, Object> loser = c.rows("SELECT _deleted, _origin, _cv::text AS cv FROM peersync.m_users WHERE id = '"
+                + later + "'").get(0);
+        assertThat(loser.get("_deleted")).isEqualTo(false);
         assertThat(loser.get("_origin")).isEqualTo(c.store.nodeId().value());
+        assertThat(loser.get("cv").toString()).as("its other columns keep the incoming version")
+                .contains("created_at").contains(Long.toString(now + 20));
         assertThat(c.count("SELECT _hlc FROM peersync.m_users WHERE id = '" + earlier + "'")).isEqualTo(now + 10);
     }
 }

@@ -27,8 +27,6 @@ import java.util.Set;
  * exclusively), and otherwise wait for each other on the keys they share.
  */
 final class Applier {
-    private static final int MAX_CONFLICT_EVENTS = 1000;
-
     private final Map<String, PgTable> tables;
     private final List<PgTable> parentsFirst;
     private final String s;
@@ -79,7 +77,7 @@ final class Applier {
         if (rows.isEmpty()) {
             return ApplyResult.empty();
         }
-        ApplyRun run = new ApplyRun(h, s, bucketCount, node);
+        ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);
         RowWriter writer = new RowWriter(run, clock, policies);
         Bookkeeping books = new Bookkeeping(run, clock);
@@ -92,10 +90,14 @@ final class Applier {
         present.forEach(classifier::canonicalKeys);
         classifier.dedupe();
         present.forEach(classifier::classify);
-        classifier.reportConflicts(MAX_CONFLICT_EVENTS);
         h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip', 'merge')"
                 + " HAVING count(*) > 0");
         Map<String, Integer> wins = winCounts(h);
+        for (PgTable t : present) {
+            if (wins.getOrDefault(t.name() + "/c", 0) > 0) {
+                run.conflicts.recordClassified(t); // before anything is written: the local rows as they were
+            }
+        }
         ColumnMerge merger = new ColumnMerge(run);
         for (PgTable t : present) {
             int merging = wins.getOrDefault(t.name() + "/m", 0);
@@ -143,11 +145,15 @@ final class Applier {
                 tally.perOrigin());
     }
 
-    /** Winning rows per table and kind ({@code table/d} tombstones, {@code table/u} upserts, {@code table/m} merges). */
+    /**
+     * Winning rows per table and kind ({@code table/d} tombstones, {@code table/u} upserts, {@code table/m} merges),
+     * and conflicts ({@code table/c}).
+     */
     private static Map<String, Integer> winCounts(org.jdbi.v3.core.Handle h) {
         Map<String, Integer> counts = new HashMap<>();
         h.createQuery("SELECT tbl || CASE WHEN state = 'merge' THEN '/m' WHEN deleted THEN '/d' ELSE '/u' END AS k,"
-                        + " count(*)::int AS n FROM " + IN + " WHERE state IN ('win', 'merge') GROUP BY 1").mapToMap()
+                        + " count(*)::int AS n FROM " + IN + " WHERE state IN ('win', 'merge') GROUP BY 1"
+                        + " UNION ALL SELECT tbl || '/c', count(*)::int FROM " + IN + " WHERE conflict GROUP BY tbl").mapToMap()
                 .forEach(r -> counts.put((String) r.get("k"), (Integer) r.get("n")));
         return counts;
     }

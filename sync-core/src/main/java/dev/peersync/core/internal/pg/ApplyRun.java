@@ -22,12 +22,15 @@ final class ApplyRun {
     /** This node's id as an SQL literal ({@code uuid}): the origin of the versions an apply writes itself. */
     final String me;
     final List<SyncEvent> events = new ArrayList<>();
+    /** The conflict log, written in this apply's transaction. */
+    final Conflicts conflicts;
 
-    ApplyRun(Handle h, String s, int bucketCount, dev.peersync.core.NodeId node) {
+    ApplyRun(Handle h, String s, int bucketCount, dev.peersync.core.NodeId node, java.time.Clock clock) {
         this.h = h;
         this.s = s;
         this.bucketCount = bucketCount;
         this.me = Sql.literal(node.toString()) + "::uuid";
+        this.conflicts = new Conflicts(this, clock);
     }
 
     /** Events are capped per apply: a batch of conflicts must not become a batch of events without bound. */

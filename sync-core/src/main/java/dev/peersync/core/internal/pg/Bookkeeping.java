@@ -45,16 +45,17 @@ final class Bookkeeping {
         MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", Derived.sql(run.s, t, "m"),
                 "m._cv");
         run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                        + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)"
+                        + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _phlc, _porigin, _hash)"
                         + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
-                        + " :base + row_number() OVER () - 1, " + run.s + ".bucket_of(i.pk, :bc), i.cv, "
+                        + " :base + row_number() OVER () - 1, " + run.s + ".bucket_of(i.pk, :bc), i.cv, i.phlc, i.porigin, "
                         // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
                         + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived", "i.cv")
                         + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
                         + " WHERE i.tbl = :t AND i.state = 'win' AND i.claim_round IS NULL AND NOT i.merged"
                         + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                         + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
-                        + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash"
+                        + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _phlc = EXCLUDED._phlc,"
+                        + " _porigin = EXCLUDED._porigin, _hash = EXCLUDED._hash"
                         // The rows are locked and classified already: this only keeps a metadata row from going back.
                         + " WHERE " + MergeRule.outcomeSql(incoming, local) + " = 'win'")
                 .bind("t", t.name()).bind("bc", run.bucketCount).bind("base", base).execute();
@@ -75,6 +76,10 @@ final class Bookkeeping {
         run.h.createUpdate("UPDATE " + t.meta() + " m SET _hlc = " + hlc + ", _origin = " + origin + ", _deleted = false,"
                         + " _otx = NULL, _tx = pg_current_xact_id(),"
                         + " _seq = i.seq, _cv = i.cv,"
+                        // What both sides had seen: the higher of the two replaced versions (conservative).
+                        + " _phlc = CASE WHEN (i.phlc, i.porigin) > (m._phlc, m._porigin) OR m._phlc IS NULL THEN i.phlc"
+                        + " ELSE m._phlc END, _porigin = CASE WHEN (i.phlc, i.porigin) > (m._phlc, m._porigin)"
+                        + " OR m._phlc IS NULL THEN i.porigin ELSE m._porigin END,"
                         + " _hash = " + Derived.hash(run.s, "i.pk", hlc, origin, "false", "false", "i.cv")
                         + " FROM (SELECT i.*, :base + row_number() OVER (ORDER BY i.ord) - 1 AS seq FROM " + IN + " i"
                         + " WHERE i.tbl = :t AND i.state = 'win' AND i.merged) i"
@@ -98,6 +103,7 @@ final class Bookkeeping {
                         + " n AS (SELECT r.*, b.base + row_number() OVER (ORDER BY r.ord) - 1 AS v FROM r CROSS JOIN b)"
                         + " UPDATE " + t.meta() + " m SET _hlc = n.v, _origin = " + run.me + ", _deleted = false,"
                         + " _tx = pg_current_xact_id(), _otx = pg_current_xact_id(), _seq = n.v, _cv = n.cv,"
+                        + " _phlc = m._hlc, _porigin = m._origin,"
                         + " _hash = " + Derived.hash(run.s, "n._pkt", "n.v", run.me, "false", "false", "n.cv")
                         + " FROM n WHERE " + t.pkJoin("m", "n"))
                 .bind("t", t.name()).execute();
@@ -129,11 +135,13 @@ final class Bookkeeping {
     /** Parks per (table, key), keeping the highest version; returns how many rows of this batch were parked. */
     int park() {
         List<Map<String, Object>> parked = run.h.createQuery("INSERT INTO " + run.s + ".parked AS p"
-                + " (tbl, pk, hlc, origin, deleted, data, reason, peer, cv)"
-                + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer, i.cv FROM " + IN + " i"
+                + " (tbl, pk, hlc, origin, deleted, data, reason, peer, cv, phlc, porigin)"
+                + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer, i.cv, i.phlc, i.porigin"
+                + " FROM " + IN + " i"
                 + " LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.state = 'parked'"
                 + " ON CONFLICT (tbl, pk) DO UPDATE SET hlc = EXCLUDED.hlc, origin = EXCLUDED.origin,"
                 + " deleted = EXCLUDED.deleted, data = EXCLUDED.data, reason = EXCLUDED.reason, peer = EXCLUDED.peer, cv = EXCLUDED.cv,"
+                + " phlc = EXCLUDED.phlc, porigin = EXCLUDED.porigin,"
                 + " attempts = p.attempts + 1 WHERE (p.hlc, p.origin) <= (EXCLUDED.hlc, EXCLUDED.origin)"
                 + " RETURNING tbl, pk, reason, peer, attempts").mapToMap().list();
         int total = run.h.createQuery("SELECT count(*)::int FROM " + IN + " WHERE state = 'parked'")

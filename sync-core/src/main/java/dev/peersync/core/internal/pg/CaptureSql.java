@@ -185,6 +185,7 @@ final class CaptureSql {
                 + "      FROM ch CROSS JOIN b\n"
                 + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                 + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
-                + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash;\n";
+                + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash, _phlc = m._hlc,"
+                + " _porigin = m._origin;\n";
     }
 }

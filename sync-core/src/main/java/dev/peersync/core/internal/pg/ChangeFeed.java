@@ -115,7 +115,7 @@ final class ChangeFeed {
             }
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
-                    .append("m._otx::text AS otx, m._cv::text AS cv, ")
+                    .append("m._otx::text AS otx, m._cv::text AS cv, m._phlc, m._porigin, ")
                     .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
                     .append(Derived.sql(schema, t, "m")).append(" AS derived")
@@ -145,12 +145,19 @@ final class ChangeFeed {
                     if (deleted || !rs.getBoolean("missing")) {
                         change = new RowChange(table, pk, rs.getLong("hlc"),
                                 new NodeId(rs.getObject("origin", UUID.class)), deleted, rs.getString("data"),
-                                rs.getBoolean("derived"), originTx(rs.getString("otx")), rs.getString("cv"));
+                                rs.getBoolean("derived"), originTx(rs.getString("otx")), rs.getString("cv"), previous(rs));
                     } else {
                         log.warn("Live metadata row without data in {} for key {}: left out of the feed", table, pk);
                     }
                     return new FeedRow(rs.getString("tx"), rs.getLong("seq"), change);
                 }).list();
+    }
+
+    /** The replaced version ({@code _phlc}, {@code _porigin} of a result row), null when there is none. */
+    static dev.peersync.core.Version previous(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long hlc = rs.getLong("_phlc");
+        UUID origin = rs.getObject("_porigin", UUID.class);
+        return rs.wasNull() || origin == null ? null : new dev.peersync.core.Version(hlc, new NodeId(origin));
     }
 
     static long originTx(String xid8) {

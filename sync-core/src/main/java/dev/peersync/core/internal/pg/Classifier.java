@@ -53,6 +53,9 @@ final class Classifier {
         for (Map<String, Object> r : skewed) {
             aheadByPeer.merge((UUID) r.get("peer"), ((Number) r.get("ahead")).longValue(), Math::max);
         }
+        if (!skewed.isEmpty()) {
+            run.conflicts.recordSkewed();
+        }
         aheadByPeer.forEach((peer, ahead) -> {
             log.warn("Peer {} sent versions {} ms ahead of our clock (max {} ms): parked until our clock catches up",
                     peer, ahead, maxOffsetMillis);
@@ -104,13 +107,16 @@ final class Classifier {
         MergeRule.Columns local = new MergeRule.Columns("c._hlc", "c._origin", "c._deleted",
                 Derived.sql(run.s, "i.pk", "c"), "c._cv");
         run.h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
+                + " local_phlc = c._phlc, local_porigin = c._porigin, local_deleted = c._deleted,"
+                + " conflict = " + Conflicts.detectSql() + ","
                 + " state = " + MergeRule.outcomeSql(incoming, local) + ","
                 + " claim_round = CASE WHEN c._hlc IS NULL THEN :round END"
-                + " FROM (SELECT k._ps_ord, m._hlc, m._origin, m._deleted, m._hash, m._cv FROM (SELECT i2.ord AS _ps_ord, k.*"
+                + " FROM (SELECT k._ps_ord, m._hlc, m._origin, m._deleted, m._hash, m._cv, m._phlc, m._porigin FROM (SELECT i2.ord AS _ps_ord, k.*"
                 + " FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
                 + " WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k"
                 + " LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "k") + " FOR UPDATE) d"
-                + " ON true LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash, m._cv FROM " + t.meta() + " m"
+                + " ON true LEFT JOIN LATERAL (SELECT m._hlc, m._origin, m._deleted, m._hash, m._cv, m._phlc, m._porigin FROM "
+                + t.meta() + " m"
                 + " WHERE " + t.pkJoin("m", "k") + " FOR UPDATE) m ON true) c WHERE i.ord = c._ps_ord")
                 .bind("t", t.name()).bind("round", round).execute();
     }
@@ -120,13 +126,15 @@ final class Classifier {
      * how many keys another transaction created first (their rows go back to {@code new}, to be classified again).
      */
     private int claimNewKeys(PgTable t, int round) {
-        Map<String, Object> counts = run.h.createQuery("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx, i.cv"
+        Map<String, Object> counts = run.h.createQuery("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx, i.cv,"
+                + " i.phlc, i.porigin"
                 + " FROM " + IN + " i WHERE i.tbl = :t AND i.claim_round = :round),"
                 + " b AS MATERIALIZED (SELECT " + run.s + ".hlc_reserve(count(*)) AS base FROM w),"
                 + " c AS (INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
-                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)"
+                + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _phlc, _porigin, _hash)"
                 + " SELECT " + t.pkList("k") + ", w.hlc, w.origin, w.deleted, pg_current_xact_id(), w.otx,"
-                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, " + run.s + ".bucket_of(w.pk, :bc), w.cv, "
+                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, " + run.s + ".bucket_of(w.pk, :bc), w.cv, w.phlc,"
+                + " w.porigin, "
                 + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived", "w.cv")
                 + " FROM w CROSS JOIN b CROSS JOIN LATERAL " + t.pkColumns("w.pk::jsonb") + " k"
                 + " ORDER BY " + t.pkList("k")
@@ -142,19 +150,5 @@ final class Classifier {
                         + t.pkJoin("m", "k") + " WHERE i2.tbl = :t AND i2.claim_round = :round"
                         + " AND m._tx <> pg_current_xact_id()) lost WHERE i.ord = lost.ord")
                 .bind("t", t.name()).bind("round", round).execute();
-    }
-
-    /** Versions from different origins met: report which one won (same-origin supersession is replication). */
-    void reportConflicts(int max) {
-        run.h.createQuery("SELECT tbl, pk, hlc, origin, local_hlc, local_origin, state FROM " + IN
-                        + " WHERE local_origin IS NOT NULL AND local_origin <> origin AND state IN ('win', 'skip', 'merge')"
-                        + " ORDER BY ord LIMIT " + max)
-                .mapToMap().forEach(r -> {
-                    Version incoming = new Version((Long) r.get("hlc"), new NodeId((UUID) r.get("origin")));
-                    Version local = new Version((Long) r.get("local_hlc"), new NodeId((UUID) r.get("local_origin")));
-                    boolean won = !"skip".equals(r.get("state"));
-                    run.event(new SyncEvent.ConflictResolved(clock.instant(), (String) r.get("tbl"), (String) r.get("pk"),
-                            won ? incoming : local, won ? local : incoming));
-                });
     }
 }

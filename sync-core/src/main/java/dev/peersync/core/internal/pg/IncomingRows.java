@@ -26,7 +26,8 @@ final class IncomingRows {
                     + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
                     + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
                     + " otx xid8, claim_round int, cv jsonb, merged boolean NOT NULL DEFAULT false,"
-                    + " renamed text[])"
+                    + " renamed text[], phlc bigint, porigin uuid, local_phlc bigint, local_porigin uuid,"
+                    + " local_deleted boolean, conflict boolean NOT NULL DEFAULT false)"
                     + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
                     + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
                     + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
@@ -62,7 +63,12 @@ final class IncomingRows {
             } else {
                 copy.append("\\N\t");
             }
-            copyField(copy, c.columns()).append('\n');
+            copyField(copy, c.columns()).append('\t');
+            if (c.previous() != null) {
+                copy.append(c.previous().hlc()).append('\t').append(c.previous().node()).append('\n');
+            } else {
+                copy.append("\\N\t\\N\n");
+            }
             withColumns |= c.columns() != null;
             if (!c.deleted()) {
                 copyField(data.append(i).append('\t'), c.data()).append('\n');
@@ -70,7 +76,8 @@ final class IncomingRows {
         }
         try {
             CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx, cv) FROM STDIN",
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx, cv, phlc, porigin)"
+                    + " FROM STDIN",
                     new StringReader(copy.toString()));
             copyManager.copyIn("COPY " + DATA + " (ord, data) FROM STDIN", new StringReader(data.toString()));
         } catch (SQLException | IOException e) {

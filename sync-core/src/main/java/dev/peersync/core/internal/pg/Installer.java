@@ -48,7 +48,14 @@ final class Installer {
                 + " hlc bigint NOT NULL, origin uuid NOT NULL, deleted boolean NOT NULL, data jsonb, reason text NOT NULL,"
                 + " attempts int NOT NULL DEFAULT 1, parked_at timestamptz NOT NULL DEFAULT now(), peer uuid NOT NULL,"
                 + " PRIMARY KEY (tbl, pk))");
-        h.execute("ALTER TABLE " + s + ".parked ADD COLUMN IF NOT EXISTS cv jsonb");
+        h.execute("ALTER TABLE " + s + ".parked ADD COLUMN IF NOT EXISTS cv jsonb, ADD COLUMN IF NOT EXISTS phlc bigint,"
+                + " ADD COLUMN IF NOT EXISTS porigin uuid");
+        // The conflict log of this node (Conflicts): what it resolved, both sides, how; pruned after the retention.
+        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".conflicts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                + " at timestamptz NOT NULL DEFAULT now(), tbl text NOT NULL, pk text NOT NULL, type text NOT NULL,"
+                + " resolution text NOT NULL, local_hlc bigint, local_origin uuid, incoming_hlc bigint, incoming_origin uuid,"
+                + " local_row jsonb, incoming_row jsonb, peer uuid, detail text)");
+        h.execute("CREATE INDEX IF NOT EXISTS conflicts_at ON " + s + ".conflicts (at)");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_bucket (tbl text NOT NULL, bucket int NOT NULL,"
                 + " hash bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL, PRIMARY KEY (tbl, bucket))");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_delta (tbl text NOT NULL, bucket int NOT NULL,"
@@ -149,6 +156,8 @@ final class Installer {
         h.execute("ALTER TABLE " + t.meta() + " ADD COLUMN IF NOT EXISTS _otx xid8");
         // The versions of the columns below the row's version (ColumnVersions), null when there are none.
         h.execute("ALTER TABLE " + t.meta() + " ADD COLUMN IF NOT EXISTS _cv jsonb");
+        // The version this version replaced where it was written (null: a new key there), to tell real conflicts.
+        h.execute("ALTER TABLE " + t.meta() + " ADD COLUMN IF NOT EXISTS _phlc bigint, ADD COLUMN IF NOT EXISTS _porigin uuid");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_tx_seq") + " ON " + t.meta() + " (_tx, _seq)");
         h.execute("CREATE INDEX IF NOT EXISTS " + Sql.ident(t.metaName() + "_bucket") + " ON " + t.meta() + " (_bucket)");
         // Only tombstones: tombstone collection never scans the live rows.

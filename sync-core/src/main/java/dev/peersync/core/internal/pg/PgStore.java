@@ -15,6 +15,8 @@ import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.ApplyTransaction;
+import dev.peersync.core.store.ConflictQuery;
+import dev.peersync.core.store.ConflictRecord;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncSetupException;
 import dev.peersync.core.store.SyncStore;
@@ -259,12 +261,13 @@ public final class PgStore implements SyncStore {
         List<ApplyResult> results = new ArrayList<>();
         while (true) {
             List<Incoming> rows = call(jdbi, "read parked rows", h -> h.createQuery(
-                    "SELECT tbl, pk, hlc, origin, deleted, data::text AS data, peer, cv::text AS cv FROM " + s + ".parked"
+                    "SELECT tbl, pk, hlc, origin, deleted, data::text AS data, peer, cv::text AS cv, phlc AS _phlc,"
+                            + " porigin AS _porigin FROM " + s + ".parked"
                             + " WHERE (tbl, pk) > (:t, :p) ORDER BY tbl, pk LIMIT :n")
                     .bind("t", after[0]).bind("p", after[1]).bind("n", chunk)
                     .map((rs, ctx) -> new Incoming(new RowChange(rs.getString("tbl"), rs.getString("pk"), rs.getLong("hlc"),
                             new NodeId(rs.getObject("origin", UUID.class)), rs.getBoolean("deleted"), rs.getString("data"),
-                            false, 0, rs.getString("cv")),
+                            false, 0, rs.getString("cv"), ChangeFeed.previous(rs)),
                             new NodeId(rs.getObject("peer", UUID.class)))).list());
             if (rows.isEmpty()) {
                 break;
@@ -285,6 +288,38 @@ public final class PgStore implements SyncStore {
     public long parkedCount() {
         return call(jdbi, "count parked rows", h -> h.createQuery("SELECT count(*) FROM " + s + ".parked")
                 .mapTo(Long.class).one());
+    }
+
+    @Override
+    public List<ConflictRecord> conflicts(ConflictQuery q) {
+        Objects.requireNonNull(q, "query");
+        return call(jdbi, "read the conflict log", h -> h.createQuery("SELECT * FROM " + s + ".conflicts"
+                        + " WHERE (CAST(:tbl AS text) IS NULL OR tbl = :tbl) AND (CAST(:type AS text) IS NULL OR type = :type)"
+                        + " AND (CAST(:since AS timestamptz) IS NULL OR at >= :since)"
+                        + " AND (CAST(:before AS bigint) IS NULL OR id < :before) ORDER BY id DESC LIMIT :lim")
+                .bind("tbl", q.table()).bind("type", q.type())
+                .bind("since", q.since() == null ? null : java.time.OffsetDateTime.ofInstant(q.since(), java.time.ZoneOffset.UTC))
+                .bind("before", q.beforeId()).bind("lim", q.limit())
+                .map((rs, ctx) -> new ConflictRecord(rs.getLong("id"), rs.getObject("at", java.time.OffsetDateTime.class)
+                        .toInstant(), rs.getString("tbl"), rs.getString("pk"), rs.getString("type"), rs.getString("resolution"),
+                        version(rs, "local_hlc", "local_origin"), version(rs, "incoming_hlc", "incoming_origin"),
+                        rs.getString("local_row"), rs.getString("incoming_row"),
+                        rs.getObject("peer", UUID.class) == null ? null : new NodeId(rs.getObject("peer", UUID.class)),
+                        rs.getString("detail")))
+                .list());
+    }
+
+    private static dev.peersync.core.Version version(java.sql.ResultSet rs, String hlc, String origin)
+            throws java.sql.SQLException {
+        UUID node = rs.getObject(origin, UUID.class);
+        return node == null ? null : new dev.peersync.core.Version(rs.getLong(hlc), new NodeId(node));
+    }
+
+    @Override
+    public int pruneConflicts() {
+        return call(jdbi, "prune the conflict log", h -> h.createUpdate("DELETE FROM " + s + ".conflicts"
+                        + " WHERE at < now() - CAST(:keep AS interval)")
+                .bind("keep", settings.conflictRetention().toSeconds() + " seconds").execute());
     }
 
     @Override
@@ -326,7 +361,7 @@ public final class PgStore implements SyncStore {
         return call(jdbi, "fetch rows of " + table, h -> {
             h.execute("SET LOCAL timezone = 'UTC'");
             return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted, m._otx::text AS otx,"
-                    + " m._cv::text AS cv, CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
+                    + " m._cv::text AS cv, m._phlc, m._porigin, CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
                     + Derived.sql(s, t, "m") + " AS derived"
                     + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
                     + " JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
@@ -335,7 +370,7 @@ public final class PgStore implements SyncStore {
                     .map((rs, ctx) -> new RowChange(t.name(), rs.getString("pk"), rs.getLong("_hlc"),
                             new NodeId(rs.getObject("_origin", UUID.class)), rs.getBoolean("_deleted"),
                             rs.getString("data"), rs.getBoolean("derived"), ChangeFeed.originTx(rs.getString("otx")),
-                            rs.getString("cv")))
+                            rs.getString("cv"), ChangeFeed.previous(rs)))
                     .list();
         });
     }

@@ -164,10 +164,11 @@ final class RowWriter {
                 : t.nonKeyColumns().stream().filter(c -> cols.contains(c.name()) && TEXT.matcher(c.type()).matches())
                         .map(PgTable.Column::name).toList();
         if (renameable.isEmpty()) {
-            run.markParked(ord, "unique_violation on " + constraint + ": the value is held by " + holderPk
+            String why = "unique_violation on " + constraint + ": the value is held by " + holderPk
                     + (incomingEarlier ? ", a later version (no rename policy: parked for the operator)"
-                            : ", which has the earlier version"));
-            run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), incomingPk, local, incoming));
+                            : ", which has the earlier version");
+            run.markParked(ord, why);
+            run.conflicts.record(ord, "unique_collision", "parked", local, true, why);
             return;
         }
         if (!incomingEarlier) {
@@ -177,7 +178,8 @@ final class RowWriter {
                             + " i WHERE i.ord = d.ord AND d.ord = :ord; UPDATE " + IN + " SET renamed = :cols WHERE ord = :ord")
                     .bind("ord", ord).bindArray("cols", String.class, changedColumns(renameable, policy)).execute();
             this.renamed = true;
-            run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), incomingPk, local, incoming));
+            run.conflicts.record(ord, "unique_collision", "renamed_incoming", local, true, constraint
+                    + ": the value is held here by " + holderPk + " (earlier); the incoming row keeps a twin value");
         } else {
             // The local holder is the later one: renamed here as a local write (capture versions the changed columns).
             if (holder.get("jord") != null) {
@@ -192,7 +194,8 @@ final class RowWriter {
                         + " could not be renamed: " + reason(renameFailure.get()));
                 return;
             }
-            run.event(new SyncEvent.ConflictResolved(clock.instant(), t.name(), holderPk, incoming, local));
+            run.conflicts.record(ord, "unique_collision", "renamed_local", local, false, constraint
+                    + ": the local holder " + holderPk + " (later) keeps a twin value");
         }
         Optional<ServerErrorMessage> again = tryStatement(t.name(), upsertSql(t, " AND i.ord = " + ord));
         again.ifPresent(m -> run.markParked(ord, reason(m)));
@@ -264,6 +267,8 @@ final class RowWriter {
             return false;
         }
         rewroteClaims = true; // the row's metadata, if this apply claimed the key, must follow (see Bookkeeping)
+        run.conflicts.record(ord, "fk_orphan", fk.onDelete() == 'n' ? "set_null" : "cascaded", null, false,
+                fk.name() + ": its parent in " + fk.parent() + " is deleted here");
         if (fk.onDelete() == 'n') {
             StringBuilder nulls = new StringBuilder();
             for (String c : fk.columns()) {

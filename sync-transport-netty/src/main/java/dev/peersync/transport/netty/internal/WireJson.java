@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.peersync.core.NodeId;
+import dev.peersync.core.Version;
 import dev.peersync.core.spi.RowChange;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -103,6 +104,12 @@ public final class WireJson {
                 gen.writeFieldName("cols");
                 gen.writeRawValue(row.columns());
             }
+            if (row.previous() != null) {
+                gen.writeArrayFieldStart("prev");
+                gen.writeNumber(row.previous().hlc());
+                gen.writeString(row.previous().node().toString());
+                gen.writeEndArray();
+            }
             gen.writeFieldName("data");
             if (row.data() == null) {
                 gen.writeNull();
@@ -128,6 +135,7 @@ public final class WireJson {
             boolean derived = false;
             long originTx = 0;
             String columns = null;
+            Version previous = null;
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken token = p.nextToken();
                 switch (field) {
@@ -138,6 +146,7 @@ public final class WireJson {
                     case "deleted" -> deleted = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
                     case "data" -> data = rawObject(p, ctxt, field);
                     case "cols" -> columns = rawObject(p, ctxt, field);
+                    case "prev" -> previous = version(p, ctxt, field);
                     case "derived" -> derived = token.isBoolean() ? p.getBooleanValue() : fail(ctxt, field);
                     case "otx" -> originTx = token == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0
                             ? p.getLongValue() : fail(ctxt, field);
@@ -152,7 +161,26 @@ public final class WireJson {
                 return (RowChange) ctxt.reportInputMismatch(RowChange.class,
                         "row change of %s %s is not deleted but has no data", table, pk);
             }
-            return new RowChange(table, pk, hlc, origin, deleted, data, derived, originTx, columns);
+            return new RowChange(table, pk, hlc, origin, deleted, data, derived, originTx, columns, previous);
+        }
+
+        /** {@code [hlc, "node"]}, or null. */
+        private static Version version(JsonParser p, DeserializationContext ctxt, String field) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (p.currentToken() != JsonToken.START_ARRAY || p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+                return fail(ctxt, field);
+            }
+            long hlc = p.getLongValue();
+            if (p.nextToken() != JsonToken.VALUE_STRING) {
+                return fail(ctxt, field);
+            }
+            NodeId node = ctxt.readValue(p, NodeId.class);
+            if (p.nextToken() != JsonToken.END_ARRAY) {
+                return fail(ctxt, field);
+            }
+            return new Version(hlc, node);
         }
 
         private static String text(JsonParser p, DeserializationContext ctxt, String field) throws IOException {

@@ -94,9 +94,10 @@ class MessageCodecTest {
     }
 
     @Test
-    void column_versions_cross_as_sent_and_are_absent_when_there_are_none() {
+    void column_versions_and_the_replaced_version_cross_as_sent_and_are_absent_when_there_are_none() {
         String columns = "{\"name\": [117440512, \"" + ORIGIN + "\"], \"pr\\\"ice\": [3, \"" + ORIGIN + "\"]}";
-        RowChange merged = new RowChange("products", "[\"k\"]", 9, ORIGIN, false, "{\"id\": \"k\"}", false, 7, columns);
+        RowChange merged = new RowChange("products", "[\"k\"]", 9, ORIGIN, false, "{\"id\": \"k\"}", false, 7, columns,
+                new dev.peersync.core.Version(5, ORIGIN));
         RowChange whole = new RowChange("products", "[\"j\"]", 9, ORIGIN, false, "{\"id\": \"j\"}");
         Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new Bodies.Rows(List.of(merged, whole)));
 
@@ -104,6 +105,7 @@ class MessageCodecTest {
 
         assertThat(decoded).containsExactly(merged, whole);
         assertThat(decoded.get(1).columns()).isNull();
+        assertThat(decoded.get(1).previous()).isNull();
     }
 
     @Test
