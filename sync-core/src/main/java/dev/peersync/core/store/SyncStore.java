@@ -132,8 +132,15 @@ public interface SyncStore {
     long currentHlc();
 
     /**
-     * Deletes tombstones older than {@code minAge} that every peer in {@code peers} has acknowledged.
+     * Deletes tombstones older than {@code minAge} that every peer in {@code peers}, and every peer this node has ever
+     * synced with (pulled from, or served a pull to) and not forgotten ({@link #forgetPeer}), has acknowledged.
      * Returns how many were removed.
      */
     int collectTombstones(Collection<NodeId> peers, Duration minAge);
+
+    /**
+     * Forgets a peer for good: tombstone collection no longer waits for its acknowledgements, and a pull from it
+     * starts over. For a peer that is gone and will not come back (one that does come back rejoins as new).
+     */
+    void forgetPeer(NodeId peer);
 }

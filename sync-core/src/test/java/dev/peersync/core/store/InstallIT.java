@@ -39,7 +39,7 @@ class InstallIT {
         long triggers = Jdbi.create(ds).withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal")
                 .mapTo(Long.class).one());
-        assertThat(triggers).isEqualTo(3);
+        assertThat(triggers).as("insert, update, delete and truncate").isEqualTo(4);
     }
 
     @Test

@@ -42,4 +42,46 @@ class TombstoneIT {
         assertThat(a.count("SELECT count(*) FROM users")).isZero();
         assertThat(a.store.digest("users").rowCount()).isZero();
     }
+
+    @Test
+    void peers_synced_with_before_a_restart_still_hold_collection_back_until_they_pull_or_are_forgotten() {
+        TestNode a = nodes.create("gc_persist_a");
+        TestNode b = nodes.create("gc_persist_b");
+        UUID u = UUID.randomUUID();
+        a.sql("INSERT INTO users VALUES (?, 'gone', now())", u);
+        b.pullFrom(a);
+        a.sql("DELETE FROM users WHERE id = ?", u);
+        // After a restart the directory lists no peer: b, which synced with a, is still waited for.
+        assertThat(a.store.collectTombstones(List.of(), Duration.ZERO)).as("b has not pulled the delete").isZero();
+        a.store.forgetPeer(b.id());
+        assertThat(a.store.collectTombstones(List.of(), Duration.ZERO)).as("b forgotten for good").isEqualTo(1);
+    }
+
+    @Test
+    void a_cursor_the_requester_made_up_acknowledges_nothing() {
+        TestNode a = nodes.create("gc_claim_a");
+        TestNode b = nodes.create("gc_claim_b");
+        UUID u = UUID.randomUUID();
+        a.sql("INSERT INTO users VALUES (?, 'gone', now())", u);
+        b.pullFrom(a);
+        a.sql("DELETE FROM users WHERE id = ?", u);
+        // b claims a cursor past the delete without having pulled it: it is served, but acknowledges nothing.
+        String issued = b.store.cursor(a.id());
+        String[] parts = issued.split("\\|");
+        String snapshot = a.rows("SELECT pg_current_snapshot()::text AS s").get(0).get("s").toString();
+        String madeUp = String.join("|", parts[0], parts[1], snapshot, snapshot, parts[4], parts[5]);
+        a.store.readChanges(b.id(), new dev.peersync.core.spi.PullRequest(a.store.tables(), madeUp, 100));
+        a.store.readChanges(b.id(), new dev.peersync.core.spi.PullRequest(a.store.tables(), madeUp + "|"
+                + "A".repeat(22), 100));
+        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO)).isZero();
+        // A cursor issued to another peer is no receipt for b either.
+        TestNode c = nodes.create("gc_claim_c");
+        c.pullFrom(a);
+        a.store.readChanges(b.id(), new dev.peersync.core.spi.PullRequest(a.store.tables(), c.store.cursor(a.id()), 100));
+        assertThat(a.count("SELECT count(*) FROM peersync.peer_ack WHERE peer = '" + b.id() + "' AND"
+                + " pg_visible_in_snapshot((SELECT _tx FROM peersync.m_users), acked)")).isZero();
+        b.pullFrom(a); // what b actually pulled
+        c.pullFrom(a);
+        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO)).isEqualTo(1);
+    }
 }

@@ -60,6 +60,10 @@ final class Applier {
                 throw new IllegalArgumentException("row for a table that is not synced here: " + r.change().table()
                         + " (synced: " + tables.keySet() + "); nothing was applied");
             }
+            if (Truncations.KEY.equals(r.change().pk()) && !r.change().deleted()) {
+                throw new IllegalArgumentException("a truncation of " + r.change().table() + " must be marked deleted: "
+                        + r.change() + "; nothing was applied");
+            }
             if (r.change().pk() == null || r.change().origin() == null
                     || (!r.change().deleted() && r.change().data() == null)) {
                 throw new IllegalArgumentException("row of " + r.change().table() + " has no key, origin or data: "
@@ -76,6 +80,23 @@ final class Applier {
     ApplyResult apply(org.jdbi.v3.core.Handle h, List<Incoming> rows, boolean continuing) {
         if (rows.isEmpty()) {
             return ApplyResult.empty();
+        }
+        List<Incoming> truncations = rows.stream().filter(r -> Truncations.KEY.equals(r.change().pk())).toList();
+        if (!truncations.isEmpty()) {
+            // First: rows of this batch below a truncation are then skipped by the watermark, rows above it kept.
+            ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
+            h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'");
+            List<String> truncated = Truncations.apply(run, parentsFirst, truncations);
+            List<Incoming> others = rows.stream().filter(r -> !Truncations.KEY.equals(r.change().pk())).toList();
+            ApplyResult rest = others.isEmpty() ? ApplyResult.empty() : apply(h, others, continuing);
+            Map<String, Integer> perTable = new HashMap<>(rest.appliedPerTable());
+            truncated.forEach(t -> perTable.merge(t, 1, Integer::sum));
+            if (!truncated.isEmpty()) {
+                h.createQuery("SELECT pg_notify('peersync_changes', :cause)")
+                        .bind("cause", truncations.get(0).peer().value().toString()).mapTo(String.class).list();
+            }
+            return new ApplyResult(rest.applied() + truncated.size(), rest.skipped() + truncations.size()
+                    - truncated.size(), rest.parked(), perTable, rest.events(), rest.perOrigin());
         }
         ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);

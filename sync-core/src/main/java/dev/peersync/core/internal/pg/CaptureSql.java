@@ -55,6 +55,11 @@ final class CaptureSql {
                 + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') <> '';\n"
 
                 + "BEGIN\n"
+                // An applied truncation deletes rows below its version: they need no tombstones of this node's.
+                + "  IF coalesce(current_setting('" + Truncations.SETTING + "', true), '') = " + Sql.literal(t.name())
+                + " THEN\n"
+                + "    RETURN NULL;\n"
+                + "  END IF;\n"
                 + "  IF TG_OP = 'INSERT' AND pg_trigger_depth() = 1 AND coalesce(current_setting('" + SNAPSHOT_SETTING
                 + "', true), '') = " + Sql.literal(t.name()) + " THEN\n"
                 + "    RETURN NULL;\n"

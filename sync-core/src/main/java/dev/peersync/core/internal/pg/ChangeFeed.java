@@ -24,10 +24,13 @@ final class ChangeFeed {
     private final NodeId node;
     private final String schema;
 
-    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema) {
+    private final CursorReceipts receipts;
+
+    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema, CursorReceipts receipts) {
         this.tables = tables;
         this.node = node;
         this.schema = Sql.ident(schema);
+        this.receipts = receipts;
     }
 
     ChangeBatch read(Handle h, NodeId requester, List<String> names, String cursorText, int maxRows,
@@ -43,7 +46,11 @@ final class ChangeFeed {
             cursor = FeedCursor.start(node, currentSnapshot(h));
         } else {
             cursor = FeedCursor.parse(cursorText, node);
-            acknowledge(h, requester, wanted, cursor);
+            if (receipts.verify(cursorText, requester)) {
+                acknowledge(h, requester, wanted, cursor);
+            } else {
+                log.debug("Cursor from {} carries no receipt of ours: served, not taken as an acknowledgement", requester);
+            }
         }
         List<RowChange> rows = new ArrayList<>();
         boolean hasMore = false;
@@ -78,7 +85,7 @@ final class ChangeFeed {
                 break;
             }
         }
-        return new ChangeBatch(rows, cursor.format(), hasMore, midTransaction);
+        return new ChangeBatch(rows, receipts.sign(cursor.format(), requester), hasMore, midTransaction);
     }
 
     private record FeedRow(String tx, long seq, RowChange change) {
@@ -133,10 +140,12 @@ final class ChangeFeed {
                     .append(" LEFT JOIN ").append(t.qualified()).append(" x ON ").append(t.pkJoin("x", "m"))
                     .append(" ORDER BY m._tx, m._seq)");
         }
+        sql.append(" UNION ALL ").append(Truncations.feedBranch(schema, "CAST(:tables AS text[])"));
         sql.append(") u ORDER BY tx, seq LIMIT :lim");
         return h.createQuery(sql.toString())
                 .bind("from", c.from()).bind("to", c.to()).bind("tx", c.tx()).bind("seq", c.seq()).bind("lim", limit)
                 .bind("requester", requester.value())
+                .bindArray("tables", String.class, wanted.stream().map(PgTable::name).toArray())
                 .map((rs, ctx) -> {
                     boolean deleted = rs.getBoolean("deleted");
                     String table = rs.getString("tbl");

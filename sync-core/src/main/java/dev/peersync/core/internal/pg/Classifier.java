@@ -109,8 +109,10 @@ final class Classifier {
         run.h.createUpdate("UPDATE " + IN + " i SET local_hlc = c._hlc, local_origin = c._origin,"
                 + " local_phlc = c._phlc, local_porigin = c._porigin, local_deleted = c._deleted,"
                 + " conflict = " + Conflicts.detectSql() + ","
-                + " state = " + MergeRule.outcomeSql(incoming, local) + ","
-                + " claim_round = CASE WHEN c._hlc IS NULL THEN :round END"
+                + " state = CASE WHEN " + Truncations.below(run.s, t) + " THEN 'skip' ELSE "
+                + MergeRule.outcomeSql(incoming, local) + " END,"
+                + " claim_round = CASE WHEN c._hlc IS NULL AND NOT coalesce(" + Truncations.below(run.s, t)
+                + ", false) THEN :round END"
                 + " FROM (SELECT k._ps_ord, m._hlc, m._origin, m._deleted, m._hash, m._cv, m._phlc, m._porigin FROM (SELECT i2.ord AS _ps_ord, k.*"
                 + " FROM " + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
                 + " WHERE i2.tbl = :t AND i2.state = 'new' ORDER BY " + t.pkList("k") + ") k"

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * {@code (tx, seq)} is the last row already delivered from that range. Everything visible in {@code from} was
  * delivered by earlier ranges, so a peer that sends this cursor acknowledges it.
  *
- * <p>Text form: {@code v1|<node id>|<from>|<to>|<tx>|<seq>}; the node id ties a cursor to the feed that issued it.
+ * <p>Text form: {@code v1|<node id>|<from>|<to>|<tx>|<seq>}, then the issuer's receipt ({@link CursorReceipts}); the
+ * node id ties a cursor to the feed that issued it.
  */
 record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
     /** A snapshot in which no transaction is visible: the "from" of the very first range. */
@@ -48,7 +49,8 @@ record FeedCursor(NodeId node, String from, String to, String tx, long seq) {
     /** A cursor of any node's feed (a requester's held cursor on another origin). */
     static FeedCursor parseAny(String text) {
         String[] parts = text.split("\\|", -1);
-        if (parts.length != 6 || !"v1".equals(parts[0])) {
+        // A seventh part is the issuer's receipt (CursorReceipts): checked by the issuer alone.
+        if ((parts.length != 6 && parts.length != 7) || !"v1".equals(parts[0])) {
             throw new IllegalArgumentException("cursor is not a peersync feed cursor (v1|node|from|to|tx|seq), got: "
                     + text);
         }

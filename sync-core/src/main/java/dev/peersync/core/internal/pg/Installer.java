@@ -32,6 +32,11 @@ final class Installer {
                     + "; use " + bucketCount + " (all nodes of a cluster must agree)");
         }
         UUID nodeId = h.createQuery("SELECT node_id FROM " + s + ".node").mapTo(UUID.class).one();
+        // The key of the feed's cursor receipts (CursorReceipts): random, never leaves this database.
+        h.execute("ALTER TABLE " + s + ".node ADD COLUMN IF NOT EXISTS cursor_key bytea");
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        h.createUpdate("UPDATE " + s + ".node SET cursor_key = :k WHERE cursor_key IS NULL").bind("k", key).execute();
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".config (id int PRIMARY KEY CHECK (id = 1),"
                 + " clock_offset_ms bigint NOT NULL DEFAULT 0)");
         h.createUpdate("INSERT INTO " + s + ".config (id, clock_offset_ms) VALUES (1, :o)"
@@ -50,6 +55,7 @@ final class Installer {
                 + " PRIMARY KEY (tbl, pk))");
         h.execute("ALTER TABLE " + s + ".parked ADD COLUMN IF NOT EXISTS cv jsonb, ADD COLUMN IF NOT EXISTS phlc bigint,"
                 + " ADD COLUMN IF NOT EXISTS porigin uuid");
+        h.execute(Truncations.tableDdl(s));
         // The conflict log of this node (Conflicts): what it resolved, both sides, how; pruned after the retention.
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".conflicts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
                 + " at timestamptz NOT NULL DEFAULT now(), tbl text NOT NULL, pk text NOT NULL, type text NOT NULL,"
@@ -62,8 +68,10 @@ final class Installer {
                 + " delta bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL)");
         h.execute("CREATE INDEX IF NOT EXISTS digest_delta_tbl ON " + s + ".digest_delta (tbl)");
         installFunctions(h, s, locks);
+        h.execute(Truncations.captureFunction(s, nodeId));
         for (PgTable t : tables) {
             installTable(h, t, settings.bucketCount(), nodeId, s);
+            h.execute(Truncations.trigger(s, t));
         }
         return new NodeId(nodeId);
     }

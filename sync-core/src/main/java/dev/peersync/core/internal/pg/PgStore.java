@@ -55,7 +55,8 @@ public final class PgStore implements SyncStore {
     private final SnapshotReader snapshotReader;
     private final SnapshotLoader snapshotLoader;
 
-    private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst) {
+    private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst,
+                    CursorReceipts receipts) {
         this.jdbi = jdbi;
         this.settings = settings;
         this.s = Sql.ident(settings.schema());
@@ -66,7 +67,7 @@ public final class PgStore implements SyncStore {
         this.tables = Map.copyOf(byName);
         this.fingerprint = fingerprint(parentsFirst);
         Locks locks = Locks.forSchema(settings.schema());
-        this.feed = new ChangeFeed(tables, nodeId, settings.schema());
+        this.feed = new ChangeFeed(tables, nodeId, settings.schema(), receipts);
         this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
                 settings.uniquePolicies());
@@ -82,15 +83,17 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(settings, "settings");
         Jdbi jdbi = Jdbi.create(dataSource);
         Locks locks = Locks.forSchema(settings.schema());
-        record Installed(NodeId node, List<PgTable> tables) {
+        record Installed(NodeId node, List<PgTable> tables, byte[] cursorKey) {
         }
         Installed installed = call(jdbi, "install sync-core", h -> {
             List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
             checkUniquePolicies(h, settings, tables);
             NodeId node = Installer.install(h, settings, tables, locks);
-            return new Installed(node, tables);
+            byte[] key = h.createQuery("SELECT cursor_key FROM " + Sql.ident(settings.schema()) + ".node")
+                    .mapTo(byte[].class).one();
+            return new Installed(node, tables, key);
         });
-        return new PgStore(jdbi, settings, installed.node(), installed.tables());
+        return new PgStore(jdbi, settings, installed.node(), installed.tables(), new CursorReceipts(installed.cursorKey()));
     }
 
     /** A policy must name a unique index of its table, and a RENAME policy's flag a boolean column of it. */
@@ -421,7 +424,11 @@ public final class PgStore implements SyncStore {
                 removed = call(jdbi, "collect tombstones of " + t.name(), h -> h.createUpdate(
                         "DELETE FROM " + t.meta() + " d WHERE d.ctid IN (SELECT m.ctid FROM " + t.meta() + " m"
                                 + " WHERE m._deleted AND m._hlc < :before"
-                                + " AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:peers AS uuid[])) AS p(peer)"
+                                // Every peer ever synced with, as persisted, and the live ones: not only those
+                                // the directory lists now (after a restart it holds only manual peers).
+                                + " AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(CAST(:peers AS uuid[]))"
+                                + " UNION SELECT peer FROM " + s + ".peer_ack UNION SELECT peer FROM " + s + ".peer_cursor)"
+                                + " AS p(peer)"
                                 + " LEFT JOIN " + s + ".peer_ack a ON a.peer = p.peer AND a.tbl = :t"
                                 + " WHERE a.acked IS NULL OR NOT pg_visible_in_snapshot(m._tx, a.acked))"
                                 + " LIMIT 10000)")
@@ -431,6 +438,15 @@ public final class PgStore implements SyncStore {
             } while (removed == 10000);
         }
         return total;
+    }
+
+    @Override
+    public void forgetPeer(NodeId peer) {
+        Objects.requireNonNull(peer, "peer");
+        call(jdbi, "forget peer " + peer, h -> {
+            h.createUpdate("DELETE FROM " + s + ".peer_ack WHERE peer = :p").bind("p", peer.value()).execute();
+            return h.createUpdate("DELETE FROM " + s + ".peer_cursor WHERE peer = :p").bind("p", peer.value()).execute();
+        });
     }
 
     private PgTable table(String name) {

@@ -81,6 +81,12 @@ final class SnapshotLoader {
         if (ahead > maxOffsetMillis) {
             throw new NotNew("versions " + ahead + " ms ahead of our clock (max " + maxOffsetMillis + " ms)");
         }
+        boolean truncated = h.createQuery("SELECT EXISTS (SELECT 1 FROM " + staging + " st JOIN " + s + ".truncations w"
+                + " ON w.tbl = :t WHERE (st._ps_hlc, st._ps_origin) < (w.hlc, w.origin))").bind("t", t.name())
+                .mapTo(Boolean.class).one();
+        if (truncated) {
+            throw new NotNew("versions below a truncation of " + t.name() + " held here");
+        }
         h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', :t, true)").bind("t", t.name())
                 .mapTo(String.class).one();
         h.execute("INSERT INTO " + t.qualified() + " (" + t.columnNames("") + ")"

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Column-level merge on real nodes: a product's price edited on node 1 and its description on node 3 while they are
- * partitioned; after the heal every node holds both edits.
+ * Concurrent writes on real nodes: a product's price edited on node 1 and its description on node 3 while they are
+ * partitioned (after the heal every node holds both edits); a TRUNCATE on node 1 that removes the older rows everywhere
+ * and keeps a row written after it on node 2.
  */
-class ConcurrentColumnEditsIT extends ReviewScenario {
+class ConflictScenariosIT extends ReviewScenario {
     @RegisterExtension
     static final ClusterExtension nodes = ClusterExtension.threeNodes();
 
@@ -54,6 +55,39 @@ class ConcurrentColumnEditsIT extends ReviewScenario {
         JsonNode onNode2 = node(2).api().get(path).json();
         assertThat(onNode2.path("price").asDouble()).isEqualTo(25.5);
         assertThat(onNode2.path("description").asText()).isEqualTo("edited on node 3");
+    }
+
+    @Test
+    void a_truncate_on_one_node_empties_the_table_everywhere_but_keeps_rows_written_after_it() throws Exception {
+        Scenarios.bulkProducts(node(1), 200, 64);
+        Await.until("node 3 to hold node 1's products", Scenarios.CONVERGE, () -> productCount(node(3)), n -> n >= 200);
+        try (java.sql.Connection c = node(1).dataSource().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("TRUNCATE products CASCADE");
+        }
+        String user = "after-truncate-" + suffix();
+        calls.register(node(2), user);
+        String token = calls.login(node(2), user);
+        Await.until("node 2 to see the truncate", Scenarios.CONVERGE, () -> productCount(node(2)), n -> n == 0);
+        String kept = calls.createProduct(node(2), token, "written-after-the-truncate-" + suffix(), null);
+        List<ClusterNode> all = cluster.nodes();
+        Await.until("every node to hold only the product written after the truncate", Scenarios.CONVERGE,
+                () -> all.stream().map(this::productCount).toList(), counts -> counts.stream().allMatch(n -> n == 1));
+        Scenarios.converge("truncate", cluster);
+        for (ClusterNode n : all) {
+            ReviewCalls.awaitVisible(n, "/api/v1/products/" + kept);
+        }
+    }
+
+    private long productCount(ClusterNode node) {
+        try (java.sql.Connection c = node.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM products")) {
+            r.next();
+            return r.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("counting products on " + node.name(), e);
+        }
     }
 
     private void patch(ClusterNode node, String token, String product, String column, Object value) {
