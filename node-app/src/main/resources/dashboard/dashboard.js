@@ -85,8 +85,9 @@ function authPill(mode) {
   if (!mode) {
     return '–';
   }
-  return h('span', { class: `pill ${mode === 'open' ? 'pill-warn' : 'pill-ok'}`,
-    title: mode === 'open' ? 'no CLUSTER_SECRET: the cluster is open' : 'peers authenticate with CLUSTER_SECRET' },
+  return h('span', { class: `pill ${mode === 'hmac' ? 'pill-ok' : 'pill-warn'}`,
+    title: mode === 'hmac' ? 'peers authenticate with CLUSTER_SECRET'
+      : 'no CLUSTER_SECRET: protected mode, peers on this host only' },
   mode);
 }
 

@@ -7,6 +7,7 @@ import dev.peersync.discovery.internal.AnnouncementCodec;
 import dev.peersync.discovery.internal.Announcer;
 import dev.peersync.discovery.internal.BroadcastTargets;
 import dev.peersync.discovery.internal.DiscoveryCounters;
+import dev.peersync.discovery.internal.DiscoveryScope;
 import dev.peersync.discovery.internal.RateLimitedLog;
 import dev.peersync.discovery.internal.Receiver;
 import java.io.IOException;
@@ -234,11 +235,13 @@ public final class UdpDiscovery implements PeerSource {
             Set<Integer> ports = new LinkedHashSet<>(settings.targetPorts());
             ports.add(local.getPort());
             AnnouncementCodec codec = new AnnouncementCodec(settings.secret());
-            Announcer announcer = new Announcer(channel, codec, new BroadcastTargets(local.getAddress(), ports),
+            DiscoveryScope scope = DiscoveryScope.of(settings.loopbackOnly(), settings.networkInterface());
+            Announcer announcer = new Announcer(channel, codec, new BroadcastTargets(local.getAddress(), ports, scope),
                     settings.clusterId(), settings.local(), incarnation, clock, counters, warnings);
             AnnouncementCheck check = new AnnouncementCheck(codec, settings.clusterId(), settings.local().nodeId(),
                     incarnation, settings.freshnessWindow(), clock);
-            Thread receiveThread = new Thread(new Receiver(channel, check, directory::observe, counters, warnings),
+            Thread receiveThread = new Thread(new Receiver(channel, check, directory::observe, counters, warnings,
+                    scope),
                     "peersync-discovery-rx-" + local.getPort());
             receiveThread.setDaemon(true);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -253,9 +256,9 @@ public final class UdpDiscovery implements PeerSource {
             // Health is checked on the same thread once per interval; the directory itself is thread-safe.
             scheduler.scheduleWithFixedDelay(() -> running.checkHealth(directory), interval, interval,
                     TimeUnit.MILLISECONDS);
-            log.info("UDP discovery listening on {} as node {} ({}), cluster '{}', {}, announcing every {} ms "
+            log.info("UDP discovery listening on {} ({}) as node {} ({}), cluster '{}', {}, announcing every {} ms "
                     + "to ports {}",
-                    local, settings.local().nodeId(), settings.local().name(), settings.clusterId(),
+                    local, scope, settings.local().nodeId(), settings.local().name(), settings.clusterId(),
                     codec.signs() ? "announcements signed with CLUSTER_SECRET" : "announcements unsigned", interval,
                     ports);
             return running;

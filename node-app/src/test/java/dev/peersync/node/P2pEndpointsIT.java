@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every /api/v1/p2p endpoint of one running node over real HTTP, bad input included (4xx, nothing changed). */
 class P2pEndpointsIT {
-    private static final String ADMIN_TOKEN = "admin-token-for-tests";
+    private static final String ADMIN_TOKEN = "admin-token-for-tests-Q3v9Lx7P";
     private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
 
     @RegisterExtension
@@ -116,8 +116,12 @@ class P2pEndpointsIT {
 
     /** Headers proving the cluster secret for a GET of {@code path?query}. */
     private static Map<String, String> signed(String path, String query) {
-        return Map.of(ClusterSignature.HEADER, ClusterSignature.sign(TestNodes.CLUSTER_SECRET,
-                ClusterSignature.requestLine(path, query)));
+        return signedAs(TestNodes.CLUSTER_SECRET, "GET", path, query, "");
+    }
+
+    private static Map<String, String> signedAs(String secret, String method, String path, String query, String body) {
+        return ClusterSignature.headers(secret, new ClusterSignature.Request(method, path, query,
+                body.getBytes(StandardCharsets.UTF_8)), System.currentTimeMillis());
     }
 
     @Test
@@ -126,9 +130,13 @@ class P2pEndpointsIT {
 
         assertThat(http.get(path + "?limit=1").status()).isEqualTo(401);
         assertThat(http.get(path + "?limit=2", signed(path, "limit=1")).status()).isEqualTo(401);
-        assertThat(http.get(path + "?limit=1", Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret",
-                ClusterSignature.requestLine(path, "limit=1")))).status()).isEqualTo(401);
-        assertThat(http.get(path + "?limit=1", signed(path, "limit=1")).status()).isEqualTo(200);
+        assertThat(http.get(path + "?limit=1", signedAs("wrong-secret-Zr8kWq2nVx5tLp9bHc3mJf7d", "GET", path,
+                "limit=1", "")).status()).isEqualTo(401);
+        Map<String, String> once = signed(path, "limit=1");
+        assertThat(http.get(path + "?limit=1", once).status()).isEqualTo(200);
+        Http.Response replayed = http.get(path + "?limit=1", once);
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.body()).contains("already used");
         assertThat(http.get(path + "?limit=1", ADMIN).status()).isEqualTo(200);
     }
 
@@ -152,26 +160,37 @@ class P2pEndpointsIT {
 
         Http.Response unsigned = http.post("/api/v1/p2p/sync-table/categories", body);
         Http.Response forged = http.post("/api/v1/p2p/sync-table/categories", body,
-                Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret", body.getBytes(StandardCharsets.UTF_8))));
+                signedAs("wrong-secret-Zr8kWq2nVx5tLp9bHc3mJf7d", "POST", "/api/v1/p2p/sync-table/categories", "",
+                        body));
+        Http.Response otherTable = http.post("/api/v1/p2p/sync-table/categories", body,
+                signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/products", "", body));
 
         assertThat(unsigned.status()).isEqualTo(401);
         assertThat(forged.status()).isEqualTo(401);
+        assertThat(otherTable.status()).isEqualTo(401);
         assertThat(http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText())
                 .isEqualTo(categoriesBefore);
 
-        Http.Response signed = http.post("/api/v1/p2p/sync-table/categories", body, Map.of(ClusterSignature.HEADER,
-                ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+        Map<String, String> once = signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/categories", "",
+                body);
+        Http.Response signed = http.post("/api/v1/p2p/sync-table/categories", body, once);
 
         assertThat(signed.status()).as(signed.body()).isEqualTo(200);
         assertThat(signed.json().get("applied").asInt() + signed.json().get("parked").asInt()).isEqualTo(1);
+        String categoriesAfter = http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText();
+        Http.Response replayed = http.post("/api/v1/p2p/sync-table/categories", body, once);
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.errorCode()).isEqualTo("unauthorized");
+        assertThat(http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText())
+                .isEqualTo(categoriesAfter);
     }
 
     @Test
     void sync_table_refuses_malformed_rows_naming_the_field() {
         String body = "{\"peer_id\": \"" + UUID.randomUUID() + "\", \"rows\": [{\"pk\": [\"x\"], \"hlc\": \"soon\"}]}";
 
-        Http.Response response = http.post("/api/v1/p2p/sync-table/users", body, Map.of(ClusterSignature.HEADER,
-                ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+        Http.Response response = http.post("/api/v1/p2p/sync-table/users", body,
+                signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/users", "", body));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("error").get("details").get("field").asText()).isEqualTo("rows[0].hlc");

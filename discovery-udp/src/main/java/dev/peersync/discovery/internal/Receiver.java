@@ -10,6 +10,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import dev.peersync.discovery.DropReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,11 @@ public final class Receiver implements Runnable {
     private final Consumer<PeerSighting> sink;
     private final DiscoveryCounters counters;
     private final RateLimitedLog warnings;
+    private final DiscoveryScope scope;
 
     public Receiver(DatagramChannel channel, AnnouncementCheck check, Consumer<PeerSighting> sink,
-                    DiscoveryCounters counters, RateLimitedLog warnings) {
+                    DiscoveryCounters counters, RateLimitedLog warnings, DiscoveryScope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.check = Objects.requireNonNull(check, "check");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -64,7 +67,9 @@ public final class Receiver implements Runnable {
     private void handle(ByteBuffer datagram, InetSocketAddress sender) {
         counters.received();
         String host = sender.getAddress().getHostAddress();
-        Verdict verdict = check.check(datagram, host);
+        // Before parsing: a datagram from outside the scope is not even looked at.
+        Verdict verdict = scope.admits(sender.getAddress()) ? check.check(datagram, host)
+                : new Drop(DropReason.OUT_OF_SCOPE, scope.hint());
         if (verdict instanceof Drop drop) {
             counters.dropped(drop.reason());
             if (drop.worthLogging()) {

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /api/v1/p2p/*} HTTP endpoints (the WebSocket is registered by {@code NodeHttp}).
- * Mutating endpoints pass the {@link AdminGuard}; {@code sync-table} instead requires the
- * {@link ClusterSignature}, since peers, not operators, call it. A table outside the synced set is 404,
+ * Mutating endpoints pass the {@link AdminGuard}; {@code table-data} and {@code sync-table} need the admin token
+ * or the {@link ClusterSignature} (peers call them), and are closed when neither is configured. A table outside the synced set is 404,
  * whatever the name contains: names are only ever compared with the store's list, never put in SQL here.
  */
 public final class P2pRoutes implements Consumer<JavalinConfig> {
@@ -101,6 +101,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     private void addPeer(Context ctx) {
         admin.check(ctx);
+        JsonBodies.requireJsonContentType(ctx);
         ManualPeer peer = peers.add(PeerRequest.parse(mapper, ctx.body()));
         hub.statusChanged();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -154,24 +155,31 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
     }
 
     /**
-     * Whole rows (password hashes included) are for peers and operators: with a cluster secret the request line
-     * must be signed with it, unless the request carries the admin token; with only an admin token, that token.
+     * Whole rows (password hashes included) and remote writes need proof, always: the admin token, or the cluster
+     * signature over this very request (method, path, query, body, timestamp, nonce; each used once). With neither
+     * configured nobody may call them (403 saying what to set).
      */
-    private void checkTableDataAccess(Context ctx) {
+    private void checkRowAccess(Context ctx, byte[] body) {
         if (admin.carriesToken(ctx)) {
             return;
         }
         if (signature.enabled()) {
-            signature.verify(ctx.header(ClusterSignature.HEADER),
-                    ClusterSignature.requestLine(ctx.path(), ctx.queryString()));
+            signature.verify(new ClusterSignature.Request(ctx.method().name(), ctx.path(), ctx.queryString(), body),
+                    ctx.header(ClusterSignature.HEADER), ctx.header(ClusterSignature.TIMESTAMP_HEADER),
+                    ctx.header(ClusterSignature.NONCE_HEADER));
             return;
+        }
+        if (!admin.enabled()) {
+            throw ApiException.forbidden(ctx.path() + " reads or writes whole rows (password hashes included) and "
+                    + "needs proof: set ADMIN_TOKEN and send 'Authorization: Bearer <ADMIN_TOKEN>', or set "
+                    + "CLUSTER_SECRET on every node and sign the request (docs/security.md)");
         }
         admin.check(ctx);
     }
 
     private void tableData(Context ctx) throws IOException {
         String table = syncedTable(ctx);
-        checkTableDataAccess(ctx);
+        checkRowAccess(ctx, new byte[0]);
         String after = ctx.queryParam("after");
         String limitText = ctx.queryParam("limit");
         int limit = DEFAULT_TABLE_DATA_LIMIT;
@@ -204,8 +212,9 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     private void syncTable(Context ctx) {
         String table = syncedTable(ctx);
+        JsonBodies.requireJsonContentType(ctx);
         byte[] raw = ctx.bodyAsBytes();
-        signature.verify(ctx.header(ClusterSignature.HEADER), raw);
+        checkRowAccess(ctx, raw);
         SyncTableRequest request = SyncTableRequest.parse(mapper, table,
                 new String(raw, StandardCharsets.UTF_8));
         if (request.peer().equals(engine.nodeId())) {
@@ -231,6 +240,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     private void updateConfig(Context ctx) {
         admin.check(ctx);
+        JsonBodies.requireJsonContentType(ctx);
         Map<String, Object> now = liveConfig.update(ctx.body());
         hub.statusChanged();
         ctx.json(now);

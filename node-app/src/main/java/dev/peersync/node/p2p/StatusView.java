@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
 /**
  * The body of {@code GET /api/v1/p2p/status} (and of WebSocket status messages):
  * <pre>
- * {"node_id","node_name","api_version","cluster_id","auth_mode":"hmac"|"open","warnings":[...],
+ * {"node_id","node_name","api_version","cluster_id","auth_mode":"hmac"|"protected","warnings":[...],
  *  "ports":{"api","p2p","discovery"},"uptime_seconds","started_at",
  *  "config":{"sync_interval","enable_p2p_sync","enable_auto_discovery"},
  *  "peers":[{"peer_id","name","host","api_port","p2p_port","status","origin","last_seen","connected",
@@ -59,11 +59,11 @@ public final class StatusView {
         body.put("node_name", status.nodeName());
         body.put("api_version", SoftwareVersion.VALUE);
         body.put("cluster_id", clusterId);
-        body.put("auth_mode", open ? "open" : "hmac");
+        body.put("auth_mode", open ? "protected" : "hmac");
         List<String> warnings = new ArrayList<>();
         if (open) {
-            warnings.add("CLUSTER_SECRET is not set: the cluster is OPEN, anyone reaching the P2P and discovery "
-                    + "ports can read and write this node's data");
+            warnings.add("CLUSTER_SECRET is not set: protected mode, peers on this host only; set the same "
+                    + "CLUSTER_SECRET on every node to sync across hosts");
         }
         body.put("warnings", warnings);
         Map<String, Object> ports = new LinkedHashMap<>();

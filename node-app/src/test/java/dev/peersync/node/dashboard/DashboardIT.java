@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (also when the test fails).
  */
 class DashboardIT {
-    private static final String ADMIN_TOKEN = "dashboard-admin-token";
+    private static final String ADMIN_TOKEN = "dashboard-admin-token-Q3v9Lx7P";
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
     @RegisterExtension

@@ -85,6 +85,10 @@ public final class TransportStats {
         return rejections.get(reason).sum();
     }
 
+    public long handshakesCompleted() {
+        return handshakesCompleted.sum();
+    }
+
     public long authFailures() {
         return authFailures.sum();
     }
