@@ -91,7 +91,8 @@ public final class PeerChannelInitializer extends ChannelInitializer<SocketChann
         if (auth == null) {
             p.addLast("protected-mode", new LoopbackPeersOnly(stats, accepting()));
         }
-        p.addLast("handshake", new HandshakeHandler(local, listenPort.getAsInt(), auth, settings.handshakeTimeout(),
+        p.addLast("handshake", new HandshakeHandler(local, accepting(), listenPort.getAsInt(), auth, ssl == null,
+                settings.handshakeTimeout(),
                 stats));
         p.addLast("correlator", new ResponseCorrelator(settings.requestTimeout(), stats));
         p.addLast("dispatcher", new RequestDispatcher(service, serviceExecutor, settings.maxRowsPerBatch(), stats));
