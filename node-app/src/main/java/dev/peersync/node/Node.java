@@ -102,7 +102,8 @@ public final class Node implements AutoCloseable {
 
             ReviewDatabase.migrate(database.dataSource());
             ReviewApi reviewApi = new ReviewApi(database.dataSource(),
-                    ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES),
+                    ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES)
+                            .withAdminToken(config.adminToken()),
                     clock);
             SyncStore store = PgSyncStore.install(database.dataSource(),
                     StoreSettings.of(ReviewDatabase.TABLES).withMaxClockOffset(config.maxClockOffset())

@@ -13,6 +13,7 @@ import dev.peersync.review.internal.catalog.ProductImageRoutes;
 import dev.peersync.review.internal.catalog.ProductRoutes;
 import dev.peersync.review.internal.reviews.ReviewMediaRoutes;
 import dev.peersync.review.internal.reviews.ReviewRoutes;
+import dev.peersync.review.internal.users.UserRepository;
 import dev.peersync.review.internal.users.UserRoutes;
 import dev.peersync.review.internal.web.ErrorMapping;
 import dev.peersync.review.internal.web.HealthRoutes;
@@ -70,9 +71,12 @@ public final class ReviewApi {
         // Optional filters bind all their parameters and use only some.
         jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.mapper = Json.newMapper();
-        JsonBodies bodies = new JsonBodies(mapper);
+        JsonBodies bodies = new JsonBodies(mapper, Math.min(settings.maxBodyBytes(),
+                ReviewApiSettings.MAX_JSON_BODY_BYTES));
         TokenService tokens = new TokenService(settings.jwtSecret(), settings.tokenTtl(), clock);
-        Authenticator authenticator = new Authenticator(tokens);
+        UserRepository userRoles = new UserRepository();
+        Authenticator authenticator = new Authenticator(tokens, settings.adminToken(),
+                userId -> jdbi.withHandle(handle -> userRoles.isAdmin(handle, userId)));
         AuditedWrites writes = new AuditedWrites(jdbi, new ActivityLog(mapper), clock);
         this.health = new HealthRoutes(jdbi);
         this.users = new UserRoutes(jdbi, bodies, authenticator, tokens, new PasswordHasher(settings.bcryptCost()),

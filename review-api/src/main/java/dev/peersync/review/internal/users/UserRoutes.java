@@ -54,6 +54,7 @@ public final class UserRoutes {
         routes.get("/api/v1/users", this::list);
         routes.get("/api/v1/users/me", this::me);
         routes.get("/api/v1/users/{id}", this::get);
+        routes.put("/api/v1/users/{id}/admin", this::setAdmin);
     }
 
     private void registerUser(Context ctx) {
@@ -81,8 +82,11 @@ public final class UserRoutes {
         String hash = passwords.hash(password);
         String normalizedEmail = email;
         UUID id = UUID.randomUUID();
-        ctx.status(201).json(writes.run(id, "create", "user",
-                (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now)));
+        // The activity log is public: it records the account without its email.
+        UserView created = writes.run(id, "create", "user",
+                (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now).publicView());
+        ctx.status(201).json(new UserView(created.id(), created.username(), normalizedEmail, false,
+                created.createdAt(), created.updatedAt()));
     }
 
     private void login(Context ctx) {
@@ -108,7 +112,31 @@ public final class UserRoutes {
 
     private void list(Context ctx) {
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(users.list(handle, page), users.count(handle), page)));
+        java.util.Optional<Principal> viewer = authenticator.optional(ctx);
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(users.list(handle, page).stream()
+                .map(user -> visibleTo(viewer, user)).toList(), users.count(handle), page)));
+    }
+
+    /** Emails and roles are shown to the user and to admins only. */
+    private static UserView visibleTo(java.util.Optional<Principal> viewer, UserView user) {
+        boolean full = viewer.map(p -> p.admin() || user.id().equals(p.userId())).orElse(false);
+        return full ? user : user.publicView();
+    }
+
+    /** {@code PUT /api/v1/users/{id}/admin {"is_admin": true|false}}: admins grant or revoke the role. */
+    private void setAdmin(Context ctx) {
+        Principal principal = authenticator.require(ctx);
+        principal.requireAdmin("grant or revoke the admin role");
+        UUID id = Params.pathUuid(ctx, "id");
+        JsonBody body = bodies.read(ctx);
+        Boolean admin = body.bool("is_admin", true);
+        body.errors().throwIfAny();
+        ctx.json(writes.run(principal.userId(), admin ? "grant_admin" : "revoke_admin", "user", (handle, now) -> {
+            if (!users.setAdmin(handle, id, admin, now)) {
+                throw ApiException.notFound("user", id);
+            }
+            return users.find(handle, id).orElseThrow().publicView();
+        }));
     }
 
     private void me(Context ctx) {
@@ -121,7 +149,8 @@ public final class UserRoutes {
 
     private void get(Context ctx) {
         UUID id = Params.pathUuid(ctx, "id");
-        ctx.json(jdbi.withHandle(handle -> users.find(handle, id))
-                .orElseThrow(() -> ApiException.notFound("user", id)));
+        java.util.Optional<Principal> viewer = authenticator.optional(ctx);
+        ctx.json(visibleTo(viewer, jdbi.withHandle(handle -> users.find(handle, id))
+                .orElseThrow(() -> ApiException.notFound("user", id))));
     }
 }
