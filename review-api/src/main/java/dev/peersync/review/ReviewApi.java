@@ -5,6 +5,7 @@ import dev.peersync.review.internal.activity.ActivityLog;
 import dev.peersync.review.internal.activity.ActivityRepository;
 import dev.peersync.review.internal.activity.ActivityRoutes;
 import dev.peersync.review.internal.activity.AuditedWrites;
+import dev.peersync.review.internal.auth.AuthThrottle;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.PasswordHasher;
 import dev.peersync.review.internal.auth.TokenService;
@@ -80,7 +81,7 @@ public final class ReviewApi {
         AuditedWrites writes = new AuditedWrites(jdbi, new ActivityLog(mapper), clock);
         this.health = new HealthRoutes(jdbi);
         this.users = new UserRoutes(jdbi, bodies, authenticator, tokens, new PasswordHasher(settings.bcryptCost()),
-                writes);
+                writes, new AuthThrottle(settings.authLimits()));
         this.categories = new CategoryRoutes(jdbi, bodies, authenticator, writes);
         this.products = new ProductRoutes(jdbi, bodies, authenticator, writes);
         this.productImages = new ProductImageRoutes(jdbi, bodies, authenticator, writes);

@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param maxBodyBytes largest accepted request body; bigger bodies get 413
  * @param bcryptCost   bcrypt work factor for password hashes (4..31; 10 or more in production)
  * @param adminToken   the operator's ADMIN_TOKEN: a request bearing it acts as admin (for no user)
+ * @param authLimits   throttling of sign-in and registration
  */
 public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBodyBytes, int bcryptCost,
-                                Optional<String> adminToken) {
+                                Optional<String> adminToken, AuthLimits authLimits) {
     public static final int MIN_SECRET_BYTES = 32;
     /** Largest JSON body of a review API route, whatever the app-wide {@code maxBodyBytes}. */
     public static final long MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -39,6 +40,7 @@ public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBod
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
         }
         Objects.requireNonNull(adminToken, "adminToken");
+        Objects.requireNonNull(authLimits, "authLimits");
         if (bcryptCost < 4 || bcryptCost > 31) {
             throw new IllegalArgumentException("bcryptCost must be between 4 and 31, got " + bcryptCost);
         }
@@ -47,29 +49,34 @@ public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBod
     /** Default settings (1 h tokens, 1 MiB bodies, bcrypt cost 10) with the given secret. */
     public static ReviewApiSettings withSecret(String jwtSecret) {
         return new ReviewApiSettings(jwtSecret, DEFAULT_TOKEN_TTL, DEFAULT_MAX_BODY_BYTES, DEFAULT_BCRYPT_COST,
-                Optional.empty());
+                Optional.empty(), AuthLimits.DEFAULT);
     }
 
     public ReviewApiSettings withTokenTtl(Duration ttl) {
-        return new ReviewApiSettings(jwtSecret, ttl, maxBodyBytes, bcryptCost, adminToken);
+        return new ReviewApiSettings(jwtSecret, ttl, maxBodyBytes, bcryptCost, adminToken, authLimits);
     }
 
     public ReviewApiSettings withMaxBodyBytes(long bytes) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, bytes, bcryptCost, adminToken);
+        return new ReviewApiSettings(jwtSecret, tokenTtl, bytes, bcryptCost, adminToken, authLimits);
     }
 
     public ReviewApiSettings withBcryptCost(int cost) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, cost, adminToken);
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, cost, adminToken, authLimits);
+    }
+
+    public ReviewApiSettings withAuthLimits(AuthLimits limits) {
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, adminToken, limits);
     }
 
     public ReviewApiSettings withAdminToken(Optional<String> token) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, token);
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, token, authLimits);
     }
 
     /** Never prints the secret. */
     @Override
     public String toString() {
         return "ReviewApiSettings[jwtSecret=<hidden>, tokenTtl=" + tokenTtl + ", maxBodyBytes=" + maxBodyBytes
-                + ", bcryptCost=" + bcryptCost + ", adminToken=" + (adminToken.isPresent() ? "<set>" : "none") + "]";
+                + ", bcryptCost=" + bcryptCost + ", adminToken=" + (adminToken.isPresent() ? "<set>" : "none")
+                + ", authLimits=" + authLimits + "]";
     }
 }

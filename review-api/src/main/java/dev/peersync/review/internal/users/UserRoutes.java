@@ -3,6 +3,7 @@ package dev.peersync.review.internal.users;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
+import dev.peersync.review.internal.auth.AuthThrottle;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.PasswordHasher;
 import dev.peersync.review.internal.auth.Principal;
@@ -36,10 +37,12 @@ public final class UserRoutes {
     private final TokenService tokens;
     private final PasswordHasher passwords;
     private final AuditedWrites writes;
+    private final AuthThrottle throttle;
     private final UserRepository users = new UserRepository();
 
     public UserRoutes(Jdbi jdbi, JsonBodies bodies, Authenticator authenticator, TokenService tokens,
-                      PasswordHasher passwords, AuditedWrites writes) {
+                      PasswordHasher passwords, AuditedWrites writes, AuthThrottle throttle) {
+        this.throttle = throttle;
         this.jdbi = jdbi;
         this.bodies = bodies;
         this.authenticator = authenticator;
@@ -58,6 +61,7 @@ public final class UserRoutes {
     }
 
     private void registerUser(Context ctx) {
+        throttle.register(ctx);
         JsonBody body = bodies.read(ctx);
         String username = body.string("username", true);
         String email = body.string("email", true);
@@ -94,6 +98,7 @@ public final class UserRoutes {
         String username = body.string("username", true);
         String password = body.string("password", true);
         body.errors().throwIfAny();
+        throttle.login(ctx, username);
         var credentials = jdbi.withHandle(handle -> users.credentials(handle, username));
         if (credentials.isEmpty()) {
             passwords.burnVerification(password);
