@@ -7,6 +7,8 @@ public enum DropReason {
      * source outside the subnets of DISCOVERY_INTERFACE.
      */
     OUT_OF_SCOPE,
+    /** A new node id while discovery already keeps its maximum of discovered peers. */
+    TOO_MANY_PEERS,
     /** Too short for its own fields, or a length runs past the end. */
     TRUNCATED,
     /** Longer than the largest datagram an announcement can be. */

@@ -17,6 +17,7 @@ import dev.peersync.node.db.NodeDatabase;
 import dev.peersync.node.db.NodeNames;
 import dev.peersync.node.db.NodeSchema;
 import dev.peersync.node.db.NodeSettings;
+import dev.peersync.node.http.NodeAccess;
 import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.metrics.EngineMetrics;
 import dev.peersync.node.metrics.SyncMetrics;
@@ -130,7 +131,7 @@ public final class Node implements AutoCloseable {
             DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
                     nodeId, engine)), directory);
             StatusView statusView = new StatusView(engine, discovery, config.clusterId(),
-                    config.clusterSecret().isEmpty(), config::apiPort, config.discoveryPort(), startedAt, clock);
+                    config.clusterSecret().isEmpty(), config.adminToken().isPresent(), config::apiPort, config.discoveryPort(), startedAt, clock);
             EventHub hub = new EventHub(mapper, statusView::render, 256, 500, clock);
             started.push(hub);
             SyncListener listeners = event -> {
@@ -150,11 +151,13 @@ public final class Node implements AutoCloseable {
 
             EngineMetrics engineMetrics = new EngineMetrics(registry, engine::status,
                     () -> transport.stats().bytesIn(), () -> transport.stats().bytesOut());
+            AdminGuard admin = new AdminGuard(config.adminToken());
+            NodeAccess access = new NodeAccess(admin, config.network().corsOrigins());
             P2pRoutes p2p = new P2pRoutes(engine, statusView, new LiveConfig(engine, discovery, mapper), registrar,
-                    discovery, new AdminGuard(config.adminToken()), new ClusterSignature(config.clusterSecret(), clock),
-                    listeners, hub, mapper);
-            NodeHttp http = NodeHttp.start(config.network().bindAddress(), config.apiPort(), mapper, registry, hub, engineMetrics::refresh,
-                    List.of(reviewApi::configure, p2p));
+                    discovery, admin, access, new ClusterSignature(config.clusterSecret(), clock), listeners, hub,
+                    mapper);
+            NodeHttp http = NodeHttp.start(config.network().bindAddress(), config.apiPort(), mapper, registry, hub,
+                    engineMetrics::refresh, access, List.of(reviewApi::configure, p2p));
             started.push(http);
             log.info("Node {} ({}) ready: API http://{}:{} (WebSocket {}, /metrics), P2P {} ({}), discovery "
                             + "UDP {} ({}), sync {} every {} s", name, nodeId, config.network().bindAddress(),

@@ -297,7 +297,7 @@ class P2pEndpointsIT {
     void metrics_expose_sync_and_http_series() {
         http.get("/api/v1/p2p/status");
 
-        Http.Response metrics = http.get("/metrics");
+        Http.Response metrics = http.get("/metrics", ADMIN);
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("http_server_requests_seconds_count{method=\"GET\","
@@ -308,7 +308,7 @@ class P2pEndpointsIT {
     @Test
     void websocket_sends_status_and_answers_ping() throws Exception {
         try (WsClient ws = new WsClient(http.client(),
-                URI.create("ws://127.0.0.1:" + node.apiPort() + NodeHttp.WS_PATH))) {
+                URI.create("ws://127.0.0.1:" + node.apiPort() + NodeHttp.WS_PATH + "?token=" + ADMIN_TOKEN))) {
             JsonNode status = Http.mapper().readTree(ws.awaitMessages(1).get(0));
             assertThat(status.get("type").asText()).isEqualTo("status");
             assertThat(status.get("data").get("node_id").asText()).isEqualTo(node.nodeId().toString());
@@ -318,6 +318,69 @@ class P2pEndpointsIT {
             JsonNode pong = Http.mapper().readTree(ws.awaitMessages(2).get(1));
             assertThat(pong.get("type").asText()).isEqualTo("pong");
             assertThat(pong.get("timestamp").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void metrics_need_the_admin_token_when_one_is_set() {
+        Http.Response refused = http.get("/metrics");
+        Http.Response wrong = http.get("/metrics", Map.of("Authorization", "Bearer not-the-token"));
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.errorCode()).isEqualTo("unauthorized");
+        assertThat(refused.body()).doesNotContain("peersync_");
+        assertThat(wrong.status()).isEqualTo(401);
+    }
+
+    @Test
+    void the_websocket_refuses_a_missing_token_and_a_foreign_page_before_the_upgrade() throws Exception {
+        String path = NodeHttp.WS_PATH;
+        String withToken = path + "?token=" + ADMIN_TOKEN;
+
+        assertThat(upgrade(path, null)).startsWith("HTTP/1.1 401");
+        assertThat(upgrade(path + "?token=wrong-token-wrong-token-wrong", null)).startsWith("HTTP/1.1 401");
+        assertThat(upgrade(withToken, "http://evil.example")).startsWith("HTTP/1.1 403");
+        assertThat(upgrade(withToken, "http://127.0.0.1:" + node.apiPort())).startsWith("HTTP/1.1 101");
+        assertThat(upgrade(withToken, null)).startsWith("HTTP/1.1 101");
+    }
+
+    @Test
+    void cross_origin_reads_are_allowed_to_local_dashboards_only_by_default() {
+        Http.Response local = http.get("/api/v1/p2p/status", Map.of("Origin", "http://localhost:8010"));
+        Http.Response foreign = http.get("/api/v1/p2p/table-info/users", Map.of("Origin", "http://evil.example"));
+
+        assertThat(local.status()).isEqualTo(200);
+        assertThat(foreign.status()).isEqualTo(200);
+        assertThat(corsHeader("/api/v1/p2p/status", "http://localhost:8010")).isEqualTo("http://localhost:8010");
+        assertThat(corsHeader("/api/v1/p2p/table-info/users", "http://evil.example")).isNull();
+    }
+
+    /** The ACAO header the node answers {@code origin} with, or null. */
+    private static String corsHeader(String path, String origin) {
+        try {
+            return http.client().send(java.net.http.HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + node.apiPort() + path)).header("Origin", origin)
+                            .GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .headers().firstValue("Access-Control-Allow-Origin").orElse(null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a WebSocket upgrade request as a browser would and returns the status line of the answer. */
+    private static String upgrade(String pathAndQuery, String origin) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.apiPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + node.apiPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 }

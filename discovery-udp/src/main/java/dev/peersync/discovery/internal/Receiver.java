@@ -23,12 +23,12 @@ public final class Receiver implements Runnable {
 
     private final DatagramChannel channel;
     private final AnnouncementCheck check;
-    private final Consumer<PeerSighting> sink;
+    private final PeerLimits sink;
     private final DiscoveryCounters counters;
     private final RateLimitedLog warnings;
     private final DiscoveryScope scope;
 
-    public Receiver(DatagramChannel channel, AnnouncementCheck check, Consumer<PeerSighting> sink,
+    public Receiver(DatagramChannel channel, AnnouncementCheck check, PeerLimits sink,
                     DiscoveryCounters counters, RateLimitedLog warnings, DiscoveryScope scope) {
         this.scope = Objects.requireNonNull(scope, "scope");
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -79,8 +79,14 @@ public final class Receiver implements Runnable {
             return;
         }
         Announcement a = ((Verdict.Accept) verdict).announcement();
+        java.util.Optional<Drop> full = sink.admit(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(),
+                a.p2pPort(), a.softwareVersion(), PeerOrigin.DISCOVERED));
+        if (full.isPresent()) {
+            counters.dropped(full.get().reason());
+            warnings.warn(full.get().reason().name(), "Dropped discovery datagram from " + sender + ": "
+                    + full.get().hint());
+            return;
+        }
         counters.accepted();
-        sink.accept(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(), a.p2pPort(), a.softwareVersion(),
-                PeerOrigin.DISCOVERED));
     }
 }

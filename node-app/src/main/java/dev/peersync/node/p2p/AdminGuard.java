@@ -41,6 +41,12 @@ public final class AdminGuard {
         }
     }
 
+    /** True when a token is configured and {@code given} is it. */
+    public boolean matches(String given) {
+        return token.isPresent() && given != null
+                && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get());
+    }
+
     /** True when a token is configured and the request carries it. */
     public boolean carriesToken(Context ctx) {
         return token.isPresent() && bearer(ctx)

@@ -10,6 +10,7 @@ import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.SyncStore;
 import dev.peersync.node.http.ApiException;
+import dev.peersync.node.http.NodeAccess;
 import dev.peersync.node.ws.EventHub;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -44,6 +45,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
     private final PeerRegistrar peers;
     private final DiscoveryControl discovery;
     private final AdminGuard admin;
+    private final NodeAccess access;
     private final ClusterSignature signature;
     private final SyncListener events;
     private final EventHub hub;
@@ -55,8 +57,9 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
      * @param hub    told when the status changed through an endpoint
      */
     public P2pRoutes(SyncEngine engine, StatusView status, LiveConfig liveConfig, PeerRegistrar peers,
-                     DiscoveryControl discovery, AdminGuard admin, ClusterSignature signature, SyncListener events,
-                     EventHub hub, ObjectMapper mapper) {
+                     DiscoveryControl discovery, AdminGuard admin, NodeAccess access, ClusterSignature signature,
+                     SyncListener events, EventHub hub, ObjectMapper mapper) {
+        this.access = Objects.requireNonNull(access, "access");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.store = engine.store();
         this.status = Objects.requireNonNull(status, "status");
@@ -73,9 +76,10 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     @Override
     public void accept(JavalinConfig config) {
-        // Read-only, unauthenticated views: another node's dashboard reads them cross-origin to compare hashes.
-        config.routes.before(PREFIX + "/status", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
-        config.routes.before(PREFIX + "/table-info/{table}", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
+        // Read-only, unauthenticated views: another node's dashboard reads them cross-origin to compare hashes,
+        // from the origins CORS_ORIGINS allows (by default the loopback ones of local dashboards).
+        config.routes.before(PREFIX + "/status", access::allowCrossOriginRead);
+        config.routes.before(PREFIX + "/table-info/{table}", access::allowCrossOriginRead);
         config.routes.get(PREFIX + "/status", ctx -> ctx.json(status.render()));
         config.routes.post(PREFIX + "/sync/trigger", this::triggerSync);
         config.routes.post(PREFIX + "/peers", this::addPeer);

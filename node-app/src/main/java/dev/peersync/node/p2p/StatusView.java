@@ -35,17 +35,21 @@ public final class StatusView {
     private final DiscoveryControl discovery;
     private final String clusterId;
     private final boolean open;
+    /** The dashboard asks for the token before the WebSocket, which needs it, can open. */
+    private final boolean adminTokenRequired;
     private final IntSupplier apiPort;
     private final int discoveryPort;
     private final Instant startedAt;
     private final Clock clock;
 
     public StatusView(SyncEngine engine, DiscoveryControl discovery, String clusterId, boolean open,
-                      IntSupplier apiPort, int discoveryPort, Instant startedAt, Clock clock) {
+                      boolean adminTokenRequired, IntSupplier apiPort, int discoveryPort, Instant startedAt,
+                      Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
         this.open = open;
+        this.adminTokenRequired = adminTokenRequired;
         this.apiPort = Objects.requireNonNull(apiPort, "apiPort");
         this.discoveryPort = discoveryPort;
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
@@ -66,6 +70,7 @@ public final class StatusView {
                     + "CLUSTER_SECRET on every node to sync across hosts");
         }
         body.put("warnings", warnings);
+        body.put("admin_token_required", adminTokenRequired);
         Map<String, Object> ports = new LinkedHashMap<>();
         ports.put("api", apiPort.getAsInt());
         ports.put("p2p", engine.p2pAddress() == null ? 0 : engine.p2pAddress().getPort());
