@@ -264,4 +264,35 @@ class ConfigLoaderTest {
         assertThat(config.toString()).doesNotContain("cluster-pw", "jwt-secret-0123456789-0123456789-xyz", "admin-pw",
                 "db-pw");
     }
+
+    @Test
+    void tls_files_must_exist_and_come_as_certificate_and_key_together(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path cert = java.nio.file.Files.writeString(dir.resolve("node.crt"), "-----BEGIN CERTIFICATE-----");
+        Path key = java.nio.file.Files.writeString(dir.resolve("node.key"), "-----BEGIN PRIVATE KEY-----");
+
+        NodeConfig config = load(Map.of(), Map.of("P2P_TLS_CERT", cert.toString(), "P2P_TLS_KEY", key.toString()),
+                Map.of());
+
+        assertThat(config.network().tls()).hasValueSatisfying(tls -> {
+            assertThat(tls.cert()).isEqualTo(cert);
+            assertThat(tls.ca()).isEmpty();
+        });
+        assertThatThrownBy(() -> load(Map.of(), Map.of("P2P_TLS_CERT", cert.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P2P_TLS_KEY");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("P2P_TLS_CERT", dir.resolve("missing.crt").toString(),
+                "P2P_TLS_KEY", key.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P2P_TLS_CERT")
+                .hasMessageContaining("readable");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("P2P_TLS_CA", cert.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P2P_TLS_CA");
+    }
+
+    @Test
+    void cors_origins_must_be_origins() {
+        assertThat(load(Map.of(), Map.of("CORS_ORIGINS", "http://10.0.0.5:8000, https://ops.example.com"), Map.of())
+                .network().corsOrigins()).containsExactly("http://10.0.0.5:8000", "https://ops.example.com");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CORS_ORIGINS", "*"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("CORS_ORIGINS");
+    }
 }
