@@ -157,4 +157,21 @@ class SecureDefaultsIT {
         }
         return bytes.toString(StandardCharsets.ISO_8859_1);
     }
+
+    @Test
+    void bind_address_127_0_0_1_keeps_the_api_and_p2p_port_off_the_network() throws IOException {
+        Map<String, String> env = TestNodes.environment("bound", pg.newDatabase("bound"), Map.of("BIND_ADDRESS",
+                "127.0.0.1"));
+        try (Node bound = TestNodes.start(env)) {
+            int p2pPort = bound.engine().p2pAddress().getPort();
+            assertThat(new Http(bound.apiPort()).get("/health").status()).isEqualTo(200);
+            for (int port : new int[] {bound.apiPort(), p2pPort}) {
+                try (Socket socket = new Socket()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.connect(
+                                    new InetSocketAddress(LanAddress.get(), port), 2000))
+                            .isInstanceOf(java.net.ConnectException.class);
+                }
+            }
+        }
+    }
 }

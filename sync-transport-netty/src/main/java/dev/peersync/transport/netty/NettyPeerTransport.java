@@ -110,9 +110,9 @@ public final class NettyPeerTransport implements PeerTransport {
             log.info("P2P transport of node {} listening on {}: peers must prove the cluster secret (HMAC-SHA256), "
                     + "TLS {}", local.nodeId(), bound, settings.tls() ? "on" : "off");
         } else {
-            log.warn("P2P transport of node {} listening on {} in PROTECTED MODE: no cluster secret is set, so only "
-                    + "peers on this host (loopback) are served or dialled. To sync with other hosts set the same "
-                    + "CLUSTER_SECRET (e.g. `openssl rand -base64 48`) on every node.", local.nodeId(), bound);
+            // The owner (node-app) says once how to open up; here only the fact, for embedders' logs.
+            log.info("P2P transport of node {} listening on {}: no cluster secret, protected mode (peers on this "
+                    + "host only)", local.nodeId(), bound);
         }
         return bound;
     }
