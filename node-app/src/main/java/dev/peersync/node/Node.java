@@ -131,7 +131,8 @@ public final class Node implements AutoCloseable {
             DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
                     nodeId, engine)), directory);
             StatusView statusView = new StatusView(engine, discovery, config.clusterId(),
-                    config.clusterSecret().isEmpty(), config.adminToken().isPresent(), config::apiPort, config.discoveryPort(), startedAt, clock);
+                    config.clusterSecret().isEmpty(), config.adminToken().isPresent(), config::apiPort,
+                    config.discoveryPort(), startedAt, clock);
             EventHub hub = new EventHub(mapper, statusView::render, 256, 500, clock);
             started.push(hub);
             SyncListener listeners = event -> {

@@ -2,6 +2,7 @@ package dev.peersync.discovery.internal;
 
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
+import dev.peersync.discovery.DropReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -9,13 +10,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Consumer;
-import dev.peersync.discovery.DropReason;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receive loop: reads datagrams until the channel is closed, checks each, reports sightings. Each datagram is
+ * The receive loop: reads datagrams until the channel is closed, drops those from outside the {@link DiscoveryScope},
+ * checks the rest, reports sightings within the {@link PeerLimits}. Each datagram is
  * handled in its own try/catch so one bad datagram (or a failing sink) never stops the loop.
  */
 public final class Receiver implements Runnable {
@@ -79,7 +80,7 @@ public final class Receiver implements Runnable {
             return;
         }
         Announcement a = ((Verdict.Accept) verdict).announcement();
-        java.util.Optional<Drop> full = sink.admit(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(),
+        Optional<Drop> full = sink.admit(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(),
                 a.p2pPort(), a.softwareVersion(), PeerOrigin.DISCOVERED));
         if (full.isPresent()) {
             counters.dropped(full.get().reason());

@@ -74,6 +74,7 @@ public final class NodeAccess {
 
     private static boolean sameOrigin(Context ctx, String origin) {
         String host = ctx.header("Host");
-        return host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
+        return host != null
+                && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
     }
 }

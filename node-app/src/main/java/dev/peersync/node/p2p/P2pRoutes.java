@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code /api/v1/p2p/*} HTTP endpoints (the WebSocket is registered by {@code NodeHttp}).
  * Mutating endpoints pass the {@link AdminGuard}; {@code table-data} and {@code sync-table} need the admin token
- * or the {@link ClusterSignature} (peers call them), and are closed when neither is configured. A table outside the synced set is 404,
- * whatever the name contains: names are only ever compared with the store's list, never put in SQL here.
+ * or the {@link ClusterSignature} (peers call them), and are closed when neither is configured. A table outside
+ * the synced set is 404, whatever the name contains: names are only ever compared with the store's list, never
+ * put in SQL here.
  */
 public final class P2pRoutes implements Consumer<JavalinConfig> {
     private static final Logger log = LoggerFactory.getLogger(P2pRoutes.class);
