@@ -24,6 +24,8 @@ export function setAdminToken(token) {
   } else {
     sessionStorage.removeItem(TOKEN_KEY);
   }
+  // The WebSocket needs the token too when the node has one: let it reconnect with it now.
+  window.dispatchEvent(new Event('peersync-admin-token'));
 }
 
 async function request(url, options = {}) {

@@ -85,8 +85,9 @@ function authPill(mode) {
   if (!mode) {
     return '–';
   }
-  return h('span', { class: `pill ${mode === 'open' ? 'pill-warn' : 'pill-ok'}`,
-    title: mode === 'open' ? 'no CLUSTER_SECRET: the cluster is open' : 'peers authenticate with CLUSTER_SECRET' },
+  return h('span', { class: `pill ${mode === 'hmac' ? 'pill-ok' : 'pill-warn'}`,
+    title: mode === 'hmac' ? 'peers authenticate with CLUSTER_SECRET'
+      : 'no CLUSTER_SECRET: protected mode, peers on this host only' },
   mode);
 }
 
@@ -321,8 +322,12 @@ function hashText(hash) {
 // ---------------------------------------------------------------- WebSocket and events
 
 function connect() {
+  clearTimeout(state.wsTimer);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}${P2P}/ws`);
+  // With ADMIN_TOKEN set the node wants it on the socket too; browsers cannot send headers on one.
+  const token = adminToken();
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  const ws = new WebSocket(`${scheme}://${location.host}${P2P}/ws${query}`);
   state.ws = ws;
   setWsState('connecting');
   let pinger = null;
@@ -348,12 +353,25 @@ function connect() {
   });
   ws.addEventListener('close', (event) => {
     clearInterval(pinger);
+    if (state.status && state.status.admin_token_required && !adminToken()) {
+      // Refused for want of the token: wait for it (any admin action asks for it) instead of retrying blindly.
+      setWsState('token-needed', 'this node has an ADMIN_TOKEN: live events start once it is given');
+      return;
+    }
     const wait = Math.min(30000, 1000 * 2 ** state.wsRetry);
     state.wsRetry += 1;
     setWsState('reconnecting', `closed (${event.code}${event.reason ? ': ' + event.reason : ''}); retry in ${wait / 1000}s`);
-    setTimeout(connect, wait);
+    state.wsTimer = setTimeout(connect, wait);
   });
 }
+
+// A token just given (for a mutating call) opens the socket at once if it was refused without one.
+window.addEventListener('peersync-admin-token', () => {
+  if (!state.ws || state.ws.readyState === WebSocket.CLOSED) {
+    state.wsRetry = 0;
+    connect();
+  }
+});
 
 function setWsState(value, detail) {
   const pill = $('#ws-state');

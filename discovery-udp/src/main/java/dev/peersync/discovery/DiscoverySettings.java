@@ -24,15 +24,23 @@ import java.util.Optional;
  * @param secret           CLUSTER_SECRET: when present every announcement carries an HMAC-SHA256 with it and
  *                         unsigned, forged, stale or replayed announcements are dropped
  * @param local            what this node announces
+ * @param networkInterface name of the one interface to announce on and hear from (e.g. {@code lo}, {@code eth1});
+ *                         empty for all. Without a secret only loopback is ever used (protected mode)
+ * @param peerTtl          a discovered peer silent for this long is forgotten (it comes back when it announces)
+ * @param maxPeers         at most this many discovered peers are kept; announcements of new ids beyond it are
+ *                         dropped (a flood of invented ids cannot grow the directory)
  */
 public record DiscoverySettings(boolean enabled, String bindHost, int port, List<Integer> targetPorts,
                                 Duration announceInterval, Duration freshnessWindow, String clusterId,
-                                Optional<String> secret, LocalNode local) {
+                                Optional<String> secret, LocalNode local, Optional<String> networkInterface,
+                                Duration peerTtl, int maxPeers) {
     public static final int DEFAULT_PORT = 8002;
     /** The discovery ports of the guide's "Test with Multiple Local Instances". */
     public static final List<Integer> DEFAULT_TARGET_PORTS = List.of(8002, 8004, 8006);
     public static final String DEFAULT_CLUSTER_ID = "peersync";
     public static final int MAX_CLUSTER_ID_BYTES = 64;
+    public static final Duration DEFAULT_PEER_TTL = Duration.ofMinutes(10);
+    public static final int DEFAULT_MAX_PEERS = 256;
 
     public DiscoverySettings {
         Objects.requireNonNull(bindHost, "bindHost");
@@ -41,6 +49,14 @@ public record DiscoverySettings(boolean enabled, String bindHost, int port, List
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(networkInterface, "networkInterface");
+        Objects.requireNonNull(peerTtl, "peerTtl");
+        if (peerTtl.isNegative() || peerTtl.isZero()) {
+            throw new IllegalArgumentException("peerTtl must be positive, got: " + peerTtl);
+        }
+        if (maxPeers < 1) {
+            throw new IllegalArgumentException("maxPeers must be at least 1, got: " + maxPeers);
+        }
         if (bindHost.isBlank()) {
             throw new IllegalArgumentException("bindHost must not be blank, got: '" + bindHost + "'");
         }
@@ -73,52 +89,69 @@ public record DiscoverySettings(boolean enabled, String bindHost, int port, List
      */
     public static DiscoverySettings defaults(LocalNode local) {
         return new DiscoverySettings(true, "0.0.0.0", DEFAULT_PORT, DEFAULT_TARGET_PORTS, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), DEFAULT_CLUSTER_ID, Optional.empty(), local);
+                Duration.ofSeconds(30), DEFAULT_CLUSTER_ID, Optional.empty(), local, Optional.empty(),
+                DEFAULT_PEER_TTL, DEFAULT_MAX_PEERS);
     }
 
     public DiscoverySettings withEnabled(boolean value) {
         return new DiscoverySettings(value, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local);
+                secret, local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withBindHost(String value) {
         return new DiscoverySettings(enabled, value, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local);
+                secret, local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withPort(int value) {
         return new DiscoverySettings(enabled, bindHost, value, targetPorts, announceInterval, freshnessWindow,
-                clusterId, secret, local);
+                clusterId, secret, local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withTargetPorts(List<Integer> value) {
         return new DiscoverySettings(enabled, bindHost, port, value, announceInterval, freshnessWindow, clusterId,
-                secret, local);
+                secret, local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withAnnounceInterval(Duration value) {
         return new DiscoverySettings(enabled, bindHost, port, targetPorts, value, freshnessWindow, clusterId, secret,
-                local);
+                local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withFreshnessWindow(Duration value) {
         return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, value, clusterId, secret,
-                local);
+                local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withClusterId(String value) {
         return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, value,
-                secret, local);
+                secret, local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withSecret(Optional<String> value) {
         return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                value, local);
+                value, local, networkInterface, peerTtl, maxPeers);
     }
 
     public DiscoverySettings withLocal(LocalNode value) {
         return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, value);
+                secret, value, networkInterface, peerTtl, maxPeers);
+    }
+
+    /** Announce on and hear from one interface only ({@code lo}, {@code eth1}); empty for all. */
+    public DiscoverySettings withNetworkInterface(Optional<String> value) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
+                secret, local, value, peerTtl, maxPeers);
+    }
+
+    public DiscoverySettings withPeerLimits(Duration ttl, int max) {
+        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
+                secret, local, networkInterface, ttl, max);
+    }
+
+    /** Protected mode: without a secret anyone could forge announcements, so only this host's are heard. */
+    public boolean loopbackOnly() {
+        return secret.isEmpty();
     }
 
     /** Like the record's, but never shows the secret: settings get logged. */
@@ -126,8 +159,9 @@ public record DiscoverySettings(boolean enabled, String bindHost, int port, List
     public String toString() {
         return "DiscoverySettings[enabled=" + enabled + ", bindHost=" + bindHost + ", port=" + port + ", targetPorts="
                 + targetPorts + ", announceInterval=" + announceInterval + ", freshnessWindow=" + freshnessWindow
-                + ", clusterId=" + clusterId + ", secret=" + (secret.isPresent() ? "(set)" : "(none)") + ", local="
-                + local + "]";
+                + ", clusterId=" + clusterId + ", secret=" + (secret.isPresent() ? "(set)" : "(none, loopback only)")
+                + ", interface=" + networkInterface.orElse("(all)") + ", peerTtl=" + peerTtl + ", maxPeers=" + maxPeers
+                + ", local=" + local + "]";
     }
 
     static void checkPort(int port, String parameter) {

@@ -2,6 +2,13 @@ package dev.peersync.discovery;
 
 /** Why a received datagram was not taken as a sighting. */
 public enum DropReason {
+    /**
+     * From a host outside discovery's scope: another host while no cluster secret is set (protected mode), or a
+     * source outside the subnets of DISCOVERY_INTERFACE.
+     */
+    OUT_OF_SCOPE,
+    /** A new node id while discovery already keeps its maximum of discovered peers. */
+    TOO_MANY_PEERS,
     /** Too short for its own fields, or a length runs past the end. */
     TRUNCATED,
     /** Longer than the largest datagram an announcement can be. */

@@ -7,6 +7,8 @@ import dev.peersync.discovery.internal.AnnouncementCodec;
 import dev.peersync.discovery.internal.Announcer;
 import dev.peersync.discovery.internal.BroadcastTargets;
 import dev.peersync.discovery.internal.DiscoveryCounters;
+import dev.peersync.discovery.internal.DiscoveryScope;
+import dev.peersync.discovery.internal.PeerLimits;
 import dev.peersync.discovery.internal.RateLimitedLog;
 import dev.peersync.discovery.internal.Receiver;
 import java.io.IOException;
@@ -234,11 +236,14 @@ public final class UdpDiscovery implements PeerSource {
             Set<Integer> ports = new LinkedHashSet<>(settings.targetPorts());
             ports.add(local.getPort());
             AnnouncementCodec codec = new AnnouncementCodec(settings.secret());
-            Announcer announcer = new Announcer(channel, codec, new BroadcastTargets(local.getAddress(), ports),
+            DiscoveryScope scope = DiscoveryScope.of(settings.loopbackOnly(), settings.networkInterface());
+            Announcer announcer = new Announcer(channel, codec, new BroadcastTargets(local.getAddress(), ports, scope),
                     settings.clusterId(), settings.local(), incarnation, clock, counters, warnings);
             AnnouncementCheck check = new AnnouncementCheck(codec, settings.clusterId(), settings.local().nodeId(),
                     incarnation, settings.freshnessWindow(), clock);
-            Thread receiveThread = new Thread(new Receiver(channel, check, directory::observe, counters, warnings),
+            Thread receiveThread = new Thread(new Receiver(channel, check,
+                    new PeerLimits(directory, settings.peerTtl(), settings.maxPeers(), clock), counters, warnings,
+                    scope),
                     "peersync-discovery-rx-" + local.getPort());
             receiveThread.setDaemon(true);
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -251,11 +256,12 @@ public final class UdpDiscovery implements PeerSource {
             long interval = settings.announceInterval().toMillis();
             scheduler.scheduleWithFixedDelay(running::tick, 0, interval, TimeUnit.MILLISECONDS);
             // Health is checked on the same thread once per interval; the directory itself is thread-safe.
-            scheduler.scheduleWithFixedDelay(() -> running.checkHealth(directory), interval, interval,
+            PeerLimits limits = new PeerLimits(directory, settings.peerTtl(), settings.maxPeers(), clock);
+            scheduler.scheduleWithFixedDelay(() -> running.checkHealth(directory, limits), interval, interval,
                     TimeUnit.MILLISECONDS);
-            log.info("UDP discovery listening on {} as node {} ({}), cluster '{}', {}, announcing every {} ms "
+            log.info("UDP discovery listening on {} ({}) as node {} ({}), cluster '{}', {}, announcing every {} ms "
                     + "to ports {}",
-                    local, settings.local().nodeId(), settings.local().name(), settings.clusterId(),
+                    local, scope, settings.local().nodeId(), settings.local().name(), settings.clusterId(),
                     codec.signs() ? "announcements signed with CLUSTER_SECRET" : "announcements unsigned", interval,
                     ports);
             return running;
@@ -279,9 +285,13 @@ public final class UdpDiscovery implements PeerSource {
             }
         }
 
-        private void checkHealth(PeerDirectory directory) {
+        private void checkHealth(PeerDirectory directory, PeerLimits limits) {
             try {
                 directory.checkHealth();
+                int evicted = limits.evictSilent();
+                if (evicted > 0) {
+                    log.info("Forgot {} discovered peer(s) silent for longer than the peer TTL", evicted);
+                }
             } catch (RuntimeException e) {
                 warnings.warn("health", "Peer health check failed: " + e + "; retrying next interval");
                 log.debug("Peer health check failed", e);

@@ -18,6 +18,7 @@ import dev.peersync.node.db.NodeDatabase;
 import dev.peersync.node.db.NodeNames;
 import dev.peersync.node.db.NodeSchema;
 import dev.peersync.node.db.NodeSettings;
+import dev.peersync.node.http.NodeAccess;
 import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.metrics.EngineMetrics;
 import dev.peersync.node.metrics.SyncMetrics;
@@ -104,7 +105,8 @@ public final class Node implements AutoCloseable {
 
             ReviewDatabase.migrate(database.dataSource());
             ReviewApi reviewApi = new ReviewApi(database.dataSource(),
-                    ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES),
+                    ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES)
+                            .withAdminToken(config.adminToken()),
                     clock);
             StoreSettings storeSettings = StoreSettings.of(ReviewDatabase.TABLES)
                     .withMaxClockOffset(config.maxClockOffset()).withClockOffsetMillis(config.clockOffset().toMillis());
@@ -120,11 +122,7 @@ public final class Node implements AutoCloseable {
             started.push(registry::close);
             SyncMetrics syncMetrics = new SyncMetrics(registry);
 
-            NettyPeerTransport transport = new NettyPeerTransport(NettyTransportSettings.builder(config.clusterId())
-                    .bindHost("0.0.0.0")
-                    .port(config.p2pPort())
-                    .clusterSecret(config.clusterSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null))
-                    .build());
+            NettyPeerTransport transport = new NettyPeerTransport(transportSettings(config));
             PeerDirectory directory = new PeerDirectory(nodeId, SUSPECT_AFTER, GONE_AFTER, clock);
             EngineSettings engineSettings = EngineSettings.defaults(name)
                     .withClusterId(config.clusterId())
@@ -139,7 +137,8 @@ public final class Node implements AutoCloseable {
             DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
                     nodeId, engine)), directory);
             StatusView statusView = new StatusView(engine, discovery, config.clusterId(),
-                    config.clusterSecret().isEmpty(), config::apiPort, config.discoveryPort(), startedAt, clock);
+                    config.clusterSecret().isEmpty(), config.adminToken().isPresent(), config::apiPort,
+                    config.discoveryPort(), startedAt, clock);
             EventHub hub = new EventHub(mapper, statusView::render, 256, 500, clock);
             started.push(hub);
             SyncListener listeners = event -> {
@@ -159,15 +158,18 @@ public final class Node implements AutoCloseable {
 
             EngineMetrics engineMetrics = new EngineMetrics(registry, engine::status,
                     () -> transport.stats().bytesIn(), () -> transport.stats().bytesOut());
-            AdminGuard adminGuard = new AdminGuard(config.adminToken());
+            AdminGuard admin = new AdminGuard(config.adminToken());
+            NodeAccess access = new NodeAccess(admin, config.network().corsOrigins());
             P2pRoutes p2p = new P2pRoutes(engine, statusView, new LiveConfig(engine, discovery, mapper), registrar,
-                    discovery, adminGuard, new ClusterSignature(config.clusterSecret()),
-                    listeners, hub, mapper);
-            NodeHttp http = NodeHttp.start("0.0.0.0", config.apiPort(), mapper, registry, hub, engineMetrics::refresh,
-                    List.of(reviewApi::configure, p2p, new ConflictRoutes(store, adminGuard, mapper)));
+                    discovery, admin, access, new ClusterSignature(config.clusterSecret(), clock), listeners, hub,
+                    mapper);
+            NodeHttp http = NodeHttp.start(config.network().bindAddress(), config.apiPort(), mapper, registry, hub,
+                    engineMetrics::refresh, access,
+                    List.of(reviewApi::configure, p2p, new ConflictRoutes(store, admin, mapper)));
             started.push(http);
-            log.info("Node {} ({}) ready: API http://0.0.0.0:{} (WebSocket {}, /metrics), P2P {} ({}), discovery "
-                            + "UDP {} ({}), sync {} every {} s", name, nodeId, http.port(), NodeHttp.WS_PATH,
+            log.info("Node {} ({}) ready: API http://{}:{} (WebSocket {}, /metrics), P2P {} ({}), discovery "
+                            + "UDP {} ({}), sync {} every {} s", name, nodeId, config.network().bindAddress(),
+                    http.port(), NodeHttp.WS_PATH,
                     engine.p2pAddress(), config.authMode(), config.discoveryPort(),
                     discovery.enabled() ? "on" : "off", config.p2pSyncEnabled() ? "on" : "OFF",
                     config.syncInterval().toSeconds());
@@ -178,6 +180,31 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private static NettyTransportSettings transportSettings(NodeConfig config) {
+        NettyTransportSettings.Builder builder = NettyTransportSettings.builder(config.clusterId())
+                .bindHost(config.network().bindAddress())
+                .port(config.p2pPort())
+                .clusterSecret(config.clusterSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null));
+        config.network().tls().ifPresent(tls -> builder.tls(tls.cert(), tls.key(), tls.ca().orElse(null)));
+        return builder.build();
+    }
+
+    /** Protected mode and the loopback interface keep discovery on 127.0.0.1; otherwise all addresses (broadcasts). */
+    private static String discoveryBindHost(NodeConfig config) {
+        boolean loopback = config.protectedMode() || config.network().discoveryInterface()
+                .map(Node::isLoopbackInterface).orElse(false);
+        return loopback ? "127.0.0.1" : "0.0.0.0";
+    }
+
+    private static boolean isLoopbackInterface(String name) {
+        try {
+            java.net.NetworkInterface nic = java.net.NetworkInterface.getByName(name);
+            return nic != null && nic.isLoopback();
+        } catch (java.net.SocketException e) {
+            throw new IllegalStateException("Cannot inspect DISCOVERY_INTERFACE " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     private static DiscoverySettings discoverySettings(NodeConfig config, NodeId nodeId, SyncEngine engine) {
         LocalNode local = new LocalNode(nodeId, config.nodeName().orElse(""), config.apiPort(),
                 engine.p2pAddress().getPort(), SoftwareVersion.VALUE);
@@ -185,7 +212,9 @@ public final class Node implements AutoCloseable {
                 .withPort(config.discoveryPort())
                 .withTargetPorts(config.effectiveDiscoveryPeerPorts())
                 .withClusterId(config.clusterId())
-                .withSecret(config.clusterSecret());
+                .withSecret(config.clusterSecret())
+                .withBindHost(discoveryBindHost(config))
+                .withNetworkInterface(config.network().discoveryInterface());
     }
 
     private static void warnAboutSecurity(NodeConfig config) {
@@ -194,12 +223,15 @@ public final class Node implements AutoCloseable {
                     + "accepted by other nodes, nor by this node after a restart. Set the same JWT_SECRET (32+ "
                     + "bytes) on every node.");
         }
-        if (config.clusterSecret().isEmpty()) {
-            log.warn("CLUSTER_SECRET is not set: the cluster is OPEN. Anyone who can reach the P2P and discovery "
-                    + "ports can read and write this node's data. Set the same CLUSTER_SECRET on every node.");
+        if (config.protectedMode()) {
+            log.warn("CLUSTER_SECRET is not set: PROTECTED MODE. The P2P port and discovery serve peers on this host "
+                    + "(loopback) only; whole rows (table-data) and remote writes (sync-table) need ADMIN_TOKEN. To "
+                    + "sync with other hosts set the same CLUSTER_SECRET on every node (`openssl rand -base64 48`).");
         }
         if (config.adminToken().isEmpty()) {
-            log.info("ADMIN_TOKEN is not set: the mutating /api/v1/p2p endpoints are open to every API client");
+            log.info("ADMIN_TOKEN is not set: the mutating /api/v1/p2p endpoints answer loopback clients only, "
+                    + "/metrics and the WebSocket are open to this host's pages; set ADMIN_TOKEN to administer "
+                    + "the node from elsewhere");
         }
     }
 

@@ -32,8 +32,9 @@ class ConflictsEndpointIT {
                      "name": "written-by-%d", "description": null, "parent_id": null,
                      "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}}]}"""
                     .formatted(origin, id, hlc + i, origin, id, i);
-            Http.Response applied = http.post("/api/v1/p2p/sync-table/categories", body, Map.of(ClusterSignature.HEADER,
-                    ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+            Http.Response applied = http.post("/api/v1/p2p/sync-table/categories", body, ClusterSignature.headers(
+                    TestNodes.CLUSTER_SECRET, new ClusterSignature.Request("POST", "/api/v1/p2p/sync-table/categories", "",
+                            body.getBytes(StandardCharsets.UTF_8)), System.currentTimeMillis()));
             assertThat(applied.status()).as(applied.body()).isEqualTo(200);
         }
     }
@@ -77,7 +78,7 @@ class ConflictsEndpointIT {
                 assertThat(refused.status()).as(bad).isEqualTo(400);
                 assertThat(refused.body()).as(bad).contains(bad.substring(0, bad.indexOf('=')));
             }
-            assertThat(http.get("/metrics").body())
+            assertThat(http.get("/metrics", ADMIN).body())
                     .contains("peersync_conflicts_total{table=\"categories\",type=\"insert_insert\"} 2.0");
         }
     }

@@ -79,7 +79,7 @@ class NodeJarIT {
                 "{\"username\": \"testuser\", \"email\": \"test@example.com\", \"password\": \"password123\"}");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         assertThat(http.get("/api/v1/users/").body()).contains("testuser");
-        assertThat(http.get("/api/v1/p2p/status").json().get("auth_mode").asText()).isEqualTo("open");
+        assertThat(http.get("/api/v1/p2p/status").json().get("auth_mode").asText()).isEqualTo("protected");
         assertThat(log()).contains("JWT_SECRET is not set", "CLUSTER_SECRET is not set");
 
         node.destroy();

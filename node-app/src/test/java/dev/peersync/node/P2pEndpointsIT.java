@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every /api/v1/p2p endpoint of one running node over real HTTP, bad input included (4xx, nothing changed). */
 class P2pEndpointsIT {
-    private static final String ADMIN_TOKEN = "admin-token-for-tests";
+    private static final String ADMIN_TOKEN = "admin-token-for-tests-Q3v9Lx7P";
     private static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + ADMIN_TOKEN);
 
     @RegisterExtension
@@ -116,8 +116,12 @@ class P2pEndpointsIT {
 
     /** Headers proving the cluster secret for a GET of {@code path?query}. */
     private static Map<String, String> signed(String path, String query) {
-        return Map.of(ClusterSignature.HEADER, ClusterSignature.sign(TestNodes.CLUSTER_SECRET,
-                ClusterSignature.requestLine(path, query)));
+        return signedAs(TestNodes.CLUSTER_SECRET, "GET", path, query, "");
+    }
+
+    private static Map<String, String> signedAs(String secret, String method, String path, String query, String body) {
+        return ClusterSignature.headers(secret, new ClusterSignature.Request(method, path, query,
+                body.getBytes(StandardCharsets.UTF_8)), System.currentTimeMillis());
     }
 
     @Test
@@ -126,9 +130,13 @@ class P2pEndpointsIT {
 
         assertThat(http.get(path + "?limit=1").status()).isEqualTo(401);
         assertThat(http.get(path + "?limit=2", signed(path, "limit=1")).status()).isEqualTo(401);
-        assertThat(http.get(path + "?limit=1", Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret",
-                ClusterSignature.requestLine(path, "limit=1")))).status()).isEqualTo(401);
-        assertThat(http.get(path + "?limit=1", signed(path, "limit=1")).status()).isEqualTo(200);
+        assertThat(http.get(path + "?limit=1", signedAs("wrong-secret-Zr8kWq2nVx5tLp9bHc3mJf7d", "GET", path,
+                "limit=1", "")).status()).isEqualTo(401);
+        Map<String, String> once = signed(path, "limit=1");
+        assertThat(http.get(path + "?limit=1", once).status()).isEqualTo(200);
+        Http.Response replayed = http.get(path + "?limit=1", once);
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.body()).contains("already used");
         assertThat(http.get(path + "?limit=1", ADMIN).status()).isEqualTo(200);
     }
 
@@ -152,26 +160,37 @@ class P2pEndpointsIT {
 
         Http.Response unsigned = http.post("/api/v1/p2p/sync-table/categories", body);
         Http.Response forged = http.post("/api/v1/p2p/sync-table/categories", body,
-                Map.of(ClusterSignature.HEADER, ClusterSignature.sign("wrong-secret", body.getBytes(StandardCharsets.UTF_8))));
+                signedAs("wrong-secret-Zr8kWq2nVx5tLp9bHc3mJf7d", "POST", "/api/v1/p2p/sync-table/categories", "",
+                        body));
+        Http.Response otherTable = http.post("/api/v1/p2p/sync-table/categories", body,
+                signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/products", "", body));
 
         assertThat(unsigned.status()).isEqualTo(401);
         assertThat(forged.status()).isEqualTo(401);
+        assertThat(otherTable.status()).isEqualTo(401);
         assertThat(http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText())
                 .isEqualTo(categoriesBefore);
 
-        Http.Response signed = http.post("/api/v1/p2p/sync-table/categories", body, Map.of(ClusterSignature.HEADER,
-                ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+        Map<String, String> once = signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/categories", "",
+                body);
+        Http.Response signed = http.post("/api/v1/p2p/sync-table/categories", body, once);
 
         assertThat(signed.status()).as(signed.body()).isEqualTo(200);
         assertThat(signed.json().get("applied").asInt() + signed.json().get("parked").asInt()).isEqualTo(1);
+        String categoriesAfter = http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText();
+        Http.Response replayed = http.post("/api/v1/p2p/sync-table/categories", body, once);
+        assertThat(replayed.status()).isEqualTo(401);
+        assertThat(replayed.errorCode()).isEqualTo("unauthorized");
+        assertThat(http.get("/api/v1/p2p/table-info/categories").json().get("hash").asText())
+                .isEqualTo(categoriesAfter);
     }
 
     @Test
     void sync_table_refuses_malformed_rows_naming_the_field() {
         String body = "{\"peer_id\": \"" + UUID.randomUUID() + "\", \"rows\": [{\"pk\": [\"x\"], \"hlc\": \"soon\"}]}";
 
-        Http.Response response = http.post("/api/v1/p2p/sync-table/users", body, Map.of(ClusterSignature.HEADER,
-                ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))));
+        Http.Response response = http.post("/api/v1/p2p/sync-table/users", body,
+                signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/users", "", body));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("error").get("details").get("field").asText()).isEqualTo("rows[0].hlc");
@@ -253,6 +272,26 @@ class P2pEndpointsIT {
     }
 
     @Test
+    void a_gone_peer_is_forgotten_for_good_so_tombstone_collection_stops_waiting_for_it() throws Exception {
+        UUID gone = UUID.randomUUID();
+        try (var c = java.sql.DriverManager.getConnection(pg.database().jdbcUrl(), pg.database().user(),
+                pg.database().password()); var s = c.createStatement()) {
+            s.execute("INSERT INTO peersync.peer_cursor (peer, cursor) VALUES ('" + gone + "', '')");
+        }
+        assertThat(http.delete("/api/v1/p2p/peers/" + gone + "?forget=maybe", ADMIN).status()).isEqualTo(400);
+        assertThat(http.delete("/api/v1/p2p/peers/" + gone + "?forget=true", Map.of()).status()).isEqualTo(401);
+        Http.Response forgotten = http.delete("/api/v1/p2p/peers/" + gone + "?forget=true", ADMIN);
+        assertThat(forgotten.status()).as(forgotten.body()).isEqualTo(200);
+        assertThat(forgotten.json().get("forgotten").asBoolean()).isTrue();
+        try (var c = java.sql.DriverManager.getConnection(pg.database().jdbcUrl(), pg.database().user(),
+                pg.database().password()); var s = c.createStatement();
+             var r = s.executeQuery("SELECT count(*) FROM peersync.peer_cursor WHERE peer = '" + gone + "'")) {
+            r.next();
+            assertThat(r.getLong(1)).isZero();
+        }
+    }
+
+    @Test
     void discovery_refresh_is_409_while_discovery_is_off() {
         Http.Response response = http.post("/api/v1/p2p/discovery/refresh", "", ADMIN);
 
@@ -278,7 +317,7 @@ class P2pEndpointsIT {
     void metrics_expose_sync_and_http_series() {
         http.get("/api/v1/p2p/status");
 
-        Http.Response metrics = http.get("/metrics");
+        Http.Response metrics = http.get("/metrics", ADMIN);
 
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("http_server_requests_seconds_count{method=\"GET\","
@@ -289,7 +328,7 @@ class P2pEndpointsIT {
     @Test
     void websocket_sends_status_and_answers_ping() throws Exception {
         try (WsClient ws = new WsClient(http.client(),
-                URI.create("ws://127.0.0.1:" + node.apiPort() + NodeHttp.WS_PATH))) {
+                URI.create("ws://127.0.0.1:" + node.apiPort() + NodeHttp.WS_PATH + "?token=" + ADMIN_TOKEN))) {
             JsonNode status = Http.mapper().readTree(ws.awaitMessages(1).get(0));
             assertThat(status.get("type").asText()).isEqualTo("status");
             assertThat(status.get("data").get("node_id").asText()).isEqualTo(node.nodeId().toString());
@@ -299,6 +338,69 @@ class P2pEndpointsIT {
             JsonNode pong = Http.mapper().readTree(ws.awaitMessages(2).get(1));
             assertThat(pong.get("type").asText()).isEqualTo("pong");
             assertThat(pong.get("timestamp").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void metrics_need_the_admin_token_when_one_is_set() {
+        Http.Response refused = http.get("/metrics");
+        Http.Response wrong = http.get("/metrics", Map.of("Authorization", "Bearer not-the-token"));
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.errorCode()).isEqualTo("unauthorized");
+        assertThat(refused.body()).doesNotContain("peersync_");
+        assertThat(wrong.status()).isEqualTo(401);
+    }
+
+    @Test
+    void the_websocket_refuses_a_missing_token_and_a_foreign_page_before_the_upgrade() throws Exception {
+        String path = NodeHttp.WS_PATH;
+        String withToken = path + "?token=" + ADMIN_TOKEN;
+
+        assertThat(upgrade(path, null)).startsWith("HTTP/1.1 401");
+        assertThat(upgrade(path + "?token=wrong-token-wrong-token-wrong", null)).startsWith("HTTP/1.1 401");
+        assertThat(upgrade(withToken, "http://evil.example")).startsWith("HTTP/1.1 403");
+        assertThat(upgrade(withToken, "http://127.0.0.1:" + node.apiPort())).startsWith("HTTP/1.1 101");
+        assertThat(upgrade(withToken, null)).startsWith("HTTP/1.1 101");
+    }
+
+    @Test
+    void cross_origin_reads_are_allowed_to_local_dashboards_only_by_default() {
+        Http.Response local = http.get("/api/v1/p2p/status", Map.of("Origin", "http://localhost:8010"));
+        Http.Response foreign = http.get("/api/v1/p2p/table-info/users", Map.of("Origin", "http://evil.example"));
+
+        assertThat(local.status()).isEqualTo(200);
+        assertThat(foreign.status()).isEqualTo(200);
+        assertThat(corsHeader("/api/v1/p2p/status", "http://localhost:8010")).isEqualTo("http://localhost:8010");
+        assertThat(corsHeader("/api/v1/p2p/table-info/users", "http://evil.example")).isNull();
+    }
+
+    /** The ACAO header the node answers {@code origin} with, or null. */
+    private static String corsHeader(String path, String origin) {
+        try {
+            return http.client().send(java.net.http.HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + node.apiPort() + path)).header("Origin", origin)
+                            .GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .headers().firstValue("Access-Control-Allow-Origin").orElse(null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a WebSocket upgrade request as a browser would and returns the status line of the answer. */
+    private static String upgrade(String pathAndQuery, String origin) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.apiPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + node.apiPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.peersync.review.internal.activity.ActivityLog;
 import dev.peersync.review.internal.activity.ActivityRepository;
 import dev.peersync.review.internal.activity.ActivityRoutes;
 import dev.peersync.review.internal.activity.AuditedWrites;
+import dev.peersync.review.internal.auth.AuthThrottle;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.PasswordHasher;
 import dev.peersync.review.internal.auth.TokenService;
@@ -13,6 +14,7 @@ import dev.peersync.review.internal.catalog.ProductImageRoutes;
 import dev.peersync.review.internal.catalog.ProductRoutes;
 import dev.peersync.review.internal.reviews.ReviewMediaRoutes;
 import dev.peersync.review.internal.reviews.ReviewRoutes;
+import dev.peersync.review.internal.users.UserRepository;
 import dev.peersync.review.internal.users.UserRoutes;
 import dev.peersync.review.internal.web.ErrorMapping;
 import dev.peersync.review.internal.web.HealthRoutes;
@@ -70,13 +72,16 @@ public final class ReviewApi {
         // Optional filters bind all their parameters and use only some.
         jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
         this.mapper = Json.newMapper();
-        JsonBodies bodies = new JsonBodies(mapper);
+        JsonBodies bodies = new JsonBodies(mapper, Math.min(settings.maxBodyBytes(),
+                ReviewApiSettings.MAX_JSON_BODY_BYTES));
         TokenService tokens = new TokenService(settings.jwtSecret(), settings.tokenTtl(), clock);
-        Authenticator authenticator = new Authenticator(tokens);
+        UserRepository userRoles = new UserRepository();
+        Authenticator authenticator = new Authenticator(tokens, settings.adminToken(),
+                userId -> jdbi.withHandle(handle -> userRoles.isAdmin(handle, userId)));
         AuditedWrites writes = new AuditedWrites(jdbi, new ActivityLog(mapper), clock);
         this.health = new HealthRoutes(jdbi);
         this.users = new UserRoutes(jdbi, bodies, authenticator, tokens, new PasswordHasher(settings.bcryptCost()),
-                writes);
+                writes, new AuthThrottle(settings.authLimits()));
         this.categories = new CategoryRoutes(jdbi, bodies, authenticator, writes);
         this.products = new ProductRoutes(jdbi, bodies, authenticator, writes);
         this.productImages = new ProductImageRoutes(jdbi, bodies, authenticator, writes);

@@ -3,6 +3,7 @@ package dev.peersync.review;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the review API.
@@ -12,9 +13,14 @@ import java.util.Objects;
  * @param tokenTtl     lifetime of an access token
  * @param maxBodyBytes largest accepted request body; bigger bodies get 413
  * @param bcryptCost   bcrypt work factor for password hashes (4..31; 10 or more in production)
+ * @param adminToken   the operator's ADMIN_TOKEN: a request bearing it acts as admin (for no user)
+ * @param authLimits   throttling of sign-in and registration
  */
-public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBodyBytes, int bcryptCost) {
+public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBodyBytes, int bcryptCost,
+                                Optional<String> adminToken, AuthLimits authLimits) {
     public static final int MIN_SECRET_BYTES = 32;
+    /** Largest JSON body of a review API route, whatever the app-wide {@code maxBodyBytes}. */
+    public static final long MAX_JSON_BODY_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_BCRYPT_COST = 10;
@@ -33,6 +39,8 @@ public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBod
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
         }
+        Objects.requireNonNull(adminToken, "adminToken");
+        Objects.requireNonNull(authLimits, "authLimits");
         if (bcryptCost < 4 || bcryptCost > 31) {
             throw new IllegalArgumentException("bcryptCost must be between 4 and 31, got " + bcryptCost);
         }
@@ -40,25 +48,35 @@ public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBod
 
     /** Default settings (1 h tokens, 1 MiB bodies, bcrypt cost 10) with the given secret. */
     public static ReviewApiSettings withSecret(String jwtSecret) {
-        return new ReviewApiSettings(jwtSecret, DEFAULT_TOKEN_TTL, DEFAULT_MAX_BODY_BYTES, DEFAULT_BCRYPT_COST);
+        return new ReviewApiSettings(jwtSecret, DEFAULT_TOKEN_TTL, DEFAULT_MAX_BODY_BYTES, DEFAULT_BCRYPT_COST,
+                Optional.empty(), AuthLimits.DEFAULT);
     }
 
     public ReviewApiSettings withTokenTtl(Duration ttl) {
-        return new ReviewApiSettings(jwtSecret, ttl, maxBodyBytes, bcryptCost);
+        return new ReviewApiSettings(jwtSecret, ttl, maxBodyBytes, bcryptCost, adminToken, authLimits);
     }
 
     public ReviewApiSettings withMaxBodyBytes(long bytes) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, bytes, bcryptCost);
+        return new ReviewApiSettings(jwtSecret, tokenTtl, bytes, bcryptCost, adminToken, authLimits);
     }
 
     public ReviewApiSettings withBcryptCost(int cost) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, cost);
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, cost, adminToken, authLimits);
+    }
+
+    public ReviewApiSettings withAuthLimits(AuthLimits limits) {
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, adminToken, limits);
+    }
+
+    public ReviewApiSettings withAdminToken(Optional<String> token) {
+        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, token, authLimits);
     }
 
     /** Never prints the secret. */
     @Override
     public String toString() {
         return "ReviewApiSettings[jwtSecret=<hidden>, tokenTtl=" + tokenTtl + ", maxBodyBytes=" + maxBodyBytes
-                + ", bcryptCost=" + bcryptCost + "]";
+                + ", bcryptCost=" + bcryptCost + ", adminToken=" + (adminToken.isPresent() ? "<set>" : "none")
+                + ", authLimits=" + authLimits + "]";
     }
 }

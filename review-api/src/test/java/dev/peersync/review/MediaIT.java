@@ -37,8 +37,13 @@ class MediaIT {
         assertThat(list.json().get("items").findValuesAsText("url")).containsExactly(
                 "https://img.example.com/a.png", "https://img.example.com/0.png", "http://img.example.com/b.png");
 
-        assertThat(client.delete(images + "/" + second.id(), author.token()).status()).isEqualTo(204);
-        assertThat(client.delete(images + "/" + second.id(), author.token()).status()).isEqualTo(404);
+        // Only an image's creator (or an admin) may delete it, even on someone else's product.
+        Response refused = client.delete(images + "/" + second.id(), author.token());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("error").get("code").asText()).isEqualTo("forbidden");
+        assertThat(client.get(images).json().get("total").asLong()).isEqualTo(3);
+        assertThat(client.delete(images + "/" + second.id(), other.token()).status()).isEqualTo(204);
+        assertThat(client.delete(images + "/" + second.id(), other.token()).status()).isEqualTo(404);
         assertThat(client.get(images).json().get("total").asLong()).isEqualTo(2);
     }
 

@@ -31,17 +31,26 @@ public final class BroadcastTargets {
 
     private final InetAddress bindAddress;
     private final List<Integer> ports;
+    private final DiscoveryScope scope;
 
     public BroadcastTargets(InetAddress bindAddress, Set<Integer> ports) {
+        this(bindAddress, ports, DiscoveryScope.of(false, java.util.Optional.empty()));
+    }
+
+    /** With a {@code scope}: only 127.0.0.1 when it is this host, only its interface's broadcasts when it has one. */
+    public BroadcastTargets(InetAddress bindAddress, Set<Integer> ports, DiscoveryScope scope) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.ports = List.copyOf(new LinkedHashSet<>(Objects.requireNonNull(ports, "ports")));
+        this.scope = Objects.requireNonNull(scope, "scope");
     }
 
     /** The destinations now. Throws SocketException when the interfaces cannot be listed. */
     public List<InetSocketAddress> resolve() throws SocketException {
         Set<InetAddress> addresses = new LinkedHashSet<>();
-        if (bindAddress.isLoopbackAddress()) {
+        if (bindAddress.isLoopbackAddress() || scope.loopbackOnly()) {
             addresses.add(LOOPBACK);
+        } else if (scope.networkInterface().isPresent()) {
+            addresses.addAll(scope.interfaceBroadcasts());
         } else {
             addresses.addAll(interfaceBroadcasts());
             if (bindAddress.isAnyLocalAddress()) {

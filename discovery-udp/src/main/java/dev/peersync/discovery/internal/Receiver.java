@@ -2,6 +2,7 @@ package dev.peersync.discovery.internal;
 
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
+import dev.peersync.discovery.DropReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -9,12 +10,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receive loop: reads datagrams until the channel is closed, checks each, reports sightings. Each datagram is
+ * The receive loop: reads datagrams until the channel is closed, drops those from outside the {@link DiscoveryScope},
+ * checks the rest, reports sightings within the {@link PeerLimits}. Each datagram is
  * handled in its own try/catch so one bad datagram (or a failing sink) never stops the loop.
  */
 public final class Receiver implements Runnable {
@@ -22,12 +24,14 @@ public final class Receiver implements Runnable {
 
     private final DatagramChannel channel;
     private final AnnouncementCheck check;
-    private final Consumer<PeerSighting> sink;
+    private final PeerLimits sink;
     private final DiscoveryCounters counters;
     private final RateLimitedLog warnings;
+    private final DiscoveryScope scope;
 
-    public Receiver(DatagramChannel channel, AnnouncementCheck check, Consumer<PeerSighting> sink,
-                    DiscoveryCounters counters, RateLimitedLog warnings) {
+    public Receiver(DatagramChannel channel, AnnouncementCheck check, PeerLimits sink,
+                    DiscoveryCounters counters, RateLimitedLog warnings, DiscoveryScope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.check = Objects.requireNonNull(check, "check");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -64,7 +68,9 @@ public final class Receiver implements Runnable {
     private void handle(ByteBuffer datagram, InetSocketAddress sender) {
         counters.received();
         String host = sender.getAddress().getHostAddress();
-        Verdict verdict = check.check(datagram, host);
+        // Before parsing: a datagram from outside the scope is not even looked at.
+        Verdict verdict = scope.admits(sender.getAddress()) ? check.check(datagram, host)
+                : new Drop(DropReason.OUT_OF_SCOPE, scope.hint());
         if (verdict instanceof Drop drop) {
             counters.dropped(drop.reason());
             if (drop.worthLogging()) {
@@ -74,8 +80,14 @@ public final class Receiver implements Runnable {
             return;
         }
         Announcement a = ((Verdict.Accept) verdict).announcement();
+        Optional<Drop> full = sink.admit(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(),
+                a.p2pPort(), a.softwareVersion(), PeerOrigin.DISCOVERED));
+        if (full.isPresent()) {
+            counters.dropped(full.get().reason());
+            warnings.warn(full.get().reason().name(), "Dropped discovery datagram from " + sender + ": "
+                    + full.get().hint());
+            return;
+        }
         counters.accepted();
-        sink.accept(new PeerSighting(a.nodeId(), a.name(), host, a.apiPort(), a.p2pPort(), a.softwareVersion(),
-                PeerOrigin.DISCOVERED));
     }
 }

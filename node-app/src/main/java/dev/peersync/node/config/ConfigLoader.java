@@ -23,7 +23,8 @@ import java.util.Optional;
 public final class ConfigLoader {
     /** The review API signs tokens with HMAC-SHA256 and wants a key of at least 32 bytes. */
     static final int MIN_JWT_SECRET_BYTES = 32;
-    static final int MIN_CLUSTER_SECRET_BYTES = 8;
+    static final int MIN_CLUSTER_SECRET_BYTES = 32;
+    static final int MIN_ADMIN_TOKEN_BYTES = 24;
     private final Map<Setting, String> flags;
     private final Map<String, String> environment;
     private final Map<String, String> dotenv;
@@ -71,18 +72,11 @@ public final class ConfigLoader {
         nodeName.ifPresent(this::checkNodeName);
         Duration interval = Duration.ofSeconds(wholeNumber(Setting.SYNC_INTERVAL, 1, 86_400));
         Optional<DatabaseUrl> database = optionalText(Setting.DATABASE_URL).map(this::databaseUrl);
-        Optional<String> clusterSecret = optionalText(Setting.CLUSTER_SECRET);
-        if (clusterSecret.isPresent() && clusterSecret.get().getBytes(StandardCharsets.UTF_8).length < MIN_CLUSTER_SECRET_BYTES) {
-            throw invalid(Setting.CLUSTER_SECRET, "must be at least " + MIN_CLUSTER_SECRET_BYTES + " bytes long (the P2P handshake's HMAC key)");
-        }
+        Optional<String> clusterSecret = secret(Setting.CLUSTER_SECRET, MIN_CLUSTER_SECRET_BYTES);
         String clusterId = optionalText(Setting.CLUSTER_ID).orElseThrow(
                 () -> invalid(Setting.CLUSTER_ID, "must not be empty"));
-        Optional<String> jwt = optionalText(Setting.JWT_SECRET);
-        if (jwt.isPresent() && jwt.get().getBytes(StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES) {
-            throw invalid(Setting.JWT_SECRET, "must be at least " + MIN_JWT_SECRET_BYTES + " bytes long, got "
-                    + jwt.get().length() + " (e.g. `openssl rand -base64 48`; the same value on every node)");
-        }
-        Optional<String> adminToken = optionalText(Setting.ADMIN_TOKEN);
+        Optional<String> jwt = secret(Setting.JWT_SECRET, MIN_JWT_SECRET_BYTES);
+        Optional<String> adminToken = secret(Setting.ADMIN_TOKEN, MIN_ADMIN_TOKEN_BYTES);
         Path dataDir = path(Setting.DATA_DIR);
         Duration maxOffset = Duration.ofMillis(wholeNumber(Setting.MAX_CLOCK_OFFSET_MS, 1, Long.MAX_VALUE));
         List<Integer> peerPorts = portList(Setting.DISCOVERY_PEER_PORTS);
@@ -91,7 +85,111 @@ public final class ConfigLoader {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, nodeName, bool(Setting.ENABLE_P2P_SYNC),
                 bool(Setting.ENABLE_AUTO_DISCOVERY), interval, database, clusterSecret, clusterId,
                 jwt.orElseGet(ConfigLoader::randomSecret), jwt.isEmpty(), adminToken, dataDir, maxOffset, peerPorts,
-                embeddedPgPort, clockOffset);
+                embeddedPgPort, clockOffset, network(clusterSecret.isPresent()));
+    }
+
+    private NetworkConfig network(boolean hasSecret) {
+        String bind = optionalText(Setting.BIND_ADDRESS).orElseThrow(
+                () -> invalid(Setting.BIND_ADDRESS, "must not be empty (0.0.0.0 listens on all interfaces)"));
+        checkAddress(bind);
+        Optional<String> nic = optionalText(Setting.DISCOVERY_INTERFACE);
+        nic.ifPresent(name -> checkInterface(name, hasSecret));
+        return new NetworkConfig(bind, nic, tls(), origins(Setting.CORS_ORIGINS));
+    }
+
+    /**
+     * An optional secret: refused when shorter than {@code minBytes} or recognisably not random (a placeholder,
+     * few distinct characters), with the command that makes a good one. The value itself is never echoed.
+     */
+    private Optional<String> secret(Setting setting, int minBytes) {
+        Optional<String> value = optionalText(setting);
+        value.ifPresent(v -> WeakSecrets.problem(v, minBytes).ifPresent(problem -> {
+            throw invalid(setting, problem + "; generate one with `openssl rand -base64 48`"
+                    + (setting == Setting.ADMIN_TOKEN ? "" : " and use the same value on every node"));
+        }));
+        return value;
+    }
+
+    private void checkAddress(String address) {
+        try {
+            java.net.InetAddress.getByName(address);
+        } catch (java.net.UnknownHostException e) {
+            throw invalid(Setting.BIND_ADDRESS, "is not an address of this host (e.g. 0.0.0.0, 127.0.0.1, 10.0.0.5)");
+        }
+    }
+
+    private void checkInterface(String name, boolean hasSecret) {
+        java.net.NetworkInterface nic;
+        try {
+            nic = java.net.NetworkInterface.getByName(name);
+        } catch (java.net.SocketException e) {
+            throw invalid(Setting.DISCOVERY_INTERFACE, "cannot be looked up: " + e.getMessage());
+        }
+        if (nic == null) {
+            throw invalid(Setting.DISCOVERY_INTERFACE, "is not a network interface of this host; interfaces: "
+                    + interfaceNames());
+        }
+        boolean loopback;
+        try {
+            loopback = nic.isLoopback();
+        } catch (java.net.SocketException e) {
+            throw invalid(Setting.DISCOVERY_INTERFACE, "cannot be inspected: " + e.getMessage());
+        }
+        if (!loopback && !hasSecret) {
+            throw invalid(Setting.DISCOVERY_INTERFACE, "names a network interface, but without "
+                    + Setting.CLUSTER_SECRET.variable() + " discovery serves peers on this host only: set "
+                    + Setting.CLUSTER_SECRET.variable() + " (`openssl rand -base64 48`, the same on every node) "
+                    + "to find peers on other hosts");
+        }
+    }
+
+    private static List<String> interfaceNames() {
+        try {
+            return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .map(java.net.NetworkInterface::getName).sorted().toList();
+        } catch (java.net.SocketException e) {
+            return List.of("(cannot be listed: " + e.getMessage() + ")");
+        }
+    }
+
+    private Optional<NetworkConfig.TlsFiles> tls() {
+        Optional<Path> cert = optionalText(Setting.P2P_TLS_CERT).map(v -> readableFile(Setting.P2P_TLS_CERT));
+        Optional<Path> key = optionalText(Setting.P2P_TLS_KEY).map(v -> readableFile(Setting.P2P_TLS_KEY));
+        Optional<Path> ca = optionalText(Setting.P2P_TLS_CA).map(v -> readableFile(Setting.P2P_TLS_CA));
+        if (cert.isPresent() != key.isPresent()) {
+            throw invalid(cert.isPresent() ? Setting.P2P_TLS_KEY : Setting.P2P_TLS_CERT, "must be set together with "
+                    + (cert.isPresent() ? Setting.P2P_TLS_CERT : Setting.P2P_TLS_KEY).variable());
+        }
+        if (cert.isEmpty() && ca.isPresent()) {
+            throw invalid(Setting.P2P_TLS_CA, "needs " + Setting.P2P_TLS_CERT.variable() + " and "
+                    + Setting.P2P_TLS_KEY.variable());
+        }
+        return cert.map(c -> new NetworkConfig.TlsFiles(c, key.get(), ca));
+    }
+
+    private Path readableFile(Setting setting) {
+        Path file = path(setting);
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw invalid(setting, "is not a readable file");
+        }
+        return file;
+    }
+
+    private List<String> origins(Setting setting) {
+        String value = raw(setting).value().trim();
+        List<String> origins = new ArrayList<>();
+        if (value.isEmpty()) {
+            return origins;
+        }
+        for (String part : value.split(",")) {
+            String origin = part.trim();
+            if (!origin.matches("https?://[A-Za-z0-9.\\[\\]:-]+")) {
+                throw invalid(setting, "must list origins like http://10.0.0.5:8000 (scheme, host, optional port; no "
+                        + "path), separated by commas; '" + origin + "' is not one");
+            }
+            origins.add(origin);
+        }
+        return origins;
     }
 
     private ConfigException invalid(Setting setting, String problem) {

@@ -15,14 +15,16 @@ import java.util.stream.Stream;
  * @param jwtSecretGenerated true when no JWT_SECRET was given and {@code jwtSecret} is random for this run
  * @param embeddedPgPort     port of the embedded PostgreSQL, 0 for a free one
  * @param clockOffset        added to this node's clock (diagnostic skew; zero in production)
+ * @param network            where the node listens and announces, TLS, CORS
  */
 public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<String> nodeName,
                          boolean p2pSyncEnabled, boolean autoDiscoveryEnabled, Duration syncInterval,
                          Optional<DatabaseUrl> database, Optional<String> clusterSecret, String clusterId,
                          String jwtSecret, boolean jwtSecretGenerated, Optional<String> adminToken, Path dataDir,
                          Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort,
-                         Duration clockOffset) {
+                         Duration clockOffset, NetworkConfig network) {
     public NodeConfig {
+        Objects.requireNonNull(network, "network");
         Objects.requireNonNull(clockOffset, "clockOffset");
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(syncInterval, "syncInterval");
@@ -36,9 +38,17 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
         discoveryPeerPorts = List.copyOf(discoveryPeerPorts);
     }
 
-    /** "hmac" when a cluster secret authenticates peers, "open" when anyone who can reach the ports may sync. */
+    /**
+     * "hmac" when a cluster secret authenticates peers; "protected" without one: only peers on this host
+     * (loopback) may sync.
+     */
     public String authMode() {
-        return clusterSecret.isPresent() ? "hmac" : "open";
+        return clusterSecret.isPresent() ? "hmac" : "protected";
+    }
+
+    /** Protected mode: no cluster secret, so P2P and discovery serve loopback peers only. */
+    public boolean protectedMode() {
+        return clusterSecret.isEmpty();
     }
 
     /** Ports discovery announcements go to: the configured list, or this node's port plus the guide's layout. */
@@ -53,7 +63,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
     public NodeConfig withNodeName(String name) {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, Optional.of(name), p2pSyncEnabled, autoDiscoveryEnabled,
                 syncInterval, database, clusterSecret, clusterId, jwtSecret, jwtSecretGenerated, adminToken, dataDir,
-                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset);
+                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network);
     }
 
     @Override
@@ -68,6 +78,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
                 + ", adminToken=" + (adminToken.isPresent() ? "set" : "none")
                 + ", maxClockOffset=" + maxClockOffset.toMillis() + "ms"
                 + ", discoveryPeerPorts=" + effectiveDiscoveryPeerPorts()
+                + ", " + network
                 + (clockOffset.isZero() ? "" : ", clockOffset=" + clockOffset.toMillis() + "ms") + "]";
     }
 }

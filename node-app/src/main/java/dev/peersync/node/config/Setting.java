@@ -16,12 +16,25 @@ public enum Setting {
     SYNC_INTERVAL("--sync-interval", "30", "Seconds between fallback sync rounds (changes are also pushed at once)."),
     DATABASE_URL("--database-url", "", "PostgreSQL of this node: postgresql://user:pass@host:port/db or "
             + "jdbc:postgresql://host:port/db?user=..&password=... Empty: an embedded PostgreSQL in DATA_DIR."),
-    CLUSTER_SECRET("--cluster-secret", "", "Shared secret (at least 8 bytes): authenticates P2P connections, discovery packets and "
-            + "POST /api/v1/p2p/sync-table. Empty: open cluster (logged loudly)."),
+    CLUSTER_SECRET("--cluster-secret", "", "Shared secret (at least 32 bytes, e.g. `openssl rand -base64 48`): authenticates "
+            + "P2P connections, their frames, discovery packets and signed table-data/sync-table requests. Empty: "
+            + "protected mode, peers on this host (loopback) only."),
     CLUSTER_ID("--cluster-id", "default", "Nodes sync only with nodes of the same cluster id."),
     JWT_SECRET("--jwt-secret", "", "Secret that signs API tokens (at least 32 bytes); the same on every node. Empty: a random "
             + "one per start (tokens are then accepted by this node only, until it restarts)."),
-    ADMIN_TOKEN("--admin-token", "", "When set, mutating /api/v1/p2p endpoints require 'Authorization: Bearer <token>'."),
+    ADMIN_TOKEN("--admin-token", "", "At least 24 bytes. When set, mutating /api/v1/p2p endpoints, /metrics and the "
+            + "WebSocket require 'Authorization: Bearer <token>', and a request bearing it acts as admin on the review API."),
+    BIND_ADDRESS("--bind-address", "0.0.0.0", "Address the API and P2P listeners bind (0.0.0.0: all interfaces; "
+            + "127.0.0.1: this host only)."),
+    DISCOVERY_INTERFACE("--discovery-interface", "", "Network interface discovery announces on and hears from (e.g. lo "
+            + "or eth1). Empty: all interfaces (loopback only without CLUSTER_SECRET)."),
+    P2P_TLS_CERT("--p2p-tls-cert", "", "PEM certificate chain of this node: turns on TLS on the P2P port (with P2P_TLS_KEY)."),
+    P2P_TLS_KEY("--p2p-tls-key", "", "PEM PKCS#8 private key of P2P_TLS_CERT."),
+    P2P_TLS_CA("--p2p-tls-ca", "", "PEM certificates trusted for peers (mutual TLS: both sides must present one). "
+            + "Empty: P2P_TLS_CERT itself (one certificate shared by the cluster)."),
+    CORS_ORIGINS("--cors-origins", "", "Comma-separated origins (e.g. http://10.0.0.5:8000) whose pages may read "
+            + "/api/v1/p2p/status and table-info cross-origin (the dashboard comparing nodes). Empty: "
+            + "http://localhost and http://127.0.0.1 on any port."),
     DATA_DIR("--data-dir", "./data", "Directory for the embedded database (DATA_DIR/<node-name>/pg) and node files."),
     MAX_CLOCK_OFFSET_MS("--max-clock-offset-ms", "60000", "How far (ms) a peer's clock may run ahead before its "
             + "versions are parked (not applied) and reported as clock skew."),

@@ -32,6 +32,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", message, details);
     }
 
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "forbidden", message, Map.of());
+    }
+
     public static ApiException unauthorized(String message) {
         return new ApiException(401, "unauthorized", message, Map.of());
     }

@@ -38,7 +38,9 @@ public final class NodeHttp implements AutoCloseable {
      * @param routeSets    each adds its routes and exception mappings to the config
      */
     public static NodeHttp start(String host, int port, ObjectMapper mapper, PrometheusMeterRegistry registry,
-                                 EventHub hub, Runnable beforeScrape, List<Consumer<JavalinConfig>> routeSets) {
+                                 EventHub hub, Runnable beforeScrape, NodeAccess access,
+                                 List<Consumer<JavalinConfig>> routeSets) {
+        Objects.requireNonNull(access, "access");
         Objects.requireNonNull(mapper, "mapper");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(hub, "hub");
@@ -63,9 +65,11 @@ public final class NodeHttp implements AutoCloseable {
                 routes.accept(config);
             }
             config.routes.get("/metrics", ctx -> {
+                access.checkMetrics(ctx);
                 beforeScrape.run();
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
             });
+            config.routes.wsBeforeUpgrade(WS_PATH, access::checkWebSocket);
             config.routes.ws(WS_PATH, ws -> {
                 ws.onConnect(ctx -> {
                     ctx.enableAutomaticPings();

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * With ADMIN_TOKEN set, mutating /api/v1/p2p endpoints require {@code Authorization: Bearer <ADMIN_TOKEN>}.
- * Without it they are open (the node logs so at start). Tokens are compared in constant time.
+ * Without it they answer clients on this host only (loopback), the way Redis's protected mode does: a stranger on
+ * the network cannot add peers or turn sync off. Tokens are compared in constant time.
  */
 public final class AdminGuard {
     private final Optional<byte[]> token;
@@ -22,9 +23,14 @@ public final class AdminGuard {
         return token.isPresent();
     }
 
-    /** Throws 401 unless the request carries the admin token (or no token is configured). */
+    /** Throws 401 unless the request carries the admin token; with no token configured, 403 unless on loopback. */
     public void check(Context ctx) {
         if (token.isEmpty()) {
+            if (!fromLoopback(ctx)) {
+                throw ApiException.forbidden("Without ADMIN_TOKEN this endpoint answers clients on the node's own "
+                        + "host only; set ADMIN_TOKEN (`openssl rand -base64 48`) and send 'Authorization: Bearer "
+                        + "<ADMIN_TOKEN>' to call it from elsewhere");
+            }
             return;
         }
         if (bearer(ctx).isEmpty()) {
@@ -35,11 +41,26 @@ public final class AdminGuard {
         }
     }
 
+    /** True when a token is configured and {@code given} is it. */
+    public boolean matches(String given) {
+        return token.isPresent() && given != null
+                && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get());
+    }
+
     /** True when a token is configured and the request carries it. */
     public boolean carriesToken(Context ctx) {
         return token.isPresent() && bearer(ctx)
                 .map(given -> MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.get()))
                 .orElse(false);
+    }
+
+    /** True when the client connected from this host (the TCP peer address, not a forwarded header). */
+    public static boolean fromLoopback(Context ctx) {
+        try {
+            return java.net.InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static Optional<String> bearer(Context ctx) {

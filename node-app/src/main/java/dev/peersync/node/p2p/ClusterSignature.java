@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,66 +15,132 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Proof that an HTTP request comes from a node that knows the cluster secret: header
- * {@code X-Peersync-Signature: <hex HMAC-SHA256(CLUSTER_SECRET, raw request body)>} on
- * {@code POST /api/v1/p2p/sync-table/{table}}, and over the request line ({@link #requestLine}) on
- * {@code GET /api/v1/p2p/table-data/{table}}. Without a cluster secret the cluster is open and nothing is checked.
+ * Proof that an HTTP request comes from a node that knows the cluster secret, bound to the whole request and
+ * usable once:
+ * <pre>
+ *   X-Peersync-Timestamp: &lt;epoch milliseconds&gt;
+ *   X-Peersync-Nonce:     &lt;16..64 hex characters, fresh per request&gt;
+ *   X-Peersync-Signature: hex(HMAC-SHA256(CLUSTER_SECRET,
+ *       "peersync-http-v2\n" METHOD "\n" path "\n" query "\n" timestamp "\n" nonce "\n" hex(SHA-256(body))))
+ * </pre>
+ * A timestamp further than {@link #WINDOW} from this node's clock is refused as stale, a nonce already seen within
+ * the window as a replay ({@link NonceCache}); so a recorded request cannot be sent again, nor its signature moved
+ * to another path, query or body. Used by {@code table-data} and {@code sync-table}.
  */
 public final class ClusterSignature {
     public static final String HEADER = "X-Peersync-Signature";
+    public static final String TIMESTAMP_HEADER = "X-Peersync-Timestamp";
+    public static final String NONCE_HEADER = "X-Peersync-Nonce";
+    /** How far a signed request's timestamp may be from this node's clock (either way). */
+    static final Duration WINDOW = Duration.ofMinutes(5);
     private static final String ALGORITHM = "HmacSHA256";
+    private static final String CONTEXT = "peersync-http-v2";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Optional<SecretKeySpec> key;
+    private final Clock clock;
+    private final NonceCache nonces;
 
-    public ClusterSignature(Optional<String> clusterSecret) {
+    public ClusterSignature(Optional<String> clusterSecret, Clock clock) {
         this.key = Objects.requireNonNull(clusterSecret, "clusterSecret")
                 .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nonces = new NonceCache(WINDOW.multipliedBy(2), 100_000);
     }
 
-    /** The header value for {@code body} signed with {@code secret}. */
-    public static String sign(String secret, byte[] body) {
-        return HexFormat.of().formatHex(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
-                body));
-    }
-
-    /** True when a cluster secret is configured (requests must then be signed). */
+    /** True when a cluster secret is configured (requests can then be signed). */
     public boolean enabled() {
         return key.isPresent();
     }
 
-    /** The signature a GET must carry: over {@code "GET " + path + ("?" + query, when there is one)}. */
-    public static byte[] requestLine(String path, String query) {
-        return ("GET " + path + (query == null || query.isEmpty() ? "" : "?" + query))
-                .getBytes(StandardCharsets.UTF_8);
+    /** What a signed request covers. {@code query} is the raw query string, empty or null when there is none. */
+    public record Request(String method, String path, String query, byte[] body) {
+        public Request {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(path, "path");
+            query = query == null ? "" : query;
+            body = body == null ? new byte[0] : body;
+        }
     }
 
-    /** Throws 401 when a secret is configured and {@code header} is not the body's signature. */
-    public void verify(String header, byte[] body) {
+    /** The signature header value for {@code request} signed at {@code timestampMillis} with {@code nonce}. */
+    public static String sign(String secret, Request request, long timestampMillis, String nonce) {
+        return HexFormat.of().formatHex(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
+                canonical(request, timestampMillis, nonce)));
+    }
+
+    /** The three headers that sign {@code request} now, with a fresh random nonce. */
+    public static java.util.Map<String, String> headers(String secret, Request request, long nowMillis) {
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        String nonce = HexFormat.of().formatHex(random);
+        return java.util.Map.of(TIMESTAMP_HEADER, Long.toString(nowMillis), NONCE_HEADER, nonce,
+                HEADER, sign(secret, request, nowMillis, nonce));
+    }
+
+    /**
+     * Throws 401 unless the request carries a fresh, unused, valid signature. Call only when {@link #enabled()}.
+     */
+    public void verify(Request request, String signature, String timestamp, String nonce) {
         if (key.isEmpty()) {
-            return;
+            throw new IllegalStateException("no cluster secret is configured");
         }
-        if (header == null || header.isBlank()) {
-            throw ApiException.unauthorized("This cluster has a secret: send " + HEADER
-                    + ": hex(HMAC-SHA256(CLUSTER_SECRET, x)) where x is the body of a POST, or 'GET <path>?<query>' "
-                    + "of a GET");
+        if (signature == null || signature.isBlank() || timestamp == null || nonce == null) {
+            throw ApiException.unauthorized("This request needs the cluster's signature: headers " + TIMESTAMP_HEADER
+                    + " (epoch ms), " + NONCE_HEADER + " (16-64 hex characters, new for every request) and " + HEADER
+                    + " (see docs/security.md), or the admin token");
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(timestamp.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.unauthorized(TIMESTAMP_HEADER + " must be epoch milliseconds");
+        }
+        String n = nonce.trim().toLowerCase(Locale.ROOT);
+        if (!n.matches("[0-9a-f]{16,64}")) {
+            throw ApiException.unauthorized(NONCE_HEADER + " must be 16 to 64 hex characters");
         }
         byte[] given;
         try {
-            given = HexFormat.of().parseHex(header.trim().toLowerCase(Locale.ROOT));
+            given = HexFormat.of().parseHex(signature.trim().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.unauthorized(HEADER + " must be hex");
         }
-        if (!MessageDigest.isEqual(given, mac(key.get(), body))) {
+        if (!MessageDigest.isEqual(given, mac(key.get(), canonical(request, millis, n)))) {
             throw ApiException.unauthorized(HEADER + " does not match the request: wrong cluster secret or altered "
                     + "request");
         }
+        long now = clock.millis();
+        if (Math.abs(now - millis) > WINDOW.toMillis()) {
+            throw ApiException.unauthorized("The signed request is stale: its timestamp is " + (now - millis)
+                    + " ms from this node's clock, more than " + WINDOW.toMinutes() + " minutes (replayed, or the "
+                    + "clocks disagree: check NTP)");
+        }
+        if (!nonces.firstUse(n, now)) {
+            throw ApiException.unauthorized("The signed request was already used (" + NONCE_HEADER
+                    + " seen before): replays are refused; sign every request with a new nonce");
+        }
     }
 
-    private static byte[] mac(SecretKeySpec key, byte[] body) {
+    private static byte[] canonical(Request r, long timestampMillis, String nonce) {
+        String text = CONTEXT + "\n" + r.method().toUpperCase(Locale.ROOT) + "\n" + r.path() + "\n" + r.query() + "\n"
+                + timestampMillis + "\n" + nonce.toLowerCase(Locale.ROOT) + "\n" + sha256Hex(r.body());
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    private static byte[] mac(SecretKeySpec key, byte[] data) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return mac.doFinal(body);
+            return mac.doFinal(data);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
         }

@@ -14,6 +14,20 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
+    /**
+     * 415 unless the request says its body is JSON. A page on another site can POST text/plain or a form without
+     * asking (no CORS preflight), but not application/json: this is what stops cross-site requests (CSRF).
+     */
+    static void requireJsonContentType(io.javalin.http.Context ctx) {
+        String type = ctx.contentType();
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mime.equals("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "The body must be JSON sent with 'Content-Type: "
+                    + "application/json', got: " + (type == null ? "no Content-Type" : "'" + type + "'"),
+                    java.util.Map.of());
+        }
+    }
+
     static JsonNode object(ObjectMapper mapper, String body) {
         JsonNode node;
         try {

@@ -10,6 +10,7 @@ import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.SyncStore;
 import dev.peersync.node.http.ApiException;
+import dev.peersync.node.http.NodeAccess;
 import dev.peersync.node.ws.EventHub;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -25,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /api/v1/p2p/*} HTTP endpoints (the WebSocket is registered by {@code NodeHttp}).
- * Mutating endpoints pass the {@link AdminGuard}; {@code sync-table} instead requires the
- * {@link ClusterSignature}, since peers, not operators, call it. A table outside the synced set is 404,
- * whatever the name contains: names are only ever compared with the store's list, never put in SQL here.
+ * Mutating endpoints pass the {@link AdminGuard}; {@code table-data} and {@code sync-table} need the admin token
+ * or the {@link ClusterSignature} (peers call them), and are closed when neither is configured. A table outside
+ * the synced set is 404, whatever the name contains: names are only ever compared with the store's list, never
+ * put in SQL here.
  */
 public final class P2pRoutes implements Consumer<JavalinConfig> {
     private static final Logger log = LoggerFactory.getLogger(P2pRoutes.class);
@@ -44,6 +46,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
     private final PeerRegistrar peers;
     private final DiscoveryControl discovery;
     private final AdminGuard admin;
+    private final NodeAccess access;
     private final ClusterSignature signature;
     private final SyncListener events;
     private final EventHub hub;
@@ -55,8 +58,9 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
      * @param hub    told when the status changed through an endpoint
      */
     public P2pRoutes(SyncEngine engine, StatusView status, LiveConfig liveConfig, PeerRegistrar peers,
-                     DiscoveryControl discovery, AdminGuard admin, ClusterSignature signature, SyncListener events,
-                     EventHub hub, ObjectMapper mapper) {
+                     DiscoveryControl discovery, AdminGuard admin, NodeAccess access, ClusterSignature signature,
+                     SyncListener events, EventHub hub, ObjectMapper mapper) {
+        this.access = Objects.requireNonNull(access, "access");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.store = engine.store();
         this.status = Objects.requireNonNull(status, "status");
@@ -73,9 +77,10 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     @Override
     public void accept(JavalinConfig config) {
-        // Read-only, unauthenticated views: another node's dashboard reads them cross-origin to compare hashes.
-        config.routes.before(PREFIX + "/status", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
-        config.routes.before(PREFIX + "/table-info/{table}", ctx -> ctx.header("Access-Control-Allow-Origin", "*"));
+        // Read-only, unauthenticated views: another node's dashboard reads them cross-origin to compare hashes,
+        // from the origins CORS_ORIGINS allows (by default the loopback ones of local dashboards).
+        config.routes.before(PREFIX + "/status", access::allowCrossOriginRead);
+        config.routes.before(PREFIX + "/table-info/{table}", access::allowCrossOriginRead);
         config.routes.get(PREFIX + "/status", ctx -> ctx.json(status.render()));
         config.routes.post(PREFIX + "/sync/trigger", this::triggerSync);
         config.routes.post(PREFIX + "/peers", this::addPeer);
@@ -101,6 +106,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     private void addPeer(Context ctx) {
         admin.check(ctx);
+        JsonBodies.requireJsonContentType(ctx);
         ManualPeer peer = peers.add(PeerRequest.parse(mapper, ctx.body()));
         hub.statusChanged();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -123,11 +129,20 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidField("id", "must be a peer's node id (UUID), got: '" + id + "'");
         }
-        if (!peers.remove(nodeId)) {
+        String forget = ctx.queryParam("forget");
+        if (forget != null && !forget.equals("true") && !forget.equals("false")) {
+            throw ApiException.invalidField("forget", "must be true or false, got: '" + forget + "'");
+        }
+        boolean forgotten = "true".equals(forget);
+        boolean removed = peers.remove(nodeId);
+        if (forgotten) {
+            // For good: tombstone collection stops waiting for it (a peer that is gone and will not come back).
+            store.forgetPeer(nodeId);
+        } else if (!removed) {
             throw ApiException.notFound("No peer " + nodeId + " is known", Map.of("peer_id", nodeId.toString()));
         }
         hub.statusChanged();
-        ctx.json(Map.of("removed", nodeId.toString()));
+        ctx.json(Map.of("removed", nodeId.toString(), "forgotten", forgotten));
     }
 
     private String syncedTable(Context ctx) {
@@ -154,24 +169,31 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
     }
 
     /**
-     * Whole rows (password hashes included) are for peers and operators: with a cluster secret the request line
-     * must be signed with it, unless the request carries the admin token; with only an admin token, that token.
+     * Whole rows (password hashes included) and remote writes need proof, always: the admin token, or the cluster
+     * signature over this very request (method, path, query, body, timestamp, nonce; each used once). With neither
+     * configured nobody may call them (403 saying what to set).
      */
-    private void checkTableDataAccess(Context ctx) {
+    private void checkRowAccess(Context ctx, byte[] body) {
         if (admin.carriesToken(ctx)) {
             return;
         }
         if (signature.enabled()) {
-            signature.verify(ctx.header(ClusterSignature.HEADER),
-                    ClusterSignature.requestLine(ctx.path(), ctx.queryString()));
+            signature.verify(new ClusterSignature.Request(ctx.method().name(), ctx.path(), ctx.queryString(), body),
+                    ctx.header(ClusterSignature.HEADER), ctx.header(ClusterSignature.TIMESTAMP_HEADER),
+                    ctx.header(ClusterSignature.NONCE_HEADER));
             return;
+        }
+        if (!admin.enabled()) {
+            throw ApiException.forbidden(ctx.path() + " reads or writes whole rows (password hashes included) and "
+                    + "needs proof: set ADMIN_TOKEN and send 'Authorization: Bearer <ADMIN_TOKEN>', or set "
+                    + "CLUSTER_SECRET on every node and sign the request (docs/security.md)");
         }
         admin.check(ctx);
     }
 
     private void tableData(Context ctx) throws IOException {
         String table = syncedTable(ctx);
-        checkTableDataAccess(ctx);
+        checkRowAccess(ctx, new byte[0]);
         String after = ctx.queryParam("after");
         String limitText = ctx.queryParam("limit");
         int limit = DEFAULT_TABLE_DATA_LIMIT;
@@ -204,8 +226,9 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     private void syncTable(Context ctx) {
         String table = syncedTable(ctx);
+        JsonBodies.requireJsonContentType(ctx);
         byte[] raw = ctx.bodyAsBytes();
-        signature.verify(ctx.header(ClusterSignature.HEADER), raw);
+        checkRowAccess(ctx, raw);
         SyncTableRequest request = SyncTableRequest.parse(mapper, table,
                 new String(raw, StandardCharsets.UTF_8));
         if (request.peer().equals(engine.nodeId())) {
@@ -231,6 +254,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
 
     private void updateConfig(Context ctx) {
         admin.check(ctx);
+        JsonBodies.requireJsonContentType(ctx);
         Map<String, Object> now = liveConfig.update(ctx.body());
         hub.statusChanged();
         ctx.json(now);

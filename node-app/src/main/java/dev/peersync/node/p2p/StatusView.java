@@ -20,7 +20,7 @@ import java.util.function.IntSupplier;
 /**
  * The body of {@code GET /api/v1/p2p/status} (and of WebSocket status messages):
  * <pre>
- * {"node_id","node_name","api_version","cluster_id","auth_mode":"hmac"|"open","warnings":[...],
+ * {"node_id","node_name","api_version","cluster_id","auth_mode":"hmac"|"protected","warnings":[...],
  *  "ports":{"api","p2p","discovery"},"uptime_seconds","started_at",
  *  "config":{"sync_interval","enable_p2p_sync","enable_auto_discovery"},
  *  "peers":[{"peer_id","name","host","api_port","p2p_port","status","origin","last_seen","connected",
@@ -35,17 +35,21 @@ public final class StatusView {
     private final DiscoveryControl discovery;
     private final String clusterId;
     private final boolean open;
+    /** The dashboard asks for the token before the WebSocket, which needs it, can open. */
+    private final boolean adminTokenRequired;
     private final IntSupplier apiPort;
     private final int discoveryPort;
     private final Instant startedAt;
     private final Clock clock;
 
     public StatusView(SyncEngine engine, DiscoveryControl discovery, String clusterId, boolean open,
-                      IntSupplier apiPort, int discoveryPort, Instant startedAt, Clock clock) {
+                      boolean adminTokenRequired, IntSupplier apiPort, int discoveryPort, Instant startedAt,
+                      Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
         this.open = open;
+        this.adminTokenRequired = adminTokenRequired;
         this.apiPort = Objects.requireNonNull(apiPort, "apiPort");
         this.discoveryPort = discoveryPort;
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
@@ -59,13 +63,14 @@ public final class StatusView {
         body.put("node_name", status.nodeName());
         body.put("api_version", SoftwareVersion.VALUE);
         body.put("cluster_id", clusterId);
-        body.put("auth_mode", open ? "open" : "hmac");
+        body.put("auth_mode", open ? "protected" : "hmac");
         List<String> warnings = new ArrayList<>();
         if (open) {
-            warnings.add("CLUSTER_SECRET is not set: the cluster is OPEN, anyone reaching the P2P and discovery "
-                    + "ports can read and write this node's data");
+            warnings.add("CLUSTER_SECRET is not set: protected mode, peers on this host only; set the same "
+                    + "CLUSTER_SECRET on every node to sync across hosts");
         }
         body.put("warnings", warnings);
+        body.put("admin_token_required", adminTokenRequired);
         Map<String, Object> ports = new LinkedHashMap<>();
         ports.put("api", apiPort.getAsInt());
         ports.put("p2p", engine.p2pAddress() == null ? 0 : engine.p2pAddress().getPort());

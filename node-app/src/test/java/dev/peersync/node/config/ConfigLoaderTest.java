@@ -35,7 +35,7 @@ class ConfigLoaderTest {
         assertThat(config.syncInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.database()).isEmpty();
         assertThat(config.clusterSecret()).isEmpty();
-        assertThat(config.authMode()).isEqualTo("open");
+        assertThat(config.authMode()).isEqualTo("protected");
         assertThat(config.clusterId()).isEqualTo("default");
         assertThat(config.jwtSecretGenerated()).isTrue();
         assertThat(config.jwtSecret()).hasSizeGreaterThanOrEqualTo(32);
@@ -76,8 +76,8 @@ class ConfigLoaderTest {
                 Map.entry("NODE_NAME", "node2"), Map.entry("ENABLE_P2P_SYNC", "false"),
                 Map.entry("ENABLE_AUTO_DISCOVERY", "no"), Map.entry("SYNC_INTERVAL", "5"),
                 Map.entry("DATABASE_URL", "postgresql://app:s3cr%40t@db2:5433/reviews?sslmode=disable"),
-                Map.entry("CLUSTER_SECRET", "shared-secret"), Map.entry("CLUSTER_ID", "prod"),
-                Map.entry("JWT_SECRET", "0123456789abcdef0123456789abcdef"), Map.entry("ADMIN_TOKEN", "admin"),
+                Map.entry("CLUSTER_SECRET", "Zr8kWq2nVx5tLp9bHc3mJf7dGs1aYe4u"), Map.entry("CLUSTER_ID", "prod"),
+                Map.entry("JWT_SECRET", "0123456789abcdef0123456789abcdef"), Map.entry("ADMIN_TOKEN", "adm-Q3v9Lx7Pz2Rk8Wm4Tn6Y"),
                 Map.entry("DATA_DIR", "/var/lib/peersync"), Map.entry("MAX_CLOCK_OFFSET_MS", "5000"),
                 Map.entry("DISCOVERY_PEER_PORTS", "8002, 8004,8006,8004"), Map.entry("EMBEDDED_PG_PORT", "15432"));
 
@@ -96,7 +96,7 @@ class ConfigLoaderTest {
         assertThat(config.clusterId()).isEqualTo("prod");
         assertThat(config.jwtSecretGenerated()).isFalse();
         assertThat(config.jwtSecret()).isEqualTo("0123456789abcdef0123456789abcdef");
-        assertThat(config.adminToken()).contains("admin");
+        assertThat(config.adminToken()).contains("adm-Q3v9Lx7Pz2Rk8Wm4Tn6Y");
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/peersync"));
         assertThat(config.maxClockOffset()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.effectiveDiscoveryPeerPorts()).containsExactly(8002, 8004, 8006);
@@ -169,11 +169,73 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void cluster_secret_shorter_than_8_bytes_is_refused_without_echoing_it() {
-        assertThatThrownBy(() -> load(Map.of(), Map.of("CLUSTER_SECRET", "abc"), Map.of()))
+    void cluster_secret_shorter_than_32_bytes_is_refused_without_echoing_it() {
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CLUSTER_SECRET", "Zr8kWq2nVx5tLp9bHc3mJf7dGs1aYe4"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("CLUSTER_SECRET")
-                .hasMessageNotContaining("abc");
+                .hasMessageContaining("at least 32 bytes")
+                .hasMessageContaining("openssl rand -base64 48")
+                .hasMessageNotContaining("Zr8kWq2nVx5tLp9bHc3mJf7dGs1aYe4");
+    }
+
+    @Test
+    void placeholder_secrets_of_the_example_file_are_refused() {
+        // The values .env.example shipped before issue 17: long enough, but known to everyone.
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CLUSTER_SECRET", "change-me-to-a-long-random-string"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CLUSTER_SECRET").hasMessageContaining("placeholder");
+        assertThatThrownBy(() -> load(Map.of(), Map.of(), Map.of("JWT_SECRET", "change-me-to-another-long-random-string")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("JWT_SECRET").hasMessageContaining("placeholder")
+                .hasMessageContaining(".env file");
+    }
+
+    @Test
+    void secrets_that_are_not_random_are_refused() {
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CLUSTER_SECRET", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CLUSTER_SECRET").hasMessageContaining("distinct characters");
+    }
+
+    @Test
+    void admin_token_shorter_than_24_bytes_is_refused() {
+        assertThatThrownBy(() -> load(Map.of(), Map.of("ADMIN_TOKEN", "adm-Q3v9Lx7Pz2Rk8Wm4Tn6"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ADMIN_TOKEN").hasMessageContaining("at least 24 bytes")
+                .hasMessageNotContaining("adm-Q3v9Lx7Pz2Rk8Wm4Tn6");
+    }
+
+    @Test
+    void the_example_file_ships_no_secret_and_starts_in_protected_mode() throws java.io.IOException {
+        Map<String, String> example = new java.util.HashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(Path.of("..", ".env.example"))) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                example.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+            }
+        }
+        assertThat(example).containsEntry("CLUSTER_SECRET", "").containsEntry("JWT_SECRET", "")
+                .containsEntry("ADMIN_TOKEN", "");
+
+        NodeConfig config = load(Map.of(), Map.of(), example);
+
+        assertThat(config.protectedMode()).isTrue();
+        assertThat(config.authMode()).isEqualTo("protected");
+    }
+
+    @Test
+    void bind_address_and_discovery_interface_are_read_and_checked() {
+        NodeConfig config = load(Map.of(), Map.of("BIND_ADDRESS", "127.0.0.1", "DISCOVERY_INTERFACE", "lo"), Map.of());
+        assertThat(config.network().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.network().discoveryInterface()).contains("lo");
+        assertThat(load(Map.of(), Map.of(), Map.of()).network().bindAddress()).isEqualTo("0.0.0.0");
+
+        assertThatThrownBy(() -> load(Map.of(), Map.of("DISCOVERY_INTERFACE", "no-such-nic0"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DISCOVERY_INTERFACE").hasMessageContaining("interfaces: ");
+        assertThatThrownBy(() -> load(flags(Setting.BIND_ADDRESS, "not an address"), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("BIND_ADDRESS");
     }
 
     @Test
@@ -195,9 +257,42 @@ class ConfigLoaderTest {
 
     @Test
     void to_string_never_shows_secrets() {
-        NodeConfig config = load(Map.of(), Map.of("CLUSTER_SECRET", "cluster-pw", "JWT_SECRET", "jwt-secret-0123456789-0123456789-xyz",
-                "ADMIN_TOKEN", "admin-pw", "DATABASE_URL", "postgresql://u:db-pw@h:5432/d"), Map.of());
+        NodeConfig config = load(Map.of(), Map.of("CLUSTER_SECRET", "cluster-pw-Zr8kWq2nVx5tLp9bHc3mJf7d",
+                "JWT_SECRET", "jwt-secret-0123456789-0123456789-xyz",
+                "ADMIN_TOKEN", "admin-pw-Q3v9Lx7Pz2Rk8Wm4Tn", "DATABASE_URL", "postgresql://u:db-pw@h:5432/d"), Map.of());
 
-        assertThat(config.toString()).doesNotContain("cluster-pw", "jwt-secret-0123456789-0123456789-xyz", "admin-pw", "db-pw");
+        assertThat(config.toString()).doesNotContain("cluster-pw", "jwt-secret-0123456789-0123456789-xyz", "admin-pw",
+                "db-pw");
+    }
+
+    @Test
+    void tls_files_must_exist_and_come_as_certificate_and_key_together(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path cert = java.nio.file.Files.writeString(dir.resolve("node.crt"), "-----BEGIN CERTIFICATE-----");
+        Path key = java.nio.file.Files.writeString(dir.resolve("node.key"), "-----BEGIN PRIVATE KEY-----");
+
+        NodeConfig config = load(Map.of(), Map.of("P2P_TLS_CERT", cert.toString(), "P2P_TLS_KEY", key.toString()),
+                Map.of());
+
+        assertThat(config.network().tls()).hasValueSatisfying(tls -> {
+            assertThat(tls.cert()).isEqualTo(cert);
+            assertThat(tls.ca()).isEmpty();
+        });
+        assertThatThrownBy(() -> load(Map.of(), Map.of("P2P_TLS_CERT", cert.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P2P_TLS_KEY");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("P2P_TLS_CERT", dir.resolve("missing.crt").toString(),
+                "P2P_TLS_KEY", key.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P2P_TLS_CERT")
+                .hasMessageContaining("readable");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("P2P_TLS_CA", cert.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P2P_TLS_CA");
+    }
+
+    @Test
+    void cors_origins_must_be_origins() {
+        assertThat(load(Map.of(), Map.of("CORS_ORIGINS", "http://10.0.0.5:8000, https://ops.example.com"), Map.of())
+                .network().corsOrigins()).containsExactly("http://10.0.0.5:8000", "https://ops.example.com");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CORS_ORIGINS", "*"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("CORS_ORIGINS");
     }
 }

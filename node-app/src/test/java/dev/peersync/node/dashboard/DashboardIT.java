@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (also when the test fails).
  */
 class DashboardIT {
-    private static final String ADMIN_TOKEN = "dashboard-admin-token";
+    private static final String ADMIN_TOKEN = "dashboard-admin-token-Q3v9Lx7P";
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
     @RegisterExtension
@@ -82,8 +82,10 @@ class DashboardIT {
                             + " \"data\": {\"id\": \"%s\", \"name\": \"twice-%d\", \"description\": null, \"parent_id\": null,"
                             + " \"created_at\": \"2026-01-01T00:00:00Z\", \"updated_at\": \"2026-01-01T00:00:00Z\"}}]}")
                             .formatted(origin, category, hlc + i, origin, category, i);
-                    assertThat(httpA.post("/api/v1/p2p/sync-table/categories", body, Map.of(ClusterSignature.HEADER,
-                            ClusterSignature.sign(TestNodes.CLUSTER_SECRET, body.getBytes(StandardCharsets.UTF_8))))
+                    assertThat(httpA.post("/api/v1/p2p/sync-table/categories", body, ClusterSignature.headers(
+                            TestNodes.CLUSTER_SECRET, new ClusterSignature.Request("POST",
+                                    "/api/v1/p2p/sync-table/categories", "", body.getBytes(StandardCharsets.UTF_8)),
+                            System.currentTimeMillis()))
                             .status()).isEqualTo(200);
                 }
                 assertThat(page.awaitEvent("conflict_resolved", "insert vs insert on categories"))

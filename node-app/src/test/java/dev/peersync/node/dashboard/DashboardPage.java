@@ -30,8 +30,10 @@ final class DashboardPage {
 
     DashboardPage open(String url) {
         driver.get(url);
-        await("the page to load its status and open the WebSocket", d -> {
-            List<WebElement> live = d.findElements(By.cssSelector("body[data-ready='true'] #ws-state[data-state='live']"));
+        // With an ADMIN_TOKEN on the node the socket waits for the token (given at the first admin action).
+        await("the page to load its status and open the WebSocket, or wait for the admin token", d -> {
+            List<WebElement> live = d.findElements(By.cssSelector("body[data-ready='true'] #ws-state[data-state='live'],"
+                    + " body[data-ready='true'] #ws-state[data-state='token-needed']"));
             return live.isEmpty() ? null : live.get(0);
         }, () -> "ws-state: " + textOf("#ws-state") + ", warnings: " + textOf("#warnings"));
         return this;

@@ -32,7 +32,9 @@ class NodeHttpTest {
     void start() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         hub = new EventHub(mapper, () -> Map.of("node_name", "t1"), 64, 10, Clock.systemUTC());
-        http = NodeHttp.start("127.0.0.1", 0, mapper, registry, hub, () -> { }, List.of(config -> {
+        http = NodeHttp.start("127.0.0.1", 0, mapper, registry, hub, () -> { },
+                new NodeAccess(new dev.peersync.node.p2p.AdminGuard(java.util.Optional.empty()), List.of()),
+                List.of(config -> {
             config.routes.get("/boom", ctx -> {
                 throw ApiException.invalidField("limit", "must be positive");
             });

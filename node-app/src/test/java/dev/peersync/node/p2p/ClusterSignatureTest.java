@@ -1,50 +1,74 @@
 package dev.peersync.node.p2p;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peersync.node.http.ApiException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ClusterSignatureTest {
-    private static final byte[] BODY = "{\"rows\":[]}".getBytes(StandardCharsets.UTF_8);
+    private static final String SECRET = "cluster-secret-Zr8kWq2nVx5tLp9bHc3mJf7d";
+    private static final long NOW = 1_800_000_000_000L;
+    private static final ClusterSignature.Request REQUEST = new ClusterSignature.Request("POST",
+            "/api/v1/p2p/sync-table/users", "", "{\"rows\":[]}".getBytes(StandardCharsets.UTF_8));
+    private static final String NONCE = "00112233445566778899aabbccddeeff";
 
-    @Test
-    void a_body_signed_with_the_cluster_secret_passes() {
-        ClusterSignature signature = new ClusterSignature(Optional.of("cluster-secret"));
+    private final ClusterSignature signature = new ClusterSignature(Optional.of(SECRET),
+            Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
-        assertThatCode(() -> signature.verify(ClusterSignature.sign("cluster-secret", BODY), BODY))
-                .doesNotThrowAnyException();
+    private void verify(ClusterSignature.Request request, String secret, long at, String nonce) {
+        signature.verify(request, ClusterSignature.sign(secret, REQUEST, at, nonce), Long.toString(at), nonce);
     }
 
     @Test
-    void rfc4231_style_vector_matches() {
-        // HMAC-SHA256(key="key", "The quick brown fox jumps over the lazy dog"), a widely published value.
-        byte[] body = "The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.UTF_8);
-        org.assertj.core.api.Assertions.assertThat(ClusterSignature.sign("key", body))
-                .isEqualTo("f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+    void a_request_signed_with_the_cluster_secret_passes_once() {
+        assertThatCode(() -> verify(REQUEST, SECRET, NOW, NONCE)).doesNotThrowAnyException();
+        assertRefused(() -> verify(REQUEST, SECRET, NOW, NONCE), "already used");
     }
 
     @Test
-    void missing_wrong_or_garbled_signatures_are_401() {
-        ClusterSignature signature = new ClusterSignature(Optional.of("cluster-secret"));
-
-        assertUnauthorized(() -> signature.verify(null, BODY));
-        assertUnauthorized(() -> signature.verify(ClusterSignature.sign("other-secret", BODY), BODY));
-        assertUnauthorized(() -> signature.verify("zz-not-hex", BODY));
-        assertUnauthorized(() -> signature.verify(ClusterSignature.sign("cluster-secret", BODY),
-                "{\"rows\":[1]}".getBytes(StandardCharsets.UTF_8)));
+    void the_signature_covers_method_path_query_and_body() {
+        assertRefused(() -> verify(new ClusterSignature.Request("GET", REQUEST.path(), "", REQUEST.body()), SECRET,
+                NOW, NONCE), "does not match");
+        assertRefused(() -> verify(new ClusterSignature.Request("POST", "/api/v1/p2p/sync-table/products", "",
+                REQUEST.body()), SECRET, NOW, NONCE), "does not match");
+        assertRefused(() -> verify(new ClusterSignature.Request("POST", REQUEST.path(), "x=1", REQUEST.body()),
+                SECRET, NOW, NONCE), "does not match");
+        assertRefused(() -> verify(new ClusterSignature.Request("POST", REQUEST.path(), "",
+                "{\"rows\":[1]}".getBytes(StandardCharsets.UTF_8)), SECRET, NOW, NONCE), "does not match");
     }
 
     @Test
-    void an_open_cluster_checks_nothing() {
-        assertThatCode(() -> new ClusterSignature(Optional.empty()).verify(null, BODY)).doesNotThrowAnyException();
+    void another_secret_a_stale_timestamp_or_a_malformed_nonce_is_refused() {
+        assertRefused(() -> verify(REQUEST, "other-secret-Zr8kWq2nVx5tLp9bHc3mJf7d", NOW, NONCE), "does not match");
+        long stale = NOW - ClusterSignature.WINDOW.toMillis() - 1;
+        assertRefused(() -> verify(REQUEST, SECRET, stale, NONCE), "stale");
+        assertRefused(() -> verify(REQUEST, SECRET, NOW, "short"), "16 to 64 hex");
+        assertRefused(() -> signature.verify(REQUEST, null, null, null), ClusterSignature.NONCE_HEADER);
     }
 
-    private static void assertUnauthorized(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class,
-                e -> org.assertj.core.api.Assertions.assertThat(e.status()).isEqualTo(401));
+    @Test
+    void headers_sign_a_request_with_a_fresh_nonce_each_time() {
+        Map<String, String> first = ClusterSignature.headers(SECRET, REQUEST, NOW);
+        Map<String, String> second = ClusterSignature.headers(SECRET, REQUEST, NOW);
+
+        assertThat(first.get(ClusterSignature.NONCE_HEADER)).isNotEqualTo(second.get(ClusterSignature.NONCE_HEADER));
+        for (Map<String, String> h : java.util.List.of(first, second)) {
+            assertThatCode(() -> signature.verify(REQUEST, h.get(ClusterSignature.HEADER),
+                    h.get(ClusterSignature.TIMESTAMP_HEADER), h.get(ClusterSignature.NONCE_HEADER)))
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        assertThatThrownBy(call).isInstanceOf(ApiException.class).hasMessageContaining(message)
+                .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(401));
     }
 }

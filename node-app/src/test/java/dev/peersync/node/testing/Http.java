@@ -18,7 +18,12 @@ public final class Http {
     private final String base;
 
     public Http(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("127.0.0.1", port);
+    }
+
+    /** A client of {@code host:port}; a non-loopback address of this host makes the node see another host. */
+    public Http(String host, int port) {
+        this.base = "http://" + host + ":" + port;
     }
 
     public record Response(int status, String body) {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** Starts in-process nodes for tests: each on its own database, free ports, discovery off, a shared secret. */
 public final class TestNodes {
-    public static final String CLUSTER_SECRET = "test-cluster-secret";
+    public static final String CLUSTER_SECRET = "test-cluster-secret-9f3kQ7zX2pL8vR4mN6bT";
     public static final String JWT_SECRET = "test-jwt-secret-0123456789-0123456789";
 
     private TestNodes() {

@@ -110,9 +110,9 @@ public final class NettyPeerTransport implements PeerTransport {
             log.info("P2P transport of node {} listening on {}: peers must prove the cluster secret (HMAC-SHA256), "
                     + "TLS {}", local.nodeId(), bound, settings.tls() ? "on" : "off");
         } else {
-            log.warn("*** P2P transport of node {} listening on {} runs OPEN: no cluster secret is set, so any host "
-                    + "that reaches this port can read and change the synced data. Set CLUSTER_SECRET on every "
-                    + "node to require authentication. ***", local.nodeId(), bound);
+            // The owner (node-app) says once how to open up; here only the fact, for embedders' logs.
+            log.info("P2P transport of node {} listening on {}: no cluster secret, protected mode (peers on this "
+                    + "host only)", local.nodeId(), bound);
         }
         return bound;
     }
@@ -160,7 +160,7 @@ public final class NettyPeerTransport implements PeerTransport {
     public String securityStatus() {
         return settings.authenticated()
                 ? "authenticated (HMAC-SHA256 challenge-response), TLS " + (settings.tls() ? "on" : "off")
-                : "OPEN: no cluster secret, any host reaching the P2P port can read and change synced data";
+                : "PROTECTED MODE: no cluster secret, peers on this host (loopback) only";
     }
 
     /** Answer bytes queued on accepted connections and not yet taken by the kernel (backpressure gauge). */

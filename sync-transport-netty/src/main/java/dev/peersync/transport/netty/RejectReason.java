@@ -29,11 +29,19 @@ public enum RejectReason {
     TOO_MANY_CONNECTIONS,
     /** Nothing was read for longer than the idle timeout. */
     IDLE,
+    /**
+     * Protected mode: this node has no cluster secret, so it talks to peers on its own host (loopback) only,
+     * and the peer is elsewhere. Set the same CLUSTER_SECRET on every node to sync across hosts.
+     */
+    REMOTE_WITHOUT_SECRET,
+    /** A frame after the handshake failed its integrity check (altered, replayed, reordered or injected). */
+    BAD_FRAME_MAC,
     /** Malformed frame, unknown type, garbage body, unexpected or out-of-order message. */
     PROTOCOL_ERROR;
 
     /** True for the reasons that mean "failed authentication". */
     public boolean isAuthFailure() {
-        return this == BAD_PROOF || this == MISSING_PROOF || this == SECRET_NOT_CONFIGURED;
+        return this == BAD_PROOF || this == MISSING_PROOF || this == SECRET_NOT_CONFIGURED
+                || this == REMOTE_WITHOUT_SECRET || this == BAD_FRAME_MAC;
     }
 }

@@ -73,6 +73,14 @@ public final class TransportStats {
         rejectedByPeer.increment();
     }
 
+    /** The peer refused us; a refused proof counts as a failed authentication on this side too. */
+    public void rejectedByPeer(RejectReason reason) {
+        rejectedByPeer();
+        if (reason != null && reason.isAuthFailure()) {
+            authFailures.increment();
+        }
+    }
+
     public void requestTimedOut() {
         requestTimeouts.increment();
     }
@@ -83,6 +91,10 @@ public final class TransportStats {
 
     public long rejections(RejectReason reason) {
         return rejections.get(reason).sum();
+    }
+
+    public long handshakesCompleted() {
+        return handshakesCompleted.sum();
     }
 
     public long authFailures() {

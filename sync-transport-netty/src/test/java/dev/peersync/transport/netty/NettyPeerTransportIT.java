@@ -188,7 +188,7 @@ class NettyPeerTransportIT {
                 .cause().isInstanceOf(PeerUnavailableException.class);
         Await.until("a counts the missing proof",
                 () -> a.transport().stats().rejections(RejectReason.MISSING_PROOF) == 1, WAIT);
-        assertThat(b.transport().securityStatus()).startsWith("OPEN");
+        assertThat(b.transport().securityStatus()).startsWith("PROTECTED MODE");
         assertThat(a.service().calls()).isZero();
     }
 

@@ -8,7 +8,7 @@ import dev.peersync.core.spi.PullRequest;
 import dev.peersync.transport.netty.support.InMemorySyncService;
 import dev.peersync.transport.netty.support.Nodes;
 import dev.peersync.transport.netty.support.ReviewRows;
-import dev.peersync.transport.netty.support.TestCertificates;
+import dev.peersync.testing.TestCertificates;
 import dev.peersync.transport.netty.support.TransportFixture;
 import dev.peersync.transport.netty.support.TransportFixture.Node;
 import java.nio.charset.StandardCharsets;

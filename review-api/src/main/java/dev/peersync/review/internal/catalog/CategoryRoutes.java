@@ -57,8 +57,11 @@ public final class CategoryRoutes {
     private void create(Context ctx) {
         Principal principal = authenticator.require(ctx);
         JsonBody body = bodies.read(ctx);
-        ctx.status(201).json(writes.run(principal.userId(), "create", "category",
-                (handle, now) -> categories.insert(handle, validate(handle, body, null), now)));
+        ctx.status(201).json(writes.run(principal.userId(), "create", "category", (handle, now) -> {
+            CategoryView created = categories.insert(handle, validate(handle, body, null), now);
+            Creators.CATEGORIES.record(handle, created.id(), principal.userId());
+            return created;
+        }));
     }
 
     private void update(Context ctx, boolean partial) {
@@ -68,6 +71,7 @@ public final class CategoryRoutes {
         ctx.json(writes.run(principal.userId(), "update", "category", (handle, now) -> {
             CategoryView current = categories.findForUpdate(handle, id)
                     .orElseThrow(() -> ApiException.notFound("category", id));
+            principal.requireOwnerOrAdmin(Creators.CATEGORIES.of(handle, id).orElse(null), "category " + id);
             CategoryRepository.Input input = validate(handle, partial ? bodies.patched(body, current) : body, id);
             return categories.update(handle, current, input, now);
         }));
@@ -79,6 +83,7 @@ public final class CategoryRoutes {
         writes.run(principal.userId(), "delete", "category", (handle, now) -> {
             CategoryView current = categories.findForUpdate(handle, id)
                     .orElseThrow(() -> ApiException.notFound("category", id));
+            principal.requireOwnerOrAdmin(Creators.CATEGORIES.of(handle, id).orElse(null), "category " + id);
             categories.delete(handle, id);
             return current;
         });

@@ -81,6 +81,7 @@ public final class ProductImageRoutes {
                             VALUES (:id, :productId, :url, :altText, :position, :now, :now)""")
                     .bindMethods(view).bind("now", Sql.utc(now))
                     .execute();
+            Creators.PRODUCT_IMAGES.record(handle, view.id(), principal.userId());
             return view;
         }));
     }
@@ -100,6 +101,8 @@ public final class ProductImageRoutes {
                             + " FROM product_images WHERE id = :id AND product_id = :productId FOR UPDATE")
                     .bind("id", imageId).bind("productId", productId).map(VIEW).findOne()
                     .orElseThrow(() -> ApiException.notFound("image", imageId + " of product " + productId));
+            principal.requireOwnerOrAdmin(Creators.PRODUCT_IMAGES.of(handle, imageId).orElse(null),
+                    "image " + imageId);
             handle.createUpdate("DELETE FROM product_images WHERE id = :id").bind("id", imageId).execute();
             return image;
         });

@@ -19,7 +19,10 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** {@code /api/v1/products}: listing with filters and sorting, and CRUD for signed-in users. */
+/**
+ * {@code /api/v1/products}: listing with filters and sorting; any signed-in user may create a product, only its
+ * creator or an admin may change or delete it.
+ */
 public final class ProductRoutes {
     /** The largest value numeric(12,2) holds. */
     static final BigDecimal MAX_PRICE = new BigDecimal("9999999999.99");
@@ -82,6 +85,7 @@ public final class ProductRoutes {
         JsonBody body = bodies.read(ctx);
         ctx.status(201).json(writes.run(principal.userId(), "create", "product", (handle, now) -> {
             UUID id = products.insert(handle, validate(handle, body), now);
+            Creators.PRODUCTS.record(handle, id, principal.userId());
             return products.find(handle, id).orElseThrow();
         }));
     }
@@ -93,6 +97,7 @@ public final class ProductRoutes {
         ctx.json(writes.run(principal.userId(), "update", "product", (handle, now) -> {
             ProductView current = products.findLocked(handle, id)
                     .orElseThrow(() -> ApiException.notFound("product", id));
+            principal.requireOwnerOrAdmin(Creators.PRODUCTS.of(handle, id).orElse(null), "product " + id);
             products.update(handle, id, validate(handle, partial ? bodies.patched(body, current) : body), now);
             return products.find(handle, id).orElseThrow();
         }));
@@ -104,6 +109,8 @@ public final class ProductRoutes {
         writes.run(principal.userId(), "delete", "product", (handle, now) -> {
             ProductView current = products.findLocked(handle, id)
                     .orElseThrow(() -> ApiException.notFound("product", id));
+            // A product's delete cascades its reviews: its creator or an admin only.
+            principal.requireOwnerOrAdmin(Creators.PRODUCTS.of(handle, id).orElse(null), "product " + id);
             products.delete(handle, id);
             return current;
         });

@@ -53,15 +53,16 @@ public final class ReviewRepository {
     }
 
     /**
-     * The review, its row locked for the rest of the transaction, when {@code principal} wrote it:
-     * 404 when it does not exist, 403 when someone else wrote it.
+     * The review, its row locked for the rest of the transaction, when {@code principal} wrote it or is an admin:
+     * 404 when it does not exist, 403 otherwise.
      */
     public ReviewView findOwnLocked(Handle handle, UUID id, Principal principal) {
         UUID author = handle.createQuery("SELECT user_id FROM reviews WHERE id = :id FOR UPDATE").bind("id", id)
                 .mapTo(UUID.class).findOne()
                 .orElseThrow(() -> ApiException.notFound("review", id));
-        if (!author.equals(principal.userId())) {
-            throw ApiException.forbidden("only the author of review " + id + " may change it or its media");
+        if (!principal.admin() && !author.equals(principal.userId())) {
+            throw ApiException.forbidden("only the author of review " + id + " or an admin may change it or its "
+                    + "media");
         }
         return find(handle, id).orElseThrow();
     }

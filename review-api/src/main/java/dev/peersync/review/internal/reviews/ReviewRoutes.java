@@ -62,6 +62,7 @@ public final class ReviewRoutes {
 
     private void create(Context ctx) {
         Principal principal = authenticator.require(ctx);
+        principal.requireUser("write a review");
         UUID productId = Params.pathUuid(ctx, "id");
         ReviewRepository.Input input = validate(bodies.read(ctx));
         ctx.status(201).json(writes.run(principal.userId(), "create", "review", (handle, now) -> {

@@ -11,10 +11,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL for {@code users}. */
 public final class UserRepository {
-    private static final String COLUMNS = "id, username, email, created_at, updated_at, coalesce(renamed_by_conflict, false) AS renamed_by_conflict";
+    private static final String COLUMNS = "id, username, email, coalesce(is_admin, false) AS is_admin, created_at,"
+            + " updated_at, coalesce(renamed_by_conflict, false) AS renamed_by_conflict";
     private static final RowMapper<UserView> VIEW = (rs, ctx) -> new UserView(Sql.uuid(rs, "id"),
-            rs.getString("username"), rs.getString("email"), Sql.instant(rs, "created_at"),
-            Sql.instant(rs, "updated_at"), rs.getBoolean("renamed_by_conflict"));
+            rs.getString("username"), rs.getString("email"), rs.getBoolean("is_admin"),
+            Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), rs.getBoolean("renamed_by_conflict"));
 
     /** The fields login needs. */
     public record Credentials(UUID id, String username, String passwordHash) {
@@ -28,7 +29,7 @@ public final class UserRepository {
                 .bind("id", id).bind("username", username).bind("email", email).bind("hash", passwordHash)
                 .bind("now", Sql.utc(now))
                 .execute();
-        return new UserView(id, username, email, now, now, false);
+        return new UserView(id, username, email, false, now, now, false);
     }
 
     /**
@@ -68,6 +69,18 @@ public final class UserRepository {
                         + " FROM users ORDER BY created_at, id LIMIT :limit OFFSET :offset")
                 .bind("limit", page.limit()).bind("offset", page.offset())
                 .map(VIEW).list();
+    }
+
+    /** Whether the user holds the admin role (false for an unknown user). */
+    public boolean isAdmin(Handle handle, UUID id) {
+        return handle.createQuery("SELECT coalesce(is_admin, false) FROM users WHERE id = :id").bind("id", id)
+                .mapTo(Boolean.class).findOne().orElse(false);
+    }
+
+    /** Grants or revokes the admin role; false when there is no such user. */
+    public boolean setAdmin(Handle handle, UUID id, boolean admin, Instant now) {
+        return handle.createUpdate("UPDATE users SET is_admin = :admin, updated_at = :now WHERE id = :id")
+                .bind("admin", admin).bind("now", Sql.utc(now)).bind("id", id).execute() == 1;
     }
 
     public long count(Handle handle) {

@@ -3,6 +3,7 @@ package dev.peersync.review.internal.users;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
+import dev.peersync.review.internal.auth.AuthThrottle;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.PasswordHasher;
 import dev.peersync.review.internal.auth.Principal;
@@ -36,10 +37,12 @@ public final class UserRoutes {
     private final TokenService tokens;
     private final PasswordHasher passwords;
     private final AuditedWrites writes;
+    private final AuthThrottle throttle;
     private final UserRepository users = new UserRepository();
 
     public UserRoutes(Jdbi jdbi, JsonBodies bodies, Authenticator authenticator, TokenService tokens,
-                      PasswordHasher passwords, AuditedWrites writes) {
+                      PasswordHasher passwords, AuditedWrites writes, AuthThrottle throttle) {
+        this.throttle = throttle;
         this.jdbi = jdbi;
         this.bodies = bodies;
         this.authenticator = authenticator;
@@ -55,9 +58,11 @@ public final class UserRoutes {
         routes.get("/api/v1/users/me", this::me);
         routes.patch("/api/v1/users/me", this::updateMe);
         routes.get("/api/v1/users/{id}", this::get);
+        routes.put("/api/v1/users/{id}/admin", this::setAdmin);
     }
 
     private void registerUser(Context ctx) {
+        throttle.register(ctx);
         JsonBody body = bodies.read(ctx);
         String username = checkedUsername(body, true);
         String email = checkedEmail(body, true);
@@ -73,8 +78,11 @@ public final class UserRoutes {
         String hash = passwords.hash(password);
         String normalizedEmail = email;
         UUID id = UUID.randomUUID();
-        ctx.status(201).json(writes.run(id, "create", "user",
-                (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now)));
+        // The activity log is public: it records the account without its email.
+        UserView created = writes.run(id, "create", "user",
+                (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now).publicView());
+        ctx.status(201).json(new UserView(created.id(), created.username(), normalizedEmail, false,
+                created.createdAt(), created.updatedAt(), false));
     }
 
     private static String checkedUsername(JsonBody body, boolean required) {
@@ -105,8 +113,10 @@ public final class UserRoutes {
         body.errors().check(username != null || email != null, "username", "give a username or an email to change");
         body.errors().throwIfAny();
         UUID id = principal.userId();
-        ctx.json(writes.run(id, "update", "user", (handle, now) -> users.updateIdentity(handle, id, username, email, now)
-                .orElseThrow(() -> ApiException.notFound("user", id))));
+        // The activity log is public: it records the account without its email; the user gets the whole view.
+        writes.run(id, "update", "user", (handle, now) -> users.updateIdentity(handle, id, username, email, now)
+                .orElseThrow(() -> ApiException.notFound("user", id)).publicView());
+        ctx.json(jdbi.withHandle(handle -> users.find(handle, id)).orElseThrow(() -> ApiException.notFound("user", id)));
     }
 
     private void login(Context ctx) {
@@ -114,6 +124,7 @@ public final class UserRoutes {
         String username = body.string("username", true);
         String password = body.string("password", true);
         body.errors().throwIfAny();
+        throttle.login(ctx, username);
         var candidates = jdbi.withHandle(handle -> users.credentials(handle, username));
         if (candidates.isEmpty()) {
             passwords.burnVerification(password);
@@ -131,7 +142,31 @@ public final class UserRoutes {
 
     private void list(Context ctx) {
         PageRequest page = Params.page(ctx);
-        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(users.list(handle, page), users.count(handle), page)));
+        java.util.Optional<Principal> viewer = authenticator.optional(ctx);
+        ctx.json(jdbi.inTransaction(SNAPSHOT, handle -> Page.of(users.list(handle, page).stream()
+                .map(user -> visibleTo(viewer, user)).toList(), users.count(handle), page)));
+    }
+
+    /** Emails and roles are shown to the user and to admins only. */
+    private static UserView visibleTo(java.util.Optional<Principal> viewer, UserView user) {
+        boolean full = viewer.map(p -> p.admin() || user.id().equals(p.userId())).orElse(false);
+        return full ? user : user.publicView();
+    }
+
+    /** {@code PUT /api/v1/users/{id}/admin {"is_admin": true|false}}: admins grant or revoke the role. */
+    private void setAdmin(Context ctx) {
+        Principal principal = authenticator.require(ctx);
+        principal.requireAdmin("grant or revoke the admin role");
+        UUID id = Params.pathUuid(ctx, "id");
+        JsonBody body = bodies.read(ctx);
+        Boolean admin = body.bool("is_admin", true);
+        body.errors().throwIfAny();
+        ctx.json(writes.run(principal.userId(), admin ? "grant_admin" : "revoke_admin", "user", (handle, now) -> {
+            if (!users.setAdmin(handle, id, admin, now)) {
+                throw ApiException.notFound("user", id);
+            }
+            return users.find(handle, id).orElseThrow().publicView();
+        }));
     }
 
     private void me(Context ctx) {
@@ -144,7 +179,8 @@ public final class UserRoutes {
 
     private void get(Context ctx) {
         UUID id = Params.pathUuid(ctx, "id");
-        ctx.json(jdbi.withHandle(handle -> users.find(handle, id))
-                .orElseThrow(() -> ApiException.notFound("user", id)));
+        java.util.Optional<Principal> viewer = authenticator.optional(ctx);
+        ctx.json(visibleTo(viewer, jdbi.withHandle(handle -> users.find(handle, id))
+                .orElseThrow(() -> ApiException.notFound("user", id))));
     }
 }

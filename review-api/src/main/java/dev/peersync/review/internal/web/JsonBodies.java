@@ -10,12 +10,22 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads a request body as a JSON object; size is bounded by Javalin's {@code maxRequestSize} (413 beyond). */
+/**
+ * Reads a request body as a JSON object. The body must be declared {@code application/json} (415 otherwise: a page
+ * on another site can send text/plain or a form without a CORS preflight, not JSON) and hold at most
+ * {@code maxBytes} (413 beyond, judged by Content-Length before anything is read).
+ */
 public final class JsonBodies {
     private final ObjectMapper mapper;
+    private final long maxBytes;
 
     public JsonBodies(ObjectMapper mapper) {
+        this(mapper, dev.peersync.review.ReviewApiSettings.MAX_JSON_BODY_BYTES);
+    }
+
+    public JsonBodies(ObjectMapper mapper, long maxBytes) {
         this.mapper = mapper;
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -29,7 +39,20 @@ public final class JsonBodies {
     }
 
     public JsonBody read(Context ctx) {
+        String type = ctx.contentType();
+        String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!mime.equals("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "request body must be JSON sent with "
+                    + "'Content-Type: application/json', got " + (type == null ? "no Content-Type" : "'" + type + "'"),
+                    null);
+        }
+        if (ctx.contentLength() > maxBytes) {
+            throw tooLarge();
+        }
         byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > maxBytes) {
+            throw tooLarge();
+        }
         if (bytes.length == 0) {
             throw new ApiException(400, "malformed_json", "request body is empty; send a JSON object", null);
         }
@@ -53,5 +76,10 @@ public final class JsonBodies {
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)), null);
         }
         return new JsonBody(object);
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large", "request body is larger than the limit of " + maxBytes
+                + " bytes", null);
     }
 }

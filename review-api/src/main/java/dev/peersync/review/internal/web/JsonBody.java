@@ -42,6 +42,18 @@ public final class JsonBody {
         return value;
     }
 
+    public Boolean bool(String field, boolean required) {
+        JsonNode value = value(field, required);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            errors.add(field, "must be true or false");
+            return null;
+        }
+        return value.booleanValue();
+    }
+
     public String string(String field, boolean required) {
         JsonNode value = value(field, required);
         return value == null ? null : textual(field, value);

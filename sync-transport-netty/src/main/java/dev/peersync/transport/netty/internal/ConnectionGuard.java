@@ -44,7 +44,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         if (LOG_LIMIT.tryAcquire() >= 0) {
             log.warn("Peer {} {}", ctx.channel().remoteAddress(), reason);
         }
-        stats.rejectedByPeer();
+        stats.rejectedByPeer(reject.reason());
         ctx.channel().attr(ChannelAttributes.CLOSE_REASON).set(reason);
         ctx.close();
     }

@@ -28,7 +28,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private ScheduledFuture<?> partialFrameTimer;
 
     public FrameDecoder(int maxFrameSize, Duration frameTimeout) {
-        super(maxFrameSize, WireFormat.LENGTH_OFFSET, 4, 0, 0, true);
+        super(maxFrameSize + FrameMac.TAG_SIZE, WireFormat.LENGTH_OFFSET, 4, 0, 0, true);
         this.maxFrameSize = maxFrameSize;
         this.currentLimit = Math.min(maxFrameSize, WireFormat.MAX_HANDSHAKE_FRAME);
         this.frameTimeoutNanos = frameTimeout.toNanos();
@@ -57,7 +57,7 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
     /** The peer is verified: from now on frames up to the configured maximum are accepted. */
     void handshakeCompleted() {
-        currentLimit = maxFrameSize;
+        currentLimit = maxFrameSize + FrameMac.TAG_SIZE; // room for FrameMac's tag, when frames carry one
     }
 
     private static void checkPrefix(ByteBuf in) {

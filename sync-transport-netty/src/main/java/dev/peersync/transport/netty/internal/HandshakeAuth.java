@@ -53,6 +53,32 @@ public final class HandshakeAuth {
         }
     }
 
+    /** The two frame MAC keys of one connection: each side sends with one and receives with the other. */
+    public record SessionKeys(byte[] diallerToAcceptor, byte[] acceptorToDialler) {
+    }
+
+    /**
+     * Keys for {@link FrameMac}, from the secret and both nonces of this connection:
+     * {@code base = HMAC(secret, "peersync-frames-v1" | dialler nonce | acceptor nonce)}, then one HMAC of
+     * {@code base} per direction. Nobody without the secret can compute them, even having seen the handshake.
+     */
+    public SessionKeys sessionKeys(byte[] diallerNonce, byte[] acceptorNonce) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            update(mac, "peersync-frames-v1".getBytes(StandardCharsets.UTF_8));
+            update(mac, diallerNonce);
+            update(mac, acceptorNonce);
+            byte[] base = mac.doFinal();
+            mac.init(new SecretKeySpec(base, "HmacSHA256"));
+            byte[] toAcceptor = mac.doFinal("dialler->acceptor".getBytes(StandardCharsets.UTF_8));
+            byte[] toDialler = mac.doFinal("acceptor->dialler".getBytes(StandardCharsets.UTF_8));
+            return new SessionKeys(toAcceptor, toDialler);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
     /** True when {@code proof} is what the peer owning {@code peerNonce} and {@code peerNode} must send. */
     public boolean verify(byte[] proof, byte[] peerNonce, byte[] ownNonce, NodeId peerNode, String clusterId) {
         return proof != null && MessageDigest.isEqual(proof(peerNonce, ownNonce, peerNode, clusterId), proof);

@@ -19,8 +19,12 @@ import org.slf4j.LoggerFactory;
  *       it requires a cluster secret);</li>
  *   <li>on the peer's HELLO it checks protocol version, cluster id, schema fingerprint, that the peer is not
  *       itself, and that both sides agree on authentication;</li>
- *   <li>with a secret each side then sends PROOF ({@link HandshakeAuth}) and verifies the peer's.</li>
+ *   <li>with a secret the dialling side sends its PROOF ({@link HandshakeAuth}); the accepting side verifies it
+ *       and only then sends its own, which the dialler verifies.</li>
  * </ol>
+ * The accepting side never reveals a proof before the other side has proven the secret: whoever connects to a
+ * node's port gets no HMAC over values it chose to guess the secret offline. The dialler proves first, and only to
+ * addresses it chose (signed discovery or an operator's manual peer); see docs/security.md.
  * Only then does it fire {@link HandshakeCompleted} and remove itself; until then any other frame is a
  * protocol error. Every failure is a {@link ProtocolViolationException} that {@link ConnectionGuard} turns into
  * a REJECT frame, a close and a counter. A connection that has not finished within the deadline is closed.
@@ -30,18 +34,32 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
 
     private final NodeHello local;
+    private final boolean accepting;
     private final int listenPort;
     private final HandshakeAuth auth;
+    private final boolean macFrames;
     private final Duration timeout;
     private final TransportStats stats;
     private final byte[] ownNonce = HandshakeAuth.newNonce();
     private Bodies.Hello peer;
     private ScheduledFuture<?> deadline;
 
-    /** {@code auth} is {@code null} when the node runs open; {@code listenPort} is this node's server port or 0. */
-    public HandshakeHandler(NodeHello local, int listenPort, HandshakeAuth auth, Duration timeout,
+    /**
+     * @param accepting  true on connections this node accepted (it proves second), false on those it dialled
+     * @param listenPort this node's server port or 0
+     * @param auth       {@code null} in protected mode (no cluster secret)
+     */
+    public HandshakeHandler(NodeHello local, boolean accepting, int listenPort, HandshakeAuth auth, Duration timeout,
                             TransportStats stats) {
+        this(local, accepting, listenPort, auth, false, timeout, stats);
+    }
+
+    /** @param macFrames with {@code auth}: put a {@link FrameMac} on every frame after the handshake (TLS off) */
+    public HandshakeHandler(NodeHello local, boolean accepting, int listenPort, HandshakeAuth auth, boolean macFrames,
+                            Duration timeout, TransportStats stats) {
+        this.macFrames = macFrames && auth != null;
         this.local = local;
+        this.accepting = accepting;
         this.listenPort = listenPort;
         this.auth = auth;
         this.timeout = timeout;
@@ -82,10 +100,15 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         peer = hello;
         if (auth == null) {
             complete(ctx);
-        } else {
-            byte[] proof = auth.proof(ownNonce, hello.nonce(), local.nodeId(), local.clusterId());
-            ctx.writeAndFlush(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(proof)));
+        } else if (!accepting) {
+            sendProof(ctx);
         }
+        // The accepting side waits for the dialler's proof before revealing its own.
+    }
+
+    private void sendProof(ChannelHandlerContext ctx) {
+        byte[] proof = auth.proof(ownNonce, peer.nonce(), local.nodeId(), local.clusterId());
+        ctx.writeAndFlush(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(proof)));
     }
 
     private void check(Bodies.Hello hello) {
@@ -131,6 +154,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolViolationException(RejectReason.BAD_PROOF, "peer " + peer.node().nodeId()
                     + " failed the challenge: it does not know this cluster's secret");
         }
+        if (accepting) {
+            sendProof(ctx);
+        }
         complete(ctx);
     }
 
@@ -141,6 +167,18 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
         if (frames != null) {
             frames.handshakeCompleted();
+        }
+        if (macFrames) {
+            // Both proofs have crossed unprotected; every frame from here on carries a tag (see FrameMac).
+            HandshakeAuth.SessionKeys keys = accepting ? auth.sessionKeys(peer.nonce(), ownNonce)
+                    : auth.sessionKeys(ownNonce, peer.nonce());
+            FrameMac mac = accepting ? new FrameMac(keys.acceptorToDialler(), keys.diallerToAcceptor())
+                    : new FrameMac(keys.diallerToAcceptor(), keys.acceptorToDialler());
+            if (ctx.pipeline().get("codec") != null) {
+                ctx.pipeline().addBefore("codec", "frame-mac", mac);
+            } else {
+                ctx.pipeline().addFirst("frame-mac", mac);
+            }
         }
         ctx.pipeline().remove(this);
         ctx.fireUserEventTriggered(new HandshakeCompleted(peer.node(), peer.listenPort()));

@@ -17,8 +17,11 @@ import java.util.function.IntSupplier;
  * Assembles the pipeline of one connection. Both ends of a connection can send requests and answer them, so
  * the pipeline is the same on both sides:
  * <pre>
- *   [tls] - traffic - idle - frames - codec - handshake - correlator - dispatcher - [registrar] - guard
+ *   [tls] - traffic - idle - frames - [frame MAC] - codec - [protected mode] - handshake - correlator - dispatcher
+ *         - [registrar] - guard
  * </pre>
+ * Without a cluster secret, {@link LoopbackPeersOnly} refuses every peer that is not on this host. With one, the
+ * handshake inserts {@link FrameMac} once both sides have proven the secret.
  * The correlator takes replies to this node's requests, the dispatcher answers the peer's requests, the
  * registrar (accepted connections only) offers the connection for this node's own requests to that peer.
  * The dialling side pings when idle. Each channel gets its own stateful handlers; only {@link TrafficCounter}
@@ -85,7 +88,11 @@ public final class PeerChannelInitializer extends ChannelInitializer<SocketChann
         p.addLast("frames", new FrameDecoder(settings.maxFrameSize(), settings.frameTimeout()));
         p.addLast("codec", new MessageCodec(settings.maxFrameSize(), settings.compression(),
                 NettyTransportSettings.COMPRESSION_THRESHOLD, stats));
-        p.addLast("handshake", new HandshakeHandler(local, listenPort.getAsInt(), auth, settings.handshakeTimeout(),
+        if (auth == null) {
+            p.addLast("protected-mode", new LoopbackPeersOnly(stats, accepting()));
+        }
+        p.addLast("handshake", new HandshakeHandler(local, accepting(), listenPort.getAsInt(), auth, ssl == null,
+                settings.handshakeTimeout(),
                 stats));
         p.addLast("correlator", new ResponseCorrelator(settings.requestTimeout(), stats));
         p.addLast("dispatcher", new RequestDispatcher(service, serviceExecutor, settings.maxRowsPerBatch(), stats));

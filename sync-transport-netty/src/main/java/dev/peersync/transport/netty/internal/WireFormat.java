@@ -1,19 +1,20 @@
 package dev.peersync.transport.netty.internal;
 
 /**
- * The frame layout of the peersync protocol, version 2. Every frame, in both directions:
+ * The frame layout of the peersync protocol, version 4. Every frame, in both directions:
  *
  * <pre>
  *  offset  size  field
  *  ------  ----  -----------------------------------------------------------------------
  *       0     4  magic   0x50 0x53 0x59 0x4E ("PSYN")
- *       4     1  version protocol version, 2
+ *       4     1  version protocol version, 4
  *       5     1  type    message type code ({@link MessageType})
  *       6     1  flags   bit 0: body is raw-deflate compressed; bits 1..7 must be 0
  *       7     1  reserved, must be 0
  *       8     4  request id, big-endian; non-zero on requests and their replies, 0 otherwise
  *      12     4  body length n, big-endian signed, 0 &lt;= n &lt;= maxFrameSize - 16
- *      16     n  body: UTF-8 JSON (see {@link WireJson}); empty for PING, PONG, PUSH
+ *      16     n  body: UTF-8 JSON (see {@link WireJson}); empty for PING, PONG, PUSH; after an authenticated
+ *                 handshake without TLS its last 32 bytes are the frame's HMAC tag ({@link FrameMac})
  *
  *  +------+------+------+------+------+------+------+------+
  *  | 'P'  | 'S'  | 'Y'  | 'N'  | ver  | type | flags| rsvd |
@@ -32,10 +33,12 @@ package dev.peersync.transport.netty.internal;
 public final class WireFormat {
     public static final int MAGIC = 0x5053594E;
     /**
-     * 3: SNAPSHOT pages for joining nodes. 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS
+     * 4: the accepting side proves the secret only after the dialler; with a secret and no TLS every frame after the
+     * handshake carries a 32-byte HMAC tag ({@link FrameMac}, the body length includes it). 3: SNAPSHOT pages for
+     * joining nodes. 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS
      * (1 had BUCKETS and BUCKET_ROWS).
      */
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 4;
     public static final int HEADER_SIZE = 16;
     public static final int LENGTH_OFFSET = 12;
     public static final int FLAG_DEFLATE = 0x01;

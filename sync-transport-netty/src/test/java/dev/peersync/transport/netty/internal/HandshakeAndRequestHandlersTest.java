@@ -10,6 +10,7 @@ import dev.peersync.core.spi.PeerUnavailableException;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.TransportStats;
+import dev.peersync.testing.Await;
 import dev.peersync.transport.netty.support.InMemorySyncService;
 import dev.peersync.transport.netty.support.Nodes;
 import dev.peersync.transport.netty.support.ReviewRows;
@@ -48,14 +49,22 @@ class HandshakeAndRequestHandlersTest {
 
     private EmbeddedChannel server(byte[] secret) {
         return track(new EmbeddedChannel(
-                new HandshakeHandler(serverNode, 0, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
+                new HandshakeHandler(serverNode, true, 0, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
                 new ResponseCorrelator(REQUEST_TIMEOUT, stats),
                 new RequestDispatcher(service, Runnable::run, 10, stats),
                 new ConnectionGuard(stats, true)));
     }
 
+    private EmbeddedChannel dialler(byte[] secret) {
+        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, false, 0, new HandshakeAuth(secret),
+                HANDSHAKE_TIMEOUT, stats),
+                new ResponseCorrelator(REQUEST_TIMEOUT, stats),
+                new RequestDispatcher(new InMemorySyncService(peerNode), Runnable::run, 10, stats),
+                new ConnectionGuard(stats, false)));
+    }
+
     private EmbeddedChannel client() {
-        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, false, 0, null, HANDSHAKE_TIMEOUT, stats),
                 new ResponseCorrelator(REQUEST_TIMEOUT, stats),
                 new RequestDispatcher(new InMemorySyncService(peerNode), Runnable::run, 10, stats),
                 new ConnectionGuard(stats, false)));
@@ -82,6 +91,17 @@ class HandshakeAndRequestHandlersTest {
         assertThat(reject).isNotNull();
         assertThat(reject.type()).isEqualTo(MessageType.REJECT);
         assertThat(reject.body(Bodies.Reject.class).reason()).isEqualTo(reason);
+    }
+
+    private static void assertRefusedAlready(EmbeddedChannel channel) {
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("connection closed").isFalse();
+        Frame last = null;
+        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            last = (Frame) out;
+        }
+        assertThat(last).isNotNull();
+        assertThat(last.type()).isEqualTo(MessageType.REJECT);
     }
 
     @Test
@@ -114,18 +134,19 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
-    void correct_proof_completes_the_authenticated_handshake() {
+    void correct_proof_completes_the_authenticated_handshake_and_the_server_proves_only_after_the_dialler() {
         EmbeddedChannel channel = server(SECRET);
         Bodies.Hello serverHello = sentHello(channel);
         byte[] peerNonce = HandshakeAuth.newNonce();
 
         channel.writeInbound(hello(peerNode, peerNonce, true));
-        Frame serverProof = channel.readOutbound();
+        assertThat((Object) channel.readOutbound()).as("no proof before the dialler's").isNull();
         HandshakeAuth auth = new HandshakeAuth(SECRET);
-        assertThat(auth.verify(serverProof.body(Bodies.Proof.class).mac(), serverHello.nonce(), peerNonce,
-                serverNode.nodeId(), Nodes.CLUSTER)).as("server's proof verifies").isTrue();
         channel.writeInbound(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(
                 auth.proof(peerNonce, serverHello.nonce(), peerNode.nodeId(), Nodes.CLUSTER))));
+        Frame serverProof = channel.readOutbound();
+        assertThat(auth.verify(serverProof.body(Bodies.Proof.class).mac(), serverHello.nonce(), peerNonce,
+                serverNode.nodeId(), Nodes.CLUSTER)).as("server's proof verifies").isTrue();
         channel.writeInbound(new Frame(MessageType.PING, 5, Bodies.Empty.INSTANCE));
 
         Frame pong = channel.readOutbound();
@@ -134,7 +155,7 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
-    void wrong_proof_is_refused_counted_and_nothing_is_served() {
+    void wrong_proof_is_refused_counted_and_the_server_never_revealed_a_proof() {
         EmbeddedChannel channel = server(SECRET);
         Bodies.Hello serverHello = sentHello(channel);
         byte[] peerNonce = HandshakeAuth.newNonce();
@@ -144,19 +165,40 @@ class HandshakeAndRequestHandlersTest {
 
         channel.writeInbound(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(wrong)));
 
-        assertRefused(channel, RejectReason.BAD_PROOF);
+        channel.runPendingTasks();
+        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            assertThat(((Frame) out).type()).as("only the REJECT leaves").isEqualTo(MessageType.REJECT);
+        }
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(stats.rejections(RejectReason.BAD_PROOF)).isEqualTo(1);
         assertThat(stats.authFailures()).isEqualTo(1);
         assertThat(service.calls()).isZero();
     }
 
     @Test
-    void replayed_server_proof_does_not_verify() {
-        EmbeddedChannel channel = server(SECRET);
+    void a_stranger_that_only_says_hello_gets_no_proof_and_is_closed_at_the_deadline() {
+        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, true, 0,
+                new HandshakeAuth(SECRET), Duration.ofMillis(300), stats), new ConnectionGuard(stats, true)));
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
-        Frame serverProof = channel.readOutbound();
+        assertThat((Object) channel.readOutbound()).isNull();
 
-        channel.writeInbound(serverProof); // reflect the server's own proof back
+        Await.until("the handshake deadline", Duration.ofSeconds(5), () -> {
+            channel.runPendingTasks();
+            return stats.rejections(RejectReason.HANDSHAKE_TIMEOUT);
+        }, n -> n == 1);
+        assertRefusedAlready(channel);
+    }
+
+    @Test
+    void a_dialler_proof_reflected_back_does_not_verify() {
+        EmbeddedChannel channel = dialler(SECRET);
+        sentHello(channel);
+        channel.writeInbound(hello(serverNode, HandshakeAuth.newNonce(), true));
+        Frame diallerProof = channel.readOutbound();
+        assertThat(diallerProof.type()).isEqualTo(MessageType.PROOF);
+
+        channel.writeInbound(diallerProof); // reflect the dialler's own proof back
 
         assertRefused(channel, RejectReason.BAD_PROOF);
     }
@@ -227,7 +269,7 @@ class HandshakeAndRequestHandlersTest {
         TransportStats before = new TransportStats();
         EmbeddedChannel unverified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, before),
-                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
+                new HandshakeHandler(serverNode, true, 0, null, HANDSHAKE_TIMEOUT, before), new ConnectionGuard(before, true)));
         unverified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.raw(WireFormat.MAGIC,
                 WireFormat.VERSION, MessageType.HELLO.code(), 0, 0, 0, 100_000, new byte[0])));
         assertThat(unverified.isOpen()).isFalse();
@@ -236,7 +278,7 @@ class HandshakeAndRequestHandlersTest {
         TransportStats after = new TransportStats();
         EmbeddedChannel verified = track(new EmbeddedChannel(new FrameDecoder(1024 * 1024, Duration.ofSeconds(10)),
                 new MessageCodec(1024 * 1024, false, 1024, after),
-                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, after),
+                new HandshakeHandler(serverNode, true, 0, null, HANDSHAKE_TIMEOUT, after),
                 new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true)));
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
                 hello(peerNode, HandshakeAuth.newNonce(), false))));
@@ -281,7 +323,7 @@ class HandshakeAndRequestHandlersTest {
     @Test
     void pushes_call_the_service_once_per_burst() {
         EmbeddedChannel channel = track(new EmbeddedChannel(
-                new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+                new HandshakeHandler(serverNode, true, 0, null, HANDSHAKE_TIMEOUT, stats),
                 new RequestDispatcher(service, task -> { }, 10, stats), // executor that never runs: push stays pending
                 new ConnectionGuard(stats, true)));
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
@@ -305,7 +347,7 @@ class HandshakeAndRequestHandlersTest {
                 throw new IllegalStateException("database is down");
             }
         };
-        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, 0, null, HANDSHAKE_TIMEOUT, stats),
+        EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, true, 0, null, HANDSHAKE_TIMEOUT, stats),
                 new RequestDispatcher(failing, Runnable::run, 10, stats), new ConnectionGuard(stats, true)));
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));

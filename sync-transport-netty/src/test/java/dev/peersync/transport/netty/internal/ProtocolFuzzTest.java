@@ -36,7 +36,7 @@ class ProtocolFuzzTest {
         while (System.nanoTime() < deadline) {
             EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(64 * 1024, Duration.ofSeconds(1)),
                     new MessageCodec(64 * 1024, false, 1024, stats),
-                    new HandshakeHandler(Nodes.hello("server"), 0, null, Duration.ofSeconds(1), stats),
+                    new HandshakeHandler(Nodes.hello("server"), true, 0, null, Duration.ofSeconds(1), stats),
                     new ResponseCorrelator(Duration.ofSeconds(1), stats),
                     new RequestDispatcher(service, Runnable::run, 10, stats),
                     new ConnectionGuard(stats, true));

@@ -17,8 +17,13 @@ public final class RawPeer implements AutoCloseable {
     private final DataInputStream in;
 
     public RawPeer(InetSocketAddress server) throws IOException {
+        this(new InetSocketAddress("127.0.0.1", server.getPort()), true);
+    }
+
+    /** Connects to exactly {@code server} (for example a non-loopback address of this host). */
+    public RawPeer(InetSocketAddress server, boolean exact) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", server.getPort()), 2000);
+        socket.connect(server, 2000);
         socket.setSoTimeout(5000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());

@@ -1,4 +1,4 @@
-package dev.peersync.transport.netty.support;
+package dev.peersync.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
