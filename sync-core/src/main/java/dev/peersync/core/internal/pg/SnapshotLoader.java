@@ -99,11 +99,11 @@ final class SnapshotLoader {
         int loaded = h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
                 + " SELECT " + t.pkList("st") + ", st._ps_hlc, st._ps_origin, st._ps_deleted, pg_current_xact_id(),"
-                + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc), st._ps_cv,"
+                + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc), st._ps_cvn,"
                 + " " + Derived.hash(s, "st._ps_key", "st._ps_hlc", "st._ps_origin", "st._ps_deleted", "st._ps_derived",
-                        "st._ps_cv")
+                        "st._ps_cvn")
                 + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key, " + s + ".cv_normal(st._ps_cv, st._ps_hlc,"
-                + " st._ps_origin, st._ps_deleted) AS _ps_cv FROM " + staging + " st"
+                + " st._ps_origin, st._ps_deleted) AS _ps_cvn FROM " + staging + " st"
                 + " WHERE st._ps_deleted OR st._ps_live) st")
                 .bind("base", base).bind("bc", bucketCount).execute();
         // Announced as rows from that peer: pushed to every other peer, not back to it.
