@@ -414,6 +414,8 @@ function describe(event) {
       return `${conflictName(event.conflict_type)} on ${event.table} ${event.pk}: ${(event.resolution || 'resolved').replace('_', ' ')} (kept ${shortId(event.winner && event.winner.node_id)}'s version over ${shortId(event.loser && event.loser.node_id)}'s)`;
     case 'row_parked':
       return `${event.table} ${event.pk} parked (from ${peerName(event.peer)}): ${event.reason}`;
+    case 'row_expired':
+      return `${event.table} ${event.pk} dropped from the parked rows (too many from ${peerName(event.peer)}): ${event.reason}`;
     case 'row_unparked':
       return `${event.table} ${event.pk} applied after waiting for its parent`;
     case 'peer_up':
@@ -432,7 +434,7 @@ function describe(event) {
 }
 
 function eventTone(event) {
-  if (event.type === 'error' || event.type === 'peer_down' || event.type === 'row_parked'
+  if (event.type === 'error' || event.type === 'peer_down' || event.type === 'row_parked' || event.type === 'row_expired'
     || (event.type === 'sync_round' && event.error)) {
     return 'bad';
   }

@@ -46,6 +46,9 @@ public final class SyncMetrics implements SyncListener {
         } else if (event instanceof SyncEvent.RowParked e) {
             counter("peersync.rows.parked", "Rows from peers parked (missing parent, unique collision, skew)",
                     "table", e.table()).increment();
+        } else if (event instanceof SyncEvent.ParkedRowExpired e) {
+            counter("peersync.rows.parked.expired", "Parked rows dropped because their peer had too many parked",
+                    "table", e.table()).increment();
         } else if (event instanceof SyncEvent.RowUnparked e) {
             counter("peersync.rows.unparked", "Parked rows applied or superseded later", "table", e.table())
                     .increment();

@@ -79,6 +79,11 @@ public final class EventMessages {
         } else if (event instanceof SyncEvent.RowUnparked e) {
             data.put("table", e.table());
             data.put("pk", e.pk());
+        } else if (event instanceof SyncEvent.ParkedRowExpired e) {
+            data.put("table", e.table());
+            data.put("pk", e.pk());
+            data.put("peer", e.peer().toString());
+            data.put("reason", e.reason());
         } else if (event instanceof SyncEvent.PeerChanged e) {
             PeerInfo peer = e.change().peer();
             data.put("peer_id", peer.nodeId().toString());
@@ -117,6 +122,8 @@ public final class EventMessages {
             return "row_parked";
         } else if (event instanceof SyncEvent.RowUnparked) {
             return "row_unparked";
+        } else if (event instanceof SyncEvent.ParkedRowExpired) {
+            return "row_expired";
         } else if (event instanceof SyncEvent.PeerChanged e) {
             return switch (e.change().current()) {
                 case ACTIVE -> "peer_up";

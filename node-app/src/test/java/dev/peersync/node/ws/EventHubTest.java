@@ -140,13 +140,14 @@ class EventHubTest {
                 new SyncEvent.ConflictResolved(NOW, "users", "[\"k\"]", v, v, "update_update", "merged"),
                 new SyncEvent.RowParked(NOW, PEER, "reviews", "[\"k\"]", "missing parent"),
                 new SyncEvent.RowUnparked(NOW, "reviews", "[\"k\"]"),
+                new SyncEvent.ParkedRowExpired(NOW, PEER, "reviews", "[\"k\"]", "missing parent"),
                 new SyncEvent.PeerChanged(NOW, new PeerStateChange(peer, null, PeerState.ACTIVE)),
                 new SyncEvent.PeerChanged(NOW, new PeerStateChange(peer, PeerState.ACTIVE, PeerState.SUSPECT)),
                 new SyncEvent.ClockSkewDetected(NOW, PEER, 120_000, "refused"),
                 new SyncEvent.SyncRoundCompleted(NOW, PEER, 3, 1, 12, null));
 
         assertThat(events).extracting(EventMessages::eventType).containsExactly("table_synced", "conflict_resolved",
-                "row_parked", "row_unparked", "peer_up", "peer_suspect", "clock_skew", "sync_round");
+                "row_parked", "row_unparked", "row_expired", "peer_up", "peer_suspect", "clock_skew", "sync_round");
         EventMessages messages = new EventMessages(mapper);
         for (SyncEvent event : events) {
             assertThat(messages.syncEvent(event)).contains("\"timestamp\":\"2026-01-01T12:00:00Z\"");

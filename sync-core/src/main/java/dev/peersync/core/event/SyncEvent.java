@@ -32,6 +32,14 @@ public sealed interface SyncEvent {
     record RowUnparked(Instant at, String table, String pk) implements SyncEvent {
     }
 
+    /**
+     * A parked row was dropped unapplied: its peer had more rows of its table parked than the cap
+     * ({@code StoreSettings.maxParkedPerPeerTable}), and it was the oldest. Anti-entropy brings it back if it still
+     * matters (its parent arrived, its peer still holds it).
+     */
+    record ParkedRowExpired(Instant at, NodeId peer, String table, String pk, String reason) implements SyncEvent {
+    }
+
     /** A peer's health changed. */
     record PeerChanged(Instant at, PeerStateChange change) implements SyncEvent {
     }

@@ -200,6 +200,37 @@ class ApplyIT {
     }
 
     @Test
+    void a_peer_cannot_park_more_than_the_cap_of_one_table_the_oldest_are_dropped_and_reported() {
+        TestNode b = nodes.create("park_cap_b", StoreSettings.of(TestNode.TABLES).withMaxParkedPerPeerTable(3),
+                TestNode.SCHEMA);
+        dev.peersync.core.NodeId flooder = dev.peersync.core.NodeId.random();
+        dev.peersync.core.NodeId other = dev.peersync.core.NodeId.random();
+        long hlc = System.currentTimeMillis() << 16;
+        List<String> keys = new ArrayList<>();
+        List<SyncEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) { // reviews of a product that never comes: parked, one batch each
+            String id = UUID.randomUUID().toString();
+            keys.add(id);
+            RowChange orphan = new RowChange("reviews", "[\"" + id + "\"]", hlc + i, flooder, false, "{\"id\": \"" + id
+                    + "\", \"product_id\": \"" + UUID.randomUUID() + "\", \"user_id\": \"" + UUID.randomUUID()
+                    + "\", \"rating\": 3}");
+            events.addAll(b.store.applyRows(flooder, List.of(orphan)).events());
+        }
+        String otherId = UUID.randomUUID().toString();
+        b.store.applyRows(other, List.of(new RowChange("reviews", "[\"" + otherId + "\"]", hlc, other, false,
+                "{\"id\": \"" + otherId + "\", \"product_id\": \"" + UUID.randomUUID() + "\", \"user_id\": \""
+                        + UUID.randomUUID() + "\", \"rating\": 3}")));
+
+        assertThat(b.store.parkedCount()).as("3 of the flooder's, 1 of the other peer's").isEqualTo(4);
+        assertThat(events).filteredOn(e -> e instanceof SyncEvent.ParkedRowExpired)
+                .extracting(e -> ((SyncEvent.ParkedRowExpired) e).pk())
+                .containsExactly("[\"" + keys.get(0) + "\"]", "[\"" + keys.get(1) + "\"]");
+        assertThat(b.rows("SELECT pk FROM peersync.parked ORDER BY hlc, pk").toString())
+                .contains(keys.get(2)).contains(keys.get(3)).contains(keys.get(4)).contains(otherId)
+                .doesNotContain(keys.get(0)).doesNotContain(keys.get(1));
+    }
+
+    @Test
     void a_child_arriving_before_its_parent_is_parked_then_applied_on_retry() {
         TestNode a = nodes.create("park_a");
         TestNode b = nodes.create("park_b");

@@ -36,11 +36,13 @@ final class Applier {
     private final Clock clock;
     private final dev.peersync.core.NodeId node;
     private final Map<String, UniqueCollisionPolicy> policies;
+    private final int maxParked;
 
     Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
             long maxOffsetMillis, int bucketCount, Clock clock, dev.peersync.core.NodeId node,
-            List<UniqueCollisionPolicy> policies) {
+            List<UniqueCollisionPolicy> policies, int maxParked) {
         this.node = node;
+        this.maxParked = maxParked;
         Map<String, UniqueCollisionPolicy> byKey = new HashMap<>();
         policies.forEach(p -> byKey.put(p.table() + "/" + p.constraint(), p));
         this.policies = Map.copyOf(byKey);
@@ -101,7 +103,7 @@ final class Applier {
         ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);
         RowWriter writer = new RowWriter(run, clock, policies);
-        Bookkeeping books = new Bookkeeping(run, clock);
+        Bookkeeping books = new Bookkeeping(run, clock, maxParked);
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; "
                 + IncomingRows.PREPARE + (continuing ? IncomingRows.EMPTY_WITHIN_TRANSACTION : IncomingRows.EMPTY));

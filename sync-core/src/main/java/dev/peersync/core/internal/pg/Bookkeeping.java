@@ -29,9 +29,12 @@ final class Bookkeeping {
     private final ApplyRun run;
     private final Clock clock;
 
-    Bookkeeping(ApplyRun run, Clock clock) {
+    private final int maxParked;
+
+    Bookkeeping(ApplyRun run, Clock clock, int maxParked) {
         this.run = run;
         this.clock = clock;
+        this.maxParked = maxParked;
     }
 
     /** The metadata of the winners whose keys were held here already (claimed keys have theirs), merged ones apart. */
@@ -146,6 +149,9 @@ final class Bookkeeping {
                 + " RETURNING tbl, pk, reason, peer, attempts").mapToMap().list();
         int total = run.h.createQuery("SELECT count(*)::int FROM " + IN + " WHERE state = 'parked'")
                 .mapTo(Integer.class).one();
+        if (total > 0) {
+            expireBeyondCap();
+        }
         for (Map<String, Object> r : parked) {
             if (((Integer) r.get("attempts")) == 1) {
                 log.info("Parked a row of {} with key {}: {}", r.get("tbl"), r.get("pk"), r.get("reason"));
@@ -154,6 +160,25 @@ final class Bookkeeping {
             }
         }
         return total;
+    }
+
+    /**
+     * At most {@code maxParked} rows of one table from one peer wait parked: beyond it the oldest are dropped, each
+     * logged and reported, so a peer cannot fill the database with rows that never apply. Only the (peer, table) pairs
+     * this batch parked rows of are looked at.
+     */
+    private void expireBeyondCap() {
+        run.h.createQuery("DELETE FROM " + run.s + ".parked p USING (SELECT tbl, pk FROM (SELECT x.tbl, x.pk,"
+                        + " row_number() OVER (PARTITION BY x.peer, x.tbl ORDER BY x.parked_at DESC, x.hlc DESC) AS n"
+                        + " FROM " + run.s + ".parked x WHERE (x.peer, x.tbl) IN (SELECT DISTINCT peer, tbl FROM " + IN
+                        + " WHERE state = 'parked')) ranked WHERE n > :cap) old WHERE p.tbl = old.tbl AND p.pk = old.pk"
+                        + " RETURNING p.tbl, p.pk, p.peer, p.reason")
+                .bind("cap", maxParked).mapToMap().forEach(r -> {
+                    log.warn("Dropped the parked row of {} with key {} from {}: more than {} rows of the table from"
+                            + " that peer are parked ({})", r.get("tbl"), r.get("pk"), r.get("peer"), maxParked, r.get("reason"));
+                    run.event(new SyncEvent.ParkedRowExpired(clock.instant(), new NodeId((UUID) r.get("peer")),
+                            (String) r.get("tbl"), (String) r.get("pk"), (String) r.get("reason")));
+                });
     }
 
     /** A parked row whose key now holds an equal or higher version leaves the parking table. */

@@ -70,7 +70,7 @@ public final class PgStore implements SyncStore {
         this.feed = new ChangeFeed(tables, nodeId, settings.schema(), receipts);
         this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
-                settings.uniquePolicies());
+                settings.uniquePolicies(), settings.maxParkedPerPeerTable());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
         this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS);
         this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
