@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * clocks in step, the later one carries the higher version and must win. "After" means later by more than
  * {@link #REAL_TIME_MARGIN}: versions have millisecond resolution, so two writes on different nodes within the same
  * millisecond are concurrent however the test JVM saw them. The final state of the row must be the
- * effect of one operation that is not superseded (a candidate):
+ * effect of operations that are not superseded (candidates):
  * <ul>
- *   <li>present: its columns equal the values written by a candidate insert or update (a column that references
- *       a deleted parent with ON DELETE SET NULL may be null instead);</li>
+ *   <li>present: a candidate is an insert or update, and each column any write recorded holds the value of a write
+ *       to that column not superseded for it (by a later acknowledged write of that column, or a later acknowledged
+ *       delete): writes merge column by column (a column that references a deleted parent with ON DELETE SET NULL
+ *       may be null instead);</li>
  *   <li>absent: a candidate is a delete, or no candidate write was acknowledged, or a parent the row references
  *       has a delete (ON DELETE CASCADE).</li>
  * </ul>
@@ -215,14 +217,12 @@ public final class WriteHistory {
         }
         ObjectNode row = data.row(table, id).orElse(null);
         if (row != null) {
-            for (Op op : candidates) {
-                if (op.kind() != Kind.DELETE && matches(row, op.values(), table)) {
-                    return;
-                }
+            if (candidates.stream().noneMatch(op -> op.kind() != Kind.DELETE)) {
+                violations.add(table + " " + id + ": holds " + row + ", but no write that could have won says it exists: "
+                        + candidates + parentDeletes(table, rowOps));
+                return;
             }
-            violations.add(table + " " + id + ": holds " + row + ", which is none of the values that could have won: "
-                    + candidates + (candidates.size() < rowOps.size() ? " (superseded: " + superseded(rowOps, candidates) + ")" : "")
-                    + parentDeletes(table, rowOps));
+            checkColumns(table, id, row, order, rowOps, violations);
             return;
         }
         boolean mayBeAbsent = candidates.stream().anyMatch(op -> op.kind() == Kind.DELETE || !op.acknowledged())
@@ -230,6 +230,44 @@ public final class WriteHistory {
         if (!mayBeAbsent) {
             violations.add(table + " " + id + ": missing, but acknowledged writes that could have won say it exists: "
                     + candidates + parentDeletes(table, rowOps));
+        }
+    }
+
+    /**
+     * Column by column (writes merge per column): each column a write recorded holds the value of a write to that
+     * column that is not superseded, for that column, by a later acknowledged write to it or by a later acknowledged
+     * delete of the row. So concurrent updates of different columns must both be there, and of one column one of them.
+     */
+    private void checkColumns(String table, String id, ObjectNode row, Order order, List<Op> rowOps,
+                              List<String> violations) {
+        Set<String> columns = new java.util.TreeSet<>();
+        rowOps.stream().filter(op -> op.kind() != Kind.DELETE && op.values() != null)
+                .forEach(op -> op.values().fieldNames().forEachRemaining(columns::add));
+        for (String column : columns) {
+            List<Op> writers = rowOps.stream().filter(op -> op.kind() != Kind.DELETE && op.values() != null
+                    && op.values().has(column)).toList();
+            List<Op> candidates = writers.stream().filter(op -> order != Order.REAL_TIME || !op.acknowledged()
+                    || rowOps.stream().noneMatch(other -> other != op && other.acknowledged()
+                            && (other.kind() == Kind.DELETE || (other.values() != null && other.values().has(column)))
+                            && other.startNanos() - op.ackNanos() > REAL_TIME_MARGIN.toNanos())).toList();
+            if (candidates.isEmpty()) {
+                continue; // every write of the column was followed by a delete: a later life of the row shows
+            }
+            JsonNode actual = row.get(column);
+            boolean explained = candidates.stream().anyMatch(op -> {
+                JsonNode written = op.values().get(column);
+                return (actual != null && actual.equals(written)) || (actual != null && actual.isNull()
+                        && parentDeleted(table, column, written, OnDelete.SET_NULL));
+            });
+            if (!explained) {
+                violations.add(table + " " + id + ": column " + column + " holds " + actual + ", which none of the writes"
+                        + " of that column that could have won wrote: " + candidates.stream()
+                        .map(op -> "#" + op.seq() + " " + op.kind() + " on " + op.node() + " " + column + "="
+                                + op.values().get(column)).toList()
+                        + (candidates.size() < writers.size() ? " (superseded: " + writers.stream()
+                        .filter(op -> !candidates.contains(op)).map(op -> "#" + op.seq()).toList() + ")" : "")
+                        + parentDeletes(table, rowOps));
+            }
         }
     }
 
@@ -265,23 +303,6 @@ public final class WriteHistory {
 
     private static List<Op> superseded(List<Op> all, List<Op> candidates) {
         return all.stream().filter(op -> !candidates.contains(op)).toList();
-    }
-
-    private boolean matches(ObjectNode row, ObjectNode values, String table) {
-        var fields = values.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode actual = row.get(field.getKey());
-            if (actual != null && actual.equals(field.getValue())) {
-                continue;
-            }
-            boolean nulledByParentDelete = actual != null && actual.isNull()
-                    && parentDeleted(table, field.getKey(), field.getValue(), OnDelete.SET_NULL);
-            if (!nulledByParentDelete) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private boolean cascadeDeletable(ObjectNode values, String table) {

@@ -19,35 +19,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scenario 9: a randomised soak. Writers on every node (inserts, updates, deletes over all seven tables) while a
- * nemesis kills and restarts nodes, partitions nodes, cuts links and heals, for a fixed duration. The seed is
- * printed at the start and in any failure: {@code -Dpeersync.soak.seed=<seed>} replays the same choices.
- * CI runs a short soak ({@code peersync.soak.seconds}, 25 s); {@code -Psoak} runs a long one.
+ * Scenario 9: a randomised soak. Writers on every node (inserts, updates of one column at a time, so that nodes edit
+ * different columns of one row concurrently, deletes, over all seven tables; usernames from a shared pool, so that
+ * the same name is registered on both sides of a partition) while a nemesis kills and restarts nodes, partitions
+ * nodes, cuts links and heals, for a fixed duration. Each run ends with the row-by-row checker and the write history,
+ * checked column by column. The seed is printed at the start and in any failure: {@code -Dpeersync.soak.seed=<seed>}
+ * replays the same choices. CI runs three seeds of 10 s ({@code peersync.soak.runs}, {@code peersync.soak.seconds});
+ * {@code -Psoak} runs a hundred of 30 s.
  */
 class SoakIT {
-    private static final Duration DURATION = Duration.ofSeconds(Long.getLong("peersync.soak.seconds", 25));
+    private static final Duration DURATION = Duration.ofSeconds(Long.getLong("peersync.soak.seconds", 10));
+    /** Runs, one seed each, on the same cluster: a few in CI, a hundred under {@code -Psoak}. */
+    private static final int RUNS = Integer.getInteger("peersync.soak.runs", 3);
 
     @RegisterExtension
     static final ClusterExtension nodes = ClusterExtension.threeNodes();
 
     @Test
     void s9_random_writes_kills_partitions_and_heals_converge_and_keep_the_history() {
-        long seed = seed();
-        System.out.println("[soak] seed " + seed + ", duration " + DURATION.toSeconds() + " s");
-        try {
-            soak(seed);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("Soak failed with seed " + seed + " (replay: -Dpeersync.soak.seed=" + seed
-                    + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static long seed() {
         String configured = System.getProperty("peersync.soak.seed", "");
-        return configured.isBlank() ? System.nanoTime() : Long.parseLong(configured.trim());
+        long first = configured.isBlank() ? System.nanoTime() : Long.parseLong(configured.trim());
+        int runs = configured.isBlank() ? RUNS : 1;
+        long writes = 0;
+        for (int run = 0; run < runs; run++) {
+            long seed = first + run;
+            System.out.println("[soak] run " + (run + 1) + " of " + runs + ": seed " + seed + ", duration "
+                    + DURATION.toSeconds() + " s");
+            try {
+                writes += soak(seed);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("Soak failed with seed " + seed + " (replay: -Dpeersync.soak.seed=" + seed
+                        + "): " + e.getMessage(), e);
+            }
+        }
+        // Every run ended with the row-by-row checker and the write history: a lost write fails the run above.
+        System.out.println("[soak] " + runs + " run(s), " + writes + " acknowledged writes, 0 lost");
     }
 
-    private void soak(long seed) {
+    /** One seeded run; returns the writes acknowledged. */
+    private long soak(long seed) {
         Cluster cluster = nodes.cluster();
         Random random = new Random(seed);
         WriteHistory history = WriteHistory.forReviewSchema();
@@ -67,6 +77,7 @@ class SoakIT {
         System.out.println("[soak] acknowledged writes: " + history.acknowledgedCounts());
 
         finish("9 soak " + DURATION.toSeconds() + " s, seed " + seed, cluster, history, Order.REAL_TIME);
+        return writers.acknowledged();
     }
 
     /** One random fault, or the repair of all faults; returns what it did. */

@@ -79,6 +79,7 @@ public final class SqlWriter {
     public Optional<String> insert(String table) {
         String id = UUID.randomUUID().toString();
         String suffix = id.substring(0, 8);
+        List<String> recorded = null;
         String sql;
         List<Object> args = new ArrayList<>();
         args.add(UUID.fromString(id));
@@ -86,8 +87,14 @@ public final class SqlWriter {
             case "users" -> {
                 sql = "INSERT INTO users (id, username, email, password_hash, created_at, updated_at)"
                         + " VALUES (?, ?, ?, 'x', now(), now())";
-                args.add("u-" + suffix);
+                // One in ten takes a name from a small pool shared by every writer: the same username registered
+                // on two sides of a partition, kept on both by a rename (so the name is not part of the history).
+                boolean pooled = random.nextInt(10) == 0;
+                args.add(pooled ? "pool-" + random.nextInt(5) : "u-" + suffix);
                 args.add("u-" + suffix + "@example.com");
+                if (pooled) {
+                    recorded = List.of("id", "email", "password_hash");
+                }
             }
             case "categories" -> {
                 sql = "INSERT INTO categories (id, name, description, parent_id, created_at, updated_at)"
@@ -150,7 +157,7 @@ public final class SqlWriter {
             }
             default -> throw new IllegalArgumentException("table must be one of " + TABLES + ", got: " + table);
         }
-        boolean done = write(table, id, Kind.INSERT, sql + " RETURNING to_jsonb(" + table + ".*)::text", args);
+        boolean done = write(table, id, Kind.INSERT, sql + " RETURNING to_jsonb(" + table + ".*)::text", args, recorded);
         if (done) {
             known.add(table, id);
             if (table.equals("users")) {
@@ -161,23 +168,49 @@ public final class SqlWriter {
         return Optional.empty();
     }
 
+    /**
+     * Updates one column of a known row, chosen at random among two or three per table, so that writers on different
+     * nodes edit different columns of one row concurrently; the other editable columns are left out of the record (as
+     * this node holds them they may be about to merge with another node's edit).
+     */
     private void update(String table) {
         Optional<String> id = known.pick(table, random);
         if (id.isEmpty()) {
             return;
         }
-        String set = switch (table) {
-            case "users" -> "password_hash = ?";
-            case "categories", "products" -> "description = ?";
-            case "reviews" -> "body = ?";
-            case "product_images" -> "alt_text = ?";
-            case "review_media" -> "url = 'https://media.example.com/' || ?";
-            case "activity_logs" -> "action = ?";
+        List<String> columns = switch (table) {
+            case "users" -> List.of("password_hash");
+            case "categories" -> List.of("description", "name");
+            case "products" -> List.of("description", "name", "price");
+            case "reviews" -> List.of("body", "title", "rating");
+            case "product_images" -> List.of("alt_text", "position");
+            case "review_media" -> List.of("url", "media_type");
+            case "activity_logs" -> List.of("action", "details");
             default -> throw new IllegalArgumentException("unknown table " + table);
         };
-        String sql = "UPDATE " + table + " SET " + set + ", updated_at = now() WHERE id = ? RETURNING to_jsonb("
-                + table + ".*)::text";
-        write(table, id.get(), Kind.UPDATE, sql, List.of(node + " " + text(12), UUID.fromString(id.get())));
+        String column = columns.get(random.nextInt(columns.size()));
+        // Always a new value on this node: a column set to the value it already holds is not written (as in
+        // cr-sqlite, changes are detected by value), so a concurrent write of it elsewhere may then win.
+        Object value = switch (column) {
+            case "price" -> new java.math.BigDecimal(random.nextInt(100_000)).movePointLeft(2);
+            case "rating", "position" -> 1 + random.nextInt(3);
+            case "details" -> "{\"writer\": \"" + node + "\", \"n\": " + random.nextInt(1_000_000) + "}";
+            case "url" -> "https://media.example.com/" + node + "-" + text(8).replace(' ', '-');
+            case "media_type" -> "";
+            default -> node + " " + text(12);
+        };
+        String assignment = switch (column) {
+            case "rating" -> "rating = (rating - 1 + ?) % 5 + 1";
+            case "position" -> "position = (position + ?) % 10";
+            case "media_type" -> "media_type = CASE WHEN media_type = 'image' THEN 'video' ELSE 'image' END || ?";
+            case "details" -> "details = ?::jsonb";
+            default -> column + " = ?";
+        };
+        String sql = "UPDATE " + table + " SET " + assignment + ", updated_at = now() WHERE id = ?"
+                + " RETURNING to_jsonb(" + table + ".*)::text";
+        // Recorded: the row as returned but the other editable columns (references included: cascades need them).
+        List<String> others = columns.stream().filter(c -> !c.equals(column)).toList();
+        write(table, id.get(), Kind.UPDATE, sql, List.of(value, UUID.fromString(id.get())), others, true);
     }
 
     /** Sets the description of a category or product; true when acknowledged. */
@@ -224,8 +257,21 @@ public final class SqlWriter {
         return done;
     }
 
-    /** Runs one statement in autocommit and records it; true when acknowledged. */
+    /** Runs one statement in autocommit and records it (every column it returns); true when acknowledged. */
     private boolean write(String table, String id, Kind kind, String sql, List<Object> args) {
+        return write(table, id, kind, sql, args, null);
+    }
+
+    /** The same, recording only the columns named in {@code recorded} (null: all). */
+    private boolean write(String table, String id, Kind kind, String sql, List<Object> args, List<String> recorded) {
+        return write(table, id, kind, sql, args, recorded, false);
+    }
+
+    /** The same; with {@code dropListed}, every column but those named in {@code listed} is recorded. */
+    private boolean write(String table, String id, Kind kind, String sql, List<Object> args, List<String> listed,
+                          boolean dropListed) {
+        List<String> recorded = dropListed ? null : listed;
+        List<String> dropped = dropListed ? listed : List.of();
         WriteHistory.Pending pending = history.begin(node, table, id, kind);
         try {
             Connection c = connection();
@@ -238,7 +284,14 @@ public final class SqlWriter {
                         failed.incrementAndGet(); // no such row here (deleted, or not synced yet): nothing happened
                         return false;
                     }
-                    pending.acknowledged(kind == Kind.DELETE ? null : parse(rs.getString(1)));
+                    ObjectNode values = kind == Kind.DELETE ? null : parse(rs.getString(1));
+                    if (values != null && recorded != null) {
+                        values.retain(recorded);
+                    }
+                    if (values != null) {
+                        values.remove(dropped);
+                    }
+                    pending.acknowledged(values);
                     acknowledged.incrementAndGet();
                     return true;
                 }
