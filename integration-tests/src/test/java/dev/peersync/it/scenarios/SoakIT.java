@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Scenario 9: a randomised soak. Writers on every node (inserts, updates of one column at a time, so that nodes edit
  * different columns of one row concurrently, deletes, over all seven tables; usernames from a shared pool, so that
  * the same name is registered on both sides of a partition) while a nemesis kills and restarts nodes, partitions
- * nodes, cuts links and heals, for a fixed duration. Each run ends with the row-by-row checker and the write history,
+ * nodes, cuts links, skews a node's clock and heals, for a fixed duration. Each run ends with the row-by-row checker and the write history,
  * checked column by column. The seed is printed at the start and in any failure: {@code -Dpeersync.soak.seed=<seed>}
  * replays the same choices. CI runs three seeds of 10 s ({@code peersync.soak.runs}, {@code peersync.soak.seconds});
  * {@code -Psoak} runs a hundred of 30 s.
@@ -64,8 +64,9 @@ class SoakIT {
         Workload writers = new Workload(cluster.nodes(), history, new KnownRows(), seed, 30).start();
         List<String> faults = new ArrayList<>();
         long end = System.nanoTime() + DURATION.toNanos();
+        java.util.concurrent.atomic.AtomicBoolean skewed = new java.util.concurrent.atomic.AtomicBoolean();
         while (System.nanoTime() < end) {
-            faults.add(nemesis(cluster, writers, random));
+            faults.add(nemesis(cluster, writers, random, skewed));
             // hold the fault (or the calm) for 1-4 s while the writers go on
             LockSupport.parkNanos(Duration.ofMillis(1_000 + random.nextInt(3_000)).toNanos());
         }
@@ -76,16 +77,20 @@ class SoakIT {
         System.out.println("[soak] faults: " + faults);
         System.out.println("[soak] acknowledged writes: " + history.acknowledgedCounts());
 
-        finish("9 soak " + DURATION.toSeconds() + " s, seed " + seed, cluster, history, Order.REAL_TIME);
+        // With a clock skewed on purpose, wall-clock order says nothing about which version is higher: any value
+        // written to a column may win it (still present, and written by someone).
+        finish("9 soak " + DURATION.toSeconds() + " s, seed " + seed, cluster, history,
+                skewed.get() ? Order.NONE : Order.REAL_TIME);
         return writers.acknowledged();
     }
 
     /** One random fault, or the repair of all faults; returns what it did. */
-    private static String nemesis(Cluster cluster, Workload writers, Random random) {
+    private static String nemesis(Cluster cluster, Workload writers, Random random,
+                                  java.util.concurrent.atomic.AtomicBoolean skewed) {
         List<ClusterNode> nodes = cluster.nodes();
         ClusterNode victim = nodes.get(random.nextInt(nodes.size()));
         ClusterNode other = nodes.get((nodes.indexOf(victim) + 1 + random.nextInt(nodes.size() - 1)) % nodes.size());
-        switch (random.nextInt(6)) {
+        switch (random.nextInt(7)) {
             case 0 -> {
                 if (victim.isRunning()) {
                     cluster.kill(victim);
@@ -111,6 +116,15 @@ class SoakIT {
             case 4 -> {
                 cluster.heal(victim);
                 return "heal " + victim.name();
+            }
+            case 5 -> {
+                // A clock 0.5-3 s off either way (well inside MAX_CLOCK_OFFSET_MS): restarts the node.
+                long offset = (500 + random.nextInt(2_500)) * (random.nextBoolean() ? 1L : -1L);
+                writers.pause(victim);
+                cluster.skewClock(victim, Duration.ofMillis(offset));
+                writers.resume(victim);
+                skewed.set(true);
+                return "skew " + victim.name() + " " + offset + " ms";
             }
             default -> {
                 cluster.resetFaults();
