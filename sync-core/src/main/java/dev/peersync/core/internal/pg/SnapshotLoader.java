@@ -102,8 +102,9 @@ final class SnapshotLoader {
                 + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc), st._ps_cvn,"
                 + " " + Derived.hash(s, "st._ps_key", "st._ps_hlc", "st._ps_origin", "st._ps_deleted", "st._ps_derived",
                         "st._ps_cvn")
-                + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key, " + s + ".cv_normal(st._ps_cv, st._ps_hlc,"
-                + " st._ps_origin, st._ps_deleted) AS _ps_cvn FROM " + staging + " st"
+                // cv_normal is not inlined (it has a subquery): called only for the rows that list column versions.
+                + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key, CASE WHEN st._ps_cv IS NULL THEN NULL ELSE "
+                + s + ".cv_normal(st._ps_cv, st._ps_hlc, st._ps_origin, st._ps_deleted) END AS _ps_cvn FROM " + staging + " st"
                 + " WHERE st._ps_deleted OR st._ps_live) st")
                 .bind("base", base).bind("bc", bucketCount).execute();
         // Announced as rows from that peer: pushed to every other peer, not back to it.
