@@ -79,7 +79,7 @@ class CascadeIT {
         for (TestNode n : all) {
             assertThat(n.content()).as(n.db.name()).isEqualTo(all[0].content());
             assertThat(n.digests()).as(n.db.name()).isEqualTo(all[0].digests());
-            assertThat(n.store.parkedCount()).as(n.db.name()).isZero();
+            assertThat(n.store.parkedCount()).as(n.db.name() + " parked " + n.rows("SELECT tbl, pk, reason FROM peersync.parked")).isZero();
         }
     }
 
@@ -186,6 +186,30 @@ class CascadeIT {
                     .satisfies(r -> {
                         assertThat(r.get("name")).isEqualTo("renamed on x");
                         assertThat(r.get("parent_id")).isNull();
+                    });
+        }
+    }
+
+    @Test
+    void a_merged_row_whose_parent_is_deleted_here_is_recorded_as_derived_and_nodes_converge() {
+        for (boolean order : List.of(true, false)) {
+            TestNode x = node("mrg_x");
+            TestNode y = node("mrg_y");
+            seed(x, y);
+            // Concurrent edits of different columns of the product (merged on apply), while y deletes its category.
+            x.sql("UPDATE products SET name = 'renamed on x' WHERE id = ?", PRODUCT);
+            TestNode.clockTicks();
+            y.sql("UPDATE products SET last_review = 'noted on y' WHERE id = ?", PRODUCT);
+            y.sql("DELETE FROM categories WHERE id = ?", CHILD);
+
+            exchange(x, y, order);
+
+            assertConverged(x, y);
+            assertThat(x.rows("SELECT name, category_id, last_review FROM products WHERE id = '" + PRODUCT + "'"))
+                    .as("order " + order).singleElement().satisfies(r -> {
+                        assertThat(r.get("name")).isEqualTo("renamed on x");
+                        assertThat(r.get("last_review")).isEqualTo("noted on y");
+                        assertThat(r.get("category_id")).isNull();
                     });
         }
     }

@@ -37,12 +37,14 @@ final class Applier {
     private final dev.peersync.core.NodeId node;
     private final Map<String, UniqueCollisionPolicy> policies;
     private final int maxParked;
+    private final Map<String, String> tableByMeta = new HashMap<>();
 
     Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
             long maxOffsetMillis, int bucketCount, Clock clock, dev.peersync.core.NodeId node,
             List<UniqueCollisionPolicy> policies, int maxParked) {
         this.node = node;
         this.maxParked = maxParked;
+        tables.values().forEach(t -> tableByMeta.put(t.meta(), t.name()));
         Map<String, UniqueCollisionPolicy> byKey = new HashMap<>();
         policies.forEach(p -> byKey.put(p.table() + "/" + p.constraint(), p));
         this.policies = Map.copyOf(byKey);
@@ -102,7 +104,7 @@ final class Applier {
         }
         ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);
-        RowWriter writer = new RowWriter(run, clock, policies);
+        RowWriter writer = new RowWriter(run, clock, policies, tableByMeta);
         Bookkeeping books = new Bookkeeping(run, clock, maxParked);
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; "

@@ -76,14 +76,17 @@ final class Bookkeeping {
         String ahead = "(i.hlc, i.origin) > (m._hlc, m._origin)";
         String hlc = "CASE WHEN " + ahead + " THEN i.hlc ELSE m._hlc END";
         String origin = "CASE WHEN " + ahead + " THEN i.origin ELSE m._origin END";
-        run.h.createUpdate("UPDATE " + t.meta() + " m SET _hlc = " + hlc + ", _origin = " + origin + ", _deleted = false,"
+        // A merged row can still meet a deleted parent when written (RowWriter): then it is derived data (SET NULL) or
+        // a derived tombstone (CASCADE), and its metadata must say so, or digests would call unequal rows equal.
+        String cv = "CASE WHEN i.deleted THEN NULL ELSE i.cv END";
+        run.h.createUpdate("UPDATE " + t.meta() + " m SET _hlc = " + hlc + ", _origin = " + origin + ", _deleted = i.deleted,"
                         + " _otx = NULL, _tx = pg_current_xact_id(),"
-                        + " _seq = i.seq, _cv = i.cv,"
+                        + " _seq = i.seq, _cv = " + cv + ","
                         // What both sides had seen: the higher of the two replaced versions (conservative).
                         + " _phlc = CASE WHEN (i.phlc, i.porigin) > (m._phlc, m._porigin) OR m._phlc IS NULL THEN i.phlc"
                         + " ELSE m._phlc END, _porigin = CASE WHEN (i.phlc, i.porigin) > (m._phlc, m._porigin)"
                         + " OR m._phlc IS NULL THEN i.porigin ELSE m._porigin END,"
-                        + " _hash = " + Derived.hash(run.s, "i.pk", hlc, origin, "false", "false", "i.cv")
+                        + " _hash = " + Derived.hash(run.s, "i.pk", hlc, origin, "i.deleted", "i.derived", cv)
                         + " FROM (SELECT i.*, :base + row_number() OVER (ORDER BY i.ord) - 1 AS seq FROM " + IN + " i"
                         + " WHERE i.tbl = :t AND i.state = 'win' AND i.merged) i"
                         + " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k WHERE " + t.pkJoin("m", "k"))

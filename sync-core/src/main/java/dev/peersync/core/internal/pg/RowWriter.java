@@ -36,10 +36,14 @@ final class RowWriter {
     /** True once an incoming row was written under a renamed unique value (see {@link UniqueCollisionPolicy}). */
     private boolean renamed;
 
-    RowWriter(ApplyRun run, Clock clock, Map<String, UniqueCollisionPolicy> policies) {
+    /** Synced tables' names by their metadata table (quoted, qualified). */
+    private final Map<String, String> tableByMeta;
+
+    RowWriter(ApplyRun run, Clock clock, Map<String, UniqueCollisionPolicy> policies, Map<String, String> tableByMeta) {
         this.run = run;
         this.clock = clock;
         this.policies = policies;
+        this.tableByMeta = tableByMeta;
     }
 
     boolean rewroteClaims() {
@@ -258,11 +262,17 @@ final class RowWriter {
         if (fk == null || fk.parentMeta() == null || (fk.onDelete() != 'n' && fk.onDelete() != 'c')) {
             return false;
         }
+        // A tombstone here, or one this batch has just applied (its metadata is recorded after the writes): a merged
+        // row keeps the local value of a reference the batch's own delete of the parent has just nulled.
+        String parentKey = "jsonb_build_array(" + String.join(", ", fk.columns().stream().map(c -> "r." + Sql.ident(c))
+                .toList()) + ")::text";
         boolean parentDeleted = run.h.createQuery("SELECT EXISTS (SELECT 1 FROM " + IN + " i JOIN " + DATA
                         + " d ON d.ord = i.ord CROSS JOIN LATERAL"
                         + " jsonb_populate_record(null::" + t.qualified() + ", d.data) r JOIN " + fk.parentMeta() + " p ON "
-                        + fk.parentJoin("p", "r") + " WHERE i.ord = :ord AND p._deleted)")
-                .bind("ord", ord).mapTo(Boolean.class).one();
+                        + fk.parentJoin("p", "r") + " WHERE i.ord = :ord AND (p._deleted OR EXISTS (SELECT 1 FROM " + IN
+                        + " j WHERE j.tbl = :ptbl AND j.pk = " + parentKey + " AND j.state = 'win' AND j.deleted)))")
+                .bind("ord", ord).bind("ptbl", tableByMeta.getOrDefault(fk.parentMeta(), ""))
+                .mapTo(Boolean.class).one();
         if (!parentDeleted) {
             return false;
         }
