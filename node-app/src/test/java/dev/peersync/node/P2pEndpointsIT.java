@@ -280,6 +280,12 @@ class P2pEndpointsIT {
         }
         assertThat(http.delete("/api/v1/p2p/peers/" + gone + "?forget=maybe", ADMIN).status()).isEqualTo(400);
         assertThat(http.delete("/api/v1/p2p/peers/" + gone + "?forget=true", Map.of()).status()).isEqualTo(401);
+        try (var c = java.sql.DriverManager.getConnection(pg.database().jdbcUrl(), pg.database().user(),
+                pg.database().password()); var s = c.createStatement();
+             var r = s.executeQuery("SELECT count(*) FROM peersync.peer_cursor WHERE peer = '" + gone + "'")) {
+            r.next();
+            assertThat(r.getLong(1)).as("refused: nothing forgotten").isOne();
+        }
         Http.Response forgotten = http.delete("/api/v1/p2p/peers/" + gone + "?forget=true", ADMIN);
         assertThat(forgotten.status()).as(forgotten.body()).isEqualTo(200);
         assertThat(forgotten.json().get("forgotten").asBoolean()).isTrue();

@@ -112,6 +112,19 @@ final class ChangeFeed {
         return filter.toString();
     }
 
+    /**
+     * SQL: the row written by transaction {@code tx} at position {@code seq} lies in the cursor's current range, after
+     * its last delivered position (bind parameters {@code from}, {@code to}, {@code tx}, {@code seq}). The one home of
+     * the range rule, for the metadata tables and for truncations.
+     */
+    static String inRange(String tx, String seq) {
+        return tx + " >= pg_snapshot_xmin(CAST(:from AS pg_snapshot))"
+                + " AND " + tx + " < pg_snapshot_xmax(CAST(:to AS pg_snapshot))"
+                + " AND (" + tx + ", " + seq + ") > (CAST(:tx AS xid8), :seq)"
+                + " AND pg_visible_in_snapshot(" + tx + ", CAST(:to AS pg_snapshot))"
+                + " AND NOT pg_visible_in_snapshot(" + tx + ", CAST(:from AS pg_snapshot))";
+    }
+
     private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit, NodeId requester,
                                     String held) {
         StringBuilder sql = new StringBuilder("SELECT * FROM (");
@@ -128,11 +141,7 @@ final class ChangeFeed {
                     .append(Derived.sql(schema, t, "m")).append(" AS derived")
                     // The page of metadata first (an index range scan that stops at the limit), then its data.
                     .append(" FROM (SELECT * FROM ").append(t.meta()).append(" m")
-                    .append(" WHERE m._tx >= pg_snapshot_xmin(CAST(:from AS pg_snapshot))")
-                    .append(" AND m._tx < pg_snapshot_xmax(CAST(:to AS pg_snapshot))")
-                    .append(" AND (m._tx, m._seq) > (CAST(:tx AS xid8), :seq)")
-                    .append(" AND pg_visible_in_snapshot(m._tx, CAST(:to AS pg_snapshot))")
-                    .append(" AND NOT pg_visible_in_snapshot(m._tx, CAST(:from AS pg_snapshot))")
+                    .append(" WHERE ").append(inRange("m._tx", "m._seq"))
                     // No echo: what the requester wrote is skipped here, so a page counts only rows it needs. Except a
                     // merged row (column versions, no origin transaction): it holds other nodes' columns too.
                     .append(" AND (m._origin <> :requester OR (m._otx IS NULL AND m._cv IS NOT NULL))").append(held)

@@ -65,12 +65,7 @@ final class Truncations {
         return "(SELECT m.tbl, m.tx, m.seq, " + Sql.literal(KEY) + " AS pk, m.hlc, m.origin, true AS deleted,"
                 + " m.otx::text AS otx, NULL::text AS cv, NULL::bigint AS _phlc, NULL::uuid AS _porigin,"
                 + " NULL::text AS data, false AS missing, false AS derived FROM " + s + ".truncations m"
-                + " WHERE m.tbl = ANY(" + tables + ")"
-                + " AND m.tx >= pg_snapshot_xmin(CAST(:from AS pg_snapshot))"
-                + " AND m.tx < pg_snapshot_xmax(CAST(:to AS pg_snapshot))"
-                + " AND (m.tx, m.seq) > (CAST(:tx AS xid8), :seq)"
-                + " AND pg_visible_in_snapshot(m.tx, CAST(:to AS pg_snapshot))"
-                + " AND NOT pg_visible_in_snapshot(m.tx, CAST(:from AS pg_snapshot))"
+                + " WHERE m.tbl = ANY(" + tables + ") AND " + ChangeFeed.inRange("m.tx", "m.seq")
                 + " AND m.origin <> :requester)";
     }
 
