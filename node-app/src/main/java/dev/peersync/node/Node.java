@@ -129,6 +129,7 @@ public final class Node implements AutoCloseable {
                     .withApiPort(config.apiPort())
                     .withSoftwareVersion(SoftwareVersion.VALUE)
                     .withSyncInterval(config.syncInterval())
+                    .withTombstones(config.tombstones().retention(), config.tombstones().interval())
                     .withEnabled(config.p2pSyncEnabled());
             SyncEngine engine = new SyncEngine(store, transport, directory, database.dataSource(), engineSettings,
                     clock);

@@ -85,7 +85,9 @@ public final class ConfigLoader {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, nodeName, bool(Setting.ENABLE_P2P_SYNC),
                 bool(Setting.ENABLE_AUTO_DISCOVERY), interval, database, clusterSecret, clusterId,
                 jwt.orElseGet(ConfigLoader::randomSecret), jwt.isEmpty(), adminToken, dataDir, maxOffset, peerPorts,
-                embeddedPgPort, clockOffset, network(clusterSecret.isPresent()));
+                embeddedPgPort, clockOffset, network(clusterSecret.isPresent()), new NodeConfig.Tombstones(
+                Duration.ofHours(wholeNumber(Setting.TOMBSTONE_RETENTION_HOURS, 1, 87_600)),
+                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))));
     }
 
     private NetworkConfig network(boolean hasSecret) {

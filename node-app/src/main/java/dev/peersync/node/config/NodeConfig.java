@@ -16,14 +16,25 @@ import java.util.stream.Stream;
  * @param embeddedPgPort     port of the embedded PostgreSQL, 0 for a free one
  * @param clockOffset        added to this node's clock (diagnostic skew; zero in production)
  * @param network            where the node listens and announces, TLS, CORS
+ * @param tombstones         how long tombstones are kept and how often they are collected
  */
 public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<String> nodeName,
                          boolean p2pSyncEnabled, boolean autoDiscoveryEnabled, Duration syncInterval,
                          Optional<DatabaseUrl> database, Optional<String> clusterSecret, String clusterId,
                          String jwtSecret, boolean jwtSecretGenerated, Optional<String> adminToken, Path dataDir,
                          Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort,
-                         Duration clockOffset, NetworkConfig network) {
+                         Duration clockOffset, NetworkConfig network, Tombstones tombstones) {
+
+    /** Tombstone retention (also the gc_grace limit: a peer away longer rejoins by snapshot) and collection period. */
+    public record Tombstones(Duration retention, Duration interval) {
+        public Tombstones {
+            Objects.requireNonNull(retention, "retention");
+            Objects.requireNonNull(interval, "interval");
+        }
+    }
+
     public NodeConfig {
+        Objects.requireNonNull(tombstones, "tombstones");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(clockOffset, "clockOffset");
         Objects.requireNonNull(nodeName, "nodeName");
@@ -63,7 +74,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
     public NodeConfig withNodeName(String name) {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, Optional.of(name), p2pSyncEnabled, autoDiscoveryEnabled,
                 syncInterval, database, clusterSecret, clusterId, jwtSecret, jwtSecretGenerated, adminToken, dataDir,
-                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network);
+                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network, tombstones);
     }
 
     @Override

@@ -38,6 +38,10 @@ public enum Setting {
     DATA_DIR("--data-dir", "./data", "Directory for the embedded database (DATA_DIR/<node-name>/pg) and node files."),
     MAX_CLOCK_OFFSET_MS("--max-clock-offset-ms", "60000", "How far (ms) a peer's clock may run ahead before its "
             + "versions are parked (not applied) and reported as clock skew."),
+    TOMBSTONE_RETENTION_HOURS("--tombstone-retention-hours", "168", "How long (hours) a delete's tombstone is kept "
+            + "at least. A peer away for longer than this is not waited for: it rejoins by snapshot when it returns "
+            + "(the gc_grace rule, docs/operations.md)."),
+    TOMBSTONE_GC_INTERVAL("--tombstone-gc-interval", "600", "Seconds between tombstone collections."),
     DISCOVERY_PEER_PORTS("--discovery-peer-ports", "", "Comma-separated UDP ports announcements are also sent to "
             + "(several nodes on one host, e.g. 8002,8004,8006). Empty: DISCOVERY_PORT and 8002,8004,8006."),
     EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one."),

@@ -79,7 +79,7 @@ final class LocalService implements LocalSyncService {
 
     @Override
     public SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
-        SnapshotPage page = store.readSnapshot(request);
+        SnapshotPage page = store.readSnapshot(requester, request);
         tables.served(request.table(), page.rows());
         return page;
     }

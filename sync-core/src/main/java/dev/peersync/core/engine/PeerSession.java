@@ -164,6 +164,10 @@ final class PeerSession {
             try (SourceTransactions transactions = new SourceTransactions()) {
                 while (next != null && (batches < MAX_BATCHES_PER_ROUND || transactions.open())) {
                     ChangeBatch batch = await(next);
+                    if (batch.rejoin()) {
+                        rejoin(client, perTable);
+                        return;
+                    }
                     next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;
                     ApplyResult result = transactions.apply(batch);
                     batches++;
@@ -177,7 +181,9 @@ final class PeerSession {
             if (store.parkedCount() > 0) {
                 published(store.retryParked());
             }
-            if (antiEntropyDue.getAndSet(false)) {
+            // A peer that must rejoin by snapshot holds rows we deleted and collected: comparing with it would
+            // bring them back. It waits until the peer rejoins.
+            if (antiEntropyDue.get() && !store.isExpired(peer) && antiEntropyDue.getAndSet(false)) {
                 AntiEntropy.Pass pass = antiEntropy.run(peer, client, this::published);
                 int repaired = pass.results().stream().mapToInt(ApplyResult::applied).sum();
                 pass.results().forEach(r -> r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum)));
@@ -221,6 +227,18 @@ final class PeerSession {
             log.debug("Sync round with {}: nothing new, {} ms", peer, millis);
         }
         events.onEvent(new SyncEvent.SyncRoundCompleted(now, peer, applied, batches, millis, error));
+    }
+
+    /** The peer refused our cursor (the gc_grace rule): rejoin it by snapshot, then follow its feed from there. */
+    private void rejoin(PeerClient client, Map<String, Integer> perTable) throws InterruptedException {
+        SnapshotJoin.Outcome joined = snapshotJoin.rejoin(peer, client, settings.get().requestTimeout());
+        joined.perTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
+        rowsApplied.addAndGet(joined.rows());
+        if (joined.status() == SnapshotJoin.Status.JOINED) {
+            store.storeCursor(peer, joined.cursor());
+            store.markCursorHolds(peer, true);
+            again.set(true); // pull from the new cursor at once: it tells the peer we rejoined
+        }
     }
 
     /**

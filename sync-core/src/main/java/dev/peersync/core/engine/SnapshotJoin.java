@@ -109,7 +109,35 @@ final class SnapshotJoin {
         }
     }
 
+    /**
+     * Rejoins {@code peer}, which refused our cursor (this node was away longer than its tombstone retention): its
+     * whole snapshot, each page merged with what is here and the keys it deleted without a tombstone left dropped
+     * ({@link SyncStore#rejoinSnapshotPage}). JOINED with the cursor to follow its feed from, BUSY while another join
+     * runs, STOPPED when a page could not be had (the next round asks again: the peer refuses until a rejoin ends).
+     */
+    Outcome rejoin(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+        if (!running.compareAndSet(false, true)) {
+            return Outcome.of(Status.BUSY);
+        }
+        try {
+            log.warn("{} refused our cursor: this node was away longer than its tombstone retention. Rejoining it by"
+                    + " snapshot; rows it deleted meanwhile are dropped here, writes made here meanwhile are kept", peer);
+            return join(peer, client, timeout, (table, afterPk, page) -> store.rejoinSnapshotPage(peer, table, afterPk, page));
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** Loads one page of a table's snapshot that follows {@code afterPk}. */
+    private interface PageLoader {
+        ApplyResult load(String table, String afterPk, SnapshotPage page);
+    }
+
     private Outcome join(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+        return join(peer, client, timeout, (table, afterPk, page) -> store.loadSnapshotPage(peer, table, page));
+    }
+
+    private Outcome join(NodeId peer, PeerClient client, Duration timeout, PageLoader loader) throws InterruptedException {
         long started = System.nanoTime();
         String cursor = null;
         Map<String, Integer> perTable = new LinkedHashMap<>();
@@ -119,6 +147,7 @@ final class SnapshotJoin {
             try {
                 // Pipelined: the next page is read by the peer while this one is loaded here.
                 CompletableFuture<SnapshotPage> next = client.snapshot(new SnapshotRequest(table, columns, "", PAGE_ROWS));
+                String afterPk = "";
                 while (next != null) {
                     SnapshotPage page = Futures.await(next, timeout);
                     if (cursor == null) {
@@ -126,7 +155,8 @@ final class SnapshotJoin {
                     }
                     next = page.hasMore()
                             ? client.snapshot(new SnapshotRequest(table, columns, page.lastPk(), PAGE_ROWS)) : null;
-                    ApplyResult loaded = store.loadSnapshotPage(peer, table, page);
+                    ApplyResult loaded = loader.load(table, afterPk, page);
+                    afterPk = page.lastPk();
                     rows += loaded.applied();
                     perTable.merge(table, loaded.applied(), Integer::sum);
                 }

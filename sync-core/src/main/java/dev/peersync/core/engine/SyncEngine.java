@@ -332,7 +332,9 @@ public final class SyncEngine implements AutoCloseable {
 
     private void collectTombstones() {
         List<NodeId> peers = directory.all().stream().map(PeerInfo::nodeId).toList();
-        int removed = store.collectTombstones(peers, settings.get().tombstoneMinAge());
+        // gc_grace: a peer away for longer than the retention is not waited for; it rejoins by snapshot.
+        Duration retention = settings.get().tombstoneMinAge();
+        int removed = store.collectTombstones(peers, retention, retention);
         if (removed > 0) {
             log.info("Collected {} tombstone(s) acknowledged by all {} known peer(s)", removed, peers.size());
         }

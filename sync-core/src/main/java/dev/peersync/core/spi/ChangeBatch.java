@@ -11,14 +11,30 @@ import java.util.List;
  * @param midTransaction true when the next row of the feed belongs to the same source transaction as the last row
  *                   of this batch: the puller applies the following batches in the same database transaction, so a
  *                   source transaction becomes visible all at once
+ * @param rejoin     true when the server refused the cursor: the puller was away longer than the server's tombstone
+ *                   retention, so deletes it never pulled may be gone from the feed; it must rejoin by snapshot
+ *                   (the gc_grace rule) before it pulls again. No changes then.
  */
-public record ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction) {
+public record ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction,
+                          boolean rejoin) {
     public ChangeBatch {
         changes = List.copyOf(changes);
-        hasMore = hasMore || midTransaction;
+        hasMore = !rejoin && (hasMore || midTransaction);
+        if (rejoin && !changes.isEmpty()) {
+            throw new IllegalArgumentException("a refused pull carries no changes");
+        }
+    }
+
+    public ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction) {
+        this(changes, nextCursor, hasMore, midTransaction, false);
     }
 
     public ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore) {
-        this(changes, nextCursor, hasMore, false);
+        this(changes, nextCursor, hasMore, false, false);
+    }
+
+    /** The answer to a puller that must rejoin by snapshot: its cursor is handed back unchanged. */
+    public static ChangeBatch rejoinBySnapshot(String cursor) {
+        return new ChangeBatch(List.of(), cursor, false, false, true);
     }
 }

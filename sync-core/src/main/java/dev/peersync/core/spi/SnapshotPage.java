@@ -13,13 +13,21 @@ package dev.peersync.core.spi;
  * @param hasMore    true when rows may follow {@code lastPk}
  * @param feedCursor a cursor of the server's change feed taken before this page was read: pulling from the
  *                   cursor of a snapshot's first page delivers every change its pages may lack
+ * @param gcHorizon  the server collected tombstones of this table below this version (0: none yet): a key the
+ *                   joining node holds below it and the page lacks may have been deleted there (see
+ *                   {@code SyncStore.rejoinSnapshotPage})
  */
-public record SnapshotPage(String copyText, int rows, String lastPk, boolean hasMore, String feedCursor) {
+public record SnapshotPage(String copyText, int rows, String lastPk, boolean hasMore, String feedCursor,
+                           long gcHorizon) {
     public SnapshotPage {
         copyText = copyText == null ? "" : copyText;
         lastPk = lastPk == null ? "" : lastPk;
         if (rows < 0) {
             throw new IllegalArgumentException("rows must not be negative, got: " + rows);
         }
+    }
+
+    public SnapshotPage(String copyText, int rows, String lastPk, boolean hasMore, String feedCursor) {
+        this(copyText, rows, lastPk, hasMore, feedCursor, 0);
     }
 }

@@ -111,8 +111,17 @@ public interface SyncStore {
     /** The columns a snapshot of {@code table} is asked for: its writable columns, key columns included. */
     List<String> snapshotColumns(String table);
 
-    /** One page of a table's snapshot (server side), bounded by the request, the server's row cap and a byte cap. */
-    SnapshotPage readSnapshot(SnapshotRequest request);
+    /**
+     * One page of a table's snapshot (server side), bounded by the request, the server's row cap and a byte cap. Its
+     * feed cursor carries {@code requester}'s receipt (none when null), and the page tells the table's tombstone
+     * collection horizon.
+     */
+    SnapshotPage readSnapshot(NodeId requester, SnapshotRequest request);
+
+    /** A page with no requester named: its cursor acknowledges nothing when sent back. */
+    default SnapshotPage readSnapshot(SnapshotRequest request) {
+        return readSnapshot(null, request);
+    }
 
     /**
      * Loads one snapshot page from {@code peer} in one transaction, with the versions it carries: as new rows by
@@ -121,6 +130,21 @@ public interface SyncStore {
      * loads nothing) only for a page that does not parse or does not hold the rows it announces.
      */
     ApplyResult loadSnapshotPage(NodeId peer, String table, SnapshotPage page);
+
+    /**
+     * Loads one page of a rejoin snapshot (see {@link #loadSnapshotPage}) that follows {@code afterPk} (empty for the
+     * first page), then drops, without tombstones, the keys held here in the page's range that the page lacks and that
+     * {@code peer} deleted and no longer holds a tombstone for (the gc_grace rule: below {@link SnapshotPage#gcHorizon()},
+     * of another origin or pulled by the peer). Writes of this node the peer never pulled stay.
+     */
+    ApplyResult rejoinSnapshotPage(NodeId peer, String table, String afterPk, SnapshotPage page);
+
+    /**
+     * True when this node refuses {@code peer}'s pulls until it rejoins by snapshot: it was away longer than the
+     * tombstone retention and missed deletes that are collected. Anti-entropy with it waits as well: its stale rows
+     * would come back.
+     */
+    boolean isExpired(NodeId peer);
 
     /** Stores the feed cursor of {@code peer} without applying anything (after a snapshot join). */
     void storeCursor(NodeId peer, String cursor);
@@ -133,10 +157,11 @@ public interface SyncStore {
 
     /**
      * Deletes tombstones older than {@code minAge} that every peer in {@code peers}, and every peer this node has ever
-     * synced with (pulled from, or served a pull to) and not forgotten ({@link #forgetPeer}), has acknowledged.
-     * Returns how many were removed.
+     * synced with (pulled from, or served a pull to) and not forgotten ({@link #forgetPeer}), has acknowledged; a
+     * persisted peer with no contact for longer than {@code absentLimit} is not waited for, and is marked expired
+     * ({@link #isExpired}) when it misses a tombstone that goes. Returns how many were removed.
      */
-    int collectTombstones(Collection<NodeId> peers, Duration minAge);
+    int collectTombstones(Collection<NodeId> peers, Duration minAge, Duration absentLimit);
 
     /**
      * Forgets a peer for good: tombstone collection no longer waits for its acknowledgements, and a pull from it

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 class TombstoneIT {
+    /** Longer than any test: no peer counts as absent (see the gc_grace tests for that). */
+    private static final Duration DAY = Duration.ofDays(1);
+
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
@@ -24,14 +27,14 @@ class TombstoneIT {
         c.pullFrom(a);
         a.sql("DELETE FROM users WHERE id = ?", u);
 
-        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO)).as("b has not pulled the delete").isZero();
+        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO, DAY)).as("b has not pulled the delete").isZero();
         b.pullFrom(a);
-        assertThat(a.store.collectTombstones(List.of(b.id(), c.id()), Duration.ZERO)).as("c has not").isZero();
-        assertThat(a.store.collectTombstones(List.of(b.id(), NodeId.random()), Duration.ZERO))
+        assertThat(a.store.collectTombstones(List.of(b.id(), c.id()), Duration.ZERO, DAY)).as("c has not").isZero();
+        assertThat(a.store.collectTombstones(List.of(b.id(), NodeId.random()), Duration.ZERO, DAY))
                 .as("a peer never heard from acknowledges nothing").isZero();
         c.pullFrom(a);
-        assertThat(a.store.collectTombstones(List.of(b.id(), c.id()), Duration.ofHours(1))).as("too young").isZero();
-        assertThat(a.store.collectTombstones(List.of(b.id(), c.id()), Duration.ZERO)).isEqualTo(1);
+        assertThat(a.store.collectTombstones(List.of(b.id(), c.id()), Duration.ofHours(1), DAY)).as("too young").isZero();
+        assertThat(a.store.collectTombstones(List.of(b.id(), c.id()), Duration.ZERO, DAY)).isEqualTo(1);
         assertThat(a.count("SELECT count(*) FROM peersync.m_users")).isZero();
 
         // Both peers had the tombstone: an old live copy can no longer come back from them.
@@ -52,9 +55,9 @@ class TombstoneIT {
         b.pullFrom(a);
         a.sql("DELETE FROM users WHERE id = ?", u);
         // After a restart the directory lists no peer: b, which synced with a, is still waited for.
-        assertThat(a.store.collectTombstones(List.of(), Duration.ZERO)).as("b has not pulled the delete").isZero();
+        assertThat(a.store.collectTombstones(List.of(), Duration.ZERO, DAY)).as("b has not pulled the delete").isZero();
         a.store.forgetPeer(b.id());
-        assertThat(a.store.collectTombstones(List.of(), Duration.ZERO)).as("b forgotten for good").isEqualTo(1);
+        assertThat(a.store.collectTombstones(List.of(), Duration.ZERO, DAY)).as("b forgotten for good").isEqualTo(1);
     }
 
     @Test
@@ -73,7 +76,7 @@ class TombstoneIT {
         a.store.readChanges(b.id(), new dev.peersync.core.spi.PullRequest(a.store.tables(), madeUp, 100));
         a.store.readChanges(b.id(), new dev.peersync.core.spi.PullRequest(a.store.tables(), madeUp + "|"
                 + "A".repeat(22), 100));
-        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO)).isZero();
+        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO, DAY)).isZero();
         // A cursor issued to another peer is no receipt for b either.
         TestNode c = nodes.create("gc_claim_c");
         c.pullFrom(a);
@@ -82,6 +85,6 @@ class TombstoneIT {
                 + " pg_visible_in_snapshot((SELECT _tx FROM peersync.m_users), acked)")).isZero();
         b.pullFrom(a); // what b actually pulled
         c.pullFrom(a);
-        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO)).isEqualTo(1);
+        assertThat(a.store.collectTombstones(List.of(b.id()), Duration.ZERO, DAY)).isEqualTo(1);
     }
 }

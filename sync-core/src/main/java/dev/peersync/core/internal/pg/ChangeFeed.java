@@ -25,12 +25,14 @@ final class ChangeFeed {
     private final String schema;
 
     private final CursorReceipts receipts;
+    private final PeerExpiry expiry;
 
     ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema, CursorReceipts receipts) {
         this.tables = tables;
         this.node = node;
         this.schema = Sql.ident(schema);
         this.receipts = receipts;
+        this.expiry = new PeerExpiry(this.schema);
     }
 
     ChangeBatch read(Handle h, NodeId requester, List<String> names, String cursorText, int maxRows,
@@ -41,16 +43,17 @@ final class ChangeFeed {
         // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
         // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops.
         h.execute("SET LOCAL enable_sort = off");
-        FeedCursor cursor;
-        if (cursorText.isEmpty()) {
+        FeedCursor cursor = cursorText.isEmpty() ? null : FeedCursor.parse(cursorText, node);
+        boolean receipted = cursor != null && receipts.verify(cursorText, requester);
+        if (expiry.refuses(h, requester, receipted ? cursor.from() : null)) {
+            return ChangeBatch.rejoinBySnapshot(cursorText); // before the acknowledgement: a refused pull acks nothing
+        }
+        if (cursor == null) {
             cursor = FeedCursor.start(node, currentSnapshot(h));
+        } else if (receipted) {
+            acknowledge(h, requester, wanted, cursor);
         } else {
-            cursor = FeedCursor.parse(cursorText, node);
-            if (receipts.verify(cursorText, requester)) {
-                acknowledge(h, requester, wanted, cursor);
-            } else {
-                log.debug("Cursor from {} carries no receipt of ours: served, not taken as an acknowledgement", requester);
-            }
+            log.debug("Cursor from {} carries no receipt of ours: served, not taken as an acknowledgement", requester);
         }
         List<RowChange> rows = new ArrayList<>();
         boolean hasMore = false;
@@ -191,8 +194,9 @@ final class ChangeFeed {
         // the serving side of every pull need not wait for a WAL flush.
         h.execute("SET LOCAL synchronous_commit = off");
         for (PgTable t : wanted) {
-            h.createUpdate("INSERT INTO " + schema + ".peer_ack (peer, tbl, acked) VALUES (:peer, :tbl, CAST(:s AS pg_snapshot))"
-                    + " ON CONFLICT (peer, tbl) DO UPDATE SET acked = EXCLUDED.acked, updated_at = now()")
+            h.createUpdate("INSERT INTO " + schema + ".peer_ack (peer, tbl, acked, updated_at) VALUES (:peer, :tbl,"
+                    + " CAST(:s AS pg_snapshot), " + TombstoneCollector.clockNow(schema) + ")"
+                    + " ON CONFLICT (peer, tbl) DO UPDATE SET acked = EXCLUDED.acked, updated_at = EXCLUDED.updated_at")
                     .bind("peer", requester.value()).bind("tbl", t.name()).bind("s", cursor.from()).execute();
         }
     }

@@ -49,6 +49,7 @@ final class Installer {
         h.execute("ALTER TABLE " + s + ".peer_cursor ADD COLUMN IF NOT EXISTS holds boolean NOT NULL DEFAULT true");
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_ack (peer uuid NOT NULL, tbl text NOT NULL,"
                 + " acked pg_snapshot NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (peer, tbl))");
+        h.execute(TombstoneCollector.tableDdl(s));
         h.execute("CREATE TABLE IF NOT EXISTS " + s + ".parked (tbl text NOT NULL, pk text NOT NULL,"
                 + " hlc bigint NOT NULL, origin uuid NOT NULL, deleted boolean NOT NULL, data jsonb, reason text NOT NULL,"
                 + " attempts int NOT NULL DEFAULT 1, parked_at timestamptz NOT NULL DEFAULT now(), peer uuid NOT NULL,"

@@ -42,6 +42,7 @@ import org.jdbi.v3.core.JdbiException;
 
 /** {@link SyncStore} on PostgreSQL; see {@code docs/sync-core.md} for the design. */
 public final class PgStore implements SyncStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgStore.class);
     private final Jdbi jdbi;
     private final StoreSettings settings;
     private final String s;
@@ -54,6 +55,9 @@ public final class PgStore implements SyncStore {
     private final Digests digests;
     private final SnapshotReader snapshotReader;
     private final SnapshotLoader snapshotLoader;
+    private final TombstoneCollector collector;
+    private final PeerExpiry expiry;
+    private final StaleRows staleRows;
 
     private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst,
                     CursorReceipts receipts) {
@@ -72,7 +76,10 @@ public final class PgStore implements SyncStore {
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
                 settings.uniquePolicies(), settings.maxParkedPerPeerTable());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
-        this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS);
+        this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS, receipts);
+        this.collector = new TombstoneCollector(s);
+        this.expiry = new PeerExpiry(s);
+        this.staleRows = new StaleRows(s, nodeId);
         this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
                 settings.bucketCount(), applier);
     }
@@ -199,8 +206,9 @@ public final class PgStore implements SyncStore {
     }
 
     private void storeCursor(Handle h, NodeId peer, String cursor) {
-        h.createUpdate("INSERT INTO " + s + ".peer_cursor (peer, cursor) VALUES (:p, :c)"
-                + " ON CONFLICT (peer) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()")
+        h.createUpdate("INSERT INTO " + s + ".peer_cursor (peer, cursor, updated_at) VALUES (:p, :c, "
+                + TombstoneCollector.clockNow(s) + ")"
+                + " ON CONFLICT (peer) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at")
                 .bind("p", peer.value()).bind("c", cursor).execute();
     }
 
@@ -223,11 +231,12 @@ public final class PgStore implements SyncStore {
     }
 
     @Override
-    public SnapshotPage readSnapshot(SnapshotRequest request) {
+    public SnapshotPage readSnapshot(NodeId requester, SnapshotRequest request) {
         Objects.requireNonNull(request, "request");
         PgTable t = table(request.table());
         int limit = Math.min(request.limit(), SnapshotReader.MAX_ROWS);
-        return call(jdbi, "read a snapshot page of " + t.name(), h -> snapshotReader.read(h, t, request, limit));
+        return call(jdbi, "read a snapshot page of " + t.name(),
+                h -> snapshotReader.read(h, t, requester, request, limit));
     }
 
     @Override
@@ -237,6 +246,30 @@ public final class PgStore implements SyncStore {
         PgTable t = table(table);
         return call(jdbi, "load a snapshot page of " + table + " from " + peer,
                 h -> snapshotLoader.load(h, t, peer, page));
+    }
+
+    @Override
+    public ApplyResult rejoinSnapshotPage(NodeId peer, String table, String afterPk, SnapshotPage page) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(afterPk, "afterPk");
+        Objects.requireNonNull(page, "page");
+        PgTable t = table(table);
+        return call(jdbi, "load a rejoin snapshot page of " + table + " from " + peer, h -> {
+            ApplyResult loaded = snapshotLoader.load(h, t, peer, page);
+            int dropped = staleRows.drop(h, t, peer, page.rows() > 0 ? SnapshotLoader.staging(t) : null, afterPk,
+                    page.hasMore() ? page.lastPk() : "", page.gcHorizon());
+            if (dropped > 0) {
+                log.info("Rejoin from {}: dropped {} stale row(s) of {} that {} deleted and no longer holds a"
+                        + " tombstone for", peer, dropped, table, peer);
+            }
+            return loaded;
+        });
+    }
+
+    @Override
+    public boolean isExpired(NodeId peer) {
+        Objects.requireNonNull(peer, "peer");
+        return call(jdbi, "read the expiry of " + peer, h -> expiry.isExpired(h, peer));
     }
 
     @Override
@@ -409,33 +442,32 @@ public final class PgStore implements SyncStore {
     }
 
     @Override
-    public int collectTombstones(Collection<NodeId> peers, Duration minAge) {
+    public int collectTombstones(Collection<NodeId> peers, Duration minAge, Duration absentLimit) {
         Objects.requireNonNull(peers, "peers");
         if (minAge == null || minAge.isNegative()) {
             throw new IllegalArgumentException("minAge must be zero or positive, got: " + minAge);
         }
-        UUID[] ids = peers.stream().map(NodeId::value).toArray(UUID[]::new);
-        long before = call(jdbi, "read the clock", h -> h.createQuery("SELECT (" + s + ".phys_ms() - :age) << 16")
-                .bind("age", minAge.toMillis()).mapTo(Long.class).one());
+        if (absentLimit == null || absentLimit.isNegative() || absentLimit.isZero()) {
+            throw new IllegalArgumentException("absentLimit must be positive, got: " + absentLimit);
+        }
+        List<UUID> live = peers.stream().map(NodeId::value).toList();
+        long before = call(jdbi, "read the clock", h -> collector.before(h, minAge));
+        List<UUID> absent = call(jdbi, "find absent peers", h -> collector.absent(h, absentLimit));
         int total = 0;
         for (PgTable t : parentsFirst) {
+            List<UUID> expired = call(jdbi, "expire absent peers", h -> collector.expire(h, t, live, absent, before));
+            for (UUID peer : expired) {
+                log.warn("Peer {} has not synced with this node for longer than the tombstone retention ({}) and"
+                        + " missed deletes of {} that are now collected: its pulls are refused until it rejoins by"
+                        + " snapshot (forget it with DELETE /api/v1/p2p/peers/{}?forget=true if it is gone for good)",
+                        peer, absentLimit, t.name(), peer);
+            }
             int removed;
             do {
-                removed = call(jdbi, "collect tombstones of " + t.name(), h -> h.createUpdate(
-                        "DELETE FROM " + t.meta() + " d WHERE d.ctid IN (SELECT m.ctid FROM " + t.meta() + " m"
-                                + " WHERE m._deleted AND m._hlc < :before"
-                                // Every peer ever synced with, as persisted, and the live ones: not only those
-                                // the directory lists now (after a restart it holds only manual peers).
-                                + " AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(CAST(:peers AS uuid[]))"
-                                + " UNION SELECT peer FROM " + s + ".peer_ack UNION SELECT peer FROM " + s + ".peer_cursor)"
-                                + " AS p(peer)"
-                                + " LEFT JOIN " + s + ".peer_ack a ON a.peer = p.peer AND a.tbl = :t"
-                                + " WHERE a.acked IS NULL OR NOT pg_visible_in_snapshot(m._tx, a.acked))"
-                                + " LIMIT 10000)")
-                        .bind("before", before).bindArray("peers", UUID.class, (Object[]) ids)
-                        .bind("t", t.name()).execute());
+                removed = call(jdbi, "collect tombstones of " + t.name(),
+                        h -> collector.collectBatch(h, t, live, absent, before));
                 total += removed;
-            } while (removed == 10000);
+            } while (removed == TombstoneCollector.batchSize());
         }
         return total;
     }
@@ -445,6 +477,7 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(peer, "peer");
         call(jdbi, "forget peer " + peer, h -> {
             h.createUpdate("DELETE FROM " + s + ".peer_ack WHERE peer = :p").bind("p", peer.value()).execute();
+            h.createUpdate("DELETE FROM " + s + ".peer_expired WHERE peer = :p").bind("p", peer.value()).execute();
             return h.createUpdate("DELETE FROM " + s + ".peer_cursor WHERE peer = :p").bind("p", peer.value()).execute();
         });
     }

@@ -46,7 +46,7 @@ final class SnapshotLoader {
         if (page.rows() == 0) {
             return ApplyResult.empty();
         }
-        String staging = "pg_temp." + Sql.ident("peersync_snap_" + t.metaName());
+        String staging = staging(t);
         // Serialised with every apply: the classification of a concurrent batch must see these rows or wait.
         h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); SET LOCAL timezone = 'UTC';"
                 + " CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
@@ -72,6 +72,11 @@ final class SnapshotLoader {
             log.debug("Snapshot page of {} from {} merged by the merge rule: {}", t.name(), peer, e.getMessage());
             return applier.apply(h, asChanges(h, t, peer, staging));
         }
+    }
+
+    /** The staging table of a table's pages, which holds the page loaded last until the transaction ends. */
+    static String staging(PgTable t) {
+        return "pg_temp." + Sql.ident("peersync_snap_" + t.metaName());
     }
 
     /** The fast path: every row new here, nothing ahead of our clock. Throws when that does not hold. */

@@ -26,14 +26,22 @@ final class SnapshotReader {
     private final NodeId node;
     private final String schema;
     private final int maxPageChars;
+    private final CursorReceipts receipts;
+    private final TombstoneCollector collector;
 
-    SnapshotReader(NodeId node, String schema, int maxPageChars) {
+    SnapshotReader(NodeId node, String schema, int maxPageChars, CursorReceipts receipts) {
         this.node = node;
         this.schema = Sql.ident(schema);
         this.maxPageChars = maxPageChars;
+        this.receipts = receipts;
+        this.collector = new TombstoneCollector(this.schema);
     }
 
-    SnapshotPage read(Handle h, PgTable t, SnapshotRequest request, int limit) {
+    /**
+     * One page. The feed cursor carries {@code requester}'s receipt (none when null): the requester sends it back
+     * after loading every page, which acknowledges what they held.
+     */
+    SnapshotPage read(Handle h, PgTable t, NodeId requester, SnapshotRequest request, int limit) {
         Set<String> writable = t.columns().stream().map(PgTable.Column::name).collect(Collectors.toSet());
         for (String c : request.columns()) {
             if (!writable.contains(c)) {
@@ -49,6 +57,9 @@ final class SnapshotReader {
         // from here on (the range from this snapshot to itself is empty; the next range starts at it).
         String snapshot = h.createQuery("SELECT pg_current_snapshot()::text").mapTo(String.class).one();
         String cursor = FeedCursor.at(node, snapshot).format();
+        if (requester != null) {
+            cursor = receipts.sign(cursor, requester);
+        }
 
         String text = copyOut(h, pageQuery(t, request, limit));
         int lines = count(text);
@@ -63,7 +74,7 @@ final class SnapshotReader {
             lines = count(text);
             hasMore = true;
         }
-        return new SnapshotPage(text, lines, lastKey(text), hasMore, cursor);
+        return new SnapshotPage(text, lines, lastKey(text), hasMore, cursor, collector.horizon(h, t.name()));
     }
 
     /** The key must be a JSON array of the table's key values, of their types: refused before the page is read. */
