@@ -193,7 +193,7 @@ class P2pEndpointsIT {
                 signedAs(TestNodes.CLUSTER_SECRET, "POST", "/api/v1/p2p/sync-table/users", "", body));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("error").get("details").get("field").asText()).isEqualTo("rows[0].hlc");
+        assertThat(response.json().get("errors").get(0).get("field").asText()).isEqualTo("rows[0].hlc");
     }
 
     @Test
@@ -250,9 +250,9 @@ class P2pEndpointsIT {
         assertThat(http.post("/api/v1/p2p/peers", "{\"host\": ", ADMIN).status()).isEqualTo(400);
         Http.Response badPort = http.post("/api/v1/p2p/peers", "{\"host\":\"127.0.0.1\",\"port\":99999}", ADMIN);
         assertThat(badPort.status()).isEqualTo(400);
-        assertThat(badPort.json().get("error").get("details").get("field").asText()).isEqualTo("port");
+        assertThat(badPort.json().get("errors").get(0).get("field").asText()).isEqualTo("port");
         Http.Response noHost = http.post("/api/v1/p2p/peers", "{\"port\":8010}", ADMIN);
-        assertThat(noHost.json().get("error").get("details").get("field").asText()).isEqualTo("host");
+        assertThat(noHost.json().get("errors").get(0).get("field").asText()).isEqualTo("host");
 
         int closedPort = dev.peersync.node.testing.FreePorts.tcp();
         Http.Response unreachable = http.post("/api/v1/p2p/peers",
@@ -268,7 +268,7 @@ class P2pEndpointsIT {
         assertThat(http.delete("/api/v1/p2p/peers/" + UUID.randomUUID(), ADMIN).status()).isEqualTo(404);
         Http.Response malformed = http.delete("/api/v1/p2p/peers/not-a-uuid", ADMIN);
         assertThat(malformed.status()).isEqualTo(400);
-        assertThat(malformed.json().get("error").get("details").get("field").asText()).isEqualTo("id");
+        assertThat(malformed.json().get("errors").get(0).get("field").asText()).isEqualTo("id");
     }
 
     @Test

@@ -69,6 +69,11 @@ class TwoNodesSyncIT {
                 .formatted(b.apiPort()));
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         assertThat(added.json().get("peer_id").asText()).isEqualTo(b.nodeId().toString());
+        assertThat(added.header("Location")).isEqualTo("/api/v1/p2p/peers/" + b.nodeId());
+        Http.Response wrongMethod = httpA.put("/api/v1/p2p/peers", "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.header("Allow")).contains("POST").doesNotContain("PUT");
+        assertThat(wrongMethod.header("Content-Type")).startsWith("application/problem+json");
 
         WsClient events = new WsClient(httpB.client(),
                 URI.create("ws://127.0.0.1:" + b.apiPort() + NodeHttp.WS_PATH));

@@ -95,6 +95,7 @@ public final class ReviewApi {
         config.jsonMapper(new JavalinJackson(mapper, false));
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.router.ignoreTrailingSlashes = true;
+        config.http.prefer405over404 = true; // a known path with a wrong method: 405 with Allow (ErrorMapping)
         config.jetty.modifyServer(server -> server.setErrorHandler(new JsonJettyErrorHandler(mapper)));
         ErrorMapping.register(config.routes, settings.maxBodyBytes());
         health.register(config.routes);

@@ -22,14 +22,20 @@ class ErrorsIT {
     private final ApiClient client = api.client();
     private final User user = client.newUser("errors");
 
+    /** RFC 9457 problem details, plus the older {@code error} member; never a stack trace. */
     private static void assertErrorShape(Response response) {
         assertThat(response.json()).as(response.toString()).isNotNull();
-        assertThat(response.json().fieldNames()).toIterable().containsExactly("error");
+        assertThat(response.json().fieldNames()).toIterable()
+                .contains("type", "title", "status", "detail", "instance", "code", "error");
+        assertThat(response.json().get("status").asInt()).isEqualTo(response.status());
+        assertThat(response.json().get("type").asText())
+                .isEqualTo("urn:peersync:problem:" + response.json().get("code").asText().replace('_', '-'));
+        assertThat(response.json().get("detail").asText()).isNotBlank();
         assertThat(response.json().get("error").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("code", "message", "details");
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+                type -> assertThat(type).startsWith("application/problem+json"));
     }
 
     @Test
@@ -59,13 +65,56 @@ class ErrorsIT {
     }
 
     @Test
-    void unknown_endpoints_and_methods_answer_404_with_the_error_shape() {
+    void unknown_endpoints_answer_404_with_the_error_shape() {
         for (Response response : List.of(client.get("/api/v1/nothing"), client.get("/"),
-                client.delete("/api/v1/users", user.token()), client.get("/api/v1/products/x/y/z"))) {
+                client.get("/api/v1/products/x/y/z"))) {
             assertThat(response.status()).as(response.toString()).isEqualTo(404);
             assertThat(response.errorCode()).isEqualTo("not_found");
             assertErrorShape(response);
         }
+    }
+
+    @Test
+    void a_wrong_method_on_a_known_path_answers_405_with_allow() {
+        Response response = client.delete("/api/v1/users", user.token());
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(405);
+        assertThat(response.errorCode()).isEqualTo("method_not_allowed");
+        assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(
+                allow -> assertThat(allow.split(",\\s*")).contains("GET").doesNotContain("DELETE"));
+        assertErrorShape(response);
+    }
+
+    @Test
+    void field_problems_are_listed_under_errors() {
+        Response response = client.post("/api/v1/products", user.token(), Map.of("price", "x"));
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.json().get("errors").findValuesAsText("field")).contains("name", "price");
+        assertThat(response.json().get("instance").asText()).isEqualTo("/api/v1/products");
+    }
+
+    @Test
+    void creates_answer_201_with_the_location_of_the_new_resource() {
+        Response product = client.post("/api/v1/products", user.token(), Map.of("name", "located", "price", 1));
+        assertThat(product.status()).isEqualTo(201);
+        String location = product.headers().firstValue("Location").orElseThrow();
+        assertThat(location).isEqualTo("/api/v1/products/" + product.id());
+        assertThat(client.get(location).json().get("name").asText()).isEqualTo("located");
+
+        Response review = client.post(location + "/reviews", user.token(), Map.of("rating", 5, "title", "t"));
+        assertThat(review.headers().firstValue("Location")).hasValue("/api/v1/reviews/" + review.id());
+        Response category = client.post("/api/v1/categories", user.token(), Map.of("name", ApiClient.unique("c")));
+        assertThat(category.headers().firstValue("Location")).hasValue("/api/v1/categories/" + category.id());
+        Response image = client.post(location + "/images", user.token(), Map.of("url", "https://example.com/a.png"));
+        assertThat(image.headers().firstValue("Location")).hasValue(location + "/images/" + image.id());
+        Response media = client.post("/api/v1/reviews/" + review.id() + "/media", user.token(),
+                Map.of("url", "https://example.com/m.png", "media_type", "image"));
+        assertThat(media.headers().firstValue("Location"))
+                .hasValue("/api/v1/reviews/" + review.id() + "/media/" + media.id());
+        Response registered = client.post("/api/v1/auth/register", null, Map.of("username", ApiClient.unique("loc"),
+                "email", ApiClient.unique("loc") + "@example.com", "password", ApiClient.PASSWORD));
+        assertThat(registered.headers().firstValue("Location")).hasValue("/api/v1/users/" + registered.id());
     }
 
     @Test
@@ -133,8 +182,8 @@ class ErrorsIT {
                         + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n")) {
             String answer = rawHttp(request);
             assertThat(answer).as(request).startsWith("HTTP/1.1 400");
-            assertThat(answer).contains("Content-Type: application/json")
-                    .contains("{\"error\":{\"code\":\"bad_request\"").doesNotContain("<html");
+            assertThat(answer).contains("Content-Type: application/problem+json")
+                    .contains("\"status\":400").contains("\"code\":\"bad_request\"").doesNotContain("<html");
         }
     }
 

@@ -20,12 +20,24 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException badRequest(String message, Map<String, Object> details) {
-        return new ApiException(400, "validation_error", message, details);
+        return new ApiException(400, "validation_failed", message, details);
     }
 
     /** 400 naming the offending field. */
     public static ApiException invalidField(String field, String problem) {
         return badRequest(field + " " + problem, Map.of("field", field));
+    }
+
+    /**
+     * The details as the problem body wants them: a field problem as the one entry of {@code errors}
+     * ({@code field}, {@code message}), other details as they are.
+     */
+    public Object problems() {
+        Object field = details.get("field");
+        if (field != null && details.size() == 1) {
+            return java.util.List.of(Map.of("field", field, "message", getMessage()));
+        }
+        return details;
     }
 
     public static ApiException notFound(String message, Map<String, Object> details) {

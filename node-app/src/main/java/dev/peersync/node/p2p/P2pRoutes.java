@@ -1,5 +1,6 @@
 package dev.peersync.node.p2p;
 
+import dev.peersync.review.Problems;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.core.NodeId;
@@ -117,7 +118,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
         body.put("p2p_port", peer.p2pPort());
         body.put("status", "active");
         body.put("last_seen", Instant.now().toString());
-        ctx.status(201).json(body);
+        Problems.created(ctx, "/api/v1/p2p/peers/" + peer.nodeId(), body);
     }
 
     private void removePeer(Context ctx) {

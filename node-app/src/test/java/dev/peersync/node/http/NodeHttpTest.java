@@ -108,13 +108,22 @@ class NodeHttpTest {
     }
 
     @Test
-    void api_exceptions_use_the_one_error_shape() throws Exception {
+    void api_exceptions_answer_rfc_9457_problem_details() throws Exception {
         HttpResponse<String> response = get("/boom");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        var error = mapper.readTree(response.body()).get("error");
-        assertThat(error.get("code").asText()).isEqualTo("validation_error");
-        assertThat(error.get("message").asText()).isEqualTo("limit must be positive");
-        assertThat(error.get("details").get("field").asText()).isEqualTo("limit");
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        var problem = mapper.readTree(response.body());
+        assertThat(problem.get("type").asText()).isEqualTo("urn:peersync:problem:validation-failed");
+        assertThat(problem.get("title").asText()).isEqualTo("Bad Request");
+        assertThat(problem.get("status").asInt()).isEqualTo(400);
+        assertThat(problem.get("detail").asText()).isEqualTo("limit must be positive");
+        assertThat(problem.get("instance").asText()).isEqualTo("/boom");
+        assertThat(problem.get("code").asText()).isEqualTo("validation_failed");
+        assertThat(problem.get("errors").get(0).get("field").asText()).isEqualTo("limit");
+        assertThat(problem.get("errors").get(0).get("message").asText()).isEqualTo("limit must be positive");
+        // The older shape, kept for clients written against it.
+        assertThat(problem.get("error").get("message").asText()).isEqualTo("limit must be positive");
     }
 }

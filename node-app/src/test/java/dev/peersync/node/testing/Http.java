@@ -26,7 +26,16 @@ public final class Http {
         this.base = "http://" + host + ":" + port;
     }
 
-    public record Response(int status, String body) {
+    public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        public Response(int status, String body) {
+            this(status, body, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -59,6 +68,11 @@ public final class Http {
         return post(path, body, Map.of());
     }
 
+    public Response put(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), Map.of());
+    }
+
     public Response delete(String path, Map<String, String> headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), headers);
     }
@@ -68,7 +82,7 @@ public final class Http {
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException("request to " + base + " failed", e);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.catalog;
 
+import dev.peersync.review.Problems;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
@@ -57,11 +58,12 @@ public final class CategoryRoutes {
     private void create(Context ctx) {
         Principal principal = authenticator.require(ctx);
         JsonBody body = bodies.read(ctx);
-        ctx.status(201).json(writes.run(principal.userId(), "create", "category", (handle, now) -> {
-            CategoryView created = categories.insert(handle, validate(handle, body, null), now);
-            Creators.CATEGORIES.record(handle, created.id(), principal.userId());
-            return created;
-        }));
+        CategoryView created = writes.run(principal.userId(), "create", "category", (handle, now) -> {
+            CategoryView inserted = categories.insert(handle, validate(handle, body, null), now);
+            Creators.CATEGORIES.record(handle, inserted.id(), principal.userId());
+            return inserted;
+        });
+        Problems.created(ctx, "/api/v1/categories/" + created.id(), created);
     }
 
     private void update(Context ctx, boolean partial) {

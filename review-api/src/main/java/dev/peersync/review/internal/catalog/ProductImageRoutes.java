@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.catalog;
 
+import dev.peersync.review.Problems;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
@@ -70,7 +71,7 @@ public final class ProductImageRoutes {
         String altText = body.text("alt_text", false, 0, 1000);
         Integer position = body.integer("position", false, 0, 1_000_000);
         body.errors().throwIfAny();
-        ctx.status(201).json(writes.run(principal.userId(), "create", "product_image", (handle, now) -> {
+        ProductImageView created = writes.run(principal.userId(), "create", "product_image", (handle, now) -> {
             if (!products.lock(handle, productId)) {
                 throw ApiException.notFound("product", productId);
             }
@@ -83,7 +84,8 @@ public final class ProductImageRoutes {
                     .execute();
             Creators.PRODUCT_IMAGES.record(handle, view.id(), principal.userId());
             return view;
-        }));
+        });
+        Problems.created(ctx, "/api/v1/products/" + created.productId() + "/images/" + created.id(), created);
     }
 
     private static int nextPosition(Handle handle, UUID productId) {

@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.catalog;
 
+import dev.peersync.review.Problems;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
@@ -83,11 +84,12 @@ public final class ProductRoutes {
     private void create(Context ctx) {
         Principal principal = authenticator.require(ctx);
         JsonBody body = bodies.read(ctx);
-        ctx.status(201).json(writes.run(principal.userId(), "create", "product", (handle, now) -> {
+        ProductView created = writes.run(principal.userId(), "create", "product", (handle, now) -> {
             UUID id = products.insert(handle, validate(handle, body), now);
             Creators.PRODUCTS.record(handle, id, principal.userId());
             return products.find(handle, id).orElseThrow();
-        }));
+        });
+        Problems.created(ctx, "/api/v1/products/" + created.id(), created);
     }
 
     private void update(Context ctx, boolean partial) {

@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.reviews;
 
+import dev.peersync.review.Problems;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
@@ -75,7 +76,7 @@ public final class ReviewMediaRoutes {
             body.errors().check(MEDIA_TYPES.contains(mediaType), "media_type", "must be 'image' or 'video'");
         }
         body.errors().throwIfAny();
-        ctx.status(201).json(writes.run(principal.userId(), "create", "review_media", (handle, now) -> {
+        ReviewMediaView created = writes.run(principal.userId(), "create", "review_media", (handle, now) -> {
             reviews.findOwnLocked(handle, reviewId, principal);
             ReviewMediaView view = new ReviewMediaView(UUID.randomUUID(), reviewId, url, mediaType, now, now);
             handle.createUpdate("""
@@ -84,7 +85,8 @@ public final class ReviewMediaRoutes {
                     .bindMethods(view).bind("now", Sql.utc(now))
                     .execute();
             return view;
-        }));
+        });
+        Problems.created(ctx, "/api/v1/reviews/" + created.reviewId() + "/media/" + created.id(), created);
     }
 
     private void delete(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.reviews;
 
+import dev.peersync.review.Problems;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
@@ -65,13 +66,14 @@ public final class ReviewRoutes {
         principal.requireUser("write a review");
         UUID productId = Params.pathUuid(ctx, "id");
         ReviewRepository.Input input = validate(bodies.read(ctx));
-        ctx.status(201).json(writes.run(principal.userId(), "create", "review", (handle, now) -> {
+        ReviewView created = writes.run(principal.userId(), "create", "review", (handle, now) -> {
             if (!products.exists(handle, productId)) {
                 throw ApiException.notFound("product", productId);
             }
             UUID id = reviews.insert(handle, productId, principal.userId(), input, now);
             return reviews.find(handle, id).orElseThrow();
-        }));
+        });
+        Problems.created(ctx, "/api/v1/reviews/" + created.id(), created);
     }
 
     private void update(Context ctx, boolean partial) {

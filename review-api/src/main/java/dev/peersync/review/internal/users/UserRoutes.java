@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.users;
 
+import dev.peersync.review.Problems;
 import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 
 import dev.peersync.review.internal.activity.AuditedWrites;
@@ -81,8 +82,8 @@ public final class UserRoutes {
         // The activity log is public: it records the account without its email.
         UserView created = writes.run(id, "create", "user",
                 (handle, now) -> users.insert(handle, id, username, normalizedEmail, hash, now).publicView());
-        ctx.status(201).json(new UserView(created.id(), created.username(), normalizedEmail, false,
-                created.createdAt(), created.updatedAt(), false));
+        Problems.created(ctx, "/api/v1/users/" + created.id(), new UserView(created.id(), created.username(),
+                normalizedEmail, false, created.createdAt(), created.updatedAt(), false));
     }
 
     private static String checkedUsername(JsonBody body, boolean required) {

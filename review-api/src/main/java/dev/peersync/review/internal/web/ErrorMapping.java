@@ -1,5 +1,6 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.Problems;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -7,7 +8,6 @@ import io.javalin.http.HttpStatus;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.ConnectionException;
@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where exceptions become HTTP answers. Every error body has the shape
- * {@code {"error": {"code": "...", "message": "...", "details": ...}}}; a stack trace never reaches the client.
+ * The one place where the review API's exceptions become HTTP answers, all in the port's one error body
+ * ({@link Problems}: RFC 9457 problem details); a stack trace never reaches the client.
  */
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
@@ -42,16 +42,7 @@ public final class ErrorMapping {
     }
 
     public static void respond(Context ctx, int status, String code, String message, Object details) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        error.put("details", details);
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer");
-        } else if (status == 503) {
-            ctx.header("Retry-After", "5");
-        }
-        ctx.status(status).json(Map.of("error", error));
+        Problems.respond(ctx, status, code, message, details);
     }
 
     private static void javalinError(HttpResponseException e, Context ctx, long maxBodyBytes) {
@@ -69,6 +60,12 @@ public final class ErrorMapping {
             case 413 -> "request body is larger than the limit of " + maxBodyBytes + " bytes";
             default -> e.getMessage();
         };
+        if (status == 405) {
+            // RFC 9110: a 405 names the methods the resource has.
+            String allowed = e.getDetails().getOrDefault("availableMethods", "");
+            ctx.header("Allow", allowed.replace("[", "").replace("]", ""));
+            message = ctx.method() + " is not allowed on " + ctx.path() + "; allowed: " + allowed;
+        }
         respond(ctx, status, code, message, e.getDetails().isEmpty() ? null : e.getDetails());
     }
 

@@ -1,11 +1,10 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.Problems;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -29,12 +28,10 @@ public final class JsonJettyErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {
         String reason = HttpStatus.getMessage(code);
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"));
-        error.put("message", message == null || message.isBlank() ? reason : message);
-        error.put("details", null);
-        byte[] body = mapper.writeValueAsBytes(Map.of("error", error));
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        byte[] body = mapper.writeValueAsBytes(Problems.body(code,
+                reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"),
+                message == null || message.isBlank() ? reason : message, request.getHttpURI().getPath(), null));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }
