@@ -2,6 +2,7 @@ package dev.peersync.node;
 
 import dev.peersync.node.config.ConfigException;
 import dev.peersync.node.config.ConfigLoader;
+import dev.peersync.node.config.LogSetup;
 import dev.peersync.node.config.DotenvFile;
 import dev.peersync.node.config.NodeConfig;
 import dev.peersync.node.config.Setting;
@@ -78,6 +79,7 @@ public final class NodeMain {
             err.println("peersync-node: invalid configuration: " + e.getMessage());
             return EXIT_CONFIG;
         }
+        LogSetup.apply(config.logging());
         try {
             launcher.run(config);
             return EXIT_OK;

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,35 @@ class NodeJarIT {
         try (var dirs = Files.list(workDir.resolve("data"))) {
             assertThat(dirs.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches("node-[0-9a-f]{6}"));
         }
+    }
+
+    @Test
+    void log_level_and_json_format_apply_to_the_whole_log() throws Exception {
+        int apiPort = FreePorts.tcp();
+        Process node = launch(Map.of("API_PORT", Integer.toString(apiPort),
+                "P2P_PORT", Integer.toString(FreePorts.tcp()),
+                "DISCOVERY_PORT", Integer.toString(FreePorts.udp()),
+                "ENABLE_AUTO_DISCOVERY", "false",
+                "DATA_DIR", workDir.resolve("data").toString()), "--log-level", "debug", "--log-format", "json");
+        Http http = new Http(apiPort);
+        Await.until("node answering on " + apiPort, Duration.ofSeconds(90), () -> {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("node exited with " + node.exitValue() + ":\n" + log());
+            }
+            return http.get("/api/v1/p2p/status").status();
+        }, status -> status == 200);
+
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : log().lines().filter(l -> l.startsWith("{")).toList()) {
+            events.add(mapper.readTree(line)); // every JSON line parses
+        }
+        assertThat(events).as(log()).hasSizeGreaterThan(5);
+        assertThat(events).extracting(e -> e.path("level").asText()).contains("DEBUG", "INFO", "WARN");
+        assertThat(events).anySatisfy(e -> assertThat(e.path("formattedMessage").asText()).contains("CLUSTER_SECRET is not set"));
+        assertThat(events).allSatisfy(e -> assertThat(e.has("timestamp") && e.has("loggerName")).isTrue());
+        assertThat(log().lines().filter(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT.* (INFO|DEBUG|WARN) .*")))
+                .as("no text lines once the settings are applied").isEmpty();
     }
 
     @Test

@@ -87,7 +87,19 @@ public final class ConfigLoader {
                 jwt.orElseGet(ConfigLoader::randomSecret), jwt.isEmpty(), adminToken, dataDir, maxOffset, peerPorts,
                 embeddedPgPort, clockOffset, network(clusterSecret.isPresent()), new NodeConfig.Tombstones(
                 Duration.ofHours(wholeNumber(Setting.TOMBSTONE_RETENTION_HOURS, 1, 87_600)),
-                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))));
+                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))), logging());
+    }
+
+    private NodeConfig.Logging logging() {
+        String level = raw(Setting.LOG_LEVEL).value().trim().toUpperCase(Locale.ROOT);
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(level)) {
+            throw invalid(Setting.LOG_LEVEL, "must be one of error, warn, info, debug, trace");
+        }
+        String format = raw(Setting.LOG_FORMAT).value().trim().toLowerCase(Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw invalid(Setting.LOG_FORMAT, "must be text or json");
+        }
+        return new NodeConfig.Logging(level, format.equals("json"));
     }
 
     private NetworkConfig network(boolean hasSecret) {

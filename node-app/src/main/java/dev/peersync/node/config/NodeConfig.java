@@ -23,7 +23,18 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
                          Optional<DatabaseUrl> database, Optional<String> clusterSecret, String clusterId,
                          String jwtSecret, boolean jwtSecretGenerated, Optional<String> adminToken, Path dataDir,
                          Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort,
-                         Duration clockOffset, NetworkConfig network, Tombstones tombstones) {
+                         Duration clockOffset, NetworkConfig network, Tombstones tombstones, Logging logging) {
+
+    /** The log's root level ({@code ERROR} ... {@code TRACE}) and whether it is written as JSON lines. */
+    public record Logging(String level, boolean json) {
+        public Logging {
+            Objects.requireNonNull(level, "level");
+        }
+
+        public static Logging defaults() {
+            return new Logging("INFO", false);
+        }
+    }
 
     /** Tombstone retention (also the gc_grace limit: a peer away longer rejoins by snapshot) and collection period. */
     public record Tombstones(Duration retention, Duration interval) {
@@ -35,6 +46,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
 
     public NodeConfig {
         Objects.requireNonNull(tombstones, "tombstones");
+        Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(clockOffset, "clockOffset");
         Objects.requireNonNull(nodeName, "nodeName");
@@ -74,7 +86,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
     public NodeConfig withNodeName(String name) {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, Optional.of(name), p2pSyncEnabled, autoDiscoveryEnabled,
                 syncInterval, database, clusterSecret, clusterId, jwtSecret, jwtSecretGenerated, adminToken, dataDir,
-                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network, tombstones);
+                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network, tombstones, logging);
     }
 
     @Override

@@ -42,6 +42,9 @@ public enum Setting {
             + "at least. A peer away for longer than this is not waited for: it rejoins by snapshot when it returns "
             + "(the gc_grace rule, docs/operations.md)."),
     TOMBSTONE_GC_INTERVAL("--tombstone-gc-interval", "600", "Seconds between tombstone collections."),
+    LOG_LEVEL("--log-level", "info", "Level of the node's log: error, warn, info, debug or trace."),
+    LOG_FORMAT("--log-format", "text", "Format of the log on standard error: text (one line per event) or json "
+            + "(one JSON object per line, for log shippers)."),
     DISCOVERY_PEER_PORTS("--discovery-peer-ports", "", "Comma-separated UDP ports announcements are also sent to "
             + "(several nodes on one host, e.g. 8002,8004,8006). Empty: DISCOVERY_PORT and 8002,8004,8006."),
     EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one."),

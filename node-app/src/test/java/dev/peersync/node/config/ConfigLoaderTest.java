@@ -57,6 +57,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void log_level_and_format_are_checked() {
+        assertThat(load(Map.of(), Map.of(), Map.of()).logging()).isEqualTo(NodeConfig.Logging.defaults());
+        NodeConfig.Logging logging = load(flags(Setting.LOG_LEVEL, "Debug"), Map.of("LOG_FORMAT", "JSON"), Map.of())
+                .logging();
+        assertThat(logging.level()).isEqualTo("DEBUG");
+        assertThat(logging.json()).isTrue();
+        assertThatThrownBy(() -> load(Map.of(), Map.of("LOG_LEVEL", "verbose"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LOG_LEVEL");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("LOG_FORMAT", "xml"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LOG_FORMAT");
+    }
+
+    @Test
     void flag_beats_environment_beats_dotenv_beats_default() {
         Map<String, String> env = Map.of("API_PORT", "8010", "P2P_PORT", "8003");
         Map<String, String> dotenv = Map.of("API_PORT", "8020", "P2P_PORT", "8005", "DISCOVERY_PORT", "8006");
