@@ -71,14 +71,25 @@ public final class Node implements AutoCloseable {
     private final SyncEngine engine;
     private final NodeHttp http;
     private final Instant startedAt;
+    private final java.util.concurrent.atomic.AtomicBoolean stopping;
 
     private Node(NodeConfig config, Deque<AutoCloseable> started, SyncEngine engine, NodeHttp http,
-                 Instant startedAt) {
+                 Instant startedAt, java.util.concurrent.atomic.AtomicBoolean stopping) {
+        this.stopping = stopping;
         this.config = config;
         this.started = started;
         this.engine = engine;
         this.http = http;
         this.startedAt = startedAt;
+    }
+
+    /** Why {@code /ready} answers 503 now, if it does: shutting down, or joining a peer by snapshot. */
+    static java.util.Optional<String> readiness(boolean stopping, java.util.Optional<dev.peersync.core.engine.JoinProgress> join) {
+        if (stopping) {
+            return java.util.Optional.of("the node is shutting down");
+        }
+        return join.map(p -> "joining " + p.peer() + " by snapshot: " + p.rowsLoaded() + " of " + p.rowsTotal()
+                + " rows loaded");
     }
 
     /** Starts a node with the system clock. */
@@ -134,6 +145,8 @@ public final class Node implements AutoCloseable {
             SyncEngine engine = new SyncEngine(store, transport, directory, database.dataSource(), engineSettings,
                     clock);
             started.push(engine);
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            reviewApi.notReadyWhile(() -> readiness(stopping.get(), engine.joinProgress()));
 
             DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
                     nodeId, engine)), directory);
@@ -174,7 +187,7 @@ public final class Node implements AutoCloseable {
                     engine.p2pAddress(), config.authMode(), config.discoveryPort(),
                     discovery.enabled() ? "on" : "off", config.p2pSyncEnabled() ? "on" : "OFF",
                     config.syncInterval().toSeconds());
-            return new Node(config, started, engine, http, startedAt);
+            return new Node(config, started, engine, http, startedAt, stopping);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -274,6 +287,7 @@ public final class Node implements AutoCloseable {
     /** Stops everything in reverse order of start. Safe to call twice. */
     @Override
     public void close() {
+        stopping.set(true); // /ready answers 503 from here on
         log.info("Node {} stopping", config.nodeName().orElse(""));
         closeAll(started);
         log.info("Node {} stopped", config.nodeName().orElse(""));

@@ -90,6 +90,14 @@ public final class ReviewApi {
         this.activity = new ActivityRoutes(jdbi, new ActivityRepository(mapper));
     }
 
+    /**
+     * Makes {@code /ready} answer 503 with the reason while {@code reason} gives one (the node: joining by snapshot,
+     * shutting down), so load balancers hold traffic back.
+     */
+    public void notReadyWhile(java.util.function.Supplier<java.util.Optional<String>> reason) {
+        health.notReadyWhile(reason);
+    }
+
     /** Installs JSON, limits, error mapping and every route of the API on {@code config}. */
     public void configure(JavalinConfig config) {
         config.jsonMapper(new JavalinJackson(mapper, false));

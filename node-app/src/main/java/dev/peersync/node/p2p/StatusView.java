@@ -27,7 +27,8 @@ import java.util.function.IntSupplier;
  *            "last_sync_at","last_error","lag_ms","clock_skew_ms","rtt_ms","rows_applied","rounds",
  *            "origins":[{"origin","received","applied","skipped","parked"}]}],
  *  "tables":[{"table","rows_applied","rows_served","last_applied_at"}],
- *  "counters":{"sync_rounds","conflicts","parked_rows","rows_applied","rows_served"}}
+ *  "counters":{"sync_rounds","conflicts","parked_rows","rows_applied","rows_served"},
+ *  "join":{"peer","table","rows_loaded","rows_total","percent","rows_per_second","eta_seconds","tables":[...]}|null}
  * </pre>
  */
 public final class StatusView {
@@ -88,6 +89,8 @@ public final class StatusView {
         counters.put("rows_applied", status.rowsApplied());
         counters.put("rows_served", status.rowsServed());
         body.put("counters", counters);
+        // A snapshot join running now (the node answers /ready with 503 meanwhile); null when none runs.
+        body.put("join", engine.joinProgress().map(p -> JoinProgressView.render(p, clock.instant())).orElse(null));
         return body;
     }
 

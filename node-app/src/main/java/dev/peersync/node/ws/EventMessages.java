@@ -1,5 +1,6 @@
 package dev.peersync.node.ws;
 
+import dev.peersync.node.p2p.JoinProgressView;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +98,8 @@ public final class EventMessages {
             data.put("peer", e.peer().toString());
             data.put("ahead_ms", e.aheadMillis());
             data.put("action", e.action());
+        } else if (event instanceof SyncEvent.JoinProgressed e) {
+            data.setAll((ObjectNode) mapper.valueToTree(JoinProgressView.render(e.progress(), e.at())));
         } else if (event instanceof SyncEvent.SyncRoundCompleted e) {
             data.put("peer", e.peer().toString());
             data.put("rows_applied", e.rowsApplied());
@@ -134,6 +137,8 @@ public final class EventMessages {
             return "clock_skew";
         } else if (event instanceof SyncEvent.SyncRoundCompleted) {
             return "sync_round";
+        } else if (event instanceof SyncEvent.JoinProgressed) {
+            return "join_progress";
         }
         throw new IllegalArgumentException("unknown sync event type: " + event.getClass().getName());
     }

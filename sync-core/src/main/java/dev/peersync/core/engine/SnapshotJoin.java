@@ -1,17 +1,21 @@
 package dev.peersync.core.engine;
 
 import dev.peersync.core.NodeId;
+import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.SyncStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +38,26 @@ final class SnapshotJoin {
     private final SyncStore store;
     private final Runnable afterJoin;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final Clock clock;
+    private final Consumer<SyncEvent> events;
     private volatile boolean joinedHere;
+    private volatile JoinMeter meter;
 
-    /** {@code afterJoin} runs after every join that loaded or tried to: it asks for rounds with all peers. */
-    SnapshotJoin(SyncStore store, Runnable afterJoin) {
+    /**
+     * {@code afterJoin} runs after every join that loaded or tried to: it asks for rounds with all peers;
+     * {@code events} receives the joins' progress reports.
+     */
+    SnapshotJoin(SyncStore store, Runnable afterJoin, Clock clock, Consumer<SyncEvent> events) {
         this.store = store;
         this.afterJoin = afterJoin;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** The running join's progress, if one runs. */
+    Optional<JoinProgress> progress() {
+        JoinMeter running = meter;
+        return running == null ? Optional.empty() : Optional.of(running.progress());
     }
 
     enum Status {
@@ -138,6 +156,33 @@ final class SnapshotJoin {
     }
 
     private Outcome join(NodeId peer, PeerClient client, Duration timeout, PageLoader loader) throws InterruptedException {
+        meter = new JoinMeter(peer, totals(client, timeout), clock, events);
+        try {
+            return load(peer, client, timeout, loader);
+        } finally {
+            meter.finish();
+            meter = null;
+        }
+    }
+
+    /** The peer's live rows per table, for progress (0 for a table it could not count). */
+    private Map<String, Long> totals(PeerClient client, Duration timeout) throws InterruptedException {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        for (String table : store.tables()) {
+            long total = 0;
+            try {
+                total = Futures.await(client.digest(table), timeout).rowCount();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                log.debug("No row count of {} from the peer: {}", table, e.getMessage());
+            }
+            totals.put(table, total);
+        }
+        return totals;
+    }
+
+    private Outcome load(NodeId peer, PeerClient client, Duration timeout, PageLoader loader) throws InterruptedException {
         long started = System.nanoTime();
         String cursor = null;
         Map<String, Integer> perTable = new LinkedHashMap<>();
@@ -156,6 +201,7 @@ final class SnapshotJoin {
                     next = page.hasMore()
                             ? client.snapshot(new SnapshotRequest(table, columns, page.lastPk(), PAGE_ROWS)) : null;
                     ApplyResult loaded = loader.load(table, afterPk, page);
+                    meter.loaded(table, page.rows());
                     afterPk = page.lastPk();
                     rows += loaded.applied();
                     perTable.merge(table, loaded.applied(), Integer::sum);

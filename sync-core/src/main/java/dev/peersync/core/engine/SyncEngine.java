@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -106,7 +107,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         this.tableCounters = new TableCounters(store.tables(), clock);
         this.antiEntropy = new AntiEntropy(store, settings.requestTimeout());
-        this.snapshotJoin = new SnapshotJoin(store, this::triggerSync);
+        this.snapshotJoin = new SnapshotJoin(store, this::triggerSync, clock, events::onEvent);
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("peersync-timer"));
         this.workers = Executors.newFixedThreadPool(4, daemon("peersync-sync"));
         directory.addListener(this::onPeerStateChange);
@@ -227,6 +228,11 @@ public final class SyncEngine implements AutoCloseable {
         if (enabled) {
             triggerSync();
         }
+    }
+
+    /** The snapshot join running now, if one is: rows loaded and the peer's totals. */
+    public Optional<JoinProgress> joinProgress() {
+        return snapshotJoin.progress();
     }
 
     public EngineStatus status() {
