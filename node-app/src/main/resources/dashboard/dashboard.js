@@ -65,6 +65,27 @@ function renderStatus(update) {
   renderUptime();
   renderNodes();
   renderTables();
+  if (status.join) {
+    renderJoin(status.join);
+  }
+}
+
+// A snapshot join: a bar while it runs (status.join, join_progress events), a summary line once done.
+function renderJoin(join) {
+  const box = $('#join');
+  box.hidden = false;
+  const bar = $('#join-progress');
+  bar.value = Number(join.percent) || 0;
+  const rows = `${count(join.rows_loaded)} of ${count(join.rows_total)} rows`;
+  if (join.done) {
+    box.dataset.state = 'done';
+    $('#join-text').textContent = `Joined ${peerName(join.peer)} by snapshot: ${rows}`;
+  } else {
+    box.dataset.state = 'running';
+    const eta = join.eta_seconds === null || join.eta_seconds === undefined ? '' : `, about ${duration(join.eta_seconds)} left`;
+    $('#join-text').textContent = `Joining ${peerName(join.peer)} by snapshot: ${rows} (${Math.round(join.percent)}%)`
+      + `, table ${join.table}, ${count(join.rows_per_second)} rows/s${eta}`;
+  }
 }
 
 function renderUptime() {
@@ -382,6 +403,9 @@ function setWsState(value, detail) {
 }
 
 function onSyncEvent(event) {
+  if (event.type === 'join_progress') {
+    renderJoin(event);
+  }
   if (event.type === 'table_synced') {
     chart.add(Number(event.count) || 0, Date.parse(event.timestamp) || Date.now());
     scheduleTablesRefresh();
@@ -426,6 +450,8 @@ function describe(event) {
       return `${peerName(event.peer)}'s clock is ${millis(event.ahead_ms)} ahead: ${event.action}`;
     case 'sync_round':
       return `round with ${peerName(event.peer)}: ${count(event.rows_applied)} rows in ${event.batches} batch${event.batches === 1 ? '' : 'es'}, ${millis(event.duration_ms)}${event.error ? ` — ${event.error}` : ''}`;
+    case 'join_progress':
+      return `snapshot join from ${peerName(event.peer)}: ${count(event.rows_loaded)} of ${count(event.rows_total)} rows${event.done ? ', done' : ''}`;
     case 'error':
       return event.message;
     default:

@@ -95,4 +95,33 @@ class DashboardIT {
             }
         }
     }
+
+    @Test
+    void page_shows_a_snapshot_join_with_a_progress_bar_then_its_summary() throws Exception {
+        int rows = 120_000;
+        dev.peersync.testing.TestDatabase dbA = postgres.newDatabase("join_dash_a");
+        try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1000);
+             Node a = TestNodes.start("join-a", dbA, Map.of());
+             Node b = TestNodes.start("join-b", postgres.newDatabase("join_dash_b"), Map.of())) {
+            try (java.sql.Connection c = dbA.dataSource().getConnection();
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("INSERT INTO categories (id, name, created_at, updated_at) SELECT gen_random_uuid(),"
+                        + " 'category ' || g, now(), now() FROM generate_series(1, " + rows + ") g");
+            }
+            DashboardPage page = new DashboardPage(chromium.driver());
+            try {
+                page.open("http://127.0.0.1:" + b.apiPort() + "/");
+                Http.Response added = new Http(b.apiPort()).post("/api/v1/p2p/peers",
+                        "{\"host\":\"127.0.0.1\",\"port\":" + a.apiPort() + "}");
+                assertThat(added.status()).as(added.body()).isEqualTo(201);
+
+                assertThat(page.awaitJoin("running")).contains("Joining join-a by snapshot").contains("of 120,000 rows");
+                assertThat(page.joinProgress()).isBetween(0.0, 100.0);
+                assertThat(page.awaitJoin("done")).contains("Joined join-a by snapshot: 120,000 of 120,000 rows");
+                assertThat(page.joinProgress()).isEqualTo(100.0);
+            } finally {
+                page.screenshot(Path.of("target", "dashboard-join.png"));
+            }
+        }
+    }
 }

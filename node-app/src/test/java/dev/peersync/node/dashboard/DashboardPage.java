@@ -128,6 +128,19 @@ final class DashboardPage {
                 () -> "tables: " + textOf("#tables"));
     }
 
+    /** Waits for the snapshot join box in the given state ({@code running} or {@code done}); returns its text. */
+    String awaitJoin(String state) {
+        return await("the snapshot join shown as " + state, d -> {
+            List<WebElement> box = d.findElements(By.cssSelector("#join[data-state='" + state + "']"));
+            return box.isEmpty() || !box.get(0).isDisplayed() ? null : box.get(0).getText();
+        }, () -> "join: " + textOf("#join") + " (" + attribute("#join", "data-state") + ")");
+    }
+
+    /** The progress bar's value, 0-100. */
+    double joinProgress() {
+        return Double.parseDouble(driver.findElement(By.id("join-progress")).getDomProperty("value"));
+    }
+
     String text() {
         return driver.findElement(By.tagName("body")).getText();
     }

@@ -14,11 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts one snapshot join's rows against the peer's totals, and reports every {@link #EVERY}: a log line and a
- * {@link SyncEvent.JoinProgressed} event; the latest {@link JoinProgress} is what status shows.
+ * Counts one snapshot join's rows against the peer's totals, and reports: a {@link SyncEvent.JoinProgressed} event
+ * every {@link #EVERY} (a dashboard's progress bar moves with them) and a log line every {@link #LOG_EVERY}; the
+ * latest {@link JoinProgress} is what status shows.
  */
 final class JoinMeter {
-    static final Duration EVERY = Duration.ofSeconds(5);
+    static final Duration EVERY = Duration.ofSeconds(1);
+    static final Duration LOG_EVERY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(JoinMeter.class);
 
     private final NodeId peer;
@@ -28,6 +30,7 @@ final class JoinMeter {
     private final Map<String, long[]> tables = new LinkedHashMap<>(); // name -> {loaded, total}
     private String current = "";
     private Instant lastReport;
+    private Instant lastLog;
 
     /** {@code totals}: the peer's live rows per table, in load order (a table it could not count: 0). */
     JoinMeter(NodeId peer, Map<String, Long> totals, Clock clock, Consumer<SyncEvent> events) {
@@ -36,6 +39,7 @@ final class JoinMeter {
         this.events = events;
         this.startedAt = clock.instant();
         this.lastReport = startedAt;
+        this.lastLog = startedAt;
         totals.forEach((table, total) -> tables.put(table, new long[] {0, total}));
     }
 
@@ -65,7 +69,8 @@ final class JoinMeter {
         List<JoinProgress.Table> list = new ArrayList<>();
         tables.forEach((name, counts) -> list.add(new JoinProgress.Table(name, counts[0], counts[1])));
         JoinProgress progress = new JoinProgress(peer, startedAt, current, list, done);
-        if (!done) {
+        if (!done && Duration.between(lastLog, now).compareTo(LOG_EVERY) >= 0) {
+            lastLog = now;
             Duration eta = progress.eta(now);
             log.info("Snapshot join from {}: {} of {} row(s) ({}%), table {}, {} rows/s, about {} s left", peer,
                     progress.rowsLoaded(), progress.rowsTotal(), Math.round(progress.percent()), current,
