@@ -30,6 +30,7 @@ import dev.peersync.node.p2p.LiveConfig;
 import dev.peersync.node.p2p.ManualPeerStore;
 import dev.peersync.node.p2p.P2pRoutes;
 import dev.peersync.node.p2p.PeerRegistrar;
+import dev.peersync.node.p2p.PendingPeerStore;
 import dev.peersync.node.p2p.StatusView;
 import dev.peersync.node.ws.EventHub;
 import dev.peersync.review.ReviewApi;
@@ -150,9 +151,14 @@ public final class Node implements AutoCloseable {
 
             DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
                     nodeId, engine)), directory);
+            PeerRegistrar registrar = new PeerRegistrar(transport, directory,
+                    new ManualPeerStore(database.dataSource()), new PendingPeerStore(database.dataSource()),
+                    HttpClient.newBuilder().connectTimeout(PEER_REQUEST_TIMEOUT).build(), mapper,
+                    PEER_REQUEST_TIMEOUT, clock);
+            started.push(registrar);
             StatusView statusView = new StatusView(engine, discovery, config.clusterId(),
                     config.clusterSecret().isEmpty(), config.adminToken().isPresent(), config::apiPort,
-                    config.discoveryPort(), startedAt, clock);
+                    config.discoveryPort(), startedAt, clock, registrar::pendingView);
             EventHub hub = new EventHub(mapper, statusView::render, 256, 500, clock);
             started.push(hub);
             SyncListener listeners = event -> {
@@ -161,11 +167,7 @@ public final class Node implements AutoCloseable {
             };
             engine.addListener(listeners);
 
-            PeerRegistrar registrar = new PeerRegistrar(transport, directory,
-                    new ManualPeerStore(database.dataSource()),
-                    HttpClient.newBuilder().connectTimeout(PEER_REQUEST_TIMEOUT).build(), mapper,
-                    PEER_REQUEST_TIMEOUT);
-            registrar.restore();
+            registrar.start(hub::statusChanged);
             engine.start();
             started.push(discovery);
             discovery.setEnabled(config.autoDiscoveryEnabled());

@@ -246,7 +246,7 @@ class P2pEndpointsIT {
     }
 
     @Test
-    void malformed_or_unreachable_peers_are_refused_and_nothing_is_stored() {
+    void malformed_peers_are_refused_and_unreachable_ones_kept_as_pending() {
         assertThat(http.post("/api/v1/p2p/peers", "{\"host\": ", ADMIN).status()).isEqualTo(400);
         Http.Response badPort = http.post("/api/v1/p2p/peers", "{\"host\":\"127.0.0.1\",\"port\":99999}", ADMIN);
         assertThat(badPort.status()).isEqualTo(400);
@@ -258,9 +258,14 @@ class P2pEndpointsIT {
         Http.Response unreachable = http.post("/api/v1/p2p/peers",
                 "{\"host\":\"127.0.0.1\",\"port\":" + closedPort + "}", ADMIN);
 
-        assertThat(unreachable.status()).isEqualTo(502);
-        assertThat(unreachable.errorCode()).isEqualTo("peer_unreachable");
-        assertThat(http.get("/api/v1/p2p/status").json().get("peers")).isEmpty();
+        assertThat(unreachable.status()).isEqualTo(202);
+        assertThat(unreachable.json().get("reason").asText()).contains(Integer.toString(closedPort));
+        JsonNode status = http.get("/api/v1/p2p/status").json();
+        assertThat(status.get("peers")).isEmpty();
+        assertThat(status.get("pending_peers").findValuesAsText("id"))
+                .containsExactly(unreachable.json().get("peer_id").asText());
+        assertThat(http.delete("/api/v1/p2p/peers/" + unreachable.json().get("peer_id").asText(), ADMIN).status())
+                .isEqualTo(200);
     }
 
     @Test

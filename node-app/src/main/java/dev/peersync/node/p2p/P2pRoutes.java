@@ -108,17 +108,27 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
     private void addPeer(Context ctx) {
         admin.check(ctx);
         JsonBodies.requireJsonContentType(ctx);
-        ManualPeer peer = peers.add(PeerRequest.parse(mapper, ctx.body()));
+        PeerRegistrar.Added added = peers.add(PeerRequest.parse(mapper, ctx.body()));
         hub.statusChanged();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("peer_id", peer.nodeId().toString());
-        body.put("name", peer.name());
-        body.put("host", peer.host());
-        body.put("port", peer.apiPort());
-        body.put("p2p_port", peer.p2pPort());
-        body.put("status", "active");
-        body.put("last_seen", Instant.now().toString());
-        Problems.created(ctx, "/api/v1/p2p/peers/" + peer.nodeId(), body);
+        if (added instanceof PeerRegistrar.Added.Connected connected) {
+            ManualPeer peer = connected.peer();
+            body.put("peer_id", peer.nodeId().toString());
+            body.put("name", peer.name());
+            body.put("host", peer.host());
+            body.put("port", peer.apiPort());
+            body.put("p2p_port", peer.p2pPort());
+            body.put("status", "active");
+            body.put("last_seen", Instant.now().toString());
+            Problems.created(ctx, PREFIX + "/peers/" + peer.nodeId(), body);
+        } else if (added instanceof PeerRegistrar.Added.Pending pending) {
+            // Not reachable yet: kept and retried; listed under this id until it connects (then under its node id).
+            body.put("peer_id", pending.id().toString());
+            body.put("status", "pending");
+            body.put("reason", pending.reason());
+            body.put("next_attempt_at", pending.nextAttempt() == null ? null : pending.nextAttempt().toString());
+            ctx.status(202).header("Location", PREFIX + "/peers/" + pending.id()).json(body);
+        }
     }
 
     private void removePeer(Context ctx) {

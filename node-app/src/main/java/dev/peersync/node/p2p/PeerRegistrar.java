@@ -13,10 +13,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Adding: the request names the peer's API address; its P2P port comes from the request's {@code p2p_port}
  * or from the peer's own {@code GET /api/v1/p2p/status}. The transport then connects and handshakes (cluster
  * secret and cluster id are checked there); the node id is the one the handshake reports. Only then is the peer
- * stored and put in the directory: a peer that cannot be reached is refused and nothing changes.
+ * stored and put in the directory. A peer that cannot be reached yet is kept as pending ({@link PendingPeers}) and
+ * connected when it answers; a request that is wrong in itself (this node's own address) is refused.
  */
-public final class PeerRegistrar {
+public final class PeerRegistrar implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerRegistrar.class);
 
     private final PeerTransport transport;
@@ -40,19 +44,60 @@ public final class PeerRegistrar {
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final Duration timeout;
+    private final PendingPeers pending;
 
-    public PeerRegistrar(PeerTransport transport, PeerDirectory directory, ManualPeerStore store, HttpClient http,
-                         ObjectMapper mapper, Duration timeout) {
+    /** What adding did: connected at once, or kept as pending under an id. */
+    public sealed interface Added {
+        record Connected(ManualPeer peer) implements Added {
+        }
+
+        record Pending(UUID id, String reason, Instant nextAttempt) implements Added {
+        }
+    }
+
+    public PeerRegistrar(PeerTransport transport, PeerDirectory directory, ManualPeerStore store,
+                         PendingPeerStore pendingStore, HttpClient http, ObjectMapper mapper, Duration timeout,
+                         Clock clock) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.store = Objects.requireNonNull(store, "store");
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.pending = new PendingPeers(pendingStore, this::connect, clock);
+    }
+
+    /** Puts the stored manual peers back into the directory and starts retrying the pending ones. */
+    public void start(Runnable statusChanged) {
+        restore();
+        pending.start(statusChanged);
+    }
+
+    /** The pending peers, for status. */
+    public List<Map<String, Object>> pendingView() {
+        return pending.view();
+    }
+
+    /** Connects the peer now, or keeps it as pending when it cannot be reached yet. */
+    public Added add(PeerRequest request) {
+        try {
+            return new Added.Connected(connect(request));
+        } catch (ApiException e) {
+            if (e.status() != 502) {
+                throw e; // wrong in itself: retrying would not help
+            }
+            UUID id = pending.add(request, e.getMessage());
+            return new Added.Pending(id, e.getMessage(), pending.nextAttempt(id));
+        }
+    }
+
+    @Override
+    public void close() {
+        pending.close();
     }
 
     /** Puts the stored manual peers back into the directory (at start). */
-    public int restore() {
+    private int restore() {
         List<ManualPeer> peers = store.all();
         for (ManualPeer peer : peers) {
             directory.observe(peer.sighting(""));
@@ -63,7 +108,7 @@ public final class PeerRegistrar {
         return peers.size();
     }
 
-    public ManualPeer add(PeerRequest request) {
+    ManualPeer connect(PeerRequest request) {
         int p2pPort = request.p2pPort().orElseGet(() -> p2pPortFromStatus(request.host(), request.apiPort()));
         PeerAddress address = new PeerAddress(request.host(), p2pPort);
         NodeHello hello = handshake(address);
@@ -82,8 +127,12 @@ public final class PeerRegistrar {
         return peer;
     }
 
-    /** Removes a peer from the database and the directory; false when it was in neither. */
+    /** Removes a peer (or a pending one by its id) from the database and the directory; false when none was. */
     public boolean remove(NodeId nodeId) {
+        if (pending.remove(nodeId.value())) {
+            log.info("Pending manual peer {} removed", nodeId);
+            return true;
+        }
         boolean stored = store.delete(nodeId);
         boolean known = directory.remove(nodeId).isPresent();
         if (stored || known) {
@@ -118,7 +167,12 @@ public final class PeerRegistrar {
                 throw unreachable("The peer's status endpoint " + uri + " answered " + response.statusCode()
                         + "; give the peer's P2P port as p2p_port");
             }
-            JsonNode port = mapper.readTree(response.body()).path("ports").path("p2p");
+            JsonNode status = mapper.readTree(response.body());
+            if (status.path("node_id").asText().equals(directory.self().toString())) {
+                throw ApiException.badRequest("The peer at " + host + ":" + apiPort + " is this node itself",
+                        Map.of("field", "host", "node_id", directory.self().toString()));
+            }
+            JsonNode port = status.path("ports").path("p2p");
             if (!port.canConvertToInt() || port.asInt() < 1 || port.asInt() > 65_535) {
                 throw unreachable("The peer's status at " + uri + " names no valid P2P port; give it as p2p_port");
             }

@@ -42,10 +42,12 @@ public final class StatusView {
     private final int discoveryPort;
     private final Instant startedAt;
     private final Clock clock;
+    private final java.util.function.Supplier<List<Map<String, Object>>> pendingPeers;
 
     public StatusView(SyncEngine engine, DiscoveryControl discovery, String clusterId, boolean open,
                       boolean adminTokenRequired, IntSupplier apiPort, int discoveryPort, Instant startedAt,
-                      Clock clock) {
+                      Clock clock, java.util.function.Supplier<List<Map<String, Object>>> pendingPeers) {
+        this.pendingPeers = Objects.requireNonNull(pendingPeers, "pendingPeers");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
@@ -81,6 +83,8 @@ public final class StatusView {
         body.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
         body.put("config", LiveConfig.view(status.enabled(), status.syncInterval(), discovery.enabled()));
         body.put("peers", status.peers().stream().map(StatusView::peer).toList());
+        // Manual peers not reached yet: retried with backoff, each with why it is not connected yet.
+        body.put("pending_peers", pendingPeers.get());
         body.put("tables", status.tables().stream().map(StatusView::table).toList());
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("sync_rounds", status.rounds());
