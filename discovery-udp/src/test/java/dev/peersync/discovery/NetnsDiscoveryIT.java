@@ -1,8 +1,8 @@
 package dev.peersync.discovery;
 
+import dev.peersync.testing.Prerequisite;
 import dev.peersync.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.peersync.core.NodeId;
 import java.io.BufferedReader;
@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * 8006; host b runs one on 8002 and host c one on 8006. With default settings every node must find the other four:
  * on one host through loopback and looped-back broadcasts, across hosts only by broadcast over the bridge.
  *
- * <p>Needs root (CI runs as root). Without it this test fails, unless {@code PEERSYNC_SKIP_NETNS=true} is set
- * (developer machines only).
+ * <p>Needs root and iproute2 (CI runs as root and installs iproute2). Without them it is reported skipped, with
+ * what to do, on a developer machine, and fails under CI ({@link Prerequisite}).
  */
 class NetnsDiscoveryIT {
     private static final String PREFIX = "psd-";
@@ -50,17 +49,18 @@ class NetnsDiscoveryIT {
 
     @BeforeAll
     static void createHosts() throws Exception {
-        // The opt-out is for developer machines only: under CI (CI=true) the test always runs.
-        Assumptions.assumeFalse("true".equals(System.getenv("PEERSYNC_SKIP_NETNS"))
-                        && !"true".equals(System.getenv("CI")),
-                "PEERSYNC_SKIP_NETNS=true: network namespace test skipped on this developer machine");
         removeLeftovers();
+        boolean created;
+        String why = "";
         try {
             ip("netns", "add", HUB);
+            created = true;
         } catch (IllegalStateException e) {
-            fail("Cannot create network namespaces (" + e.getMessage() + "). This test needs root and iproute2 "
-                    + "(CI has both). On a developer machine without them set PEERSYNC_SKIP_NETNS=true.");
+            created = false;
+            why = e.getMessage();
         }
+        Prerequisite.require(created, "network namespaces (root and iproute2; " + why + ")",
+                "run the tests as root with iproute2 installed (apt-get install -y iproute2)");
         ip("-n", HUB, "link", "add", "br0", "type", "bridge", "forward_delay", "0");
         ip("-n", HUB, "link", "set", "br0", "up");
         for (Map.Entry<String, String> host : HOSTS.entrySet()) {

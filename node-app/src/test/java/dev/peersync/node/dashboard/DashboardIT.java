@@ -31,7 +31,7 @@ class DashboardIT {
 
     @Test
     void page_shows_both_nodes_streams_a_remote_write_and_triggers_sync() {
-        // Chromium first: when it is missing the test fails at once with the command that installs it.
+        // Chromium first: when it is missing the test stops at once with the command that installs it.
         try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1400);
              Node a = TestNodes.start("dash-a", postgres.newDatabase("dash_a"), Map.of("ADMIN_TOKEN", ADMIN_TOKEN));
              Node b = TestNodes.start("dash-b", postgres.newDatabase("dash_b"), Map.of())) {
