@@ -148,20 +148,28 @@ class HandshakeAndRequestHandlersTest {
         return frame.body(body);
     }
 
+    /**
+     * Plays HELLO and J-PAKE rounds 1 and 2 as {@code other} against {@code channel}; checks that the channel sends
+     * no confirmation before the other side's round 2. Returns the channel's round 2.
+     */
+    private static Bodies.PakeRound2 playRounds(EmbeddedChannel channel, NodeHello otherNode, PakeSession other) {
+        channel.writeInbound(hello(otherNode, HandshakeAuth.newNonce(), true));
+        Bodies.PakeRound1 round1 = sent(channel, MessageType.PAKE_ROUND1, Bodies.PakeRound1.class);
+        channel.writeInbound(frame(MessageType.PAKE_ROUND1, other.round1()));
+        Bodies.PakeRound2 round2 = sent(channel, MessageType.PAKE_ROUND2, Bodies.PakeRound2.class);
+        Bodies.PakeRound2 otherRound2 = other.round2(round1);
+        assertThat((Object) channel.readOutbound()).as("no confirmation before the other side's round 2").isNull();
+        channel.writeInbound(frame(MessageType.PAKE_ROUND2, otherRound2));
+        return round2;
+    }
+
     @Test
     void key_exchange_completes_and_the_server_confirms_only_after_both_rounds() {
         EmbeddedChannel channel = server(SECRET);
         sentHello(channel);
         PakeSession test = auth(SECRET).newSession(peerNode.nodeId(), serverNode.nodeId());
 
-        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
-        Bodies.PakeRound1 serverRound1 = sent(channel, MessageType.PAKE_ROUND1, Bodies.PakeRound1.class);
-        channel.writeInbound(frame(MessageType.PAKE_ROUND1, test.round1()));
-        Bodies.PakeRound2 serverRound2 = sent(channel, MessageType.PAKE_ROUND2, Bodies.PakeRound2.class);
-        Bodies.PakeRound2 ownRound2 = test.round2(serverRound1);
-        assertThat((Object) channel.readOutbound()).as("no confirmation before the dialler's round 2").isNull();
-        channel.writeInbound(frame(MessageType.PAKE_ROUND2, ownRound2));
-        Bodies.PakeConfirm ownConfirm = test.keyConfirmation(serverRound2);
+        Bodies.PakeConfirm ownConfirm = test.keyConfirmation(playRounds(channel, peerNode, test));
         assertThat(test.confirmed(sent(channel, MessageType.PAKE_CONFIRM, Bodies.PakeConfirm.class)))
                 .as("server's confirmation verifies").isTrue();
         channel.writeInbound(frame(MessageType.PAKE_CONFIRM, ownConfirm));
@@ -179,15 +187,10 @@ class HandshakeAndRequestHandlersTest {
         sentHello(channel);
         PakeSession wrong = auth("not the secret".getBytes(StandardCharsets.UTF_8))
                 .newSession(peerNode.nodeId(), serverNode.nodeId());
-        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
-        Bodies.PakeRound1 serverRound1 = sent(channel, MessageType.PAKE_ROUND1, Bodies.PakeRound1.class);
-        channel.writeInbound(frame(MessageType.PAKE_ROUND1, wrong.round1()));
-        Bodies.PakeRound2 serverRound2 = sent(channel, MessageType.PAKE_ROUND2, Bodies.PakeRound2.class);
-        channel.writeInbound(frame(MessageType.PAKE_ROUND2, wrong.round2(serverRound1)));
-        Bodies.PakeConfirm wrongConfirm = wrong.keyConfirmation(serverRound2);
+
+        Bodies.PakeConfirm wrongConfirm = wrong.keyConfirmation(playRounds(channel, peerNode, wrong));
         assertThat(wrong.confirmed(sent(channel, MessageType.PAKE_CONFIRM, Bodies.PakeConfirm.class)))
                 .as("with another secret the server's confirmation does not verify").isFalse();
-
         channel.writeInbound(frame(MessageType.PAKE_CONFIRM, wrongConfirm));
 
         assertRefused(channel, RejectReason.BAD_PROOF);
@@ -201,16 +204,16 @@ class HandshakeAndRequestHandlersTest {
         sentHello(channel);
         PakeSession fake = auth("a guess of the secret".getBytes(StandardCharsets.UTF_8))
                 .newSession(serverNode.nodeId(), peerNode.nodeId());
-        channel.writeInbound(hello(serverNode, HandshakeAuth.newNonce(), true));
-        Bodies.PakeRound1 diallerRound1 = sent(channel, MessageType.PAKE_ROUND1, Bodies.PakeRound1.class);
-        channel.writeInbound(frame(MessageType.PAKE_ROUND1, fake.round1()));
-        Bodies.PakeRound2 diallerRound2 = sent(channel, MessageType.PAKE_ROUND2, Bodies.PakeRound2.class);
-        channel.writeInbound(frame(MessageType.PAKE_ROUND2, fake.round2(diallerRound1)));
-        assertThat((Object) channel.readOutbound()).as("no confirmation before the acceptor's").isNull();
 
+        Bodies.PakeRound2 diallerRound2 = playRounds(channel, serverNode, fake);
+        assertThat((Object) channel.readOutbound()).as("no confirmation before the acceptor's").isNull();
         channel.writeInbound(frame(MessageType.PAKE_CONFIRM, fake.keyConfirmation(diallerRound2)));
 
-        assertRefused(channel, RejectReason.BAD_PROOF); // its last frame is the REJECT, and nothing came before it
+        channel.runPendingTasks();
+        assertThat(sent(channel, MessageType.REJECT, Bodies.Reject.class).reason()).isEqualTo(RejectReason.BAD_PROOF);
+        assertThat((Object) channel.readOutbound()).as("nothing after the REJECT").isNull();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(stats.rejections(RejectReason.BAD_PROOF)).isEqualTo(1);
     }
 
     @Test
