@@ -7,7 +7,7 @@ import org.bouncycastle.crypto.generators.SCrypt;
 /**
  * The key that signs announcements, derived from the cluster secret by scrypt once at start:
  * <pre>
- *   key = scrypt(secret, salt = "peersync-discovery" | cluster id, N = 2^15, r = 8, p = 1, 32 bytes)
+ *   key = scrypt(secret, salt = "peersync-discovery" + cluster id, N = 2^15, r = 8, p = 1, 32 bytes)
  * </pre>
  * Anyone who hears an announcement can test guesses of the key's source offline, so the MAC must not be keyed
  * with the secret itself: each guess costs one scrypt (about 100 ms and 32 MiB here, memory-hard so GPUs gain
