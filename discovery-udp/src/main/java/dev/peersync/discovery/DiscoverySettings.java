@@ -21,8 +21,9 @@ import java.util.Optional;
  *                         dropped as stale; must be longer than {@code announceInterval}
  * @param clusterId        only announcements with this cluster id are accepted (1..{@value #MAX_CLUSTER_ID_BYTES}
  *                         bytes of UTF-8)
- * @param secret           CLUSTER_SECRET: when present every announcement carries an HMAC-SHA256 with it and
- *                         unsigned, forged, stale or replayed announcements are dropped
+ * @param secret           CLUSTER_SECRET: when present every announcement carries an HMAC-SHA256 under a key
+ *                         derived from it by scrypt, and unsigned, forged, stale or replayed announcements are
+ *                         dropped
  * @param local            what this node announces
  * @param networkInterface name of the one interface to announce on and hear from (e.g. {@code lo}, {@code eth1});
  *                         empty for all. Without a secret only loopback is ever used (protected mode)

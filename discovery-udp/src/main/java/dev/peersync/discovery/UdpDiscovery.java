@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <h2>What is accepted</h2>
  * Datagrams are parsed by a strict, bounded codec (layout in {@code AnnouncementCodec}: version byte, magic,
  * flags, node id, incarnation, sequence, timestamp, ports, cluster id, name, software version, optional
- * HMAC-SHA256), then dropped when of another cluster, our own, unauthentic (with a secret), stale (with a secret:
+ * HMAC-SHA256 under a key scrypt derives from the secret once at start, {@code AnnouncementKey}), then dropped when of another cluster, our own, unauthentic (with a secret), stale (with a secret:
  * timestamp beyond {@code freshnessWindow}), or not newer than the last accepted announcement of that sender
  * incarnation. Drops are counted by {@link DropReason} ({@link #stats()}) and logged at most once per reason per
  * 30 s, with a hint of the cause. Each accepted announcement becomes a {@link dev.peersync.core.peer.PeerSighting}
@@ -235,7 +235,7 @@ public final class UdpDiscovery implements PeerSource {
             InetSocketAddress local = localAddress(channel);
             Set<Integer> ports = new LinkedHashSet<>(settings.targetPorts());
             ports.add(local.getPort());
-            AnnouncementCodec codec = new AnnouncementCodec(settings.secret());
+            AnnouncementCodec codec = AnnouncementCodec.forSecret(settings.secret(), settings.clusterId());
             DiscoveryScope scope = DiscoveryScope.of(settings.loopbackOnly(), settings.networkInterface());
             Announcer announcer = new Announcer(channel, codec, new BroadcastTargets(local.getAddress(), ports, scope),
                     settings.clusterId(), settings.local(), incarnation, clock, counters, warnings);

@@ -76,7 +76,7 @@ class DiscoveryScopeTest {
     }
 
     private static byte[] announcement(Optional<String> secret, NodeId node) {
-        ByteBuffer encoded = new AnnouncementCodec(secret).encode(new Announcement(DiscoverySettings.DEFAULT_CLUSTER_ID,
+        ByteBuffer encoded = AnnouncementCodec.forSecret(secret, DiscoverySettings.DEFAULT_CLUSTER_ID).encode(new Announcement(DiscoverySettings.DEFAULT_CLUSTER_ID,
                 node, 1, 1, System.currentTimeMillis(), "crafted", 9000, 9001, "x"));
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -64,17 +65,18 @@ class HostileDatagramsTest {
         send(captured.second());                                         // the same again
         send(Arrays.copyOf(captured.second(), captured.second().length / 2));
         send(Arrays.copyOf(captured.second(), AnnouncementCodec.MAX_DATAGRAM + 100));
-        send(withFirstByte(captured.second(), (byte) 2));
+        send(withFirstByte(captured.second(), (byte) 1));                // format 1: HMAC keyed with the secret
         send(garbage());
         send(flipped(captured.second(), 60));                            // altered name, HMAC no longer matches
         send(encode(Optional.of("guessed-secret"), "peersync", NodeId.random(), System.currentTimeMillis()));
+        send(keyedWithTheSecretItself(NodeId.random()));
         send(encode(Optional.empty(), "peersync", NodeId.random(), System.currentTimeMillis()));
         send(encode(Optional.of(SECRET), "peersync", NodeId.random(), System.currentTimeMillis() - 60_000));
         send(encode(Optional.of(SECRET), "other-cluster", NodeId.random(), System.currentTimeMillis()));
 
         DiscoveryStats stats = Await.until("every hostile datagram counted", WAIT, receiver.discovery::stats,
                 s -> s.dropped(DropReason.STALE) == 1 && s.dropped(DropReason.OTHER_CLUSTER) == 1
-                        && s.dropped(DropReason.BAD_HMAC) == 3 && s.dropped(DropReason.REPLAYED) == 1
+                        && s.dropped(DropReason.BAD_HMAC) == 4 && s.dropped(DropReason.REPLAYED) == 1
                         && s.dropped(DropReason.DUPLICATE) == 1 && s.dropped(DropReason.TRUNCATED) == 1
                         && s.dropped(DropReason.OVERSIZED) == 1 && s.dropped(DropReason.BAD_VERSION) == 1
                         && s.dropped(DropReason.FOREIGN) == 1);
@@ -115,9 +117,20 @@ class HostileDatagramsTest {
         return Arrays.copyOf(packet.getData(), packet.getLength());
     }
 
+    /** Signed with the key scrypt derives from {@code secret} for the receiver's cluster, as a real node signs. */
     private static byte[] encode(Optional<String> secret, String cluster, NodeId node, long timestamp) {
-        ByteBuffer encoded = new AnnouncementCodec(secret).encode(
-                new Announcement(cluster, node, 1, 1, timestamp, "crafted", 9000, 9001, "x"));
+        return encode(AnnouncementCodec.forSecret(secret, DiscoverySettings.DEFAULT_CLUSTER_ID), cluster, node,
+                timestamp);
+    }
+
+    /** Right format, right secret, but the HMAC keyed with the secret directly (what format 1 did): refused. */
+    private static byte[] keyedWithTheSecretItself(NodeId node) {
+        return encode(new AnnouncementCodec(Optional.of(SECRET.getBytes(StandardCharsets.UTF_8))), "peersync", node,
+                System.currentTimeMillis());
+    }
+
+    private static byte[] encode(AnnouncementCodec codec, String cluster, NodeId node, long timestamp) {
+        ByteBuffer encoded = codec.encode(new Announcement(cluster, node, 1, 1, timestamp, "crafted", 9000, 9001, "x"));
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);
         return bytes;

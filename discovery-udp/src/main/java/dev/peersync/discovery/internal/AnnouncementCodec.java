@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>
  * offset  size  field
- *      0     1  format version = 1
+ *      0     1  format version = 2
  *      1     3  magic "PSD" (0x50 0x53 0x44): anything else is not ours
  *      4     1  flags: bit 0 = signed (HMAC present); other bits must be 0
  *      5    16  node id (UUID, most then least significant 64 bits, big-endian)
@@ -34,13 +34,16 @@ import javax.crypto.spec.SecretKeySpec;
  *     49   1+n  cluster id: length byte n (at most 64), UTF-8
  *      .   1+n  node name: length byte n (at most 128), UTF-8
  *      .   1+n  software version: length byte n (at most 64), UTF-8
- *      .    32  HMAC-SHA256(cluster secret, every byte before it); only when signed
+ *      .    32  HMAC-SHA256(announcement key, every byte before it); only when signed
  * </pre>
+ * The announcement key is derived from the cluster secret by scrypt ({@link AnnouncementKey}), never the secret
+ * itself: whoever hears an announcement can test guesses offline, each at the cost of one scrypt. Version 1
+ * keyed the HMAC with the secret directly; its datagrams are dropped as {@code BAD_VERSION}.
  * The largest announcement is 49 + 3 + 256 + 32 = 340 bytes; a datagram longer than {@link #MAX_DATAGRAM} is
  * dropped unparsed. Thread-safe: a fresh {@link Mac} is made per call.
  */
 public final class AnnouncementCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int MAX_DATAGRAM = 512;
     public static final int MAC_LENGTH = 32;
     static final int HEADER_LENGTH = 49;
@@ -50,9 +53,14 @@ public final class AnnouncementCodec {
 
     private final Optional<SecretKeySpec> key;
 
-    public AnnouncementCodec(Optional<String> secret) {
-        this.key = Objects.requireNonNull(secret, "secret")
-                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), HMAC));
+    /** @param key the announcement key ({@link AnnouncementKey#derive}), or empty to send and expect unsigned ones */
+    public AnnouncementCodec(Optional<byte[]> key) {
+        this.key = Objects.requireNonNull(key, "key").map(k -> new SecretKeySpec(k, HMAC));
+    }
+
+    /** A codec signing with the key derived from {@code secret}: runs scrypt, so once per start. */
+    public static AnnouncementCodec forSecret(Optional<String> secret, String clusterId) {
+        return new AnnouncementCodec(AnnouncementKey.derive(secret, clusterId));
     }
 
     public boolean signs() {

@@ -17,7 +17,7 @@ class AnnouncementCheckTest {
     private static final NodeId PEER = NodeId.random();
     private static final long OWN_INCARNATION = 42;
 
-    private final AnnouncementCodec codec = new AnnouncementCodec(Optional.of("secret"));
+    private static final AnnouncementCodec codec = AnnouncementCodec.forSecret(Optional.of("secret"), "peersync");
     private final AnnouncementCheck check = new AnnouncementCheck(codec, "peersync", SELF, OWN_INCARNATION,
             Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC));
 

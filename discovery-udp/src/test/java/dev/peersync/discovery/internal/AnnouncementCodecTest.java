@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.peersync.core.NodeId;
 import dev.peersync.discovery.DropReason;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
+import org.bouncycastle.crypto.generators.SCrypt;
 import org.junit.jupiter.api.Test;
 
 class AnnouncementCodecTest {
@@ -15,7 +17,9 @@ class AnnouncementCodecTest {
             new NodeId(UUID.fromString("00000000-0000-0001-0000-000000000002")), 7L, 3L, 1_700_000_000_000L,
             "node-é", 8000, 8001, "1.2.3");
 
-    private final AnnouncementCodec signing = new AnnouncementCodec(Optional.of("s3cret"));
+    private static final String SECRET = "s3cret-of-at-least-32-bytes-Hq7Zk2Wx";
+    /** Static: each codec with a secret runs scrypt once. */
+    private static final AnnouncementCodec signing = AnnouncementCodec.forSecret(Optional.of(SECRET), "peersync");
     private final AnnouncementCodec plain = new AnnouncementCodec(Optional.empty());
 
     @Test
@@ -24,7 +28,7 @@ class AnnouncementCodecTest {
 
         // 49 header + (1 + 8) "peersync" + (1 + 7) "node-é" (é is two bytes) + (1 + 5) "1.2.3" = 72
         assertThat(bytes).hasSize(72);
-        assertThat(Arrays.copyOfRange(bytes, 0, 5)).containsExactly(1, 'P', 'S', 'D', 0);
+        assertThat(Arrays.copyOfRange(bytes, 0, 5)).containsExactly(2, 'P', 'S', 'D', 0);
         assertThat(ByteBuffer.wrap(bytes, 45, 4).getShort()).isEqualTo((short) 8000);
         Decoding decoded = plain.decode(ByteBuffer.wrap(bytes));
         assertThat(decoded).isInstanceOfSatisfying(Decoding.Parsed.class, parsed -> {
@@ -80,11 +84,12 @@ class AnnouncementCodecTest {
     }
 
     @Test
-    void other_format_version_is_bad_version() {
-        byte[] bytes = bytes(plain.encode(SAMPLE));
-        bytes[0] = 2;
-
-        assertThat(reason(plain.decode(ByteBuffer.wrap(bytes)))).isEqualTo(DropReason.BAD_VERSION);
+    void other_format_version_is_bad_version_including_format_1_keyed_with_the_secret_itself() {
+        for (byte version : new byte[] {1, 3}) {
+            byte[] bytes = bytes(signing.encode(SAMPLE));
+            bytes[0] = version;
+            assertThat(reason(signing.decode(ByteBuffer.wrap(bytes)))).isEqualTo(DropReason.BAD_VERSION);
+        }
     }
 
     @Test
@@ -108,7 +113,7 @@ class AnnouncementCodecTest {
     void altered_wrongly_signed_or_unexpectedly_unsigned_announcements_fail_authentication() {
         byte[] altered = bytes(signing.encode(SAMPLE));
         altered[60] ^= 1; // inside the node name
-        byte[] otherSecret = bytes(new AnnouncementCodec(Optional.of("other")).encode(SAMPLE));
+        byte[] otherSecret = bytes(AnnouncementCodec.forSecret(Optional.of("other"), "peersync").encode(SAMPLE));
         byte[] unsigned = bytes(plain.encode(SAMPLE));
         byte[] signed = bytes(signing.encode(SAMPLE));
 
@@ -116,6 +121,24 @@ class AnnouncementCodecTest {
         assertThat(authenticate(signing, otherSecret)).contains(DropReason.BAD_HMAC);
         assertThat(authenticate(signing, unsigned)).contains(DropReason.BAD_HMAC);
         assertThat(authenticate(plain, signed)).contains(DropReason.BAD_HMAC);
+    }
+
+    @Test
+    void an_announcement_keyed_with_the_secret_itself_is_refused_and_the_key_depends_on_secret_and_cluster() {
+        byte[] keyedWithSecret = bytes(new AnnouncementCodec(Optional.of(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .encode(SAMPLE));
+        byte[] keyedForAnotherCluster = bytes(AnnouncementCodec.forSecret(Optional.of(SECRET), "other").encode(SAMPLE));
+        byte[] derived = bytes(new AnnouncementCodec(AnnouncementKey.derive(Optional.of(SECRET), "peersync"))
+                .encode(SAMPLE));
+
+        assertThat(authenticate(signing, keyedWithSecret)).contains(DropReason.BAD_HMAC);
+        assertThat(authenticate(signing, keyedForAnotherCluster)).contains(DropReason.BAD_HMAC);
+        assertThat(authenticate(signing, derived)).isEmpty();
+        assertThat(AnnouncementKey.derive(Optional.of(SECRET), "peersync").orElseThrow())
+                .hasSize(AnnouncementKey.LENGTH)
+                .isNotEqualTo(SECRET.getBytes(StandardCharsets.UTF_8))
+                .isEqualTo(SCrypt.generate(SECRET.getBytes(StandardCharsets.UTF_8),
+                        "peersync-discoverypeersync".getBytes(StandardCharsets.UTF_8), 1 << 15, 8, 1, 32));
     }
 
     private static Optional<DropReason> authenticate(AnnouncementCodec codec, byte[] bytes) {

@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /**
  * Recognises secrets that are too weak to protect a cluster: short ones, the placeholders shipped in examples,
- * and values with too few distinct characters to be random. A cluster secret keys HMACs that an eavesdropper can
- * observe (signed discovery datagrams), so its strength is all that stands against offline guessing.
+ * and values with too few distinct characters to be random. The P2P handshake (J-PAKE) gives nothing to guess from
+ * offline, but an eavesdropper can observe HMACs keyed with the cluster secret in signed HTTP requests, and with a
+ * scrypt-derived key in discovery datagrams; against offline guessing from those, the secret's strength is what
+ * stands.
  */
 final class WeakSecrets {
     /** Fragments of placeholder values (.env.example of earlier versions, docs, tutorials). */

@@ -107,7 +107,7 @@ public final class NettyPeerTransport implements PeerTransport {
         InetSocketAddress bound = server.localAddress();
         listenPort.set(bound.getPort());
         if (settings.authenticated()) {
-            log.info("P2P transport of node {} listening on {}: peers must prove the cluster secret (HMAC-SHA256), "
+            log.info("P2P transport of node {} listening on {}: peers must prove the cluster secret (J-PAKE), "
                     + "TLS {}", local.nodeId(), bound, settings.tls() ? "on" : "off");
         } else {
             // The owner (node-app) says once how to open up; here only the fact, for embedders' logs.
@@ -159,7 +159,7 @@ public final class NettyPeerTransport implements PeerTransport {
     /** One line for status pages and logs. */
     public String securityStatus() {
         return settings.authenticated()
-                ? "authenticated (HMAC-SHA256 challenge-response), TLS " + (settings.tls() ? "on" : "off")
+                ? "authenticated (J-PAKE key exchange), TLS " + (settings.tls() ? "on" : "off")
                 : "PROTECTED MODE: no cluster secret, peers on this host (loopback) only";
     }
 

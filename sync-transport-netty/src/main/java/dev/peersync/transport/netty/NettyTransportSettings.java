@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param bindHost            address the server listens on ("0.0.0.0" for all interfaces)
  * @param port                TCP port, 0 for an ephemeral one (tests)
  * @param clusterId           nodes of other clusters are refused in the handshake
- * @param clusterSecret       shared secret for the HMAC challenge-response, or {@code null} to run open
+ * @param clusterSecret       shared secret for the J-PAKE handshake, or {@code null} to run open
  * @param maxFrameSize        largest frame accepted or sent, header included
  * @param maxRowsPerBatch     server-side cap on rows per pull answer and per bucket-rows answer
  * @param requestTimeout      a request without an answer within this fails with PeerUnavailableException

@@ -5,9 +5,12 @@ package dev.peersync.transport.netty;
  * logs) and counted in {@link TransportStats}.
  */
 public enum RejectReason {
-    /** The peer's HMAC proof did not match: it does not know the cluster secret. */
+    /**
+     * The peer failed the password-authenticated key exchange (a bad key confirmation or an invalid PAKE value):
+     * it does not know the cluster secret.
+     */
     BAD_PROOF,
-    /** This node requires a cluster secret but the peer runs open (it sends no proof). */
+    /** This node requires a cluster secret but the peer runs open (it does not take part in the key exchange). */
     MISSING_PROOF,
     /** The peer requires a cluster secret but this node has none configured. */
     SECRET_NOT_CONFIGURED,

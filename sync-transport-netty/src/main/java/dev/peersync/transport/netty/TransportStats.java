@@ -73,7 +73,7 @@ public final class TransportStats {
         rejectedByPeer.increment();
     }
 
-    /** The peer refused us; a refused proof counts as a failed authentication on this side too. */
+    /** The peer refused us; a refused key exchange counts as a failed authentication on this side too. */
     public void rejectedByPeer(RejectReason reason) {
         rejectedByPeer();
         if (reason != null && reason.isAuthFailure()) {

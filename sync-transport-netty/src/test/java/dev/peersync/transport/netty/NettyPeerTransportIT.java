@@ -14,6 +14,7 @@ import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
+import dev.peersync.testing.LogCapture;
 import dev.peersync.transport.netty.internal.Bodies;
 import dev.peersync.transport.netty.internal.Frame;
 import dev.peersync.transport.netty.internal.MessageType;
@@ -168,11 +169,14 @@ class NettyPeerTransportIT {
                 .clusterSecret("another-secret".getBytes(StandardCharsets.UTF_8)).build(), "b");
         PeerClient client = b.transport().client(a.address());
 
-        assertThatThrownBy(() -> get(client.pull(new PullRequest(List.of("reviews"), "", 10))))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(PeerUnavailableException.class)
-                .hasMessageContaining("BAD_PROOF");
+        try (LogCapture log = LogCapture.start()) {
+            assertThatThrownBy(() -> get(client.pull(new PullRequest(List.of("reviews"), "", 10))))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(PeerUnavailableException.class)
+                    .hasMessageContaining("BAD_PROOF");
+            log.awaitLine("failed the key confirmation", WAIT);
+        }
 
-        Await.until("both sides count the failed proof", () -> a.transport().stats().authFailures() >= 1
+        Await.until("both sides count the failed key exchange", () -> a.transport().stats().authFailures() >= 1
                 && b.transport().stats().authFailures() >= 1, WAIT);
         assertThat(a.service().calls()).isZero();
         assertThat(b.service().calls()).isZero();

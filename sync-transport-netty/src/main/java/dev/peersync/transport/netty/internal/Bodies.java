@@ -11,14 +11,26 @@ public final class Bodies {
     }
 
     /**
-     * First frame of each side: who I am, my fresh nonce for the challenge-response, and the port my own server
+     * First frame of each side: who I am, my fresh nonce (mixed into the frame MAC keys), and the port my own server
      * listens on (0 when unknown), so that the accepting side can reuse this connection for its own requests.
      */
     public record Hello(int protocolVersion, NodeHello node, byte[] nonce, boolean authRequired, int listenPort) {
     }
 
-    /** HMAC-SHA256 proof that the sender knows the cluster secret (see {@link HandshakeAuth}). */
-    public record Proof(byte[] mac) {
+    /**
+     * J-PAKE round 1 ({@link PakeSession}): the sender's node id, g^x1, g^x2 and a Schnorr proof
+     * {@code [g^v, r]} of knowing each exponent. Numbers are big-endian two's complement bytes
+     * (base64 in JSON).
+     */
+    public record PakeRound1(String participant, byte[] gx1, byte[] gx2, byte[][] proofX1, byte[][] proofX2) {
+    }
+
+    /** J-PAKE round 2: A = (g^(x1+x3+x4))^(x2*s) and a Schnorr proof of knowing x2*s. */
+    public record PakeRound2(String participant, byte[] a, byte[][] proofX2s) {
+    }
+
+    /** J-PAKE round 3, key confirmation: a MAC tag only a holder of the same shared key can make. */
+    public record PakeConfirm(String participant, byte[] macTag) {
     }
 
     /** Why the sender closes the connection. */

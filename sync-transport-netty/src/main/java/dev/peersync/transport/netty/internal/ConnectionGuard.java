@@ -12,6 +12,8 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,17 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     /** Give the REJECT frame this long to leave before closing anyway. */
     private static final long REJECT_FLUSH_MILLIS = 500;
-    /** Refusals are logged at most 20 per 10 s per JVM; the counters in TransportStats see every one. */
-    private static final LogLimiter LOG_LIMIT = new LogLimiter(20, 10_000);
+    /**
+     * Refusals are logged at most 20 per 10 s per reason per JVM; the counters in TransportStats see every one.
+     * Per reason, so that a flood of garbage cannot hide failed key exchanges (someone guessing the secret).
+     */
+    private static final Map<RejectReason, LogLimiter> LOG_LIMITS = new EnumMap<>(RejectReason.class);
+
+    static {
+        for (RejectReason reason : RejectReason.values()) {
+            LOG_LIMITS.put(reason, new LogLimiter(20, 10_000));
+        }
+    }
 
     private final TransportStats stats;
     private final boolean inbound;
@@ -41,7 +52,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     /** The peer sent REJECT: log its reason (the operator needs it), count, remember it, close. */
     static void peerRejected(ChannelHandlerContext ctx, Bodies.Reject reject, TransportStats stats) {
         String reason = "refused by peer: " + reject.reason() + ": " + reject.message();
-        if (LOG_LIMIT.tryAcquire() >= 0) {
+        if (logLimit(reject.reason()).tryAcquire() >= 0) {
             log.warn("Peer {} {}", ctx.channel().remoteAddress(), reason);
         }
         stats.rejectedByPeer(reject.reason());
@@ -109,7 +120,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         closing = true;
         stats.rejected(reason);
         String text = message == null ? "" : message.length() > 500 ? message.substring(0, 500) + "..." : message;
-        int suppressed = LOG_LIMIT.tryAcquire();
+        int suppressed = logLimit(reason).tryAcquire();
         if (suppressed >= 0) {
             log.warn("Closing connection {}: {}: {}{}", ctx.channel().remoteAddress(), reason, text,
                     suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
@@ -126,6 +137,10 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
                 .addListener(ChannelFutureListener.CLOSE);
         // A peer that does not read must not keep the connection open through an unsent REJECT.
         ctx.executor().schedule(() -> ctx.close(), REJECT_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static LogLimiter logLimit(RejectReason reason) {
+        return LOG_LIMITS.get(reason == null ? RejectReason.PROTOCOL_ERROR : reason);
     }
 
     private static String describe(Object msg) {

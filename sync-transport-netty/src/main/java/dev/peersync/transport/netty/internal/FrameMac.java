@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   frame on the wire = header (length = L + 32) | body (L bytes) | tag (32 bytes)
  *   tag = HMAC-SHA256(direction key, sequence number (8 bytes, from 0) | header with length = L | body)
  * </pre>
- * with one key per direction, derived from the cluster secret and both handshake nonces
+ * with one key per direction, derived from the handshake's J-PAKE shared key and both handshake nonces
  * ({@link HandshakeAuth#sessionKeys}), so a tag is valid on one connection, in one direction, at one position.
  * A frame whose tag does not match is a {@link RejectReason#BAD_FRAME_MAC} violation: the guard refuses it and
  * closes the connection before the frame reaches the codec. Sits between the frame decoder and the codec.

@@ -1,34 +1,47 @@
 package dev.peersync.transport.netty.internal;
 
 import dev.peersync.core.NodeId;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.util.BigIntegers;
 
 /**
- * The challenge-response of the handshake. Each side proves it knows the cluster secret with
+ * The cluster secret's part in the handshake: a password-authenticated key exchange (J-PAKE, {@link PakeSession})
+ * instead of a challenge-response. With an HMAC proof, whoever received one could test guesses of the secret
+ * offline; with J-PAKE the messages of rounds 1 and 2 allow no such test, and a key confirmation only tells its
+ * receiver whether the one password it committed to in that connection was right (one online guess per
+ * connection). The password of the exchange is
  * <pre>
- *   proof = HMAC-SHA256(secret, "peersync-v1" | own nonce | peer nonce | own node id | cluster id)
+ *   password = hex(HMAC-SHA256(secret, "peersync-pake" | protocol version | cluster id))
  * </pre>
- * where {@code |} joins length-prefixed UTF-8/byte fields. Both nonces are fresh per connection, so a recorded
- * proof is worthless later; the sender's own nonce and node id come first, so a proof reflected back to its
- * sender does not verify. Comparison is constant-time.
+ * so a secret shared by two clusters, or two protocol versions, gives unrelated keys. The frame MAC keys are
+ * derived from the exchange's keying material ({@link #sessionKeys}); {@code |} joins length-prefixed fields.
  */
 public final class HandshakeAuth {
     public static final int NONCE_SIZE = 32;
-    private static final String CONTEXT = "peersync-v1";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] secret;
+    private final char[] password;
 
-    public HandshakeAuth(byte[] secret) {
+    public HandshakeAuth(byte[] secret, String clusterId) {
         if (secret == null || secret.length == 0) {
             throw new IllegalArgumentException("secret must not be empty");
         }
-        this.secret = secret.clone();
+        this.password = password(secret, clusterId);
+    }
+
+    /** The J-PAKE password of a secret in a cluster (see the class comment). */
+    static char[] password(byte[] secret, String clusterId) {
+        byte[] derived = hmac(secret, fields("peersync-pake".getBytes(StandardCharsets.UTF_8),
+                new byte[] {WireFormat.VERSION}, clusterId.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(derived).toCharArray();
     }
 
     public static byte[] newNonce() {
@@ -37,20 +50,9 @@ public final class HandshakeAuth {
         return nonce;
     }
 
-    /** The proof the side owning {@code ownNonce} and {@code ownNode} sends. */
-    public byte[] proof(byte[] ownNonce, byte[] peerNonce, NodeId ownNode, String clusterId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            update(mac, CONTEXT.getBytes(StandardCharsets.UTF_8));
-            update(mac, ownNonce);
-            update(mac, peerNonce);
-            update(mac, ownNode.toString().getBytes(StandardCharsets.UTF_8));
-            update(mac, clusterId.getBytes(StandardCharsets.UTF_8));
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+    /** A fresh exchange between this node and {@code peer} (ids must differ). */
+    PakeSession newSession(NodeId own, NodeId peer) {
+        return new PakeSession(password, own, peer);
     }
 
     /** The two frame MAC keys of one connection: each side sends with one and receives with the other. */
@@ -58,37 +60,41 @@ public final class HandshakeAuth {
     }
 
     /**
-     * Keys for {@link FrameMac}, from the secret and both nonces of this connection:
-     * {@code base = HMAC(secret, "peersync-frames-v1" | dialler nonce | acceptor nonce)}, then one HMAC of
-     * {@code base} per direction. Nobody without the secret can compute them, even having seen the handshake.
+     * Keys for {@link FrameMac}, HKDF-style (RFC 5869, SHA-256) from the J-PAKE keying material of this connection:
+     * {@code prk = HMAC(dialler nonce | acceptor nonce, keying material)}, then one expansion per direction,
+     * {@code HMAC(prk, "peersync-frames dialler->acceptor" | 1)} and the same for the other direction. Nobody
+     * without the secret can compute them, even having seen or taken part in the exchange.
      */
-    public SessionKeys sessionKeys(byte[] diallerNonce, byte[] acceptorNonce) {
+    public static SessionKeys sessionKeys(BigInteger keyingMaterial, byte[] diallerNonce, byte[] acceptorNonce) {
+        byte[] prk = hmac(fields(diallerNonce, acceptorNonce), BigIntegers.asUnsignedByteArray(keyingMaterial));
+        return new SessionKeys(expand(prk, "peersync-frames dialler->acceptor"),
+                expand(prk, "peersync-frames acceptor->dialler"));
+    }
+
+    /** HKDF-Expand for one 32-byte block: {@code HMAC(prk, info | 0x01)}. */
+    private static byte[] expand(byte[] prk, String info) {
+        byte[] text = info.getBytes(StandardCharsets.UTF_8);
+        byte[] block = Arrays.copyOf(text, text.length + 1);
+        block[text.length] = 1;
+        return hmac(prk, block);
+    }
+
+    /** Each field preceded by its length (4 bytes, big-endian), so no two field lists join to the same bytes. */
+    private static byte[] fields(byte[]... fields) {
+        ByteBuffer out = ByteBuffer.allocate(Arrays.stream(fields).mapToInt(f -> 4 + f.length).sum());
+        for (byte[] field : fields) {
+            out.putInt(field.length).put(field);
+        }
+        return out.array();
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            update(mac, "peersync-frames-v1".getBytes(StandardCharsets.UTF_8));
-            update(mac, diallerNonce);
-            update(mac, acceptorNonce);
-            byte[] base = mac.doFinal();
-            mac.init(new SecretKeySpec(base, "HmacSHA256"));
-            byte[] toAcceptor = mac.doFinal("dialler->acceptor".getBytes(StandardCharsets.UTF_8));
-            byte[] toDialler = mac.doFinal("acceptor->dialler".getBytes(StandardCharsets.UTF_8));
-            return new SessionKeys(toAcceptor, toDialler);
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
         }
-    }
-
-    /** True when {@code proof} is what the peer owning {@code peerNonce} and {@code peerNode} must send. */
-    public boolean verify(byte[] proof, byte[] peerNonce, byte[] ownNonce, NodeId peerNode, String clusterId) {
-        return proof != null && MessageDigest.isEqual(proof(peerNonce, ownNonce, peerNode, clusterId), proof);
-    }
-
-    private static void update(Mac mac, byte[] field) {
-        mac.update((byte) (field.length >>> 24));
-        mac.update((byte) (field.length >>> 16));
-        mac.update((byte) (field.length >>> 8));
-        mac.update((byte) field.length);
-        mac.update(field);
     }
 }

@@ -19,16 +19,18 @@ import org.slf4j.LoggerFactory;
  *       it requires a cluster secret);</li>
  *   <li>on the peer's HELLO it checks protocol version, cluster id, schema fingerprint, that the peer is not
  *       itself, and that both sides agree on authentication;</li>
- *   <li>with a secret the dialling side sends its PROOF ({@link HandshakeAuth}); the accepting side verifies it
- *       and only then sends its own, which the dialler verifies.</li>
+ *   <li>with a secret both sides run J-PAKE ({@link PakeSession}, password from {@link HandshakeAuth}): each sends
+ *       PAKE_ROUND1, on the peer's round 1 its PAKE_ROUND2, and on the peer's round 2 computes the shared key;
+ *       then the accepting side sends its PAKE_CONFIRM, the dialler checks it and only then sends its own.</li>
  * </ol>
- * The accepting side never reveals a proof before the other side has proven the secret: whoever connects to a
- * node's port gets no HMAC over values it chose to guess the secret offline. The dialler proves first, and only to
- * addresses it chose (signed discovery or an operator's manual peer); see docs/security.md.
+ * Nothing either side sends lets a peer that does not know the secret test guesses of it offline: rounds 1 and 2
+ * are zero-knowledge, and a confirmation only answers the one guess the peer made in that connection. The
+ * dialler, which may have been lured to a fake peer (a forged announcement, a wrong manual address), confirms
+ * only to a peer that has confirmed first; see docs/security.md.
  * Only then does it fire {@link HandshakeCompleted} and remove itself; until then any other frame is a
  * protocol error. Every failure is a {@link ProtocolViolationException} that {@link ConnectionGuard} turns into
- * a REJECT frame, a close and a counter. A connection that has not finished within the deadline is closed.
- * Holds per-connection state: not sharable.
+ * a REJECT frame, a close and a counter. A connection that has not finished within the deadline (one deadline
+ * for all rounds) is closed. Holds per-connection state: not sharable.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -42,10 +44,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final TransportStats stats;
     private final byte[] ownNonce = HandshakeAuth.newNonce();
     private Bodies.Hello peer;
+    private PakeSession pake;
+    private Bodies.PakeConfirm ownConfirmation;
     private ScheduledFuture<?> deadline;
 
     /**
-     * @param accepting  true on connections this node accepted (it proves second), false on those it dialled
+     * @param accepting  true on connections this node accepted (it confirms the key first), false on those it
+     *                   dialled
      * @param listenPort this node's server port or 0
      * @param auth       {@code null} in protected mode (no cluster secret)
      */
@@ -82,7 +87,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             Frame frame = (Frame) msg;
             switch (frame.type()) {
                 case HELLO -> onHello(ctx, frame.body(Bodies.Hello.class));
-                case PROOF -> onProof(ctx, frame.body(Bodies.Proof.class));
+                case PAKE_ROUND1 -> onRound1(ctx, frame.body(Bodies.PakeRound1.class));
+                case PAKE_ROUND2 -> onRound2(ctx, frame.body(Bodies.PakeRound2.class));
+                case PAKE_CONFIRM -> onConfirm(ctx, frame.body(Bodies.PakeConfirm.class));
                 case REJECT -> ConnectionGuard.peerRejected(ctx, frame.body(Bodies.Reject.class), stats);
                 default -> throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR,
                         frame.type() + " before the handshake completed");
@@ -100,15 +107,45 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         peer = hello;
         if (auth == null) {
             complete(ctx);
-        } else if (!accepting) {
-            sendProof(ctx);
+            return;
         }
-        // The accepting side waits for the dialler's proof before revealing its own.
+        pake = auth.newSession(local.nodeId(), hello.node().nodeId());
+        send(ctx, MessageType.PAKE_ROUND1, pake.round1());
     }
 
-    private void sendProof(ChannelHandlerContext ctx) {
-        byte[] proof = auth.proof(ownNonce, peer.nonce(), local.nodeId(), local.clusterId());
-        ctx.writeAndFlush(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(proof)));
+    private void onRound1(ChannelHandlerContext ctx, Bodies.PakeRound1 round1) {
+        send(ctx, MessageType.PAKE_ROUND2, session("PAKE_ROUND1").round2(round1));
+    }
+
+    private void onRound2(ChannelHandlerContext ctx, Bodies.PakeRound2 round2) {
+        Bodies.PakeConfirm confirmation = session("PAKE_ROUND2").keyConfirmation(round2);
+        if (accepting) {
+            send(ctx, MessageType.PAKE_CONFIRM, confirmation);
+        } else {
+            ownConfirmation = confirmation; // held until the acceptor has confirmed
+        }
+    }
+
+    private void onConfirm(ChannelHandlerContext ctx, Bodies.PakeConfirm confirm) {
+        if (!session("PAKE_CONFIRM").confirmed(confirm)) {
+            throw new ProtocolViolationException(RejectReason.BAD_PROOF, "peer " + peer.node().nodeId()
+                    + " failed the key confirmation: it does not know this cluster's secret");
+        }
+        if (!accepting) {
+            send(ctx, MessageType.PAKE_CONFIRM, ownConfirmation);
+        }
+        complete(ctx);
+    }
+
+    private PakeSession session(String message) {
+        if (pake == null) {
+            throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, message + " not expected now");
+        }
+        return pake;
+    }
+
+    private static void send(ChannelHandlerContext ctx, MessageType type, Object body) {
+        ctx.writeAndFlush(Frame.oneWay(type, body));
     }
 
     private void check(Bodies.Hello hello) {
@@ -146,20 +183,6 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onProof(ChannelHandlerContext ctx, Bodies.Proof proof) {
-        if (auth == null || peer == null) {
-            throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, "PROOF not expected now");
-        }
-        if (!auth.verify(proof.mac(), peer.nonce(), ownNonce, peer.node().nodeId(), local.clusterId())) {
-            throw new ProtocolViolationException(RejectReason.BAD_PROOF, "peer " + peer.node().nodeId()
-                    + " failed the challenge: it does not know this cluster's secret");
-        }
-        if (accepting) {
-            sendProof(ctx);
-        }
-        complete(ctx);
-    }
-
     private void complete(ChannelHandlerContext ctx) {
         cancelDeadline();
         stats.handshakeCompleted();
@@ -169,9 +192,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             frames.handshakeCompleted();
         }
         if (macFrames) {
-            // Both proofs have crossed unprotected; every frame from here on carries a tag (see FrameMac).
-            HandshakeAuth.SessionKeys keys = accepting ? auth.sessionKeys(peer.nonce(), ownNonce)
-                    : auth.sessionKeys(ownNonce, peer.nonce());
+            // The key is confirmed both ways; every frame from here on carries a tag (see FrameMac).
+            HandshakeAuth.SessionKeys keys = accepting
+                    ? HandshakeAuth.sessionKeys(pake.keyingMaterial(), peer.nonce(), ownNonce)
+                    : HandshakeAuth.sessionKeys(pake.keyingMaterial(), ownNonce, peer.nonce());
             FrameMac mac = accepting ? new FrameMac(keys.acceptorToDialler(), keys.diallerToAcceptor())
                     : new FrameMac(keys.diallerToAcceptor(), keys.acceptorToDialler());
             if (ctx.pipeline().get("codec") != null) {

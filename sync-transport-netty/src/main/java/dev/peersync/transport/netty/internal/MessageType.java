@@ -9,14 +9,18 @@ import dev.peersync.core.spi.VersionPage;
 
 /**
  * Message types and their codes on the wire. Either end of a connection may send requests once the handshake
- * is done; each request type names the reply type that must answer it. Codes 14 to 17 (BUCKETS, BUCKET_ROWS of
+ * is done; each request type names the reply type that must answer it. Code 2 (PROOF, the HMAC challenge-response
+ * of versions 1 to 4) is retired: version 5 authenticates with PAKE_ROUND1, PAKE_ROUND2 and PAKE_CONFIRM. Codes 14 to 17 (BUCKETS, BUCKET_ROWS of
  * protocol version 1) are retired: version 2 compares digests through BUCKET_HASHES, RANGE_DIGESTS and
  * RANGE_VERSIONS.
  */
 public enum MessageType {
     HELLO(1, Kind.HANDSHAKE, Bodies.Hello.class, null),
-    PROOF(2, Kind.HANDSHAKE, Bodies.Proof.class, null),
     REJECT(3, Kind.HANDSHAKE, Bodies.Reject.class, null),
+    /** Since version 5: the password-authenticated key exchange (J-PAKE) of an authenticated handshake. */
+    PAKE_ROUND1(4, Kind.HANDSHAKE, Bodies.PakeRound1.class, null),
+    PAKE_ROUND2(5, Kind.HANDSHAKE, Bodies.PakeRound2.class, null),
+    PAKE_CONFIRM(6, Kind.HANDSHAKE, Bodies.PakeConfirm.class, null),
 
     BATCH(11, Kind.RESPONSE, ChangeBatch.class, null),
     PULL(10, Kind.REQUEST, PullRequest.class, BATCH),

@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
  *         - [registrar] - guard
  * </pre>
  * Without a cluster secret, {@link LoopbackPeersOnly} refuses every peer that is not on this host. With one, the
- * handshake inserts {@link FrameMac} once both sides have proven the secret.
+ * handshake inserts {@link FrameMac} once both sides have confirmed the key exchange.
  * The correlator takes replies to this node's requests, the dispatcher answers the peer's requests, the
  * registrar (accepted connections only) offers the connection for this node's own requests to that peer.
  * The dialling side pings when idle. Each channel gets its own stateful handlers; only {@link TrafficCounter}
@@ -46,7 +46,7 @@ public final class PeerChannelInitializer extends ChannelInitializer<SocketChann
         this.stats = stats;
         this.local = local;
         this.listenPort = listenPort;
-        this.auth = settings.authenticated() ? new HandshakeAuth(settings.clusterSecret()) : null;
+        this.auth = settings.authenticated() ? new HandshakeAuth(settings.clusterSecret(), local.clusterId()) : null;
         this.ssl = ssl;
         this.traffic = new TrafficCounter(stats);
         this.service = service;

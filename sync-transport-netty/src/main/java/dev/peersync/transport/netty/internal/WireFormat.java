@@ -1,13 +1,13 @@
 package dev.peersync.transport.netty.internal;
 
 /**
- * The frame layout of the peersync protocol, version 4. Every frame, in both directions:
+ * The frame layout of the peersync protocol, version 5. Every frame, in both directions:
  *
  * <pre>
  *  offset  size  field
  *  ------  ----  -----------------------------------------------------------------------
  *       0     4  magic   0x50 0x53 0x59 0x4E ("PSYN")
- *       4     1  version protocol version, 4
+ *       4     1  version protocol version, 5
  *       5     1  type    message type code ({@link MessageType})
  *       6     1  flags   bit 0: body is raw-deflate compressed; bits 1..7 must be 0
  *       7     1  reserved, must be 0
@@ -33,16 +33,17 @@ package dev.peersync.transport.netty.internal;
 public final class WireFormat {
     public static final int MAGIC = 0x5053594E;
     /**
-     * 4: the accepting side proves the secret only after the dialler; with a secret and no TLS every frame after the
-     * handshake carries a 32-byte HMAC tag ({@link FrameMac}, the body length includes it). 3: SNAPSHOT pages for
-     * joining nodes. 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS
-     * (1 had BUCKETS and BUCKET_ROWS).
+     * 5: with a secret the handshake is a password-authenticated key exchange (J-PAKE: PAKE_ROUND1, PAKE_ROUND2,
+     * PAKE_CONFIRM) instead of HMAC proofs, and the frame MAC keys come from its shared key. 4: the accepting side
+     * proves the secret only after the dialler; with a secret and no TLS every frame after the handshake carries
+     * a 32-byte HMAC tag ({@link FrameMac}, the body length includes it). 3: SNAPSHOT pages for joining nodes.
+     * 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS (1 had BUCKETS and BUCKET_ROWS).
      */
-    public static final byte VERSION = 4;
+    public static final byte VERSION = 5;
     public static final int HEADER_SIZE = 16;
     public static final int LENGTH_OFFSET = 12;
     public static final int FLAG_DEFLATE = 0x01;
-    /** Largest frame accepted before the handshake has completed (HELLO, PROOF, REJECT are small). */
+    /** Largest frame accepted before the handshake has completed (HELLO, PAKE rounds, REJECT are a few KiB). */
     public static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
 
     private WireFormat() {

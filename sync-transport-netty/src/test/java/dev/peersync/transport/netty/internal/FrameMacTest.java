@@ -8,16 +8,14 @@ import dev.peersync.transport.netty.TransportStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Frames tagged by one side's {@link FrameMac} pass the other's check once, in order, unaltered. */
 class FrameMacTest {
-    private static final HandshakeAuth AUTH = new HandshakeAuth("frame-mac-secret-Zr8kWq2nVx5tLp9bHc3m"
-            .getBytes(StandardCharsets.UTF_8));
-    private static final HandshakeAuth.SessionKeys KEYS = AUTH.sessionKeys(HandshakeAuth.newNonce(),
-            HandshakeAuth.newNonce());
+    private static final HandshakeAuth.SessionKeys KEYS = HandshakeAuth.sessionKeys(
+            new BigInteger(1, HandshakeAuth.newNonce()), HandshakeAuth.newNonce(), HandshakeAuth.newNonce());
 
     private static EmbeddedChannel sender() {
         return new EmbeddedChannel(new FrameMac(KEYS.diallerToAcceptor(), KEYS.acceptorToDialler()),

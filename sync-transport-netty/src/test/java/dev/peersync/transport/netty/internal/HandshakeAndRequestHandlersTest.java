@@ -49,14 +49,14 @@ class HandshakeAndRequestHandlersTest {
 
     private EmbeddedChannel server(byte[] secret) {
         return track(new EmbeddedChannel(
-                new HandshakeHandler(serverNode, true, 0, secret == null ? null : new HandshakeAuth(secret), HANDSHAKE_TIMEOUT, stats),
+                new HandshakeHandler(serverNode, true, 0, secret == null ? null : auth(secret), HANDSHAKE_TIMEOUT, stats),
                 new ResponseCorrelator(REQUEST_TIMEOUT, stats),
                 new RequestDispatcher(service, Runnable::run, 10, stats),
                 new ConnectionGuard(stats, true)));
     }
 
     private EmbeddedChannel dialler(byte[] secret) {
-        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, false, 0, new HandshakeAuth(secret),
+        return track(new EmbeddedChannel(new HandshakeHandler(peerNode, false, 0, auth(secret),
                 HANDSHAKE_TIMEOUT, stats),
                 new ResponseCorrelator(REQUEST_TIMEOUT, stats),
                 new RequestDispatcher(new InMemorySyncService(peerNode), Runnable::run, 10, stats),
@@ -133,57 +133,100 @@ class HandshakeAndRequestHandlersTest {
         assertThat(service.calls()).isZero();
     }
 
-    @Test
-    void correct_proof_completes_the_authenticated_handshake_and_the_server_proves_only_after_the_dialler() {
-        EmbeddedChannel channel = server(SECRET);
-        Bodies.Hello serverHello = sentHello(channel);
-        byte[] peerNonce = HandshakeAuth.newNonce();
+    private static HandshakeAuth auth(byte[] secret) {
+        return new HandshakeAuth(secret, Nodes.CLUSTER);
+    }
 
-        channel.writeInbound(hello(peerNode, peerNonce, true));
-        assertThat((Object) channel.readOutbound()).as("no proof before the dialler's").isNull();
-        HandshakeAuth auth = new HandshakeAuth(SECRET);
-        channel.writeInbound(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(
-                auth.proof(peerNonce, serverHello.nonce(), peerNode.nodeId(), Nodes.CLUSTER))));
-        Frame serverProof = channel.readOutbound();
-        assertThat(auth.verify(serverProof.body(Bodies.Proof.class).mac(), serverHello.nonce(), peerNonce,
-                serverNode.nodeId(), Nodes.CLUSTER)).as("server's proof verifies").isTrue();
+    private static Frame frame(MessageType type, Object body) {
+        return Frame.oneWay(type, body);
+    }
+
+    private static <T> T sent(EmbeddedChannel channel, MessageType type, Class<T> body) {
+        Frame frame = channel.readOutbound();
+        assertThat(frame).as("a " + type + " frame").isNotNull();
+        assertThat(frame.type()).isEqualTo(type);
+        return frame.body(body);
+    }
+
+    /**
+     * Plays HELLO and J-PAKE rounds 1 and 2 as {@code other} against {@code channel}; checks that the channel sends
+     * no confirmation before the other side's round 2. Returns the channel's round 2.
+     */
+    private static Bodies.PakeRound2 playRounds(EmbeddedChannel channel, NodeHello otherNode, PakeSession other) {
+        channel.writeInbound(hello(otherNode, HandshakeAuth.newNonce(), true));
+        Bodies.PakeRound1 round1 = sent(channel, MessageType.PAKE_ROUND1, Bodies.PakeRound1.class);
+        channel.writeInbound(frame(MessageType.PAKE_ROUND1, other.round1()));
+        Bodies.PakeRound2 round2 = sent(channel, MessageType.PAKE_ROUND2, Bodies.PakeRound2.class);
+        Bodies.PakeRound2 otherRound2 = other.round2(round1);
+        assertThat((Object) channel.readOutbound()).as("no confirmation before the other side's round 2").isNull();
+        channel.writeInbound(frame(MessageType.PAKE_ROUND2, otherRound2));
+        return round2;
+    }
+
+    @Test
+    void key_exchange_completes_and_the_server_confirms_only_after_both_rounds() {
+        EmbeddedChannel channel = server(SECRET);
+        sentHello(channel);
+        PakeSession test = auth(SECRET).newSession(peerNode.nodeId(), serverNode.nodeId());
+
+        Bodies.PakeConfirm ownConfirm = test.keyConfirmation(playRounds(channel, peerNode, test));
+        assertThat(test.confirmed(sent(channel, MessageType.PAKE_CONFIRM, Bodies.PakeConfirm.class)))
+                .as("server's confirmation verifies").isTrue();
+        channel.writeInbound(frame(MessageType.PAKE_CONFIRM, ownConfirm));
         channel.writeInbound(new Frame(MessageType.PING, 5, Bodies.Empty.INSTANCE));
 
         Frame pong = channel.readOutbound();
         assertThat(pong.type()).isEqualTo(MessageType.PONG);
         assertThat(pong.requestId()).isEqualTo(5);
+        assertThat(stats.authFailures()).isZero();
     }
 
     @Test
-    void wrong_proof_is_refused_counted_and_the_server_never_revealed_a_proof() {
+    void dialler_with_a_wrong_secret_is_refused_counted_and_gets_nothing_served() {
         EmbeddedChannel channel = server(SECRET);
-        Bodies.Hello serverHello = sentHello(channel);
-        byte[] peerNonce = HandshakeAuth.newNonce();
-        channel.writeInbound(hello(peerNode, peerNonce, true));
-        byte[] wrong = new HandshakeAuth("not the secret".getBytes(StandardCharsets.UTF_8))
-                .proof(peerNonce, serverHello.nonce(), peerNode.nodeId(), Nodes.CLUSTER);
+        sentHello(channel);
+        PakeSession wrong = auth("not the secret".getBytes(StandardCharsets.UTF_8))
+                .newSession(peerNode.nodeId(), serverNode.nodeId());
 
-        channel.writeInbound(Frame.oneWay(MessageType.PROOF, new Bodies.Proof(wrong)));
+        Bodies.PakeConfirm wrongConfirm = wrong.keyConfirmation(playRounds(channel, peerNode, wrong));
+        assertThat(wrong.confirmed(sent(channel, MessageType.PAKE_CONFIRM, Bodies.PakeConfirm.class)))
+                .as("with another secret the server's confirmation does not verify").isFalse();
+        channel.writeInbound(frame(MessageType.PAKE_CONFIRM, wrongConfirm));
 
-        channel.runPendingTasks();
-        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
-            assertThat(((Frame) out).type()).as("only the REJECT leaves").isEqualTo(MessageType.REJECT);
-        }
-        assertThat(channel.isOpen()).isFalse();
-        assertThat(stats.rejections(RejectReason.BAD_PROOF)).isEqualTo(1);
+        assertRefused(channel, RejectReason.BAD_PROOF);
         assertThat(stats.authFailures()).isEqualTo(1);
         assertThat(service.calls()).isZero();
     }
 
     @Test
-    void a_stranger_that_only_says_hello_gets_no_proof_and_is_closed_at_the_deadline() {
+    void dialler_sends_no_confirmation_until_the_acceptor_has_confirmed_and_none_to_a_wrong_one() {
+        EmbeddedChannel channel = dialler(SECRET);
+        sentHello(channel);
+        PakeSession fake = auth("a guess of the secret".getBytes(StandardCharsets.UTF_8))
+                .newSession(serverNode.nodeId(), peerNode.nodeId());
+
+        Bodies.PakeRound2 diallerRound2 = playRounds(channel, serverNode, fake);
+        assertThat((Object) channel.readOutbound()).as("no confirmation before the acceptor's").isNull();
+        channel.writeInbound(frame(MessageType.PAKE_CONFIRM, fake.keyConfirmation(diallerRound2)));
+
+        channel.runPendingTasks();
+        assertThat(sent(channel, MessageType.REJECT, Bodies.Reject.class).reason()).isEqualTo(RejectReason.BAD_PROOF);
+        assertThat((Object) channel.readOutbound()).as("nothing after the REJECT").isNull();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(stats.rejections(RejectReason.BAD_PROOF)).isEqualTo(1);
+    }
+
+    @Test
+    void a_stranger_that_only_says_hello_gets_round_one_only_and_is_closed_at_the_deadline() {
+        // The deadline leaves room for computing round 1 (J-PAKE, slow while the JIT is cold) before it fires.
         EmbeddedChannel channel = track(new EmbeddedChannel(new HandshakeHandler(serverNode, true, 0,
-                new HandshakeAuth(SECRET), Duration.ofMillis(300), stats), new ConnectionGuard(stats, true)));
+                auth(SECRET), Duration.ofSeconds(2), stats), new ConnectionGuard(stats, true)));
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
+        sent(channel, MessageType.PAKE_ROUND1, Bodies.PakeRound1.class);
         assertThat((Object) channel.readOutbound()).isNull();
 
-        Await.until("the handshake deadline", Duration.ofSeconds(5), () -> {
+        Await.until("the handshake deadline", Duration.ofSeconds(10), () -> {
             channel.runPendingTasks();
             return stats.rejections(RejectReason.HANDSHAKE_TIMEOUT);
         }, n -> n == 1);
@@ -191,16 +234,26 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
-    void a_dialler_proof_reflected_back_does_not_verify() {
+    void a_round_one_reflected_back_is_refused() {
         EmbeddedChannel channel = dialler(SECRET);
         sentHello(channel);
         channel.writeInbound(hello(serverNode, HandshakeAuth.newNonce(), true));
-        Frame diallerProof = channel.readOutbound();
-        assertThat(diallerProof.type()).isEqualTo(MessageType.PROOF);
+        Frame round1 = channel.readOutbound();
+        assertThat(round1.type()).isEqualTo(MessageType.PAKE_ROUND1);
 
-        channel.writeInbound(diallerProof); // reflect the dialler's own proof back
+        channel.writeInbound(round1); // the dialler's own round 1, as if the peer had sent it
 
-        assertRefused(channel, RejectReason.BAD_PROOF);
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void a_confirmation_before_the_rounds_is_refused() {
+        EmbeddedChannel channel = server(SECRET);
+        sentHello(channel);
+        channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
+        channel.writeInbound(frame(MessageType.PAKE_CONFIRM, new Bodies.PakeConfirm(peerNode.nodeId().toString(),
+                new byte[32])));
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
     }
 
     @Test

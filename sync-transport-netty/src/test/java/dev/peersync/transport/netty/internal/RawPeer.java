@@ -29,6 +29,14 @@ public final class RawPeer implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
+    /** Drives a connection a test's own server accepted (a fake peer that our node dials). */
+    public RawPeer(Socket accepted) throws IOException {
+        socket = accepted;
+        socket.setSoTimeout(5000);
+        out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+    }
+
     /** Sends an open-mode HELLO; the server completes the handshake on it. */
     public RawPeer helloOpen(NodeHello node) throws IOException {
         send(Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, HandshakeAuth.newNonce(), false, 0)));

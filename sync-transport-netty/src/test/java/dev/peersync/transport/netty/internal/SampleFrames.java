@@ -32,7 +32,11 @@ public final class SampleFrames {
         Map<MessageType, Frame> m = new java.util.EnumMap<>(MessageType.class);
         m.put(MessageType.HELLO, Frame.oneWay(MessageType.HELLO,
                 new Bodies.Hello(1, Nodes.hello("n1"), HandshakeAuth.newNonce(), true, 8001)));
-        m.put(MessageType.PROOF, Frame.oneWay(MessageType.PROOF, new Bodies.Proof(new byte[32])));
+        byte[][] proof = {new byte[] {1, 2}, new byte[] {3}};
+        m.put(MessageType.PAKE_ROUND1, Frame.oneWay(MessageType.PAKE_ROUND1,
+                new Bodies.PakeRound1("n1", new byte[] {5}, new byte[] {6}, proof, proof)));
+        m.put(MessageType.PAKE_ROUND2, Frame.oneWay(MessageType.PAKE_ROUND2, new Bodies.PakeRound2("n1", new byte[] {7}, proof)));
+        m.put(MessageType.PAKE_CONFIRM, Frame.oneWay(MessageType.PAKE_CONFIRM, new Bodies.PakeConfirm("n1", new byte[32])));
         m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
         m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
         m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb, derived), "c2", true)));
