@@ -20,9 +20,12 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  *   X-Peersync-Timestamp: &lt;epoch milliseconds&gt;
  *   X-Peersync-Nonce:     &lt;16..64 hex characters, fresh per request&gt;
- *   X-Peersync-Signature: hex(HMAC-SHA256(CLUSTER_SECRET,
- *       "peersync-http-v2\n" METHOD "\n" path "\n" query "\n" timestamp "\n" nonce "\n" hex(SHA-256(body))))
+ *   X-Peersync-Signature: hex(HMAC-SHA256(key,
+ *       "peersync-http-v3\n" METHOD "\n" path "\n" query "\n" timestamp "\n" nonce "\n" hex(SHA-256(body))))
+ *   key = scrypt(CLUSTER_SECRET, salt = "peersync-http", N = 2^15, r = 8, p = 1, 32 bytes)
  * </pre>
+ * The key is derived by scrypt, not the secret itself: whoever records a signed request (plain HTTP) can test guesses
+ * of the secret offline, and each guess then costs one scrypt (as discovery's announcements, docs/security.md).
  * A timestamp further than {@link #WINDOW} from this node's clock is refused as stale, a nonce already seen within
  * the window as a replay ({@link NonceCache}); so a recorded request cannot be sent again, nor its signature moved
  * to another path, query or body. Used by {@code table-data} and {@code sync-table}.
@@ -34,7 +37,10 @@ public final class ClusterSignature {
     /** How far a signed request's timestamp may be from this node's clock (either way). */
     static final Duration WINDOW = Duration.ofMinutes(5);
     private static final String ALGORITHM = "HmacSHA256";
-    private static final String CONTEXT = "peersync-http-v2";
+    private static final String CONTEXT = "peersync-http-v3";
+    private static final byte[] KDF_SALT = "peersync-http".getBytes(StandardCharsets.UTF_8);
+    /** Derived keys by secret: a client signing many requests pays the scrypt once. */
+    private static final java.util.Map<String, SecretKeySpec> DERIVED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final Optional<SecretKeySpec> key;
@@ -42,8 +48,7 @@ public final class ClusterSignature {
     private final NonceCache nonces;
 
     public ClusterSignature(Optional<String> clusterSecret, Clock clock) {
-        this.key = Objects.requireNonNull(clusterSecret, "clusterSecret")
-                .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+        this.key = Objects.requireNonNull(clusterSecret, "clusterSecret").map(ClusterSignature::keyOf);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nonces = new NonceCache(WINDOW.multipliedBy(2), 100_000);
     }
@@ -65,8 +70,13 @@ public final class ClusterSignature {
 
     /** The signature header value for {@code request} signed at {@code timestampMillis} with {@code nonce}. */
     public static String sign(String secret, Request request, long timestampMillis, String nonce) {
-        return HexFormat.of().formatHex(mac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
-                canonical(request, timestampMillis, nonce)));
+        return HexFormat.of().formatHex(mac(keyOf(secret), canonical(request, timestampMillis, nonce)));
+    }
+
+    /** The signing key of a secret: scrypt (about 100 ms, 32 MiB), once per secret in this JVM. */
+    static SecretKeySpec keyOf(String secret) {
+        return DERIVED.computeIfAbsent(secret, s -> new SecretKeySpec(org.bouncycastle.crypto.generators.SCrypt.generate(
+                s.getBytes(StandardCharsets.UTF_8), KDF_SALT, 1 << 15, 8, 1, 32), ALGORITHM));
     }
 
     /** The three headers that sign {@code request} now, with a fresh random nonce. */

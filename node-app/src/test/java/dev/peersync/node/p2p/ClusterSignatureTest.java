@@ -67,6 +67,27 @@ class ClusterSignatureTest {
         }
     }
 
+    @Test
+    void the_mac_is_keyed_by_a_scrypt_of_the_secret_not_the_secret_itself() throws Exception {
+        // What an eavesdropper could test guesses against at full speed if the secret keyed the MAC directly.
+        String canonical = "peersync-http-v3\nPOST\n" + REQUEST.path() + "\n\n" + NOW + "\n" + NONCE + "\n"
+                + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(REQUEST.body()));
+        javax.crypto.Mac raw = javax.crypto.Mac.getInstance("HmacSHA256");
+        raw.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String rawSigned = java.util.HexFormat.of().formatHex(raw.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+        assertRefused(() -> signature.verify(REQUEST, rawSigned, Long.toString(NOW), NONCE), "does not match");
+
+        javax.crypto.Mac derived = javax.crypto.Mac.getInstance("HmacSHA256");
+        derived.init(new javax.crypto.spec.SecretKeySpec(org.bouncycastle.crypto.generators.SCrypt.generate(
+                SECRET.getBytes(StandardCharsets.UTF_8), "peersync-http".getBytes(StandardCharsets.UTF_8),
+                1 << 15, 8, 1, 32), "HmacSHA256"));
+        String derivedSigned = java.util.HexFormat.of().formatHex(
+                derived.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+        assertThatCode(() -> signature.verify(REQUEST, derivedSigned, Long.toString(NOW), NONCE))
+                .doesNotThrowAnyException();
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOf(ApiException.class).hasMessageContaining(message)
                 .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(401));
