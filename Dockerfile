@@ -31,5 +31,9 @@ ENV DATA_DIR=/app/data
 # API (HTTP + WebSocket + /metrics), P2P sync (TCP), discovery (UDP)
 EXPOSE 8000 8001 8002/udp
 VOLUME ["/app/data"]
+# Healthy when /ready answers 200 (not while joining a peer by snapshot or shutting down). Bash's /dev/tcp: the JRE
+# image has no curl, and a second JVM per check would cost more than the node's own answer.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${API_PORT:-8000} && printf 'GET /ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 # Without DATABASE_URL the node runs an embedded PostgreSQL in /app/data (mount a volume to keep it).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/node-app.jar"]

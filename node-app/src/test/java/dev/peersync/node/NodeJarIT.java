@@ -122,6 +122,19 @@ class NodeJarIT {
     }
 
     @Test
+    void the_jar_carries_postgresql_for_linux_on_x86_64_and_arm64_and_for_macos_and_not_for_windows() throws Exception {
+        java.util.List<String> archives;
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(JAR.toFile())) {
+            archives = jar.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith("postgres-"))
+                    .sorted().toList();
+        }
+        // The macOS archive's binaries are universal (x86_64 + arm64): zonky uses it on Apple Silicon too.
+        assertThat(archives).containsExactly("postgres-darwin-x86_64.txz", "postgres-linux-arm_64.txz",
+                "postgres-linux-x86_64.txz");
+        System.out.printf("node-app.jar: %.1f MB%n", Files.size(JAR) / 1_000_000.0);
+    }
+
+    @Test
     void an_invalid_setting_exits_with_2_naming_it() throws Exception {
         Process node = launch(Map.of("SYNC_INTERVAL", "soon"));
 
