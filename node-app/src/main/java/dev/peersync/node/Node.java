@@ -133,6 +133,17 @@ public final class Node implements AutoCloseable {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             started.push(registry::close);
             SyncMetrics syncMetrics = new SyncMetrics(registry);
+            // What operators expect beside ours: JVM, process and connection pool metrics (Micrometer's binders).
+            new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+            io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+            gc.bindTo(registry);
+            started.push(gc);
+            new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+            new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+            new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+            new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+            new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+            database.bindMetrics(registry);
 
             NettyPeerTransport transport = new NettyPeerTransport(transportSettings(config));
             PeerDirectory directory = new PeerDirectory(nodeId, SUSPECT_AFTER, GONE_AFTER, clock);

@@ -51,6 +51,11 @@ public final class NodeDatabase implements AutoCloseable {
         }
     }
 
+    /** Exports the pool's metrics ({@code hikaricp_*}: connections active, idle, pending, timeouts, usage). */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        pool.setMetricRegistry(registry);
+    }
+
     private static HikariConfig poolConfig(String nodeName) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("peersync-" + nodeName);

@@ -53,13 +53,14 @@ public final class EngineMetrics {
         this.status = Objects.requireNonNull(status, "status");
         this.p2pBytesIn = Objects.requireNonNull(p2pBytesIn, "p2pBytesIn");
         this.p2pBytesOut = Objects.requireNonNull(p2pBytesOut, "p2pBytesOut");
-        this.lag = MultiGauge.builder("peersync.replication.lag").baseUnit("milliseconds")
+        // Prometheus convention: base units (seconds), whatever the engine counts in.
+        this.lag = MultiGauge.builder("peersync.replication.lag").baseUnit("seconds")
                 .description("How long changes announced by the peer have waited to be pulled (0: caught up)")
                 .register(registry);
-        this.skew = MultiGauge.builder("peersync.peer.clock.skew").baseUnit("milliseconds")
+        this.skew = MultiGauge.builder("peersync.peer.clock.skew").baseUnit("seconds")
                 .description("Newest received version's physical time minus this node's clock (positive: peer ahead)")
                 .register(registry);
-        this.rtt = MultiGauge.builder("peersync.peer.rtt").baseUnit("milliseconds")
+        this.rtt = MultiGauge.builder("peersync.peer.rtt").baseUnit("seconds")
                 .description("Last ping round trip to the peer").register(registry);
         this.up = MultiGauge.builder("peersync.peer.up")
                 .description("1 when the peer is active, 0 when suspect or gone").register(registry);
@@ -78,10 +79,11 @@ public final class EngineMetrics {
         EngineStatus now = status.get();
         last.set(now);
         List<PeerSyncStatus> peers = now.peers();
-        lag.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), Math.max(0, p.lagMillis()))).toList(), true);
-        skew.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), p.clockSkewMillis())).toList(), true);
+        lag.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), seconds(Math.max(0, p.lagMillis())))).toList(),
+                true);
+        skew.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), seconds(p.clockSkewMillis()))).toList(), true);
         rtt.register(peers.stream().filter(p -> p.rttMillis() >= 0)
-                .map(p -> MultiGauge.Row.of(tags(p), p.rttMillis())).toList(), true);
+                .map(p -> MultiGauge.Row.of(tags(p), seconds(p.rttMillis()))).toList(), true);
         up.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p).and("state",
                 p.state().name().toLowerCase(Locale.ROOT)),
                 p.state() == PeerState.ACTIVE ? 1 : 0)).toList(), true);
@@ -104,6 +106,10 @@ public final class EngineMetrics {
                     .register(registry);
             return value;
         });
+    }
+
+    private static double seconds(long millis) {
+        return millis / 1000.0;
     }
 
     private static Tags tags(PeerSyncStatus peer) {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code peersync_rows_applied_total{table,peer}}: rows pulled from a peer and applied</li>
  *   <li>{@code peersync_conflicts_total{table}}: concurrent versions resolved by the merge rule</li>
  *   <li>{@code peersync_rows_parked_total{table}} / {@code peersync_rows_unparked_total{table}}</li>
- *   <li>{@code peersync_clock_skew_events_total{peer,action}} and gauge {@code peersync_clock_skew_ms{peer}}:
+ *   <li>{@code peersync_clock_skew_events_total{peer,action}} and gauge {@code peersync_clock_skew_seconds{peer}}:
  *       how far ahead the peer's clock was last seen</li>
  *   <li>{@code peersync_peer_state_changes_total{state}}</li>
  *   <li>{@code peersync_sync_rounds_total{peer,outcome}} and timer {@code peersync_sync_round_seconds{peer}}</li>
@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SyncMetrics implements SyncListener {
     private final MeterRegistry registry;
+    /** Last skew per peer, in milliseconds (exported in seconds). */
     private final Map<String, AtomicLong> skewByPeer = new ConcurrentHashMap<>();
 
     public SyncMetrics(MeterRegistry registry) {
@@ -76,9 +77,9 @@ public final class SyncMetrics implements SyncListener {
     private AtomicLong skewGauge(String peer) {
         return skewByPeer.computeIfAbsent(peer, p -> {
             AtomicLong holder = new AtomicLong();
-            Gauge.builder("peersync.clock.skew", holder, AtomicLong::doubleValue)
-                    .description("How far ahead of this node's clock the peer was last seen (ms)")
-                    .baseUnit("milliseconds").tag("peer", p).register(registry);
+            Gauge.builder("peersync.clock.skew", holder, millis -> millis.get() / 1000.0)
+                    .description("How far ahead of this node's clock the peer was last seen")
+                    .baseUnit("seconds").tag("peer", p).register(registry);
             return holder;
         });
     }

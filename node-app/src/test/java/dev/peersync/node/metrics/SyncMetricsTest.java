@@ -31,7 +31,7 @@ class SyncMetricsTest {
         assertThat(scrape).contains("peersync_rows_applied_total{peer=\"" + PEER + "\",table=\"users\"} 15.0");
         assertThat(scrape).contains("peersync_conflicts_total{table=\"users\",type=\"update_update\"} 1.0");
         assertThat(scrape).contains("peersync_rows_parked_total{table=\"reviews\"} 1.0");
-        assertThat(scrape).contains("peersync_clock_skew_milliseconds{peer=\"" + PEER + "\"} 90000.0");
+        assertThat(scrape).contains("peersync_clock_skew_seconds{peer=\"" + PEER + "\"} 90.0");
         assertThat(scrape).contains("peersync_sync_rounds_total{outcome=\"ok\",peer=\"" + PEER + "\"} 1.0");
     }
 }
