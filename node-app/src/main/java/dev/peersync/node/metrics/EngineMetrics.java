@@ -23,9 +23,9 @@ import java.util.function.Supplier;
  * Gauges read from the engine's status, refreshed just before each scrape of {@code /metrics}
  * (so a scrape costs one status snapshot and nothing runs in between):
  * <ul>
- *   <li>{@code peersync_replication_lag_milliseconds{peer,name}}: how long the peer's announced changes waited</li>
- *   <li>{@code peersync_peer_clock_skew_milliseconds{peer,name}}: peer clock minus ours at receipt</li>
- *   <li>{@code peersync_peer_rtt_milliseconds{peer,name}}, {@code peersync_peer_up{peer,name,state}}</li>
+ *   <li>{@code peersync_replication_lag_seconds{peer,name}}: how long the peer's announced changes waited</li>
+ *   <li>{@code peersync_peer_clock_skew_seconds{peer,name}}: peer clock minus ours at receipt</li>
+ *   <li>{@code peersync_peer_rtt_seconds{peer,name}}, {@code peersync_peer_up{peer,name,state}}</li>
  *   <li>{@code peersync_parked_rows}: rows waiting in the parking table</li>
  *   <li>{@code peersync_p2p_bytes_total{direction}}: bytes through the P2P transport</li>
  *   <li>{@code peersync_origin_rows_total{peer,origin,outcome}}: rows pulled from a peer by the node that wrote
