@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peersync.node.testing.FreePorts;
 import dev.peersync.node.testing.Http;
-import dev.peersync.node.testing.TestNodes;
+import dev.peersync.node.testing.RunningNodes;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,24 +23,18 @@ class DiscoveredNodesIT {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.perClass();
 
-    private final List<Node> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stopNodes() {
-        nodes.forEach(Node::close);
-    }
+    @RegisterExtension
+    final RunningNodes nodes = new RunningNodes();
 
     @Test
     void nodes_find_each_other_by_discovery_and_sync() {
         int discoveryA = FreePorts.udp();
         int discoveryB = FreePorts.udp();
         String ports = discoveryA + "," + discoveryB;
-        Node a = TestNodes.start("disc-a", pg.newDatabase("disc_a"), Map.of("ENABLE_AUTO_DISCOVERY", "true",
+        Node a = nodes.start("disc-a", pg.newDatabase("disc_a"), Map.of("ENABLE_AUTO_DISCOVERY", "true",
                 "DISCOVERY_PORT", Integer.toString(discoveryA), "DISCOVERY_PEER_PORTS", ports));
-        nodes.add(a);
-        Node b = TestNodes.start("disc-b", pg.newDatabase("disc_b"), Map.of("ENABLE_AUTO_DISCOVERY", "true",
+        Node b = nodes.start("disc-b", pg.newDatabase("disc_b"), Map.of("ENABLE_AUTO_DISCOVERY", "true",
                 "DISCOVERY_PORT", Integer.toString(discoveryB), "DISCOVERY_PEER_PORTS", ports));
-        nodes.add(b);
         Http httpA = new Http(a.apiPort());
         Http httpB = new Http(b.apiPort());
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.testing.Http;
-import dev.peersync.node.testing.TestNodes;
+import dev.peersync.node.testing.RunningNodes;
 import dev.peersync.node.testing.WsClient;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,24 +34,18 @@ class JoinProgressIT {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.perClass();
 
-    private final List<Node> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stopNodes() {
-        nodes.forEach(Node::close);
-    }
+    @RegisterExtension
+    final RunningNodes nodes = new RunningNodes();
 
     @Test
     void a_joining_node_reports_its_progress_and_is_not_ready_until_the_join_ends() throws Exception {
         TestDatabase dbA = pg.newDatabase("join_a");
-        Node a = TestNodes.start("node-a", dbA, Map.of());
-        nodes.add(a);
+        Node a = nodes.start("node-a", dbA, Map.of());
         try (Connection c = dbA.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO categories (id, name, created_at, updated_at) SELECT gen_random_uuid(),"
                     + " 'category ' || g, now(), now() FROM generate_series(1, " + ROWS + ") g");
         }
-        Node b = TestNodes.start("node-b", pg.newDatabase("join_b"), Map.of());
-        nodes.add(b);
+        Node b = nodes.start("node-b", pg.newDatabase("join_b"), Map.of());
         Http httpB = new Http(b.apiPort());
         assertThat(httpB.get("/ready").status()).as("an idle node is ready").isEqualTo(200);
         assertThat(httpB.get("/api/v1/p2p/status").json().get("join").isNull()).isTrue();

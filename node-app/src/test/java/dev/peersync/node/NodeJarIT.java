@@ -55,6 +55,27 @@ class NodeJarIT {
         return process;
     }
 
+    private record Serving(Process process, Http http) {
+    }
+
+    /** Launches the jar on free ports and an embedded database, and waits until its API answers. */
+    private Serving launchServing(String... args) throws IOException {
+        int apiPort = FreePorts.tcp();
+        Process node = launch(Map.of("API_PORT", Integer.toString(apiPort),
+                "P2P_PORT", Integer.toString(FreePorts.tcp()),
+                "DISCOVERY_PORT", Integer.toString(FreePorts.udp()),
+                "ENABLE_AUTO_DISCOVERY", "false",
+                "DATA_DIR", workDir.resolve("data").toString()), args);
+        Http http = new Http(apiPort);
+        Await.until("node answering on " + apiPort, Duration.ofSeconds(90), () -> {
+            if (!node.isAlive()) {
+                throw new IllegalStateException("node exited with " + node.exitValue() + ":\n" + log());
+            }
+            return http.get("/api/v1/p2p/status").status();
+        }, status -> status == 200);
+        return new Serving(node, http);
+    }
+
     private String log() throws IOException {
         Path file = workDir.resolve("node.log");
         return Files.exists(file) ? Files.readString(file) : "";
@@ -62,20 +83,9 @@ class NodeJarIT {
 
     @Test
     void the_jar_starts_with_an_embedded_database_and_serves_the_guide_flow() throws Exception {
-        int apiPort = FreePorts.tcp();
-        Process node = launch(Map.of("API_PORT", Integer.toString(apiPort),
-                "P2P_PORT", Integer.toString(FreePorts.tcp()),
-                "DISCOVERY_PORT", Integer.toString(FreePorts.udp()),
-                "ENABLE_AUTO_DISCOVERY", "false",
-                "DATA_DIR", workDir.resolve("data").toString()));
-        Http http = new Http(apiPort);
-
-        Await.until("node answering on " + apiPort, Duration.ofSeconds(90), () -> {
-            if (!node.isAlive()) {
-                throw new IllegalStateException("node exited with " + node.exitValue() + ":\n" + log());
-            }
-            return http.get("/api/v1/p2p/status").status();
-        }, status -> status == 200);
+        Serving serving = launchServing();
+        Process node = serving.process();
+        Http http = serving.http();
 
         Http.Response registered = http.post("/api/v1/auth/register",
                 "{\"username\": \"testuser\", \"email\": \"test@example.com\", \"password\": \"password123\"}");
@@ -94,19 +104,7 @@ class NodeJarIT {
 
     @Test
     void log_level_and_json_format_apply_to_the_whole_log() throws Exception {
-        int apiPort = FreePorts.tcp();
-        Process node = launch(Map.of("API_PORT", Integer.toString(apiPort),
-                "P2P_PORT", Integer.toString(FreePorts.tcp()),
-                "DISCOVERY_PORT", Integer.toString(FreePorts.udp()),
-                "ENABLE_AUTO_DISCOVERY", "false",
-                "DATA_DIR", workDir.resolve("data").toString()), "--log-level", "debug", "--log-format", "json");
-        Http http = new Http(apiPort);
-        Await.until("node answering on " + apiPort, Duration.ofSeconds(90), () -> {
-            if (!node.isAlive()) {
-                throw new IllegalStateException("node exited with " + node.exitValue() + ":\n" + log());
-            }
-            return http.get("/api/v1/p2p/status").status();
-        }, status -> status == 200);
+        launchServing("--log-level", "debug", "--log-format", "json");
 
         ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> events = new ArrayList<>();

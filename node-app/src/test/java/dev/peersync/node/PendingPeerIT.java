@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.peersync.node.testing.FreePorts;
 import dev.peersync.node.testing.Http;
+import dev.peersync.node.testing.RunningNodes;
 import dev.peersync.node.testing.TestNodes;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
 import dev.peersync.testing.TestDatabase;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,23 +24,13 @@ class PendingPeerIT {
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.perClass();
 
-    private final List<Node> nodes = new ArrayList<>();
-
-    @AfterEach
-    void stopNodes() {
-        nodes.forEach(Node::close);
-    }
-
-    private Node start(String name, TestDatabase db, Map<String, String> extra) {
-        Node node = TestNodes.start(name, db, extra);
-        nodes.add(node);
-        return node;
-    }
+    @RegisterExtension
+    final RunningNodes nodes = new RunningNodes();
 
     @Test
     void a_peer_that_is_not_up_yet_is_kept_retried_and_connected_when_it_comes_up() {
         TestDatabase dbA = pg.newDatabase("pending_a");
-        Node a = start("node-a", dbA, Map.of());
+        Node a = nodes.start("node-a", dbA, Map.of());
         Http httpA = new Http(a.apiPort());
         int apiPortB = FreePorts.tcp();
         int p2pPortB = FreePorts.tcp();
@@ -64,14 +52,13 @@ class PendingPeerIT {
 
         // Kept across a restart of node A.
         int apiPortA = a.apiPort();
-        a.close();
-        nodes.remove(a);
-        a = start("node-a", dbA, Map.of("API_PORT", Integer.toString(apiPortA)));
+        nodes.stop(a);
+        a = nodes.start("node-a", dbA, Map.of("API_PORT", Integer.toString(apiPortA)));
         Http restarted = new Http(a.apiPort());
         assertThat(restarted.get("/api/v1/p2p/status").json().get("pending_peers").findValuesAsText("id"))
                 .containsExactly(pendingId);
 
-        Node b = start("node-b", pg.newDatabase("pending_b"), Map.of("API_PORT", Integer.toString(apiPortB),
+        Node b = nodes.start("node-b", pg.newDatabase("pending_b"), Map.of("API_PORT", Integer.toString(apiPortB),
                 "P2P_PORT", Integer.toString(p2pPortB)));
         String idB = b.nodeId().toString();
         Await.until("node A to connect the pending peer once it is up", Duration.ofSeconds(60),
@@ -82,7 +69,7 @@ class PendingPeerIT {
 
     @Test
     void a_pending_peer_can_be_removed_and_a_wrong_request_is_still_refused() {
-        Node a = start("node-a", pg.newDatabase("pending_rm"), Map.of());
+        Node a = nodes.start("node-a", pg.newDatabase("pending_rm"), Map.of());
         Http http = new Http(a.apiPort());
         Http.Response added = http.post("/api/v1/p2p/peers",
                 "{\"host\": \"127.0.0.1\", \"port\": " + FreePorts.tcp() + ", \"p2p_port\": " + FreePorts.tcp() + "}");
