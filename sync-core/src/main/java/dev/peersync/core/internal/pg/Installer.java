@@ -8,8 +8,9 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Installs sync-core's schema, clock, metadata tables and capture triggers. Idempotent, and safe when several
- * processes start at once: everything runs in one transaction under a transaction-level advisory lock.
+ * Installs this node's row, clock, metadata tables and capture triggers, on the tables {@link SchemaMigrations} made.
+ * Idempotent, and safe when several processes start at once: everything runs in one transaction under a
+ * transaction-level advisory lock.
  * Needs no superuser and no extension (gen_random_uuid, pg_snapshot, xid8 and bit_xor are core since 13/14).
  */
 final class Installer {
@@ -20,9 +21,7 @@ final class Installer {
     static NodeId install(Handle h, StoreSettings settings, List<PgTable> tables, Locks locks) {
         String s = Sql.ident(settings.schema());
         h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
-        h.execute("CREATE SCHEMA IF NOT EXISTS " + s);
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".node (id int PRIMARY KEY CHECK (id = 1), node_id uuid NOT NULL,"
-                + " bucket_count int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
+        // The tables themselves come from SchemaMigrations (Flyway), run before this transaction.
         h.createUpdate("INSERT INTO " + s + ".node (id, node_id, bucket_count) VALUES (1, gen_random_uuid(), :bc)"
                 + " ON CONFLICT (id) DO NOTHING").bind("bc", settings.bucketCount()).execute();
         int bucketCount = h.createQuery("SELECT bucket_count FROM " + s + ".node").mapTo(Integer.class).one();
@@ -33,41 +32,12 @@ final class Installer {
         }
         UUID nodeId = h.createQuery("SELECT node_id FROM " + s + ".node").mapTo(UUID.class).one();
         // The key of the feed's cursor receipts (CursorReceipts): random, never leaves this database.
-        h.execute("ALTER TABLE " + s + ".node ADD COLUMN IF NOT EXISTS cursor_key bytea");
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         h.createUpdate("UPDATE " + s + ".node SET cursor_key = :k WHERE cursor_key IS NULL").bind("k", key).execute();
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".config (id int PRIMARY KEY CHECK (id = 1),"
-                + " clock_offset_ms bigint NOT NULL DEFAULT 0)");
         h.createUpdate("INSERT INTO " + s + ".config (id, clock_offset_ms) VALUES (1, :o)"
                 + " ON CONFLICT (id) DO UPDATE SET clock_offset_ms = EXCLUDED.clock_offset_ms")
                 .bind("o", settings.clockOffsetMillis()).execute();
-        h.execute("CREATE SEQUENCE IF NOT EXISTS " + s + ".hlc_seq");
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_cursor (peer uuid PRIMARY KEY, cursor text NOT NULL,"
-                + " updated_at timestamptz NOT NULL DEFAULT now())");
-        // false: the cursor jumped to the peer's current position, so it does not say what we hold (SyncStore.heldCursors).
-        h.execute("ALTER TABLE " + s + ".peer_cursor ADD COLUMN IF NOT EXISTS holds boolean NOT NULL DEFAULT true");
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".peer_ack (peer uuid NOT NULL, tbl text NOT NULL,"
-                + " acked pg_snapshot NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (peer, tbl))");
-        h.execute(TombstoneCollector.tableDdl(s));
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".parked (tbl text NOT NULL, pk text NOT NULL,"
-                + " hlc bigint NOT NULL, origin uuid NOT NULL, deleted boolean NOT NULL, data jsonb, reason text NOT NULL,"
-                + " attempts int NOT NULL DEFAULT 1, parked_at timestamptz NOT NULL DEFAULT now(), peer uuid NOT NULL,"
-                + " PRIMARY KEY (tbl, pk))");
-        h.execute("ALTER TABLE " + s + ".parked ADD COLUMN IF NOT EXISTS cv jsonb, ADD COLUMN IF NOT EXISTS phlc bigint,"
-                + " ADD COLUMN IF NOT EXISTS porigin uuid");
-        h.execute(Truncations.tableDdl(s));
-        // The conflict log of this node (Conflicts): what it resolved, both sides, how; pruned after the retention.
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".conflicts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-                + " at timestamptz NOT NULL DEFAULT now(), tbl text NOT NULL, pk text NOT NULL, type text NOT NULL,"
-                + " resolution text NOT NULL, local_hlc bigint, local_origin uuid, incoming_hlc bigint, incoming_origin uuid,"
-                + " local_row jsonb, incoming_row jsonb, peer uuid, detail text)");
-        h.execute("CREATE INDEX IF NOT EXISTS conflicts_at ON " + s + ".conflicts (at)");
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_bucket (tbl text NOT NULL, bucket int NOT NULL,"
-                + " hash bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL, PRIMARY KEY (tbl, bucket))");
-        h.execute("CREATE TABLE IF NOT EXISTS " + s + ".digest_delta (tbl text NOT NULL, bucket int NOT NULL,"
-                + " delta bigint NOT NULL, live bigint NOT NULL, max_hlc bigint NOT NULL)");
-        h.execute("CREATE INDEX IF NOT EXISTS digest_delta_tbl ON " + s + ".digest_delta (tbl)");
         installFunctions(h, s, locks);
         h.execute(Truncations.captureFunction(s, nodeId));
         for (PgTable t : tables) {

@@ -89,6 +89,12 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(settings, "settings");
         Jdbi jdbi = Jdbi.create(dataSource);
+        // The synced tables are checked first: a refused configuration installs nothing, not even the schema.
+        call(jdbi, "check the synced tables", h -> {
+            checkUniquePolicies(h, settings, Catalog.read(h, settings.tables(), settings.schema()));
+            return null;
+        });
+        SchemaMigrations.migrate(dataSource, settings.schema());
         Locks locks = Locks.forSchema(settings.schema());
         record Installed(NodeId node, List<PgTable> tables, byte[] cursorKey) {
         }

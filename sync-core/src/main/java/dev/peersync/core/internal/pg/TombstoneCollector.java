@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Handle;
  * retention goes once every peer that must hear of it has acknowledged it: every peer this node has ever synced with,
  * as persisted ({@code peer_ack}, {@code peer_cursor}), and the live ones. A peer that has not pulled (nor been pulled
  * from) for longer than the retention is absent: waiting for it would keep tombstones forever, so collection goes on
- * without it, and it is first marked expired ({@code peer_expired}) when a tombstone it never pulled is about to go.
+ * without it, and it is first marked expired ({@code peer_expired}, db/peersync/V2) when a tombstone it never pulled is about to go.
  * From then on the feed refuses its cursor ({@link PeerExpiry}) until it rejoins by snapshot, where the keys it holds
  * and the snapshot lacks below the collection horizon ({@code gc_horizon}) are dropped instead of coming back.
  *
@@ -24,13 +24,6 @@ final class TombstoneCollector {
 
     TombstoneCollector(String quotedSchema) {
         this.s = quotedSchema;
-    }
-
-    static String tableDdl(String s) {
-        return "CREATE TABLE IF NOT EXISTS " + s + ".peer_expired (peer uuid PRIMARY KEY, expired_xid xid8 NOT NULL,"
-                + " last_contact timestamptz, expired_at timestamptz NOT NULL DEFAULT now());"
-                // Per table: tombstones of versions below hlc may have been collected here.
-                + " CREATE TABLE IF NOT EXISTS " + s + ".gc_horizon (tbl text PRIMARY KEY, hlc bigint NOT NULL)";
     }
 
     /** SQL for "now" on this node's clock, as written to the contact columns. */

@@ -26,11 +26,6 @@ final class Truncations {
     private Truncations() {
     }
 
-    static String tableDdl(String s) {
-        return "CREATE TABLE IF NOT EXISTS " + s + ".truncations (tbl text PRIMARY KEY, hlc bigint NOT NULL,"
-                + " origin uuid NOT NULL, tx xid8 NOT NULL, seq bigint NOT NULL, otx xid8)";
-    }
-
     /** The trigger function (one for all tables: its arguments name the table and its metadata table). */
     static String captureFunction(String s, UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
