@@ -15,6 +15,8 @@ import dev.peersync.discovery.LocalNode;
 import dev.peersync.discovery.UdpDiscovery;
 import dev.peersync.node.config.NodeConfig;
 import dev.peersync.node.db.NodeDatabase;
+import dev.peersync.node.http.ApiDocs;
+import dev.peersync.node.http.NodeApiOperations;
 import dev.peersync.node.db.NodeNames;
 import dev.peersync.node.db.NodeSchema;
 import dev.peersync.node.db.NodeSettings;
@@ -192,7 +194,8 @@ public final class Node implements AutoCloseable {
                     mapper);
             NodeHttp http = NodeHttp.start(config.network().bindAddress(), config.apiPort(), mapper, registry, hub,
                     engineMetrics::refresh, access,
-                    List.of(reviewApi::configure, p2p, new ConflictRoutes(store, admin, mapper)));
+                    List.of(reviewApi::configure, p2p, new ConflictRoutes(store, admin, mapper),
+                            new ApiDocs(NodeApiOperations.all(), mapper)));
             started.push(http);
             log.info("Node {} ({}) ready: API http://{}:{} (WebSocket {}, /metrics), P2P {} ({}), discovery "
                             + "UDP {} ({}), sync {} every {} s", name, nodeId, config.network().bindAddress(),
@@ -291,6 +294,11 @@ public final class Node implements AutoCloseable {
     /** The bound HTTP port. */
     public int apiPort() {
         return http.port();
+    }
+
+    /** The HTTP routes this node serves ("GET /api/v1/products"). */
+    public List<String> httpRoutes() {
+        return http.routes();
     }
 
     public Instant startedAt() {

@@ -91,6 +91,14 @@ public final class NodeHttp implements AutoCloseable {
         return app.port();
     }
 
+    /** Every HTTP route registered ("GET /api/v1/products"), static files and WebSocket upgrades aside. */
+    public java.util.List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod() && !e.endpoint.method.name().equals("HEAD")
+                        && !e.endpoint.method.name().equals("OPTIONS"))
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).distinct().sorted().toList();
+    }
+
     /** Stops Jetty: open requests finish within Jetty's stop timeout. */
     @Override
     public void close() {
