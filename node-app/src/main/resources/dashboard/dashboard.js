@@ -65,8 +65,9 @@ function renderStatus(update) {
   renderUptime();
   renderNodes();
   renderTables();
-  if (status.join) {
-    renderJoin(status.join);
+  const running = status.join || (status.catch_ups || [])[0];
+  if (running) {
+    renderJoin(running);
   }
 }
 
@@ -77,14 +78,18 @@ function renderJoin(join) {
   const bar = $('#join-progress');
   bar.value = Number(join.percent) || 0;
   const rows = `${count(join.rows_loaded)} of ${count(join.rows_total)} rows`;
+  const catchUp = join.kind === 'catch_up';
+  box.dataset.kind = catchUp ? 'catch_up' : 'join';
   if (join.done) {
     box.dataset.state = 'done';
-    $('#join-text').textContent = `Joined ${peerName(join.peer)} by snapshot: ${rows}`;
+    $('#join-text').textContent = catchUp ? `Caught up with ${peerName(join.peer)}: ${count(join.rows_loaded)} rows applied`
+      : `Joined ${peerName(join.peer)} by snapshot: ${rows}`;
   } else {
     box.dataset.state = 'running';
     const eta = join.eta_seconds === null || join.eta_seconds === undefined ? '' : `, about ${duration(join.eta_seconds)} left`;
-    $('#join-text').textContent = `Joining ${peerName(join.peer)} by snapshot: ${rows} (${Math.round(join.percent)}%)`
-      + `, table ${join.table}, ${count(join.rows_per_second)} rows/s${eta}`;
+    $('#join-text').textContent = (catchUp ? `Catching up with ${peerName(join.peer)}: ${rows}`
+      : `Joining ${peerName(join.peer)} by snapshot: ${rows}`) + ` (${Math.round(join.percent)}%)`
+      + `${join.table ? `, table ${join.table}` : ''}, ${count(join.rows_per_second)} rows/s${eta}`;
   }
 }
 
@@ -403,7 +408,7 @@ function setWsState(value, detail) {
 }
 
 function onSyncEvent(event) {
-  if (event.type === 'join_progress') {
+  if (event.type === 'join_progress' || event.type === 'catch_up_progress') {
     renderJoin(event);
   }
   if (event.type === 'table_synced') {
@@ -450,6 +455,8 @@ function describe(event) {
       return `${peerName(event.peer)}'s clock is ${millis(event.ahead_ms)} ahead: ${event.action}`;
     case 'sync_round':
       return `round with ${peerName(event.peer)}: ${count(event.rows_applied)} rows in ${event.batches} batch${event.batches === 1 ? '' : 'es'}, ${millis(event.duration_ms)}${event.error ? ` — ${event.error}` : ''}`;
+    case 'catch_up_progress':
+      return `catching up with ${peerName(event.peer)}: ${count(event.rows_loaded)} of ${count(event.rows_total)} rows${event.done ? ', done' : ''}`;
     case 'join_progress':
       return `snapshot join from ${peerName(event.peer)}: ${count(event.rows_loaded)} of ${count(event.rows_total)} rows${event.done ? ', done' : ''}`;
     case 'error':

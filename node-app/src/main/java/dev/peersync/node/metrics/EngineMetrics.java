@@ -38,6 +38,7 @@ public final class EngineMetrics {
     private final MultiGauge lag;
     private final MultiGauge skew;
     private final MultiGauge rtt;
+    private final MultiGauge lagRows;
     private final MultiGauge up;
     private final AtomicReference<EngineStatus> last = new AtomicReference<>();
     private final MeterRegistry registry;
@@ -59,6 +60,9 @@ public final class EngineMetrics {
                 .register(registry);
         this.skew = MultiGauge.builder("peersync.peer.clock.skew").baseUnit("seconds")
                 .description("Newest received version's physical time minus this node's clock (positive: peer ahead)")
+                .register(registry);
+        this.lagRows = MultiGauge.builder("peersync.replication.lag.rows")
+                .description("Rows the peer still had for this node at its last estimate (0: caught up)")
                 .register(registry);
         this.rtt = MultiGauge.builder("peersync.peer.rtt").baseUnit("seconds")
                 .description("Last ping round trip to the peer").register(registry);
@@ -82,6 +86,8 @@ public final class EngineMetrics {
         lag.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), seconds(Math.max(0, p.lagMillis())))).toList(),
                 true);
         skew.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), seconds(p.clockSkewMillis()))).toList(), true);
+        lagRows.register(peers.stream().filter(p -> p.lagRows() >= 0)
+                .map(p -> MultiGauge.Row.of(tags(p), p.lagRows())).toList(), true);
         rtt.register(peers.stream().filter(p -> p.rttMillis() >= 0)
                 .map(p -> MultiGauge.Row.of(tags(p), seconds(p.rttMillis()))).toList(), true);
         up.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p).and("state",

@@ -18,6 +18,7 @@ public final class JoinProgressView {
 
     public static Map<String, Object> render(JoinProgress progress, Instant now) {
         Map<String, Object> join = new LinkedHashMap<>();
+        join.put("kind", progress.kind() == JoinProgress.Kind.JOIN ? "join" : "catch_up");
         join.put("peer", progress.peer().toString());
         join.put("started_at", progress.startedAt().toString());
         join.put("table", progress.table());

@@ -24,7 +24,7 @@ import java.util.function.IntSupplier;
  *  "ports":{"api","p2p","discovery"},"uptime_seconds","started_at",
  *  "config":{"sync_interval","enable_p2p_sync","enable_auto_discovery"},
  *  "peers":[{"peer_id","name","host","api_port","p2p_port","status","origin","last_seen","connected",
- *            "last_sync_at","last_error","lag_ms","clock_skew_ms","rtt_ms","rows_applied","rounds",
+ *            "last_sync_at","last_error","lag_ms","lag_rows","clock_skew_ms","rtt_ms","rows_applied","rounds",
  *            "origins":[{"origin","received","applied","skipped","parked"}]}],
  *  "tables":[{"table","rows_applied","rows_served","last_applied_at"}],
  *  "counters":{"sync_rounds","conflicts","parked_rows","rows_applied","rows_served"},
@@ -95,6 +95,8 @@ public final class StatusView {
         body.put("counters", counters);
         // A snapshot join running now (the node answers /ready with 503 meanwhile); null when none runs.
         body.put("join", engine.joinProgress().map(p -> JoinProgressView.render(p, clock.instant())).orElse(null));
+        // Long pull rounds running now (catch-ups after a partition or a pause), with the peer's estimate of the rest.
+        body.put("catch_ups", engine.catchUps().stream().map(p -> JoinProgressView.render(p, clock.instant())).toList());
         return body;
     }
 
@@ -112,6 +114,7 @@ public final class StatusView {
         peer.put("last_sync_at", text(p.lastSyncAt()));
         peer.put("last_error", p.lastError());
         peer.put("lag_ms", p.lagMillis());
+        peer.put("lag_rows", p.lagRows() < 0 ? null : p.lagRows());
         peer.put("clock_skew_ms", p.clockSkewMillis());
         peer.put("rtt_ms", p.rttMillis());
         peer.put("rows_applied", p.rowsApplied());

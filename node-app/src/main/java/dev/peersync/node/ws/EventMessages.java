@@ -98,7 +98,7 @@ public final class EventMessages {
             data.put("peer", e.peer().toString());
             data.put("ahead_ms", e.aheadMillis());
             data.put("action", e.action());
-        } else if (event instanceof SyncEvent.JoinProgressed e) {
+        } else if (event instanceof SyncEvent.ProgressReported e) {
             data.setAll((ObjectNode) mapper.valueToTree(JoinProgressView.render(e.progress(), e.at())));
         } else if (event instanceof SyncEvent.SyncRoundCompleted e) {
             data.put("peer", e.peer().toString());
@@ -137,8 +137,9 @@ public final class EventMessages {
             return "clock_skew";
         } else if (event instanceof SyncEvent.SyncRoundCompleted) {
             return "sync_round";
-        } else if (event instanceof SyncEvent.JoinProgressed) {
-            return "join_progress";
+        } else if (event instanceof SyncEvent.ProgressReported e) {
+            return e.progress().kind() == dev.peersync.core.engine.JoinProgress.Kind.JOIN ? "join_progress"
+                    : "catch_up_progress";
         }
         throw new IllegalArgumentException("unknown sync event type: " + event.getClass().getName());
     }

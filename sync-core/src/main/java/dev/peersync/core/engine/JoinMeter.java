@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts one snapshot join's rows against the peer's totals, and reports: a {@link SyncEvent.JoinProgressed} event
+ * Counts one snapshot join's rows against the peer's totals, and reports: a {@link SyncEvent.ProgressReported} event
  * every {@link #EVERY} (a dashboard's progress bar moves with them) and a log line every {@link #LOG_EVERY}; the
  * latest {@link JoinProgress} is what status shows.
  */
@@ -62,13 +62,13 @@ final class JoinMeter {
     synchronized JoinProgress progress() {
         List<JoinProgress.Table> list = new ArrayList<>();
         tables.forEach((name, counts) -> list.add(new JoinProgress.Table(name, counts[0], counts[1])));
-        return new JoinProgress(peer, startedAt, current, list, false);
+        return new JoinProgress(JoinProgress.Kind.JOIN, peer, startedAt, current, list, false);
     }
 
     private void report(Instant now, boolean done) {
         List<JoinProgress.Table> list = new ArrayList<>();
         tables.forEach((name, counts) -> list.add(new JoinProgress.Table(name, counts[0], counts[1])));
-        JoinProgress progress = new JoinProgress(peer, startedAt, current, list, done);
+        JoinProgress progress = new JoinProgress(JoinProgress.Kind.JOIN, peer, startedAt, current, list, done);
         if (!done && Duration.between(lastLog, now).compareTo(LOG_EVERY) >= 0) {
             lastLog = now;
             Duration eta = progress.eta(now);
@@ -76,6 +76,6 @@ final class JoinMeter {
                     progress.rowsLoaded(), progress.rowsTotal(), Math.round(progress.percent()), current,
                     Math.round(progress.rowsPerSecond(now)), eta == null ? "?" : eta.toSeconds());
         }
-        events.accept(new SyncEvent.JoinProgressed(now, progress));
+        events.accept(new SyncEvent.ProgressReported(now, progress));
     }
 }

@@ -6,16 +6,21 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * How far a snapshot join (or rejoin) has come: per table the rows loaded and the rows the peer holds (its digest's
- * live row count when the join began, so a table written meanwhile may end a little above or below 100 %).
+ * How far long work with a peer has come: a snapshot join (or rejoin), per table the rows loaded and the rows the peer
+ * holds (its digest's live row count when the join began, so a table written meanwhile may end a little above or
+ * below 100 %); or a catch-up through the peer's feed, per table the rows applied in this round and those applied
+ * plus the peer's latest estimate of the rows still waiting.
  *
- * @param peer      the peer joined
+ * @param kind      a join or a catch-up
+ * @param peer      the peer joined or caught up with
  * @param startedAt when the join began
  * @param table     the table being loaded now (empty once done)
  * @param tables    every synced table, parents first
  * @param done      true in the last report of a join
  */
-public record JoinProgress(NodeId peer, Instant startedAt, String table, List<Table> tables, boolean done) {
+public record JoinProgress(Kind kind, NodeId peer, Instant startedAt, String table, List<Table> tables, boolean done) {
+
+    public enum Kind { JOIN, CATCH_UP }
 
     /** One table: rows loaded here so far, rows the peer holds. */
     public record Table(String name, long rowsLoaded, long rowsTotal) {

@@ -51,6 +51,9 @@ final class PeerSession {
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private volatile CatchUpMeter catchUpMeter;
+    /** Rows the peer still had for us at its last estimate (0 once a round ended caught up; -1 unknown). */
+    private volatile long lagRows = -1;
     private final AtomicBoolean antiEntropyDue = new AtomicBoolean();
     private final AtomicReference<PeerInfo> info = new AtomicReference<>();
     private final AtomicReference<Instant> pendingSince = new AtomicReference<>();
@@ -160,7 +163,9 @@ final class PeerSession {
             }
             // Pipelined: the next batch is requested before this one is applied, so the peer reads its feed
             // while we write. Only the cursor stored with an applied batch counts, so a failure loses nothing.
-            CompletableFuture<ChangeBatch> next = client.pull(pullAfter(start));
+            CatchUpMeter meter = new CatchUpMeter(peer, clock, events::onEvent);
+            catchUpMeter = meter;
+            CompletableFuture<ChangeBatch> next = client.pull(pullAfter(start, meter.estimateDue()));
             try (SourceTransactions transactions = new SourceTransactions()) {
                 while (next != null && (batches < MAX_BATCHES_PER_ROUND || transactions.open())) {
                     ChangeBatch batch = await(next);
@@ -168,7 +173,8 @@ final class PeerSession {
                         rejoin(client, perTable);
                         return;
                     }
-                    next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor())) : null;
+                    next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor(), meter.estimateDue())) : null;
+                    meter.applied(rowsPerTable(batch), batch.remaining());
                     ApplyResult result = transactions.apply(batch);
                     batches++;
                     recordSkew(batch);
@@ -178,6 +184,8 @@ final class PeerSession {
                     }
                 }
             }
+            meter.finish();
+            lagRows = next == null ? 0 : meter.remaining();
             if (store.parkedCount() > 0) {
                 published(store.retryParked());
             }
@@ -208,6 +216,7 @@ final class PeerSession {
             log.warn("Sync round with {} ({}:{}) failed after {} batch(es): {}", peer, peerInfo.host(),
                     peerInfo.p2pPort(), batches, error);
         } finally {
+            catchUpMeter = null;
             rounds.incrementAndGet();
             counters.rounds.incrementAndGet();
             rowsApplied.addAndGet(applied);
@@ -304,10 +313,22 @@ final class PeerSession {
      * show we already hold from their origin, so a relayed row is applied only where its origin's feed has not
      * brought it yet. Read at every pull, since other sessions move them meanwhile.
      */
-    private PullRequest pullAfter(String cursor) {
+    private PullRequest pullAfter(String cursor, boolean estimate) {
         List<String> held = store.heldCursors().entrySet().stream().filter(e -> !e.getKey().equals(peer))
                 .map(Map.Entry::getValue).filter(c -> !c.isEmpty()).limit(PullRequest.MAX_HELD_CURSORS).toList();
-        return new PullRequest(store.tables(), cursor, settings.get().pullBatchRows(), held);
+        return new PullRequest(store.tables(), cursor, settings.get().pullBatchRows(), held, estimate);
+    }
+
+    /** The round running now, if it has run long enough to report its progress (a catch-up). */
+    java.util.Optional<JoinProgress> catchUp() {
+        CatchUpMeter meter = catchUpMeter;
+        return meter == null || !meter.reported() ? java.util.Optional.empty() : java.util.Optional.of(meter.progress(false));
+    }
+
+    private static Map<String, Integer> rowsPerTable(ChangeBatch batch) {
+        Map<String, Integer> counts = new HashMap<>();
+        batch.changes().forEach(c -> counts.merge(c.table(), 1, Integer::sum));
+        return counts;
     }
 
     private void published(ApplyResult result) {
@@ -351,6 +372,6 @@ final class PeerSession {
         long lag = pending == null ? 0 : Math.max(0, clock.millis() - pending.toEpochMilli());
         return new PeerSyncStatus(peer, p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(), p.origin(),
                 p.lastSeen(), connected, lastSyncAt.get(), lastError.get(), rowsApplied.get(), rounds.get(), lag,
-                clockSkewMillis.get(), rttMillis.get(), origins);
+                clockSkewMillis.get(), rttMillis.get(), origins, lagRows);
     }
 }

@@ -16,11 +16,13 @@ import java.time.Instant;
  * @param rttMillis       last ping round trip, -1 when unknown
  * @param origins         rows received from this peer, by the node that wrote them (the peer itself, or origins it
  *                        relayed): received, applied, skipped as already held, parked
+ * @param lagRows         rows the peer still had for us at its last estimate: 0 once a round ended caught up, -1
+ *                        before any estimate
  */
 public record PeerSyncStatus(NodeId nodeId, String name, String host, int apiPort, int p2pPort, PeerState state,
                              PeerOrigin origin, Instant lastSeen, boolean connected, Instant lastSyncAt,
                              String lastError, long rowsApplied, long rounds, long lagMillis, long clockSkewMillis,
-                             long rttMillis, Map<NodeId, OriginCounts> origins) {
+                             long rttMillis, Map<NodeId, OriginCounts> origins, long lagRows) {
     public PeerSyncStatus {
         origins = Map.copyOf(origins);
     }

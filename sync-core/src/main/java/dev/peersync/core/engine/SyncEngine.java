@@ -235,6 +235,11 @@ public final class SyncEngine implements AutoCloseable {
         return snapshotJoin.progress();
     }
 
+    /** Long catch-up rounds running now (a round reports once it has run for a second). */
+    public List<JoinProgress> catchUps() {
+        return sessions.values().stream().map(PeerSession::catchUp).flatMap(Optional::stream).toList();
+    }
+
     public EngineStatus status() {
         EngineSettings s = settings.get();
         List<PeerSyncStatus> peers = directory.all().stream()
@@ -243,7 +248,7 @@ public final class SyncEngine implements AutoCloseable {
                     boolean connected = transport.client(new PeerAddress(p.host(), p.p2pPort())).isConnected();
                     if (session == null) {
                         return new PeerSyncStatus(p.nodeId(), p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(),
-                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1, Map.of());
+                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1, Map.of(), -1);
                     }
                     session.updateInfo(p);
                     return session.status(connected);

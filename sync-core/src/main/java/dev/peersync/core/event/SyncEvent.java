@@ -50,10 +50,10 @@ public sealed interface SyncEvent {
 
     /** One pull round with a peer ended. */
     /**
-     * A snapshot join's progress: sent every few seconds while it runs and once when it ends ({@code done}).
-     * Rows loaded and the peer's rows, in all and per table.
+     * Progress of long work with a peer (a snapshot join, a catch-up through its feed): sent every second while it
+     * runs and once when it ends ({@code done}). Rows done and the total, in all and per table.
      */
-    record JoinProgressed(Instant at, dev.peersync.core.engine.JoinProgress progress) implements SyncEvent {
+    record ProgressReported(Instant at, dev.peersync.core.engine.JoinProgress progress) implements SyncEvent {
     }
 
     record SyncRoundCompleted(Instant at, NodeId peer, int rowsApplied, int batches, long durationMillis,

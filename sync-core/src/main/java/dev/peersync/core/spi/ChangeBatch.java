@@ -14,11 +14,15 @@ import java.util.List;
  * @param rejoin     true when the server refused the cursor: the puller was away longer than the server's tombstone
  *                   retention, so deletes it never pulled may be gone from the feed; it must rejoin by snapshot
  *                   (the gc_grace rule) before it pulls again. No changes then.
+ * @param remaining  when the pull asked for it ({@link PullRequest#estimate()}): rows still waiting after this batch,
+ *                   per table (an estimate: rows the puller already holds from their origin may be among them);
+ *                   empty otherwise
  */
 public record ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction,
-                          boolean rejoin) {
+                          boolean rejoin, java.util.Map<String, Long> remaining) {
     public ChangeBatch {
         changes = List.copyOf(changes);
+        remaining = remaining == null ? java.util.Map.of() : java.util.Map.copyOf(remaining);
         hasMore = !rejoin && (hasMore || midTransaction);
         if (rejoin && !changes.isEmpty()) {
             throw new IllegalArgumentException("a refused pull carries no changes");
@@ -26,15 +30,20 @@ public record ChangeBatch(List<RowChange> changes, String nextCursor, boolean ha
     }
 
     public ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction) {
-        this(changes, nextCursor, hasMore, midTransaction, false);
+        this(changes, nextCursor, hasMore, midTransaction, false, null);
     }
 
     public ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore) {
-        this(changes, nextCursor, hasMore, false, false);
+        this(changes, nextCursor, hasMore, false, false, null);
+    }
+
+    /** This batch with the estimate of the rows still waiting. */
+    public ChangeBatch withRemaining(java.util.Map<String, Long> estimate) {
+        return new ChangeBatch(changes, nextCursor, hasMore, midTransaction, rejoin, estimate);
     }
 
     /** The answer to a puller that must rejoin by snapshot: its cursor is handed back unchanged. */
     public static ChangeBatch rejoinBySnapshot(String cursor) {
-        return new ChangeBatch(List.of(), cursor, false, false, true);
+        return new ChangeBatch(List.of(), cursor, false, false, true, null);
     }
 }

@@ -12,8 +12,11 @@ import java.util.List;
  *                    that one of those nodes wrote and that the puller's cursor on that node's feed has already
  *                    passed is left out of the answer, so in a mesh each row is applied once per node and relayed
  *                    only to nodes that have not had it from its origin (see docs/sync-core.md, "Relay")
+ * @param estimate    true: the answer also estimates the rows still waiting after it, per table
+ *                    ({@link ChangeBatch#remaining()}; costs the server an index count, so asked now and then)
  */
-public record PullRequest(List<String> tables, String cursor, int maxRows, List<String> heldCursors) {
+public record PullRequest(List<String> tables, String cursor, int maxRows, List<String> heldCursors,
+                          boolean estimate) {
     public static final int MAX_HELD_CURSORS = 64;
 
     public PullRequest {
@@ -29,8 +32,12 @@ public record PullRequest(List<String> tables, String cursor, int maxRows, List<
         }
     }
 
+    public PullRequest(List<String> tables, String cursor, int maxRows, List<String> heldCursors) {
+        this(tables, cursor, maxRows, heldCursors, false);
+    }
+
     /** A pull that holds nothing from other origins: every version the peer has is sent. */
     public PullRequest(List<String> tables, String cursor, int maxRows) {
-        this(tables, cursor, maxRows, List.of());
+        this(tables, cursor, maxRows, List.of(), false);
     }
 }

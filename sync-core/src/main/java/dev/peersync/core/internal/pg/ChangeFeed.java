@@ -95,6 +95,30 @@ final class ChangeFeed {
     }
 
     /**
+     * Rows of each table still in the feed after {@code cursorText} for {@code requester}, up to now: an estimate
+     * for progress reports (versions the requester wrote are left out, as the feed does; relayed versions it already
+     * holds are counted). One index range count per table.
+     */
+    Map<String, Long> remaining(Handle h, NodeId requester, List<String> names, String cursorText) {
+        FeedCursor c = FeedCursor.parse(cursorText, node);
+        String now = currentSnapshot(h);
+        Map<String, Long> remaining = new java.util.LinkedHashMap<>();
+        for (String name : names.stream().distinct().toList()) {
+            PgTable t = table(name);
+            remaining.put(name, h.createQuery("SELECT count(*) FROM " + t.meta() + " m"
+                            + " WHERE m._tx >= pg_snapshot_xmin(CAST(:from AS pg_snapshot))"
+                            + " AND NOT pg_visible_in_snapshot(m._tx, CAST(:from AS pg_snapshot))"
+                            + " AND pg_visible_in_snapshot(m._tx, CAST(:now AS pg_snapshot))"
+                            + " AND (NOT pg_visible_in_snapshot(m._tx, CAST(:to AS pg_snapshot))"
+                            + " OR (m._tx, m._seq) > (CAST(:tx AS xid8), :seq))"
+                            + " AND m._origin <> :requester")
+                    .bind("from", c.from()).bind("to", c.to()).bind("now", now).bind("tx", c.tx()).bind("seq", c.seq())
+                    .bind("requester", requester.value()).mapTo(Long.class).one());
+        }
+        return remaining;
+    }
+
+    /**
      * Leaves out the versions the requester already holds from their origin's own feed: a version of origin O whose
      * origin transaction the requester's cursor on O has passed (see {@link FeedCursor#holds}). The requester then
      * applies each row once, from whichever node delivers it first; rows of an origin it cannot reach (or has not

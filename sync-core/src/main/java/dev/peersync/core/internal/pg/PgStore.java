@@ -148,8 +148,12 @@ public final class PgStore implements SyncStore {
     public ChangeBatch readChanges(NodeId requester, PullRequest request) {
         Objects.requireNonNull(requester, "requester");
         int max = Math.min(request.maxRows(), settings.maxBatchRows());
-        return call(jdbi, "read the change feed", h -> feed.read(h, requester, request.tables(), request.cursor(), max,
-                request.heldCursors()));
+        return call(jdbi, "read the change feed", h -> {
+            ChangeBatch batch = feed.read(h, requester, request.tables(), request.cursor(), max, request.heldCursors());
+            return request.estimate() && !batch.rejoin()
+                    ? batch.withRemaining(feed.remaining(h, requester, request.tables(), batch.nextCursor()))
+                    : batch;
+        });
     }
 
     @Override

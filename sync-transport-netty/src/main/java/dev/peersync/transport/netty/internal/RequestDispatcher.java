@@ -198,7 +198,8 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     private PullRequest capped(PullRequest request) {
         return request.maxRows() <= maxRowsPerBatch ? request
-                : new PullRequest(request.tables(), request.cursor(), maxRowsPerBatch, request.heldCursors());
+                : new PullRequest(request.tables(), request.cursor(), maxRowsPerBatch, request.heldCursors(),
+                        request.estimate());
     }
 
     private static Frame error(Frame request, String message) {
