@@ -3,18 +3,15 @@ package dev.peersync.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.testing.Http;
 import dev.peersync.node.testing.RunningNodes;
+import dev.peersync.node.testing.TestNodes;
 import dev.peersync.node.testing.WsClient;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
 import dev.peersync.testing.TestDatabase;
-import java.io.IOException;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CatchUpProgressIT {
     private static final int ROWS = 60_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.perClass();
@@ -41,10 +37,7 @@ class CatchUpProgressIT {
     void a_long_catch_up_reports_rows_applied_against_the_peers_estimate() throws Exception {
         TestDatabase dbA = pg.newDatabase("catchup_a");
         Node a = nodes.start("node-a", dbA, Map.of());
-        try (Connection c = dbA.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO categories (id, name, created_at, updated_at) SELECT gen_random_uuid(),"
-                    + " 'category ' || g, now(), now() FROM generate_series(1, " + ROWS + ") g");
-        }
+        TestNodes.insertCategories(dbA, ROWS);
         Node b = nodes.start("node-b", pg.newDatabase("catchup_b"), Map.of());
         Http httpB = new Http(b.apiPort());
         // B holds a row of its own: it catches up through A's feed instead of joining by snapshot.
@@ -58,7 +51,7 @@ class CatchUpProgressIT {
                     .status()).isEqualTo(201);
 
             List<JsonNode> progress = Await.until("a catch_up_progress event that says done", Duration.ofSeconds(120),
-                    () -> catchUpEvents(events), list -> list.stream().anyMatch(e -> e.get("done").asBoolean()));
+                    () -> events.syncEvents("catch_up_progress"), list -> list.stream().anyMatch(e -> e.get("done").asBoolean()));
             JsonNode running = progress.get(0);
             assertThat(running.get("done").asBoolean()).as("reported while running first").isFalse();
             assertThat(running.get("peer").asText()).isEqualTo(a.nodeId().toString());
@@ -71,20 +64,5 @@ class CatchUpProgressIT {
         Await.until("A's lag in rows at 0 in B's status", Duration.ofSeconds(30),
                 () -> httpB.get("/api/v1/p2p/status").json().get("peers").get(0).get("lag_rows"),
                 lag -> lag.isNumber() && lag.asLong() == 0);
-    }
-
-    private static List<JsonNode> catchUpEvents(WsClient events) {
-        List<JsonNode> list = new ArrayList<>();
-        for (String text : events.messages()) {
-            try {
-                JsonNode data = MAPPER.readTree(text).path("data");
-                if ("catch_up_progress".equals(data.path("type").asText())) {
-                    list.add(data);
-                }
-            } catch (IOException e) {
-                throw new AssertionError("not JSON: " + text, e);
-            }
-        }
-        return list;
     }
 }

@@ -3,17 +3,15 @@ package dev.peersync.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.node.http.NodeHttp;
 import dev.peersync.node.testing.Http;
 import dev.peersync.node.testing.RunningNodes;
+import dev.peersync.node.testing.TestNodes;
 import dev.peersync.node.testing.WsClient;
 import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
 import dev.peersync.testing.TestDatabase;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class JoinProgressIT {
     private static final int ROWS = 120_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
     static final PostgresExtension pg = PostgresExtension.perClass();
@@ -41,10 +38,7 @@ class JoinProgressIT {
     void a_joining_node_reports_its_progress_and_is_not_ready_until_the_join_ends() throws Exception {
         TestDatabase dbA = pg.newDatabase("join_a");
         Node a = nodes.start("node-a", dbA, Map.of());
-        try (Connection c = dbA.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO categories (id, name, created_at, updated_at) SELECT gen_random_uuid(),"
-                    + " 'category ' || g, now(), now() FROM generate_series(1, " + ROWS + ") g");
-        }
+        TestNodes.insertCategories(dbA, ROWS);
         Node b = nodes.start("node-b", pg.newDatabase("join_b"), Map.of());
         Http httpB = new Http(b.apiPort());
         assertThat(httpB.get("/ready").status()).as("an idle node is ready").isEqualTo(200);
@@ -73,7 +67,7 @@ class JoinProgressIT {
             });
 
             JsonNode last = Await.until("a join_progress event that says done", Duration.ofSeconds(120),
-                    () -> joinEvents(events).stream().filter(e -> e.get("done").asBoolean()).findFirst(),
+                    () -> events.syncEvents("join_progress").stream().filter(e -> e.get("done").asBoolean()).findFirst(),
                     Optional::isPresent).orElseThrow();
             assertThat(last.get("rows_loaded").asLong()).isEqualTo(ROWS);
             assertThat(last.get("percent").asDouble()).isEqualTo(100.0);
@@ -81,21 +75,5 @@ class JoinProgressIT {
         Await.until("node B ready again after the join", Duration.ofSeconds(30), () -> httpB.get("/ready").status(),
                 status -> status == 200);
         assertThat(httpB.get("/api/v1/p2p/status").json().get("join").isNull()).isTrue();
-    }
-
-    private static List<JsonNode> joinEvents(WsClient events) {
-        List<JsonNode> joins = new ArrayList<>();
-        for (String text : events.messages()) {
-            try {
-                JsonNode message = MAPPER.readTree(text);
-                JsonNode data = message.path("data");
-                if ("join_progress".equals(data.path("type").asText())) {
-                    joins.add(data);
-                }
-            } catch (java.io.IOException e) {
-                throw new AssertionError("not JSON: " + text, e);
-            }
-        }
-        return joins;
     }
 }

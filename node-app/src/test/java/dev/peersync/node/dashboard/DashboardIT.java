@@ -103,11 +103,7 @@ class DashboardIT {
         try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1000);
              Node a = TestNodes.start("join-a", dbA, Map.of());
              Node b = TestNodes.start("join-b", postgres.newDatabase("join_dash_b"), Map.of())) {
-            try (java.sql.Connection c = dbA.dataSource().getConnection();
-                 java.sql.Statement st = c.createStatement()) {
-                st.execute("INSERT INTO categories (id, name, created_at, updated_at) SELECT gen_random_uuid(),"
-                        + " 'category ' || g, now(), now() FROM generate_series(1, " + rows + ") g");
-            }
+            TestNodes.insertCategories(dbA, rows);
             DashboardPage page = new DashboardPage(chromium.driver());
             try {
                 page.open("http://127.0.0.1:" + b.apiPort() + "/");

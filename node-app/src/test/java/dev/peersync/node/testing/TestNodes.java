@@ -41,4 +41,14 @@ public final class TestNodes {
         NodeConfig config = new ConfigLoader(Map.of(), environment, Map.of()).load();
         return Node.start(config);
     }
+
+    /** Inserts {@code rows} categories straight into a node's database (captured like any write). */
+    public static void insertCategories(TestDatabase database, int rows) {
+        try (java.sql.Connection c = database.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("INSERT INTO categories (id, name, created_at, updated_at) SELECT gen_random_uuid(),"
+                    + " 'category ' || g, now(), now() FROM generate_series(1, " + rows + ") g");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not insert categories: " + e.getMessage(), e);
+        }
+    }
 }

@@ -50,6 +50,23 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return closeCode;
     }
 
+    /** The {@code data} of every sync event of the given type received so far, in order. */
+    public List<com.fasterxml.jackson.databind.JsonNode> syncEvents(String type) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
+        for (String text : messages()) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode data = mapper.readTree(text).path("data");
+                if (type.equals(data.path("type").asText())) {
+                    events.add(data);
+                }
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + text, e);
+            }
+        }
+        return events;
+    }
+
     /** Waits until at least {@code count} messages arrived; returns them all. */
     public List<String> awaitMessages(int count) {
         return dev.peersync.testing.Await.until(count + " WebSocket messages", Duration.ofSeconds(10), this::messages,
