@@ -130,7 +130,9 @@ final class InProcessNetwork implements AutoCloseable {
                 return CompletableFuture.supplyAsync(() -> {
                     LocalSyncService remote = remote();
                     traffic.requests.incrementAndGet();
-                    return request.apply(remote);
+                    T answer = request.apply(remote);
+                    remote(); // a link cut while the call ran loses its answer, as a broken connection would
+                    return answer;
                 }, executor);
             }
 
