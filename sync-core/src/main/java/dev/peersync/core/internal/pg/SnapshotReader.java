@@ -20,8 +20,12 @@ import org.postgresql.PGConnection;
 final class SnapshotReader {
     /** Rows per page, whatever a peer asks for. */
     static final int MAX_ROWS = 20_000;
-    /** Characters of COPY text per page: well inside the transport's default 16 MiB frame after JSON escaping. */
-    static final int MAX_PAGE_CHARS = 6 * 1024 * 1024;
+    /**
+     * Characters of COPY text per page: a page is held about three times while it travels (frame bytes, the decoded
+     * text, the next page pipelined), so 2 MiB keeps a joining node with wide rows (2 KB descriptions) within a 96 MiB
+     * heap; rows of common width still come 2,500 to a page.
+     */
+    static final int MAX_PAGE_CHARS = 2 * 1024 * 1024;
 
     private final NodeId node;
     private final String schema;
