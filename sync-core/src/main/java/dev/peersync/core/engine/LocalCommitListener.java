@@ -1,5 +1,6 @@
 package dev.peersync.core.engine;
 
+import dev.peersync.core.store.SyncStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Holds one dedicated connection; reconnects with a pause when it breaks.
  */
 final class LocalCommitListener implements AutoCloseable {
-    static final String CHANNEL = "peersync_changes";
+    static final String CHANNEL = SyncStore.CHANGES_CHANNEL;
     /** The payload of a local write's notification. */
     static final String LOCAL_WRITE = "";
     private static final Logger log = LoggerFactory.getLogger(LocalCommitListener.class);

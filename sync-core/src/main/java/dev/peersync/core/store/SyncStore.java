@@ -23,6 +23,13 @@ import java.util.Map;
  * <p>Every method runs its own database transaction(s) and returns bounded results.
  */
 public interface SyncStore {
+    /**
+     * The PostgreSQL notification channel a store signals committed changes on (local writes, applied batches, loaded
+     * snapshot pages; the payload names the peer a batch came from, empty for local writes): the engine LISTENs to it
+     * to push changes to peers at once.
+     */
+    String CHANGES_CHANNEL = "peersync_changes";
+
 
     /** This node's id, generated once at install and kept in the database. */
     NodeId nodeId();

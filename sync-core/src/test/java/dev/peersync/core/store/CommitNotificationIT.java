@@ -43,7 +43,7 @@ class CommitNotificationIT {
     private static void listen(Connection c) throws SQLException {
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
-            s.execute("LISTEN peersync_changes");
+            s.execute("LISTEN " + SyncStore.CHANGES_CHANNEL);
         }
     }
 

@@ -4,6 +4,7 @@ import static dev.peersync.core.internal.pg.ApplyRun.IN;
 
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.UniqueCollisionPolicy;
+import dev.peersync.core.store.SyncStore;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,7 +97,7 @@ final class Applier {
             Map<String, Integer> perTable = new HashMap<>(rest.appliedPerTable());
             truncated.forEach(t -> perTable.merge(t, 1, Integer::sum));
             if (!truncated.isEmpty()) {
-                h.createQuery("SELECT pg_notify('peersync_changes', :cause)")
+                h.createQuery("SELECT pg_notify('" + SyncStore.CHANGES_CHANNEL + "', :cause)")
                         .bind("cause", truncations.get(0).peer().value().toString()).mapTo(String.class).list();
             }
             return new ApplyResult(rest.applied() + truncated.size(), rest.skipped() + truncations.size()

@@ -7,6 +7,7 @@ import dev.peersync.core.MergeRule;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.store.OriginCounts;
+import dev.peersync.core.store.SyncStore;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -236,7 +237,7 @@ final class Bookkeeping {
      */
     void notifyApplied(List<Incoming> rows) {
         long peers = rows.stream().map(Incoming::peer).distinct().count();
-        run.h.createQuery("SELECT pg_notify('peersync_changes', :cause)")
+        run.h.createQuery("SELECT pg_notify('" + SyncStore.CHANGES_CHANNEL + "', :cause)")
                 .bind("cause", peers == 1 ? rows.get(0).peer().value().toString() : "")
                 .mapTo(String.class).list();
     }

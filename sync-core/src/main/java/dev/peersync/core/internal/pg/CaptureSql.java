@@ -1,5 +1,6 @@
 package dev.peersync.core.internal.pg;
 
+import dev.peersync.core.store.SyncStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -181,7 +182,8 @@ final class CaptureSql {
         return "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
                 + " WHERE " + fresh + "),\n"
                 + "      b AS MATERIALIZED (SELECT " + s + ".hlc_reserve(count(*)) AS base,"
-                + " CASE WHEN count(*) > 0 THEN pg_notify('peersync_changes', '') END AS notified FROM ch)\n"
+                + " CASE WHEN count(*) > 0 THEN pg_notify('" + SyncStore.CHANGES_CHANNEL + "', '') END AS notified"
+                + " FROM ch)\n"
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)\n"
                 + "      SELECT " + t.pkList("ch") + ", b.base + ch._rn, " + me + ", ch._d, pg_current_xact_id(),"

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.store.SyncStore;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementException;
@@ -113,7 +114,7 @@ final class SnapshotLoader {
                 + " WHERE st._ps_deleted OR st._ps_live) st")
                 .bind("base", base).bind("bc", bucketCount).execute();
         // Announced as rows from that peer: pushed to every other peer, not back to it.
-        h.createQuery("SELECT pg_notify('peersync_changes', :cause)").bind("cause", peer.value().toString())
+        h.createQuery("SELECT pg_notify('" + SyncStore.CHANGES_CHANNEL + "', :cause)").bind("cause", peer.value().toString())
                 .mapTo(String.class).list();
         return new ApplyResult(loaded, 0, 0, Map.of(t.name(), loaded), List.of());
     }

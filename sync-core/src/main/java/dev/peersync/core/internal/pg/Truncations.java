@@ -1,6 +1,7 @@
 package dev.peersync.core.internal.pg;
 
 import dev.peersync.core.Version;
+import dev.peersync.core.store.SyncStore;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +39,7 @@ final class Truncations {
                 + "  ON CONFLICT (tbl) DO UPDATE SET hlc = EXCLUDED.hlc, origin = EXCLUDED.origin, tx = EXCLUDED.tx,"
                 + " seq = EXCLUDED.seq, otx = EXCLUDED.otx;\n"
                 + "  EXECUTE format('DELETE FROM %s WHERE (_hlc, _origin) < ($1, $2)', TG_ARGV[1]) USING v, " + me + ";\n"
-                + "  PERFORM pg_notify('peersync_changes', '');\n"
+                + "  PERFORM pg_notify('" + SyncStore.CHANGES_CHANNEL + "', '');\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
     }
