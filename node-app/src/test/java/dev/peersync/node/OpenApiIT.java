@@ -66,5 +66,11 @@ class OpenApiIT {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("/openapi.json").contains("swagger-ui-bundle.js");
         assertThat(http.get("/docs/assets/swagger-ui-bundle.js").status()).isEqualTo(200);
+
+        // Public and read-only: anyone may read the description, nobody can change it.
+        Http.Response post = http.post("/openapi.json", "{}");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.header("Allow")).contains("GET");
+        assertThat(http.get("/openapi.json").json()).isEqualTo(doc);
     }
 }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts one long pull round (a catch-up) against the peer's estimates of the rows still waiting
- * ({@code ChangeBatch.remaining}): reports like {@link JoinMeter}, an event every second and a log line every five,
- * but only once the round has run for a second (short rounds, the usual ones, report nothing).
+ * ({@code ChangeBatch.remaining}): reports at the {@link ReportCadence} like {@link JoinMeter}, but only once the
+ * round has run for a second (short rounds, the usual ones, report nothing).
  */
 final class CatchUpMeter {
     private static final Logger log = LoggerFactory.getLogger(CatchUpMeter.class);
@@ -26,8 +26,7 @@ final class CatchUpMeter {
     private final Consumer<SyncEvent> events;
     private final Instant startedAt;
     private final Map<String, long[]> tables = new LinkedHashMap<>(); // name -> {applied, remaining}
-    private Instant lastReport;
-    private Instant lastLog;
+    private final ReportCadence cadence;
     private Instant lastEstimate;
     private boolean reported;
 
@@ -36,15 +35,14 @@ final class CatchUpMeter {
         this.clock = clock;
         this.events = events;
         this.startedAt = clock.instant();
-        this.lastReport = startedAt;
-        this.lastLog = startedAt;
+        this.cadence = new ReportCadence(startedAt);
         this.lastEstimate = startedAt;
     }
 
     /** True when the next pull should ask the peer for a new estimate (at the start, then every second). */
     synchronized boolean estimateDue() {
         Instant now = clock.instant();
-        if (tables.isEmpty() || Duration.between(lastEstimate, now).compareTo(JoinMeter.EVERY) >= 0) {
+        if (tables.isEmpty() || Duration.between(lastEstimate, now).compareTo(ReportCadence.EVERY) >= 0) {
             lastEstimate = now;
             return true;
         }
@@ -62,12 +60,10 @@ final class CatchUpMeter {
         });
         remaining.forEach((table, n) -> tables.computeIfAbsent(table, t -> new long[2])[1] = n);
         Instant now = clock.instant();
-        if (Duration.between(lastReport, now).compareTo(JoinMeter.EVERY) >= 0) {
-            lastReport = now;
+        if (cadence.reportDue(now)) {
             reported = true;
             JoinProgress progress = progress(false);
-            if (Duration.between(lastLog, now).compareTo(JoinMeter.LOG_EVERY) >= 0) {
-                lastLog = now;
+            if (cadence.logDue(now)) {
                 Duration eta = progress.eta(now);
                 log.info("Catching up with {}: {} row(s) applied, about {} to go ({}%), {} rows/s, about {} s left",
                         peer, progress.rowsLoaded(), progress.rowsTotal() - progress.rowsLoaded(),

@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * latest {@link JoinProgress} is what status shows.
  */
 final class JoinMeter {
-    static final Duration EVERY = Duration.ofSeconds(1);
-    static final Duration LOG_EVERY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(JoinMeter.class);
 
     private final NodeId peer;
@@ -29,8 +27,7 @@ final class JoinMeter {
     private final Instant startedAt;
     private final Map<String, long[]> tables = new LinkedHashMap<>(); // name -> {loaded, total}
     private String current = "";
-    private Instant lastReport;
-    private Instant lastLog;
+    private final ReportCadence cadence;
 
     /** {@code totals}: the peer's live rows per table, in load order (a table it could not count: 0). */
     JoinMeter(NodeId peer, Map<String, Long> totals, Clock clock, Consumer<SyncEvent> events) {
@@ -38,8 +35,7 @@ final class JoinMeter {
         this.clock = clock;
         this.events = events;
         this.startedAt = clock.instant();
-        this.lastReport = startedAt;
-        this.lastLog = startedAt;
+        this.cadence = new ReportCadence(startedAt);
         totals.forEach((table, total) -> tables.put(table, new long[] {0, total}));
     }
 
@@ -47,8 +43,7 @@ final class JoinMeter {
         current = table;
         tables.computeIfAbsent(table, t -> new long[2])[0] += rows;
         Instant now = clock.instant();
-        if (Duration.between(lastReport, now).compareTo(EVERY) >= 0) {
-            lastReport = now;
+        if (cadence.reportDue(now)) {
             report(now, false);
         }
     }
@@ -60,17 +55,18 @@ final class JoinMeter {
     }
 
     synchronized JoinProgress progress() {
+        return progress(false);
+    }
+
+    private JoinProgress progress(boolean done) {
         List<JoinProgress.Table> list = new ArrayList<>();
         tables.forEach((name, counts) -> list.add(new JoinProgress.Table(name, counts[0], counts[1])));
-        return new JoinProgress(JoinProgress.Kind.JOIN, peer, startedAt, current, list, false);
+        return new JoinProgress(JoinProgress.Kind.JOIN, peer, startedAt, current, list, done);
     }
 
     private void report(Instant now, boolean done) {
-        List<JoinProgress.Table> list = new ArrayList<>();
-        tables.forEach((name, counts) -> list.add(new JoinProgress.Table(name, counts[0], counts[1])));
-        JoinProgress progress = new JoinProgress(JoinProgress.Kind.JOIN, peer, startedAt, current, list, done);
-        if (!done && Duration.between(lastLog, now).compareTo(LOG_EVERY) >= 0) {
-            lastLog = now;
+        JoinProgress progress = progress(done);
+        if (!done && cadence.logDue(now)) {
             Duration eta = progress.eta(now);
             log.info("Snapshot join from {}: {} of {} row(s) ({}%), table {}, {} rows/s, about {} s left", peer,
                     progress.rowsLoaded(), progress.rowsTotal(), Math.round(progress.percent()), current,
