@@ -9,6 +9,13 @@ public record NodeId(UUID value) implements Comparable<NodeId> {
         Objects.requireNonNull(value, "value");
     }
 
+    /**
+     * The origin of versions no node wrote: a deterministic resolution that every node computes alike (a unique
+     * collision's rename). It is the highest id, and no random (version 4) id can equal it, so at one hlc value such a
+     * version ranks above every real write and below any write made after it was seen (those carry a higher hlc).
+     */
+    public static final NodeId RESOLUTION = new NodeId(new UUID(-1L, -1L));
+
     public static NodeId random() {
         return new NodeId(UUID.randomUUID());
     }

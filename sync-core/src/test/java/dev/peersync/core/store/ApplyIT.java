@@ -322,6 +322,47 @@ class ApplyIT {
     }
 
     @Test
+    void a_rename_settling_a_unique_collision_does_not_undo_a_delete_it_had_not_seen() {
+        String ddl = TestNode.SCHEMA.replace("created_at timestamptz NOT NULL);",
+                "created_at timestamptz NOT NULL, renamed boolean NOT NULL DEFAULT false);");
+        StoreSettings settings = StoreSettings.of(TestNode.TABLES)
+                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "renamed"));
+        TestNode a = nodes.create("unidel_a", settings, ddl);
+        TestNode b = nodes.create("unidel_b", settings, ddl);
+        TestNode c = nodes.create("unidel_c", settings, ddl);
+        UUID early = UUID.randomUUID();
+        UUID late = UUID.randomUUID();
+        a.sql("INSERT INTO users VALUES (?, 'sam', now())", early);
+        TestNode.clockTicks();
+        c.sql("INSERT INTO users VALUES (?, 'sam', now())", late);
+        b.pullFrom(c);
+        b.sql("DELETE FROM users WHERE id = ?", late); // b never saw the collision: an ordinary, acknowledged delete
+        a.pullFrom(c); // a renames the incoming later account
+        c.pullFrom(a); // c renames its own later account
+        for (TestNode n : List.of(a, c)) {
+            assertThat(n.rows("SELECT username FROM users WHERE id = '" + late + "'").toString())
+                    .as("renamed before the delete arrives").startsWith("[{username=twin-");
+        }
+        assertThat(a.digests()).as("both renames carry the same version").isEqualTo(c.digests());
+        for (int round = 0; round < 3; round++) {
+            for (TestNode to : List.of(a, b, c)) {
+                for (TestNode from : List.of(a, b, c)) {
+                    if (to != from) {
+                        to.pullFrom(from);
+                    }
+                }
+            }
+        }
+        for (TestNode n : List.of(a, b, c)) {
+            assertThat(n.count("SELECT count(*) FROM users WHERE id = '" + late + "'")).as("the deleted account on %s",
+                    n.db.name()).isZero();
+            assertThat(n.rows("SELECT username, renamed FROM users").toString()).isEqualTo("[{username=sam, renamed=false}]");
+        }
+        assertThat(a.content()).isEqualTo(b.content()).isEqualTo(c.content());
+        assertThat(a.digests()).isEqualTo(b.digests()).isEqualTo(c.digests());
+    }
+
+    @Test
     void without_a_policy_a_unique_collision_parks_the_row_for_the_operator_and_deletes_nothing() {
         TestNode a = nodes.create("uniq_park_a");
         TestNode b = nodes.create("uniq_park_b");

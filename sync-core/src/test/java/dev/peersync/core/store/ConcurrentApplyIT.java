@@ -91,12 +91,14 @@ class ConcurrentApplyIT {
                 .containsExactly(earlier, later);
         assertThat(c.rows("SELECT username FROM users WHERE id = '" + later + "'").get(0).get("username").toString())
                 .matches("twin-[0-9a-f]{6}-same");
-        // The rename is a local write: its fresh version must stay (the claim is not released under it), or the value
-        // would never be given up on the nodes that hold the later row.
+        // The rename's version must stay (the claim is not released under it), or the value would never be given up
+        // on the nodes that hold the later row. It is the rename's deterministic version (RenameVersions): the same
+        // hlc as the renamed value had, the resolution's origin, so it beats that value and nothing written later.
         Map<String, Object> loser = c.rows("SELECT _deleted, _origin, _cv::text AS cv FROM peersync.m_users WHERE id = '"
                 + later + "'").get(0);
         assertThat(loser.get("_deleted")).isEqualTo(false);
-        assertThat(loser.get("_origin")).isEqualTo(c.store.nodeId().value());
+        assertThat(loser.get("_origin")).isEqualTo(NodeId.RESOLUTION.value());
+        assertThat(c.count("SELECT _hlc FROM peersync.m_users WHERE id = '" + later + "'")).isEqualTo(now + 20);
         assertThat(loser.get("cv").toString()).as("its other columns keep the incoming version")
                 .contains("created_at").contains(Long.toString(now + 20));
         assertThat(c.count("SELECT _hlc FROM peersync.m_users WHERE id = '" + earlier + "'")).isEqualTo(now + 10);

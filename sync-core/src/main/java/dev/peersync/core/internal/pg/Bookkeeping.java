@@ -95,25 +95,14 @@ final class Bookkeeping {
     }
 
     /**
-     * Incoming rows written under a renamed unique value ({@code RowWriter}): the rename is this node's write, so its
-     * columns (and the flag) get a fresh local version while the row's other columns keep the incoming versions, as a
-     * local UPDATE of those columns would record. Every node that settles the collision renames alike; their versions
-     * differ but the values are equal, so the nodes converge on either.
+     * Incoming rows written under a renamed unique value ({@code RowWriter}): their metadata, recorded with the
+     * incoming version, takes the rename's version ({@link RenameVersions}).
      */
     void versionRenames(PgTable t) {
-        String cv = ColumnVersionsSql.afterWrite(t, c -> Sql.literal(c.name()) + " = ANY(i.renamed)", "m2");
-        run.h.createUpdate("WITH r AS MATERIALIZED (SELECT i.ord, i.pk AS _pkt, " + t.pkList("k") + ", " + cv + " AS cv"
-                        + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
-                        + " JOIN " + t.meta() + " m2 ON " + t.pkJoin("m2", "k")
-                        + " WHERE i.tbl = :t AND i.state = 'win' AND i.renamed IS NOT NULL),"
-                        + " b AS MATERIALIZED (SELECT " + run.s + ".hlc_reserve(count(*)) AS base FROM r),"
-                        + " n AS (SELECT r.*, b.base + row_number() OVER (ORDER BY r.ord) - 1 AS v FROM r CROSS JOIN b)"
-                        + " UPDATE " + t.meta() + " m SET _hlc = n.v, _origin = " + run.me + ", _deleted = false,"
-                        + " _tx = pg_current_xact_id(), _otx = pg_current_xact_id(), _seq = n.v, _cv = n.cv,"
-                        + " _phlc = m._hlc, _porigin = m._origin,"
-                        + " _hash = " + Derived.hash(run.s, "n._pkt", "n.v", run.me, "false", "false", "n.cv")
-                        + " FROM n WHERE " + t.pkJoin("m", "n"))
-                .bind("t", t.name()).execute();
+        RenameVersions.record(run, t, "SELECT " + t.pkList("k") + ", i.pk AS _pkt, m._hlc AS _ps_ohlc, m._origin AS _ps_oorigin,"
+                + " m._cv AS _ps_ocv, i.renamed AS _ps_renamed FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
+                + " JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k") + " WHERE i.tbl = " + Sql.literal(t.name())
+                + " AND i.state = 'win' AND i.renamed IS NOT NULL");
     }
 
     /** A claimed key whose row became a tombstone or derived data while written (a deleted parent's action). */

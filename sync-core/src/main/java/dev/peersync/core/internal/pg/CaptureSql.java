@@ -31,8 +31,18 @@ final class CaptureSql {
      * versions itself, so the capture trigger leaves the loader's own insert (trigger depth 1) alone.
      */
     static final String SNAPSHOT_SETTING = "peersync.snapshot";
+    /**
+     * Transaction-local: names a table whose writes sync-core versions itself (an applied truncation's deletions, the
+     * stale rows a rejoin drops, a unique collision's rename); capture leaves them alone. ("truncating" for history.)
+     */
+    static final String UNCAPTURED_SETTING = "peersync.truncating";
 
     private CaptureSql() {
+    }
+
+    /** Sets {@link #UNCAPTURED_SETTING} to {@code table} ("" ends it) for the rest of the transaction. */
+    static void uncaptured(org.jdbi.v3.core.Handle h, String table) {
+        h.createQuery("SELECT set_config('" + UNCAPTURED_SETTING + "', :t, true)").bind("t", table).mapTo(String.class).one();
     }
 
     static String function(PgTable t, int bucketCount, UUID nodeId) {
@@ -57,7 +67,7 @@ final class CaptureSql {
 
                 + "BEGIN\n"
                 // An applied truncation deletes rows below its version: they need no tombstones of this node's.
-                + "  IF coalesce(current_setting('" + Truncations.SETTING + "', true), '') = " + Sql.literal(t.name())
+                + "  IF coalesce(current_setting('" + UNCAPTURED_SETTING + "', true), '') = " + Sql.literal(t.name())
                 + " THEN\n"
                 + "    RETURN NULL;\n"
                 + "  END IF;\n"

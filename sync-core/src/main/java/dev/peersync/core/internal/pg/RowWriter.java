@@ -185,18 +185,32 @@ final class RowWriter {
             run.conflicts.record(ord, "unique_collision", "renamed_incoming", local, true, constraint
                     + ": the value is held here by " + holderPk + " (earlier); the incoming row keeps a twin value");
         } else {
-            // The local holder is the later one: renamed here as a local write (capture versions the changed columns).
+            // The local holder is the later one: renamed here, with the rename's version (RenameVersions), not capture's.
             if (holder.get("jord") != null) {
                 run.h.execute("UPDATE " + IN + " SET state = 'superseded' WHERE ord = " + holder.get("jord"));
                 superseded = true;
             }
+            String holderKey = t.pkRecord(Sql.literal(holderPk) + "::jsonb");
+            // The version before the rename: the rename's version is derived from it (capture stays out of it).
+            String before = run.h.createQuery("SELECT jsonb_build_object('h', m._hlc, 'o', m._origin, 'cv', m._cv)::text"
+                    + " FROM " + holderKey + " k JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")).mapTo(String.class)
+                    .findOne().orElse(null);
+            CaptureSql.uncaptured(run.h, before == null ? "" : t.name());
             Optional<ServerErrorMessage> renameFailure = tryStatement("", "UPDATE " + t.qualified() + " x SET "
-                    + renamedAssignments(t, renameable, policy, Sql.literal(holderPk)) + " FROM "
-                    + t.pkRecord(Sql.literal(holderPk) + "::jsonb") + " k WHERE " + t.pkJoin("x", "k"));
+                    + renamedAssignments(t, renameable, policy, Sql.literal(holderPk)) + " FROM " + holderKey + " k WHERE "
+                    + t.pkJoin("x", "k"));
+            CaptureSql.uncaptured(run.h, "");
             if (renameFailure.isPresent()) {
                 run.markParked(ord, "unique_violation on " + constraint + ": the later holder " + holderPk
                         + " could not be renamed: " + reason(renameFailure.get()));
                 return;
+            }
+            if (before != null) {
+                String b = Sql.literal(before) + "::jsonb";
+                RenameVersions.record(run, t, "SELECT " + t.pkList("k") + ", " + Sql.literal(holderPk) + " AS _pkt, (" + b
+                        + " ->> 'h')::bigint AS _ps_ohlc, (" + b + " ->> 'o')::uuid AS _ps_oorigin, nullif(" + b
+                        + " -> 'cv', 'null') AS _ps_ocv, " + textArray(changedColumns(renameable, policy)) + " AS _ps_renamed FROM "
+                        + holderKey + " k");
             }
             run.conflicts.record(ord, "unique_collision", "renamed_local", local, false, constraint
                     + ": the local holder " + holderPk + " (later) keeps a twin value");
@@ -215,6 +229,14 @@ final class RowWriter {
             out.add(policy.flagColumn());
         }
         return out.toArray();
+    }
+
+    private static String textArray(Object[] values) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Object v : values) {
+            out.add(Sql.literal((String) v));
+        }
+        return "ARRAY[" + String.join(", ", out) + "]::text[]";
     }
 
     /** The renamed value: the same on every node (a function of the loser's key, the column and the value). */

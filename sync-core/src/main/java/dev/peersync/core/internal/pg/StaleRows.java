@@ -57,10 +57,9 @@ final class StaleRows {
         }
         create.execute();
         // Told to the capture trigger like an applied truncation: these deletions make no tombstone of ours.
-        h.createQuery("SELECT set_config('" + Truncations.SETTING + "', :t, true)").bind("t", t.name())
-                .mapTo(String.class).one();
+        CaptureSql.uncaptured(h, t.name());
         h.execute("DELETE FROM " + t.qualified() + " x USING " + stale + " st WHERE " + t.pkJoin("x", "st"));
-        h.execute("SELECT set_config('" + Truncations.SETTING + "', '', true)");
+        CaptureSql.uncaptured(h, "");
         return h.createUpdate("DELETE FROM " + t.meta() + " m USING " + stale + " st WHERE " + t.pkJoin("m", "st"))
                 .execute();
     }

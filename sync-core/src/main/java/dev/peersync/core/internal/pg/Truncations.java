@@ -21,8 +21,6 @@ import java.util.stream.Collectors;
 final class Truncations {
     /** The key of a truncation in the feed (never a canonical key: those are JSON arrays). */
     static final String KEY = "*";
-    /** Transaction-local: names the table whose rows an applied truncation is deleting; capture leaves them alone. */
-    static final String SETTING = "peersync.truncating";
 
     private Truncations() {
     }
@@ -91,11 +89,10 @@ final class Truncations {
             if (won == 0) {
                 continue;
             }
-            run.h.createQuery("SELECT set_config('" + SETTING + "', :t, true)").bind("t", t.name())
-                    .mapTo(String.class).one();
+            CaptureSql.uncaptured(run.h, t.name());
             run.h.createUpdate("DELETE FROM " + t.qualified() + " x USING " + t.meta() + " m WHERE " + t.pkJoin("x", "m")
                     + " AND (m._hlc, m._origin) < (:h, :o)").bind("h", v.hlc()).bind("o", v.node().value()).execute();
-            run.h.execute("SELECT set_config('" + SETTING + "', '', true)");
+            CaptureSql.uncaptured(run.h, "");
             run.h.createUpdate("DELETE FROM " + t.meta() + " m WHERE (m._hlc, m._origin) < (:h, :o)")
                     .bind("h", v.hlc()).bind("o", v.node().value()).execute();
             applied.add(t.name());
