@@ -209,7 +209,12 @@ public final class SqlWriter {
         String sql = "UPDATE " + table + " SET " + assignment + ", updated_at = now() WHERE id = ?"
                 + " RETURNING to_jsonb(" + table + ".*)::text";
         // Recorded: the row as returned but the other editable columns (references included: cascades need them).
-        List<String> others = columns.stream().filter(c -> !c.equals(column)).toList();
+        List<String> others = new ArrayList<>(columns.stream().filter(c -> !c.equals(column)).toList());
+        if (table.equals("users")) {
+            // Not written by this statement, and a pooled name's collision may be settled by a rename that outranks
+            // the name as inserted (as it should) while this update, which left the name alone, does not.
+            others.addAll(List.of("username", "renamed_by_conflict"));
+        }
         write(table, id.get(), Kind.UPDATE, sql, List.of(value, UUID.fromString(id.get())), others, true);
     }
 
