@@ -16,6 +16,13 @@ public record NodeId(UUID value) implements Comparable<NodeId> {
      */
     public static final NodeId RESOLUTION = new NodeId(new UUID(-1L, -1L));
 
+    /**
+     * The origin of the version of a column no write reached: a column a node added after the row's version was
+     * written, or that the writer's table did not have. With hlc 0 it is below every real version, so any write of the
+     * column wins; the column holds its default meanwhile.
+     */
+    public static final NodeId NEVER = new NodeId(new UUID(0L, 0L));
+
     public static NodeId random() {
         return new NodeId(UUID.randomUUID());
     }

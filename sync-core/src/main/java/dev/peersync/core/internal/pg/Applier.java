@@ -115,6 +115,13 @@ final class Applier {
         List<PgTable> present = present(rows);
         present.forEach(classifier::canonicalKeys);
         classifier.dedupe();
+        Set<String> lacking = new HashSet<>();
+        for (PgTable t : present) {
+            if (MissingColumns.mark(run, t)) {
+                lacking.add(t.name());
+            }
+        }
+        writer.lackingColumns(lacking);
         present.forEach(classifier::classify);
         h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip', 'merge')"
                 + " HAVING count(*) > 0");

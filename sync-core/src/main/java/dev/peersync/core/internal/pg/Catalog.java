@@ -105,15 +105,17 @@ final class Catalog {
             }
         }
         List<Map<String, Object>> cols = h.createQuery("""
-                SELECT attname AS name, format_type(atttypid, atttypmod) AS type,
-                       attgenerated::text AS generated, attidentity::text AS identity
-                FROM pg_attribute WHERE attrelid = :oid AND attnum > 0 AND NOT attisdropped
-                ORDER BY attnum""").bind("oid", oid).mapToMap().list();
+                SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+                       a.attgenerated::text AS generated, a.attidentity::text AS identity,
+                       pg_get_expr(d.adbin, d.adrelid) AS dflt
+                FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                WHERE a.attrelid = :oid AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum""").bind("oid", oid).mapToMap().list();
         List<PgTable.Column> writable = new ArrayList<>();
         boolean identityAlways = false;
         for (Map<String, Object> c : cols) {
             if (((String) c.get("generated")).isEmpty()) {
-                writable.add(new PgTable.Column((String) c.get("name"), (String) c.get("type")));
+                writable.add(new PgTable.Column((String) c.get("name"), (String) c.get("type"), (String) c.get("dflt")));
             }
             identityAlways |= "a".equals(c.get("identity"));
         }

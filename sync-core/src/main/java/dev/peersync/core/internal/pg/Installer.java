@@ -86,9 +86,17 @@ final class Installer {
                 + "::bit(64)::bigint $$");
         // Column versions enter the stored hash (XOR): rows that differ only in a column's version differ in digests.
         // jsonb prints its keys in one order, so equal versions give equal text.
+        // Columns no write reached (NodeId.NEVER) leave the hash alone: they hold the default on every node, and a
+        // node that marks them when it gains a column (ColumnRegistry) must not make every row differ from its peers'.
+        String never = Sql.literal("\"" + NodeId.NEVER + "\"");
+        h.execute("CREATE OR REPLACE FUNCTION " + s + ".cv_hash_written(cv jsonb) RETURNS bigint"
+                + " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
+                + " SELECT coalesce(('x' || substr(md5((SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(cv) e"
+                + " WHERE e.value -> 1 <> " + never + "::jsonb)::text), 1, 16))::bit(64)::bigint, 0) $$");
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".cv_hash(cv jsonb) RETURNS bigint"
                 + " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$"
-                + " SELECT CASE WHEN cv IS NULL THEN 0 ELSE ('x' || substr(md5(cv::text), 1, 16))::bit(64)::bigint END $$");
+                + " SELECT CASE WHEN cv IS NULL THEN 0 WHEN strpos(cv::text, " + never + ") = 0"
+                + " THEN ('x' || substr(md5(cv::text), 1, 16))::bit(64)::bigint ELSE " + s + ".cv_hash_written(cv) END $$");
         // Column versions as received, made canonical (ColumnVersions): typed values (a malformed one fails the
         // statement: nothing is applied), only versions below the row's, none for a tombstone, null for none.
         h.execute("CREATE OR REPLACE FUNCTION " + s + ".cv_normal(cv jsonb, hlc bigint, origin uuid, deleted boolean)"

@@ -21,7 +21,16 @@ import java.util.stream.Collectors;
 record PgTable(String name, String schema, String relname, List<Column> pk, List<Column> columns,
                boolean identityAlways, Set<String> parents, String ownSchema, List<ForeignKey> foreignKeys) {
 
-    record Column(String name, String type) {
+    /**
+     * A column.
+     *
+     * @param defaultExpr its default expression (SQL), null when it has none
+     */
+    record Column(String name, String type, String defaultExpr) {
+        Column(String name, String type) {
+            this(name, type, null);
+        }
+
         /** Types without an equality operator: compared by their text. */
         private static final java.util.regex.Pattern NO_EQUALITY = java.util.regex.Pattern.compile(
                 "(json|xml|point|line|lseg|box|path|polygon|circle)(\\[])*");

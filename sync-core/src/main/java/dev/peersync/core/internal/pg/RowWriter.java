@@ -36,6 +36,9 @@ final class RowWriter {
     /** True once an incoming row was written under a renamed unique value (see {@link UniqueCollisionPolicy}). */
     private boolean renamed;
 
+    /** Tables some of whose incoming rows lack columns ({@link MissingColumns}): written keeping the values held. */
+    private java.util.Set<String> lackingColumns = java.util.Set.of();
+
     /** Synced tables' names by their metadata table (quoted, qualified). */
     private final Map<String, String> tableByMeta;
 
@@ -44,6 +47,10 @@ final class RowWriter {
         this.clock = clock;
         this.policies = policies;
         this.tableByMeta = tableByMeta;
+    }
+
+    void lackingColumns(java.util.Set<String> tables) {
+        this.lackingColumns = java.util.Set.copyOf(tables);
     }
 
     boolean rewroteClaims() {
@@ -323,14 +330,19 @@ final class RowWriter {
                 + " AND i.state = 'win' AND i.deleted" + extra + ") k WHERE " + t.pkJoin("x", "k");
     }
 
-    private static String upsertSql(PgTable t, String extra) {
+    private String upsertSql(PgTable t, String extra) {
         List<PgTable.Column> nonKey = t.nonKeyColumns();
         String conflict = nonKey.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ",
                 nonKey.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).toList());
+        // Rows lacking columns keep the values held here (or the defaults): read the row held first.
+        String record = !lackingColumns.contains(t.name()) ? "jsonb_populate_record(null::" + t.qualified() + ", d.data)"
+                : "jsonb_populate_record(" + MissingColumns.base(t, "held", "d.data") + ", d.data)";
+        String held = !lackingColumns.contains(t.name()) ? "" : " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb")
+                + " hk LEFT JOIN " + t.qualified() + " held ON " + t.pkJoin("held", "hk");
         return "INSERT INTO " + t.qualified() + " AS x (" + t.columnNames("") + ")"
                 + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + t.columnNames("r") + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
-                + " CROSS JOIN LATERAL jsonb_populate_record(null::" + t.qualified() + ", d.data) r WHERE i.tbl = "
+                + " SELECT " + t.columnNames("r") + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord" + held
+                + " CROSS JOIN LATERAL " + record + " r WHERE i.tbl = "
                 + Sql.literal(t.name()) + " AND i.state = 'win' AND NOT i.deleted" + extra
                 + " ON CONFLICT (" + t.pkNames() + ")" + conflict;
     }
