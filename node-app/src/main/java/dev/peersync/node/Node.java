@@ -117,7 +117,8 @@ public final class Node implements AutoCloseable {
             NodeConfig config = requested.withNodeName(name);
             log.info("Node {} starting: {}; database: {}", name, config, database.description());
 
-            ReviewDatabase.migrate(database.dataSource());
+            ReviewDatabase.migrate(database.dataSource(), config.siteMigrations()
+                    .map(dir -> "filesystem:" + dir).stream().toList());
             ReviewApi reviewApi = new ReviewApi(database.dataSource(),
                     ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES)
                             .withAdminToken(config.adminToken()),

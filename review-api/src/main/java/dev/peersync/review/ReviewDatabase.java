@@ -37,10 +37,20 @@ public final class ReviewDatabase {
      * @return the number of migrations applied by this call
      */
     public static int migrate(DataSource dataSource) {
+        return migrate(dataSource, List.of());
+    }
+
+    /**
+     * The same, then the migrations found in {@code siteLocations} (Flyway locations, e.g. {@code filesystem:/dir}):
+     * a site's own columns and indexes, numbered after the review schema's (1000 and up), in one history.
+     */
+    public static int migrate(DataSource dataSource, List<String> siteLocations) {
         Objects.requireNonNull(dataSource, "dataSource");
+        List<String> locations = new java.util.ArrayList<>(List.of(MIGRATIONS_LOCATION));
+        locations.addAll(siteLocations);
         MigrateResult result = Flyway.configure()
                 .dataSource(dataSource)
-                .locations(MIGRATIONS_LOCATION)
+                .locations(locations.toArray(new String[0]))
                 .load()
                 .migrate();
         return result.migrationsExecuted;

@@ -87,7 +87,7 @@ public final class ConfigLoader {
                 jwt.orElseGet(ConfigLoader::randomSecret), jwt.isEmpty(), adminToken, dataDir, maxOffset, peerPorts,
                 embeddedPgPort, clockOffset, network(clusterSecret.isPresent()), new NodeConfig.Tombstones(
                 Duration.ofHours(wholeNumber(Setting.TOMBSTONE_RETENTION_HOURS, 1, 87_600)),
-                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))), logging());
+                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))), logging(), siteMigrations());
     }
 
     private NodeConfig.Logging logging() {
@@ -259,6 +259,17 @@ public final class ConfigLoader {
             throw new ConfigException(Setting.DATABASE_URL.label() + " " + e.getMessage() + " (from "
                     + raw(Setting.DATABASE_URL).source() + ")", e);
         }
+    }
+
+    private Optional<Path> siteMigrations() {
+        if (optionalText(Setting.SITE_MIGRATIONS).isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = path(Setting.SITE_MIGRATIONS);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw invalid(Setting.SITE_MIGRATIONS, "is not a directory: " + dir);
+        }
+        return Optional.of(dir);
     }
 
     private Path path(Setting setting) {

@@ -23,7 +23,8 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
                          Optional<DatabaseUrl> database, Optional<String> clusterSecret, String clusterId,
                          String jwtSecret, boolean jwtSecretGenerated, Optional<String> adminToken, Path dataDir,
                          Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort,
-                         Duration clockOffset, NetworkConfig network, Tombstones tombstones, Logging logging) {
+                         Duration clockOffset, NetworkConfig network, Tombstones tombstones, Logging logging,
+                         Optional<Path> siteMigrations) {
 
     /** The log's root level ({@code ERROR} ... {@code TRACE}) and whether it is written as JSON lines. */
     public record Logging(String level, boolean json) {
@@ -86,7 +87,8 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
     public NodeConfig withNodeName(String name) {
         return new NodeConfig(apiPort, p2pPort, discoveryPort, Optional.of(name), p2pSyncEnabled, autoDiscoveryEnabled,
                 syncInterval, database, clusterSecret, clusterId, jwtSecret, jwtSecretGenerated, adminToken, dataDir,
-                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network, tombstones, logging);
+                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network, tombstones, logging,
+                siteMigrations);
     }
 
     @Override

@@ -47,6 +47,9 @@ public enum Setting {
             + "(one JSON object per line, for log shippers)."),
     DISCOVERY_PEER_PORTS("--discovery-peer-ports", "", "Comma-separated UDP ports announcements are also sent to "
             + "(several nodes on one host, e.g. 8002,8004,8006). Empty: DISCOVERY_PORT and 8002,8004,8006."),
+    SITE_MIGRATIONS("--site-migrations", "", "Directory of extra Flyway SQL migrations (V1000__*.sql and up) applied "
+            + "after the review schema's at start: columns or indexes of your own on the synced tables. Roll them out one "
+            + "node at a time; sync goes on (docs/operations.md, Migrations while the cluster runs). Empty: none."),
     EMBEDDED_PG_PORT("--embedded-pg-port", "0", "TCP port of the embedded PostgreSQL; 0 picks a free one."),
     CLOCK_OFFSET_MS("--clock-offset-ms", "0", "Diagnostic: milliseconds added to this node's clock (negative: behind) "
             + "for its hybrid logical clock and health timing; used by tests to simulate a skewed host.");

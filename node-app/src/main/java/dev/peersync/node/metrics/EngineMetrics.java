@@ -39,6 +39,7 @@ public final class EngineMetrics {
     private final MultiGauge skew;
     private final MultiGauge rtt;
     private final MultiGauge lagRows;
+    private final MultiGauge schemaDrift;
     private final MultiGauge up;
     private final AtomicReference<EngineStatus> last = new AtomicReference<>();
     private final MeterRegistry registry;
@@ -64,6 +65,10 @@ public final class EngineMetrics {
         this.lagRows = MultiGauge.builder("peersync.replication.lag.rows")
                 .description("Rows the peer still had for this node at its last estimate (0: caught up)")
                 .register(registry);
+        this.schemaDrift = MultiGauge.builder("peersync.schema.drift.columns")
+                .description("Columns of the synced tables only one side has, this node or the peer (a migration under"
+                        + " way; rows still cross)")
+                .register(registry);
         this.rtt = MultiGauge.builder("peersync.peer.rtt").baseUnit("seconds")
                 .description("Last ping round trip to the peer").register(registry);
         this.up = MultiGauge.builder("peersync.peer.up")
@@ -86,6 +91,7 @@ public final class EngineMetrics {
         lag.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), seconds(Math.max(0, p.lagMillis())))).toList(),
                 true);
         skew.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), seconds(p.clockSkewMillis()))).toList(), true);
+        schemaDrift.register(peers.stream().map(p -> MultiGauge.Row.of(tags(p), p.schemaDrift().size())).toList(), true);
         lagRows.register(peers.stream().filter(p -> p.lagRows() >= 0)
                 .map(p -> MultiGauge.Row.of(tags(p), p.lagRows())).toList(), true);
         rtt.register(peers.stream().filter(p -> p.rttMillis() >= 0)

@@ -25,6 +25,7 @@ import java.util.function.IntSupplier;
  *  "config":{"sync_interval","enable_p2p_sync","enable_auto_discovery"},
  *  "peers":[{"peer_id","name","host","api_port","p2p_port","status","origin","last_seen","connected",
  *            "last_sync_at","last_error","lag_ms","lag_rows","clock_skew_ms","rtt_ms","rows_applied","rounds",
+ *            "schema_drift":["products.sku: only here"|"...: only on the peer"],
  *            "origins":[{"origin","received","applied","skipped","parked"}]}],
  *  "tables":[{"table","rows_applied","rows_served","last_applied_at"}],
  *  "counters":{"sync_rounds","conflicts","parked_rows","rows_applied","rows_served"},
@@ -119,6 +120,8 @@ public final class StatusView {
         peer.put("rtt_ms", p.rttMillis());
         peer.put("rows_applied", p.rowsApplied());
         peer.put("rounds", p.rounds());
+        // A migration rolled out node by node: columns only one side has (rows cross; the other side's default).
+        peer.put("schema_drift", p.schemaDrift());
         // Rows pulled from this peer by the node that wrote them: the peer's own, and those it relayed. "skipped":
         // already held (in a mesh, a row that came from its origin first and then again by relay).
         peer.put("origins", p.origins().entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {

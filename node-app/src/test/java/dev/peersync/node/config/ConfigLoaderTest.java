@@ -57,6 +57,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void site_migrations_must_name_a_directory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        assertThat(load(Map.of(), Map.of(), Map.of()).siteMigrations()).isEmpty();
+        assertThat(load(Map.of(), Map.of("SITE_MIGRATIONS", dir.toString()), Map.of()).siteMigrations()).contains(dir);
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("V1000__x.sql"), "SELECT 1;");
+        assertThatThrownBy(() -> load(Map.of(), Map.of("SITE_MIGRATIONS", file.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SITE_MIGRATIONS").hasMessageContaining("is not a directory");
+    }
+
+    @Test
     void log_level_and_format_are_checked() {
         assertThat(load(Map.of(), Map.of(), Map.of()).logging()).isEqualTo(NodeConfig.Logging.defaults());
         NodeConfig.Logging logging = load(flags(Setting.LOG_LEVEL, "Debug"), Map.of("LOG_FORMAT", "JSON"), Map.of())

@@ -8,6 +8,7 @@ import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerAddress;
 import dev.peersync.core.spi.PeerClient;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.SchemaShape;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.ApplyTransaction;
@@ -63,6 +64,8 @@ final class PeerSession {
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicLong clockSkewMillis = new AtomicLong();
     private final AtomicLong rttMillis = new AtomicLong(-1);
+    /** The peer's synced tables as of its last handshake (null before the first round). */
+    private final AtomicReference<SchemaShape> peerSchema = new AtomicReference<>();
     private final Map<NodeId, OriginCounts> origins = new java.util.concurrent.ConcurrentHashMap<>();
 
     PeerSession(NodeId peer, PeerInfo info, SyncStore store, Function<PeerAddress, PeerClient> clients,
@@ -142,10 +145,13 @@ final class PeerSession {
                 throw new IllegalStateException("expected node " + peer + " at " + client.address() + " but "
                         + hello.nodeId() + " answered; the address is stale");
             }
+            peerSchema.set(hello.schema());
             String start = store.cursor(peer);
             // No cursor yet: an empty node joins by snapshot; after such a join, another peer's feed is followed
-            // from its current position.
-            if (start.isEmpty()) {
+            // from its current position. Not from a peer whose tables differ by a column (a migration under way): a
+            // snapshot page has only the columns both have, the feed carries the rest (held values, never-written
+            // versions), so the join reads the feed from its start instead.
+            if (start.isEmpty() && schemaDrift().isEmpty()) {
                 SnapshotJoin.Outcome joined = snapshotJoin.joinIfEmpty(peer, client, settings.get().requestTimeout());
                 applied += joined.rows();
                 joined.perTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
@@ -337,6 +343,12 @@ final class PeerSession {
         events.publishAll(result.events());
     }
 
+    /** Columns only one side has, this node's tables as they are now against the peer's last announced ones. */
+    private List<String> schemaDrift() {
+        SchemaShape theirs = peerSchema.get();
+        return theirs == null ? List.of() : store.schemaShape().drift(theirs);
+    }
+
     private void recordSkew(ChangeBatch batch) {
         long maxHlc = 0;
         for (RowChange change : batch.changes()) {
@@ -372,6 +384,6 @@ final class PeerSession {
         long lag = pending == null ? 0 : Math.max(0, clock.millis() - pending.toEpochMilli());
         return new PeerSyncStatus(peer, p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(), p.origin(),
                 p.lastSeen(), connected, lastSyncAt.get(), lastError.get(), rowsApplied.get(), rounds.get(), lag,
-                clockSkewMillis.get(), rttMillis.get(), origins, lagRows);
+                clockSkewMillis.get(), rttMillis.get(), origins, lagRows, schemaDrift());
     }
 }

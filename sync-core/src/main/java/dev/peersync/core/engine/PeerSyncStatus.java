@@ -18,12 +18,16 @@ import java.time.Instant;
  *                        relayed): received, applied, skipped as already held, parked
  * @param lagRows         rows the peer still had for us at its last estimate: 0 once a round ended caught up, -1
  *                        before any estimate
+ * @param schemaDrift     columns of the synced tables only one side has (see {@code SchemaShape.drift}), as of the
+ *                        peer's last handshake: rows still cross; empty when the tables are alike or not yet known
  */
 public record PeerSyncStatus(NodeId nodeId, String name, String host, int apiPort, int p2pPort, PeerState state,
                              PeerOrigin origin, Instant lastSeen, boolean connected, Instant lastSyncAt,
                              String lastError, long rowsApplied, long rounds, long lagMillis, long clockSkewMillis,
-                             long rttMillis, Map<NodeId, OriginCounts> origins, long lagRows) {
+                             long rttMillis, Map<NodeId, OriginCounts> origins, long lagRows,
+                             java.util.List<String> schemaDrift) {
     public PeerSyncStatus {
         origins = Map.copyOf(origins);
+        schemaDrift = java.util.List.copyOf(schemaDrift);
     }
 }

@@ -59,6 +59,8 @@ public final class SyncEngine implements AutoCloseable {
     static final Duration RELAY_PUSH_DELAY = Duration.ofMillis(250);
     /** Period of folding digest deltas (see {@link #foldDigests()}). */
     private static final Duration DIGEST_FOLD = Duration.ofSeconds(5);
+    /** How often the store checks the synced tables' columns (a migration while running). */
+    private static final Duration SCHEMA_CHECK = Duration.ofSeconds(1);
 
     private final SyncStore store;
     private final PeerTransport transport;
@@ -80,6 +82,7 @@ public final class SyncEngine implements AutoCloseable {
     private final AtomicBoolean relayPending = new AtomicBoolean();
     private final PushWindow relayWindow = new PushWindow();
     private final AtomicBoolean folding = new AtomicBoolean();
+    private final AtomicBoolean followingSchema = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile LocalCommitListener commitListener;
     private volatile ScheduledFuture<?> syncTimer;
@@ -143,6 +146,8 @@ public final class SyncEngine implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(guarded("anti-entropy", this::requestAntiEntropyAll), ae, ae,
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::foldDigests, 0, DIGEST_FOLD.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::followSchema, SCHEMA_CHECK.toMillis(), SCHEMA_CHECK.toMillis(),
+                TimeUnit.MILLISECONDS);
         long gc = s.tombstoneInterval().toMillis();
         scheduler.scheduleWithFixedDelay(guarded("tombstone collection", this::collectTombstones), gc, gc,
                 TimeUnit.MILLISECONDS);
@@ -175,7 +180,7 @@ public final class SyncEngine implements AutoCloseable {
     private NodeHello hello() {
         EngineSettings s = settings.get();
         InetSocketAddress bound = p2pAddress;
-        return new NodeHello(store.nodeId(), s.nodeName(), s.clusterId(), store.schemaFingerprint(), s.apiPort(),
+        return new NodeHello(store.nodeId(), s.nodeName(), s.clusterId(), store.schemaShape(), s.apiPort(),
                 bound == null ? 0 : bound.getPort(), s.softwareVersion());
     }
 
@@ -248,7 +253,7 @@ public final class SyncEngine implements AutoCloseable {
                     boolean connected = transport.client(new PeerAddress(p.host(), p.p2pPort())).isConnected();
                     if (session == null) {
                         return new PeerSyncStatus(p.nodeId(), p.name(), p.host(), p.apiPort(), p.p2pPort(), p.state(),
-                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1, Map.of(), -1);
+                                p.origin(), p.lastSeen(), connected, null, null, 0, 0, 0, 0, -1, Map.of(), -1, List.of());
                     }
                     session.updateInfo(p);
                     return session.status(connected);
@@ -324,6 +329,34 @@ public final class SyncEngine implements AutoCloseable {
      * after a bulk load takes a while). Without it they pile up until the next anti-entropy pass, whose in-sync check
      * would then pay for every row written since the previous one: after a 1,000,000-row bootstrap, half a second.
      */
+    /**
+     * A migration may add a column to a synced table while the node runs: the store notices (one catalog query) and
+     * follows. Then anti-entropy with every peer at once: values of the column written elsewhere before this node had
+     * it were not applied here, and the digests show those rows.
+     */
+    private void followSchema() {
+        if (!followingSchema.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    guarded("schema check", () -> {
+                        if (store.refreshSchema()) {
+                            // Peers compare tables in the handshake: let them see ours as they are now.
+                            transport.renewHandshakes();
+                            requestAntiEntropyAll();
+                        }
+                    }).run();
+                } finally {
+                    followingSchema.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            followingSchema.set(false);
+        }
+    }
+
     private void foldDigests() {
         if (!folding.compareAndSet(false, true)) {
             return;

@@ -8,12 +8,12 @@ import dev.peersync.core.NodeId;
  * @param nodeId            stable node id
  * @param nodeName          display name
  * @param clusterId         nodes sync only within one cluster
- * @param schemaFingerprint hash of the synced tables' column names and types; peers must agree
+ * @param schema            the synced tables' columns: peers compare them ({@link SchemaShape#incompatibilities})
  * @param apiPort           HTTP port of the node's API (0 when it has none)
  * @param p2pPort           port the node's peer transport listens on (so a peer that connected to us can be
  *                          dialled back)
  * @param softwareVersion   version of the running software
  */
-public record NodeHello(NodeId nodeId, String nodeName, String clusterId, String schemaFingerprint, int apiPort,
+public record NodeHello(NodeId nodeId, String nodeName, String clusterId, SchemaShape schema, int apiPort,
                         int p2pPort, String softwareVersion) {
 }

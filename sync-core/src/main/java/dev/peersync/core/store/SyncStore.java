@@ -6,6 +6,7 @@ import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SchemaShape;
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
@@ -37,8 +38,16 @@ public interface SyncStore {
     /** The synced tables, parents before children by the foreign-key graph. */
     List<String> tables();
 
-    /** Hash of the synced tables' column names and types, in table order: peers must agree on it. */
-    String schemaFingerprint();
+    /** The synced tables' columns as they are now (announced to peers, who compare them with theirs). */
+    SchemaShape schemaShape();
+
+    /**
+     * Follows a change of the synced tables' columns made while running (a migration adding a column): capture,
+     * feed and apply use the new columns from then on. Cheap when nothing changed; true when something did.
+     */
+    default boolean refreshSchema() {
+        return false;
+    }
 
     /**
      * Local changes after the request's cursor (server side of a pull). The cursor the requester sends

@@ -49,4 +49,108 @@ class ColumnDriftIT {
             assertThat(n.store.parkedCount()).as("parked on %s", n.db.name()).isZero();
         }
     }
+
+    @Test
+    void a_column_added_while_running_is_captured_and_never_written_versions_do_not_beat_real_writes() {
+        StoreSettings settings = StoreSettings.of(TestNode.TABLES);
+        TestNode a = nodes.create("live_a", settings, TestNode.SCHEMA);
+        TestNode b = nodes.create("live_b", settings, TestNode.SCHEMA);
+        TestNode c = nodes.create("live_c", settings, TestNode.SCHEMA);
+        UUID p1 = UUID.randomUUID();
+        UUID p2 = UUID.randomUUID();
+        UUID p3 = UUID.randomUUID();
+        a.sql("INSERT INTO products (id, name, price) VALUES (?, 'one', 1), (?, 'two', 2), (?, 'three', 3)", p1, p2, p3);
+        b.pullFrom(a);
+        c.pullFrom(a);
+        a.sql("ALTER TABLE products ADD COLUMN sku text NOT NULL DEFAULT 'none'");
+        // Before a notices the column: its capture function does not know it.
+        a.sql("UPDATE products SET price = 10 WHERE id = ?", p1);
+        a.sql("UPDATE products SET sku = 'SKU-2' WHERE id = ?", p2);
+        a.sql("INSERT INTO products (id, name, price, sku) VALUES (gen_random_uuid(), 'four', 4, 'SKU-4')");
+        assertThat(a.store.refreshSchema()).isTrue();
+        assertThat(a.store.refreshSchema()).as("nothing changed since").isFalse();
+        a.sql("UPDATE products SET sku = 'SKU-3' WHERE id = ?", p3); // after: captured as a known column
+        TestNode.clockTicks();
+        // Later than a's sku write, before c has the column: that version did not write sku, whatever c adds next.
+        c.sql("UPDATE products SET price = 30 WHERE id = ?", p3);
+        c.sql("ALTER TABLE products ADD COLUMN sku text NOT NULL DEFAULT 'none'");
+        assertThat(c.store.refreshSchema()).isTrue();
+        c.sql("UPDATE products SET price = 20 WHERE id = ?", p2); // later than a's sku write, which c has not seen
+        for (int round = 0; round < 2; round++) {
+            for (TestNode to : List.of(a, b, c)) {
+                for (TestNode from : List.of(a, b, c)) {
+                    if (to != from) {
+                        to.pullFrom(from);
+                    }
+                }
+            }
+        }
+        String expected = "[{name=four, price=4.00, sku=SKU-4}, {name=one, price=10.00, sku=none},"
+                + " {name=three, price=30.00, sku=SKU-3}, {name=two, price=20.00, sku=SKU-2}]";
+        for (TestNode n : List.of(a, c)) {
+            assertThat(n.rows("SELECT name, price::text, sku FROM products ORDER BY name").toString())
+                    .as("on %s", n.db.name()).isEqualTo(expected);
+        }
+        assertThat(b.rows("SELECT name, price::text FROM products ORDER BY name").toString())
+                .isEqualTo("[{name=four, price=4.00}, {name=one, price=10.00}, {name=three, price=30.00},"
+                        + " {name=two, price=20.00}]");
+        assertThat(c.content()).isEqualTo(a.content());
+        assertThat(c.digests()).isEqualTo(a.digests());
+        for (TestNode n : List.of(a, b, c)) {
+            assertThat(n.store.parkedCount()).as("parked on %s", n.db.name()).isZero();
+        }
+    }
+
+    @Test
+    void values_of_a_column_the_node_lacks_are_kept_relayed_and_written_when_it_gains_the_column() {
+        StoreSettings settings = StoreSettings.of(TestNode.TABLES);
+        TestNode a = nodes.create("held_a", settings, WITH_SKU);
+        TestNode b = nodes.create("held_b", settings, TestNode.SCHEMA);
+        TestNode c = nodes.create("held_c", settings, WITH_SKU);
+        UUID p = UUID.randomUUID();
+        a.sql("INSERT INTO products (id, name, price, sku) VALUES (?, 'one', 1, 'SKU-1')", p);
+        b.pullFrom(a);
+        c.pullFrom(b); // a and c never talk: the value comes by relay through b, which has no sku column
+        assertThat(c.rows("SELECT sku FROM products").toString()).isEqualTo("[{sku=SKU-1}]");
+        TestNode.clockTicks();
+        b.sql("UPDATE products SET price = 2 WHERE id = ?", p);
+        c.pullFrom(b);
+        assertThat(c.rows("SELECT price::text, sku FROM products").toString()).as("b's later write kept a's value")
+                .isEqualTo("[{price=2.00, sku=SKU-1}]");
+        assertThat(c.digests()).isNotEqualTo(a.digests()); // a has not seen b's price yet
+        a.pullFrom(b);
+        assertThat(c.content()).isEqualTo(a.content());
+        assertThat(c.digests()).isEqualTo(a.digests());
+        b.sql("ALTER TABLE products ADD COLUMN sku text NOT NULL DEFAULT 'none'");
+        assertThat(b.store.refreshSchema()).isTrue();
+        assertThat(b.rows("SELECT price::text, sku FROM products").toString()).as("the held value, written at once")
+                .isEqualTo("[{price=2.00, sku=SKU-1}]");
+        assertThat(b.content()).isEqualTo(a.content());
+        assertThat(b.digests()).isEqualTo(a.digests());
+        assertThat(b.count("SELECT count(*) FROM peersync.held_values")).isZero();
+    }
+
+    @Test
+    void a_column_dropped_on_one_node_loses_nothing_on_the_nodes_that_keep_it() {
+        StoreSettings settings = StoreSettings.of(TestNode.TABLES);
+        TestNode a = nodes.create("drop_a", settings, WITH_SKU);
+        TestNode b = nodes.create("drop_b", settings, WITH_SKU);
+        UUID p = UUID.randomUUID();
+        a.sql("INSERT INTO products (id, name, price, sku) VALUES (?, 'one', 1, 'SKU-1')", p);
+        b.pullFrom(a);
+        a.sql("ALTER TABLE products DROP COLUMN sku");
+        assertThat(a.store.refreshSchema()).isTrue();
+        TestNode.clockTicks();
+        a.sql("UPDATE products SET price = 2 WHERE id = ?", p); // captured without the column
+        TestNode.clockTicks();
+        b.sql("UPDATE products SET sku = 'SKU-2' WHERE id = ?", p);
+        b.pullFrom(a);
+        a.pullFrom(b);
+        assertThat(b.rows("SELECT price::text, sku FROM products").toString()).as("a's write did not drop b's sku")
+                .isEqualTo("[{price=2.00, sku=SKU-2}]");
+        assertThat(a.rows("SELECT price::text FROM products").toString()).isEqualTo("[{price=2.00}]");
+        assertThat(a.rows("SELECT col, value::text FROM peersync.held_values").toString())
+                .as("a holds the value of the column it dropped").isEqualTo("[{col=sku, value=\"SKU-2\"}]");
+        assertThat(a.store.parkedCount() + b.store.parkedCount()).isZero();
+    }
 }

@@ -164,6 +164,18 @@ public final class NettyPeerTransport implements PeerTransport {
     }
 
     /** Answer bytes queued on accepted connections and not yet taken by the kernel (backpressure gauge). */
+    @Override
+    public void renewHandshakes() {
+        clients.values().forEach(NettyPeerClient::renewHandshake);
+        PeerServer accepting;
+        synchronized (this) {
+            accepting = server;
+        }
+        if (accepting != null) {
+            accepting.closeConnections();
+        }
+    }
+
     public synchronized long pendingOutboundBytes() {
         return server == null ? 0 : server.pendingOutboundBytes();
     }

@@ -38,12 +38,14 @@ final class Applier {
     private final dev.peersync.core.NodeId node;
     private final Map<String, UniqueCollisionPolicy> policies;
     private final int maxParked;
+    private final HeldValues held;
     private final Map<String, String> tableByMeta = new HashMap<>();
 
     Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
             long maxOffsetMillis, int bucketCount, Clock clock, dev.peersync.core.NodeId node,
-            List<UniqueCollisionPolicy> policies, int maxParked) {
+            List<UniqueCollisionPolicy> policies, int maxParked, HeldValues held) {
         this.node = node;
+        this.held = held;
         this.maxParked = maxParked;
         tables.values().forEach(t -> tableByMeta.put(t.meta(), t.name()));
         Map<String, UniqueCollisionPolicy> byKey = new HashMap<>();
@@ -123,6 +125,7 @@ final class Applier {
         }
         writer.lackingColumns(lacking);
         present.forEach(classifier::classify);
+        present.forEach(t -> held.hold(run, t)); // values of columns this node lacks, before a merge rewrites the data
         h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip', 'merge')"
                 + " HAVING count(*) > 0");
         Map<String, Integer> wins = winCounts(h);

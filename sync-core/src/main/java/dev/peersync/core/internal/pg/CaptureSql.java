@@ -48,22 +48,24 @@ final class CaptureSql {
     static String function(PgTable t, int bucketCount, UUID nodeId) {
         String s = Sql.ident(t.ownSchema());
         String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x,"
-                + " NULL::jsonb AS _cv FROM n";
+                + " NULL::jsonb AS _cv, " + unknownColumns(t, null) + " AS _cvx FROM n";
         String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, "
-                + derived(t, 'c', "o", "true", "o") + " AS _x, NULL::jsonb AS _cv FROM o";
+                + derived(t, 'c', "o", "true", "o") + " AS _x, NULL::jsonb AS _cv, NULL::jsonb AS _cvx FROM o";
         boolean setNull = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'n');
         String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
                 + derived(t, 'n', "o", "n", "n") + " AS _x, "
                 + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn, "
-                + columnVersionsAfterUpdate(t) + " AS _cv FROM n LEFT JOIN o ON " + t.pkJoin("o", "n")
-                + " LEFT JOIN " + t.meta() + " om ON " + t.pkJoin("om", "n")
+                + columnVersionsAfterUpdate(t) + " AS _cv, " + unknownColumns(t, "o") + " AS _cvx FROM n LEFT JOIN o ON "
+                + t.pkJoin("o", "n") + " LEFT JOIN " + t.meta() + " om ON " + t.pkJoin("om", "n")
                 + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x,"
-                + " false AS _sn, NULL::jsonb AS _cv FROM o"
+                + " false AS _sn, NULL::jsonb AS _cv, NULL::jsonb AS _cvx FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
                 + "DECLARE\n"
                 + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') <> '';\n"
+                // A column added since this function was generated (refreshSchema regenerates it soon).
+                + "  drift boolean := (SELECT relnatts FROM pg_class WHERE oid = TG_RELID) <> " + t.natts() + ";\n"
 
                 + "BEGIN\n"
                 // An applied truncation deletes rows below its version: they need no tombstones of this node's.
@@ -101,6 +103,23 @@ final class CaptureSql {
         String pk0 = t.pk().get(0).quoted();
         return "CASE WHEN o." + pk0 + " IS NULL OR om." + pk0 + " IS NULL OR om._deleted OR NOT (" + anyChanged
                 + ") THEN NULL ELSE " + ColumnVersionsSql.afterWrite(t, c -> "(" + c.changed("n", "o") + ")", "om") + " END";
+    }
+
+    /**
+     * The versions of columns this function does not know (added since it was generated: {@code drift}), or null.
+     * They are listed explicitly even at the row's new version ({@code "now"}, replaced by that version in
+     * {@link #write}), so that {@link ColumnRegistry}, which marks the columns never written wherever a row does not
+     * list them, can tell a real write of the column from a version that predates it. A new key writes them all; an
+     * update ({@code old}: the old row) writes those it changed, and the others keep their versions, never written
+     * when unlisted.
+     */
+    private static String unknownColumns(PgTable t, String old) {
+        String known = "ARRAY[" + String.join(", ", t.attributes().stream().map(Sql::literal).toList()) + "]::text[]";
+        String version = old == null ? "'\"now\"'::jsonb" : "CASE WHEN " + old + "." + t.pk().get(0).quoted()
+                + " IS NULL OR e.value IS DISTINCT FROM to_jsonb(" + old + ".*) -> e.key THEN '\"now\"'::jsonb ELSE"
+                + " coalesce(om._cv -> e.key, " + MissingColumns.NEVER_ENTRY + ") END";
+        return "CASE WHEN drift THEN (SELECT jsonb_object_agg(e.key, " + version + ") FROM jsonb_each(to_jsonb(n.*)) e"
+                + " WHERE e.key <> ALL(" + known + ")) END";
     }
 
     /**
@@ -197,9 +216,12 @@ final class CaptureSql {
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)\n"
                 + "      SELECT " + t.pkList("ch") + ", b.base + ch._rn, " + me + ", ch._d, pg_current_xact_id(),"
-                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), ch._cv, "
-                + Derived.hash(s, "ch._pkt", "b.base + ch._rn", me, "ch._d", "false", "ch._cv") + "\n"
-                + "      FROM ch CROSS JOIN b\n"
+                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), f._cv, "
+                + Derived.hash(s, "ch._pkt", "b.base + ch._rn", me, "ch._d", "false", "f._cv") + "\n"
+                + "      FROM ch CROSS JOIN b CROSS JOIN LATERAL (SELECT CASE WHEN ch._cvx IS NULL THEN ch._cv ELSE"
+                + " nullif(coalesce(ch._cv, '{}') || (SELECT jsonb_object_agg(e.key, CASE WHEN e.value = '\"now\"'::jsonb"
+                + " THEN jsonb_build_array(b.base + ch._rn, " + me + ") ELSE e.value END) FROM jsonb_each(ch._cvx) e),"
+                + " '{}') END AS _cv) f\n"
                 + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                 + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
                 + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash, _phlc = m._hlc,"

@@ -22,6 +22,19 @@ final class Catalog {
     private Catalog() {
     }
 
+    /**
+     * A text that changes when a column of the named tables is added, dropped, renamed or retyped: one cheap catalog
+     * query, run often to notice a migration ({@code PgStore.refreshSchema}).
+     */
+    static String columnSignature(Handle h, List<String> names) {
+        return h.createQuery("SELECT coalesce(md5(string_agg(a.attrelid::text || ' ' || a.attname || ' ' || a.atttypid"
+                        + " || ' ' || a.atttypmod || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ',' ORDER BY"
+                        + " a.attrelid, a.attnum)), '') FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid"
+                        + " AND d.adnum = a.attnum WHERE a.attrelid = ANY(SELECT to_regclass(n) FROM unnest(CAST(:names AS text[])) n)"
+                        + " AND a.attnum > 0 AND NOT a.attisdropped")
+                .bindArray("names", String.class, names.toArray(new String[0])).mapTo(String.class).one();
+    }
+
     /** The tables, parents before children; throws {@link SyncSetupException} naming every problem found. */
     static List<PgTable> read(Handle h, List<String> names, String ownSchema) {
         List<String> problems = new ArrayList<>();
@@ -128,8 +141,11 @@ final class Catalog {
                 parents.add(parent);
             }
         }
+        int natts = h.createQuery("SELECT relnatts::int FROM pg_class WHERE oid = :oid").bind("oid", oid)
+                .mapTo(Integer.class).one();
         return new PgTable(name, (String) rel.get("schema"), (String) rel.get("relname"), pk, writable,
-                identityAlways, parents, ownSchema, foreignKeys(h, oid, oidToName, ownSchema));
+                identityAlways, parents, ownSchema, foreignKeys(h, oid, oidToName, ownSchema),
+                cols.stream().map(c -> (String) c.get("name")).toList(), natts);
     }
 
     /** Every foreign key of the table, with its ON DELETE action and, for a synced parent, its metadata table. */

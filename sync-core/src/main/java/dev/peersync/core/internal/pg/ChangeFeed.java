@@ -26,9 +26,11 @@ final class ChangeFeed {
 
     private final CursorReceipts receipts;
     private final PeerExpiry expiry;
+    private final HeldValues heldValues;
 
-    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema, CursorReceipts receipts) {
+    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema, CursorReceipts receipts, HeldValues held) {
         this.tables = tables;
+        this.heldValues = held;
         this.node = node;
         this.schema = Sql.ident(schema);
         this.receipts = receipts;
@@ -160,10 +162,16 @@ final class ChangeFeed {
             if (i > 0) {
                 sql.append(" UNION ALL ");
             }
+            // Values of columns this node lacks, held for peers that have them: relayed with their versions.
+            boolean withHeld = heldValues.any(t);
             sql.append("(SELECT ").append(Sql.literal(t.name())).append(" AS tbl, m._tx AS tx, m._seq AS seq, ")
                     .append(t.pkText("m")).append(" AS pk, m._hlc AS hlc, m._origin AS origin, m._deleted AS deleted, ")
-                    .append("m._otx::text AS otx, m._cv::text AS cv, m._phlc, m._porigin, ")
-                    .append("CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, ")
+                    .append("m._otx::text AS otx, ")
+                    .append(withHeld ? "CASE WHEN hv.c IS NULL THEN m._cv ELSE coalesce(m._cv, '{}') || hv.c END::text"
+                            : "m._cv::text").append(" AS cv, m._phlc, m._porigin, ")
+                    .append("CASE WHEN m._deleted THEN NULL ELSE ")
+                    .append(withHeld ? "(to_jsonb(x.*) || coalesce(hv.v, '{}'))" : "to_jsonb(x.*)")
+                    .append("::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
                     .append(Derived.sql(schema, t, "m")).append(" AS derived")
                     // The page of metadata first (an index range scan that stops at the limit), then its data.
@@ -174,6 +182,7 @@ final class ChangeFeed {
                     .append(" AND (m._origin <> :requester OR (m._otx IS NULL AND m._cv IS NOT NULL))").append(held)
                     .append(" ORDER BY m._tx, m._seq LIMIT :lim) m")
                     .append(" LEFT JOIN ").append(t.qualified()).append(" x ON ").append(t.pkJoin("x", "m"))
+                    .append(withHeld ? " " + heldValues.lateral(t, "m", "hv") : "")
                     .append(" ORDER BY m._tx, m._seq)");
         }
         sql.append(" UNION ALL ").append(Truncations.feedBranch(schema, "CAST(:tables AS text[])"));

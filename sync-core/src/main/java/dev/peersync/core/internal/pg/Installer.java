@@ -40,6 +40,7 @@ final class Installer {
                 .bind("o", settings.clockOffsetMillis()).execute();
         installFunctions(h, s, locks);
         h.execute(Truncations.captureFunction(s, nodeId));
+        ColumnRegistry.reconcile(h, s, tables, new HeldValues(s)); // columns added while the node was stopped
         for (PgTable t : tables) {
             installTable(h, t, settings.bucketCount(), nodeId, s);
             h.execute(Truncations.trigger(s, t));

@@ -8,6 +8,7 @@ import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SchemaShape;
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
 import dev.peersync.core.spi.TableDigest;
@@ -47,41 +48,58 @@ public final class PgStore implements SyncStore {
     private final StoreSettings settings;
     private final String s;
     private final NodeId nodeId;
-    private final List<PgTable> parentsFirst;
-    private final Map<String, PgTable> tables;
-    private final String fingerprint;
-    private final ChangeFeed feed;
-    private final Applier applier;
+    private final CursorReceipts receipts;
+    private final HeldValues heldValues;
+    private final Locks locks;
+    /** What depends on the synced tables' columns: replaced whole when a table's columns change (see refreshSchema). */
+    private volatile Layout layout;
     private final Digests digests;
     private final SnapshotReader snapshotReader;
-    private final SnapshotLoader snapshotLoader;
     private final TombstoneCollector collector;
     private final PeerExpiry expiry;
     private final StaleRows staleRows;
 
     private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst,
-                    CursorReceipts receipts) {
+                    CursorReceipts receipts, String signature) {
         this.jdbi = jdbi;
         this.settings = settings;
         this.s = Sql.ident(settings.schema());
         this.nodeId = nodeId;
-        this.parentsFirst = List.copyOf(parentsFirst);
-        Map<String, PgTable> byName = new LinkedHashMap<>();
-        parentsFirst.forEach(t -> byName.put(t.name(), t));
-        this.tables = Map.copyOf(byName);
-        this.fingerprint = fingerprint(parentsFirst);
-        Locks locks = Locks.forSchema(settings.schema());
-        this.feed = new ChangeFeed(tables, nodeId, settings.schema(), receipts);
-        this.applier = new Applier(tables, parentsFirst, settings.schema(), locks,
-                settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
-                settings.uniquePolicies(), settings.maxParkedPerPeerTable());
+        this.receipts = receipts;
+        this.locks = Locks.forSchema(settings.schema());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
         this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS, receipts);
         this.collector = new TombstoneCollector(s);
         this.expiry = new PeerExpiry(s);
         this.staleRows = new StaleRows(s, nodeId);
-        this.snapshotLoader = new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(),
-                settings.bucketCount(), applier);
+        this.heldValues = new HeldValues(s);
+        call(jdbi, "read the tables with held values", h -> {
+            heldValues.load(h);
+            return null;
+        });
+        this.layout = layout(parentsFirst, signature);
+    }
+
+    /**
+     * The synced tables as read, and the parts built on their columns.
+     *
+     * @param signature {@link #columnSignature} when the tables were read
+     */
+    private record Layout(List<PgTable> parentsFirst, Map<String, PgTable> tables, SchemaShape shape, ChangeFeed feed,
+                          Applier applier, SnapshotLoader snapshotLoader, String signature) {
+    }
+
+    private Layout layout(List<PgTable> parentsFirst, String signature) {
+        Map<String, PgTable> byName = new LinkedHashMap<>();
+        parentsFirst.forEach(t -> byName.put(t.name(), t));
+        Map<String, PgTable> tables = Map.copyOf(byName);
+        Applier applier = new Applier(tables, parentsFirst, settings.schema(), locks,
+                settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
+                settings.uniquePolicies(), settings.maxParkedPerPeerTable(), heldValues);
+        return new Layout(List.copyOf(parentsFirst), tables, shape(parentsFirst),
+                new ChangeFeed(tables, nodeId, settings.schema(), receipts, heldValues), applier,
+                new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(), settings.bucketCount(),
+                        applier), signature);
     }
 
     /** Installs (idempotently) and opens the store. */
@@ -96,7 +114,7 @@ public final class PgStore implements SyncStore {
         });
         SchemaMigrations.migrate(dataSource, settings.schema());
         Locks locks = Locks.forSchema(settings.schema());
-        record Installed(NodeId node, List<PgTable> tables, byte[] cursorKey) {
+        record Installed(NodeId node, List<PgTable> tables, byte[] cursorKey, String signature) {
         }
         Installed installed = call(jdbi, "install sync-core", h -> {
             List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
@@ -104,9 +122,45 @@ public final class PgStore implements SyncStore {
             NodeId node = Installer.install(h, settings, tables, locks);
             byte[] key = h.createQuery("SELECT cursor_key FROM " + Sql.ident(settings.schema()) + ".node")
                     .mapTo(byte[].class).one();
-            return new Installed(node, tables, key);
+            return new Installed(node, tables, key, Catalog.columnSignature(h, settings.tables()));
         });
-        return new PgStore(jdbi, settings, installed.node(), installed.tables(), new CursorReceipts(installed.cursorKey()));
+        return new PgStore(jdbi, settings, installed.node(), installed.tables(), new CursorReceipts(installed.cursorKey()),
+                installed.signature());
+    }
+
+    /**
+     * Follows a change of the synced tables' columns made while running (a migration's ADD or DROP COLUMN, no restart
+     * needed): when the catalog's columns differ from those read, the tables are read again, columns added since are
+     * registered ({@link ColumnRegistry}), the capture functions are generated anew, and feed, apply and snapshot
+     * loading use the new columns from then on. One catalog query when nothing changed. True when something did.
+     */
+    @Override
+    public boolean refreshSchema() {
+        Layout before = layout;
+        String now = call(jdbi, "read the synced tables' columns", h -> Catalog.columnSignature(h, settings.tables()));
+        if (now.equals(before.signature())) {
+            return false;
+        }
+        synchronized (this) {
+            if (layout != before) {
+                return true;
+            }
+            record Read(List<PgTable> tables, String signature) {
+            }
+            Read read = call(jdbi, "follow a change of the synced tables' columns", h -> {
+                h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
+                List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
+                Map<String, List<String>> added = ColumnRegistry.reconcile(h, s, tables, heldValues);
+                for (PgTable t : tables) {
+                    h.execute(CaptureSql.function(t, settings.bucketCount(), nodeId.value()));
+                }
+                added.forEach((table, columns) -> log.info("Table {} gained column(s) {}: capture and apply follow;"
+                        + " its rows' earlier versions did not write them", table, columns));
+                return new Read(tables, Catalog.columnSignature(h, settings.tables()));
+            });
+            layout = layout(read.tables(), read.signature());
+            return true;
+        }
     }
 
     /** A policy must name a unique index of its table, and a RENAME policy's flag a boolean column of it. */
@@ -136,12 +190,12 @@ public final class PgStore implements SyncStore {
 
     @Override
     public List<String> tables() {
-        return parentsFirst.stream().map(PgTable::name).toList();
+        return layout.parentsFirst().stream().map(PgTable::name).toList();
     }
 
     @Override
-    public String schemaFingerprint() {
-        return fingerprint;
+    public SchemaShape schemaShape() {
+        return layout.shape();
     }
 
     @Override
@@ -149,9 +203,9 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(requester, "requester");
         int max = Math.min(request.maxRows(), settings.maxBatchRows());
         return call(jdbi, "read the change feed", h -> {
-            ChangeBatch batch = feed.read(h, requester, request.tables(), request.cursor(), max, request.heldCursors());
+            ChangeBatch batch = layout.feed().read(h, requester, request.tables(), request.cursor(), max, request.heldCursors());
             return request.estimate() && !batch.rejoin()
-                    ? batch.withRemaining(feed.remaining(h, requester, request.tables(), batch.nextCursor()))
+                    ? batch.withRemaining(layout.feed().remaining(h, requester, request.tables(), batch.nextCursor()))
                     : batch;
         });
     }
@@ -202,7 +256,7 @@ public final class PgStore implements SyncStore {
     /** A batch pulled from {@code peer}: the relayed rows this node already holds are dropped, the rest applied. */
     private ApplyResult applyPulled(Handle h, NodeId peer, List<Incoming> rows, boolean continuing) {
         HeldRows held = HeldRows.read(h, s, peer, rows);
-        return held.countedWith(applier.apply(h, held.notHeld(), continuing));
+        return held.countedWith(layout.applier().apply(h, held.notHeld(), continuing));
     }
 
     @Override
@@ -225,7 +279,7 @@ public final class PgStore implements SyncStore {
     @Override
     public boolean isEmpty() {
         return call(jdbi, "look for rows in the synced tables", h -> {
-            for (PgTable t : parentsFirst) {
+            for (PgTable t : layout.parentsFirst()) {
                 if (h.createQuery("SELECT EXISTS (SELECT 1 FROM " + t.meta() + ") OR EXISTS (SELECT 1 FROM "
                         + t.qualified() + ")").mapTo(Boolean.class).one()) {
                     return false;
@@ -255,7 +309,7 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(page, "page");
         PgTable t = table(table);
         return call(jdbi, "load a snapshot page of " + table + " from " + peer,
-                h -> snapshotLoader.load(h, t, peer, page));
+                h -> layout.snapshotLoader().load(h, t, peer, page));
     }
 
     @Override
@@ -265,7 +319,7 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(page, "page");
         PgTable t = table(table);
         return call(jdbi, "load a rejoin snapshot page of " + table + " from " + peer, h -> {
-            ApplyResult loaded = snapshotLoader.load(h, t, peer, page);
+            ApplyResult loaded = layout.snapshotLoader().load(h, t, peer, page);
             int dropped = staleRows.drop(h, t, peer, page.rows() > 0 ? SnapshotLoader.staging(t) : null, afterPk,
                     page.hasMore() ? page.lastPk() : "", page.gcHorizon());
             if (dropped > 0) {
@@ -285,7 +339,7 @@ public final class PgStore implements SyncStore {
     @Override
     public ApplyResult applyRows(NodeId peer, List<RowChange> changes) {
         List<Incoming> rows = incoming(peer, changes);
-        return callRetrying(jdbi, "apply rows from " + peer, h -> applier.apply(h, rows));
+        return callRetrying(jdbi, "apply rows from " + peer, h -> layout.applier().apply(h, rows));
     }
 
     private List<Incoming> incoming(NodeId peer, List<RowChange> changes) {
@@ -296,7 +350,7 @@ public final class PgStore implements SyncStore {
                     + changes.size());
         }
         List<Incoming> rows = changes.stream().map(c -> new Incoming(c, peer)).toList();
-        applier.check(rows);
+        layout.applier().check(rows);
         return rows;
     }
 
@@ -321,8 +375,8 @@ public final class PgStore implements SyncStore {
             RowChange last = rows.get(rows.size() - 1).change();
             after[0] = last.table();
             after[1] = last.pk();
-            List<Incoming> known = rows.stream().filter(r -> tables.containsKey(r.change().table())).toList();
-            results.add(callRetrying(jdbi, "retry parked rows", h -> applier.apply(h, known)));
+            List<Incoming> known = rows.stream().filter(r -> layout.tables().containsKey(r.change().table())).toList();
+            results.add(callRetrying(jdbi, "retry parked rows", h -> layout.applier().apply(h, known)));
             if (rows.size() < chunk) {
                 break;
             }
@@ -464,7 +518,7 @@ public final class PgStore implements SyncStore {
         long before = call(jdbi, "read the clock", h -> collector.before(h, minAge));
         List<UUID> absent = call(jdbi, "find absent peers", h -> collector.absent(h, absentLimit));
         int total = 0;
-        for (PgTable t : parentsFirst) {
+        for (PgTable t : layout.parentsFirst()) {
             List<UUID> expired = call(jdbi, "expire absent peers", h -> collector.expire(h, t, live, absent, before));
             for (UUID peer : expired) {
                 log.warn("Peer {} has not synced with this node for longer than the tombstone retention ({}) and"
@@ -493,6 +547,7 @@ public final class PgStore implements SyncStore {
     }
 
     private PgTable table(String name) {
+        Map<String, PgTable> tables = layout.tables();
         PgTable t = tables.get(name);
         if (t == null) {
             throw new IllegalArgumentException("table is not synced here: " + name + " (synced: " + tables.keySet() + ")");
@@ -506,19 +561,15 @@ public final class PgStore implements SyncStore {
         }
     }
 
-    /** Hash of the synced tables' names, key columns and column names and types, in table order. */
-    private static String fingerprint(List<PgTable> tables) {
-        String text = tables.stream().map(t -> t.name() + "(" + t.columns().stream()
-                        .sorted(Comparator.comparing(PgTable.Column::name))
-                        .map(c -> c.name() + " " + c.type()).collect(Collectors.joining(","))
-                        + ";pk=" + t.pk().stream().map(PgTable.Column::name).collect(Collectors.joining(",")) + ")")
-                .collect(Collectors.joining("\n"));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    /** The synced tables' keys and column types, as announced to peers. */
+    private static SchemaShape shape(List<PgTable> tables) {
+        Map<String, SchemaShape.Table> shape = new LinkedHashMap<>();
+        for (PgTable t : tables) {
+            Map<String, String> columns = new LinkedHashMap<>();
+            t.columns().forEach(c -> columns.put(c.name(), c.type()));
+            shape.put(t.name(), new SchemaShape.Table(t.pk().stream().map(PgTable.Column::name).toList(), columns));
         }
+        return new SchemaShape(shape);
     }
 
     private interface Work<T> {

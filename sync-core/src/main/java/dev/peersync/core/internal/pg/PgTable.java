@@ -17,9 +17,13 @@ import java.util.stream.Collectors;
  * @param ownSchema   sync-core's schema
  * @param foreignKeys this table's foreign keys whose ON DELETE action writes it (SET NULL, CASCADE, SET DEFAULT)
  *                    or that point at a synced parent
+ * @param attributes  the names of all the table's live columns (generated ones too), as when read
+ * @param natts       {@code pg_class.relnatts} when read: ADD COLUMN raises it (capture notices a column it does not
+ *                    know by it, see {@link CaptureSql})
  */
 record PgTable(String name, String schema, String relname, List<Column> pk, List<Column> columns,
-               boolean identityAlways, Set<String> parents, String ownSchema, List<ForeignKey> foreignKeys) {
+               boolean identityAlways, Set<String> parents, String ownSchema, List<ForeignKey> foreignKeys,
+               List<String> attributes, int natts) {
 
     /**
      * A column.
@@ -83,6 +87,7 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
     }
 
     PgTable {
+        attributes = List.copyOf(attributes);
         foreignKeys = List.copyOf(foreignKeys);
         pk = List.copyOf(pk);
         columns = List.copyOf(columns);

@@ -336,9 +336,9 @@ final class RowWriter {
                 nonKey.stream().map(c -> c.quoted() + " = EXCLUDED." + c.quoted()).toList());
         // Rows lacking columns keep the values held here (or the defaults): read the row held first.
         String record = !lackingColumns.contains(t.name()) ? "jsonb_populate_record(null::" + t.qualified() + ", d.data)"
-                : "jsonb_populate_record(" + MissingColumns.base(t, "held", "d.data") + ", d.data)";
+                : "jsonb_populate_record(" + MissingColumns.base(t, "_ps_held", "d.data") + ", d.data)";
         String held = !lackingColumns.contains(t.name()) ? "" : " CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb")
-                + " hk LEFT JOIN " + t.qualified() + " held ON " + t.pkJoin("held", "hk");
+                + " _ps_hk LEFT JOIN " + t.qualified() + " _ps_held ON " + t.pkJoin("_ps_held", "_ps_hk");
         return "INSERT INTO " + t.qualified() + " AS x (" + t.columnNames("") + ")"
                 + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
                 + " SELECT " + t.columnNames("r") + " FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord" + held

@@ -154,21 +154,23 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolViolationException(RejectReason.VERSION_MISMATCH, "peer speaks protocol version "
                     + hello.protocolVersion() + ", this node speaks " + WireFormat.VERSION);
         }
-        if (node == null || node.nodeId() == null || node.clusterId() == null || node.schemaFingerprint() == null
+        if (node == null || node.nodeId() == null || node.clusterId() == null || node.schema() == null
                 || hello.nonce() == null || hello.nonce().length != HandshakeAuth.NONCE_SIZE
                 || hello.listenPort() < 0 || hello.listenPort() > 65535) {
             throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR,
-                    "HELLO needs node id, cluster id, schema fingerprint, a " + HandshakeAuth.NONCE_SIZE
+                    "HELLO needs node id, cluster id, schema, a " + HandshakeAuth.NONCE_SIZE
                             + "-byte nonce and a listen port in 0..65535");
         }
         if (!node.clusterId().equals(local.clusterId())) {
             throw new ProtocolViolationException(RejectReason.CLUSTER_MISMATCH, "peer " + node.nodeId()
                     + " is in cluster '" + node.clusterId() + "', this node is in '" + local.clusterId() + "'");
         }
-        if (!node.schemaFingerprint().equals(local.schemaFingerprint())) {
+        // Compatible, not equal: a column one side lacks still crosses (a migration rolled out node by node).
+        java.util.List<String> incompatible = local.schema().incompatibilities(node.schema());
+        if (!incompatible.isEmpty()) {
             throw new ProtocolViolationException(RejectReason.SCHEMA_MISMATCH, "peer " + node.nodeId()
-                    + " has schema fingerprint " + node.schemaFingerprint() + ", this node has "
-                    + local.schemaFingerprint() + ": run the same version with the same migrations on both");
+                    + " has synced tables whose rows cannot be exchanged safely with this node's: "
+                    + String.join("; ", incompatible));
         }
         if (node.nodeId().equals(local.nodeId())) {
             throw new ProtocolViolationException(RejectReason.SELF_CONNECTION, "peer is this node itself");

@@ -55,6 +55,8 @@ public final class NettyPeerClient implements PeerClient {
     private Channel adoptedChannel;
     private ResponseCorrelator adoptedCorrelator;
     private NodeHello adoptedHello;
+    /** Set by renewHandshake until its close is seen: no backoff for that reconnection. */
+    private boolean renewing;
     private CompletableFuture<ResponseCorrelator> connecting;
     private long nextAttemptNanos;
     private String lastFailure = "never connected";
@@ -288,6 +290,11 @@ public final class NettyPeerClient implements PeerClient {
             if (closed) {
                 return;
             }
+            if (renewing) {
+                renewing = false; // closed by renewHandshake: the next request connects at once
+                nextAttemptNanos = System.nanoTime();
+                return;
+            }
             lastFailure = "connection lost";
             nextAttemptNanos = System.nanoTime() + backoff.nextDelayNanos();
             scheduleReconnect();
@@ -337,6 +344,23 @@ public final class NettyPeerClient implements PeerClient {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return cause instanceof PeerUnavailableException p ? p
                 : new PeerUnavailableException("request to peer " + address + " failed: " + cause, cause);
+    }
+
+    /** Drops the open connections (dialled and adopted) so that the next request handshakes again, at once. */
+    public void renewHandshake() {
+        Channel own;
+        Channel adopted;
+        synchronized (this) {
+            own = channel;
+            adopted = adoptedChannel;
+            renewing = true;
+        }
+        if (own != null) {
+            own.close();
+        }
+        if (adopted != null) {
+            adopted.close();
+        }
     }
 
     /** Closes the connection and stops reconnecting. */

@@ -91,9 +91,9 @@ public final class PeerChannelInitializer extends ChannelInitializer<SocketChann
         if (auth == null) {
             p.addLast("protected-mode", new LoopbackPeersOnly(stats, accepting()));
         }
-        p.addLast("handshake", new HandshakeHandler(local, accepting(), listenPort.getAsInt(), auth, ssl == null,
-                settings.handshakeTimeout(),
-                stats));
+        // The node's hello as it is now, not at start: its synced tables may have changed (a migration).
+        p.addLast("handshake", new HandshakeHandler(service.hello(), accepting(), listenPort.getAsInt(), auth,
+                ssl == null, settings.handshakeTimeout(), stats));
         p.addLast("correlator", new ResponseCorrelator(settings.requestTimeout(), stats));
         p.addLast("dispatcher", new RequestDispatcher(service, serviceExecutor, settings.maxRowsPerBatch(), stats));
         if (accepting()) {

@@ -82,6 +82,11 @@ public final class PeerServer implements AutoCloseable {
         return connections.size();
     }
 
+    /** Closes every accepted connection (peers dial again, and handshake again); goes on accepting. */
+    public void closeConnections() {
+        connections.close();
+    }
+
     /** Stops accepting and closes every accepted connection, waiting at most {@code wait}. */
     public void close(Duration wait) {
         serverChannel.close().awaitUninterruptibly(wait.toMillis(), TimeUnit.MILLISECONDS);

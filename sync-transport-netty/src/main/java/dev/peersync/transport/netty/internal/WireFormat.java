@@ -33,13 +33,14 @@ package dev.peersync.transport.netty.internal;
 public final class WireFormat {
     public static final int MAGIC = 0x5053594E;
     /**
-     * 5: with a secret the handshake is a password-authenticated key exchange (J-PAKE: PAKE_ROUND1, PAKE_ROUND2,
+     * 6: HELLO's node carries its synced tables' shape ({@code schema}, see {@code SchemaShape}) instead of a
+     * fingerprint, and peers compare shapes instead of requiring equal ones. 5: with a secret the handshake is a password-authenticated key exchange (J-PAKE: PAKE_ROUND1, PAKE_ROUND2,
      * PAKE_CONFIRM) instead of HMAC proofs, and the frame MAC keys come from its shared key. 4: the accepting side
      * proves the secret only after the dialler; with a secret and no TLS every frame after the handshake carries
      * a 32-byte HMAC tag ({@link FrameMac}, the body length includes it). 3: SNAPSHOT pages for joining nodes.
      * 2: digest comparison by BUCKET_HASHES, RANGE_DIGESTS and RANGE_VERSIONS (1 had BUCKETS and BUCKET_ROWS).
      */
-    public static final byte VERSION = 5;
+    public static final byte VERSION = 6;
     public static final int HEADER_SIZE = 16;
     public static final int LENGTH_OFFSET = 12;
     public static final int FLAG_DEFLATE = 0x01;

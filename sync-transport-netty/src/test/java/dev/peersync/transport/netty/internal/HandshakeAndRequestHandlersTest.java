@@ -302,6 +302,29 @@ class HandshakeAndRequestHandlersTest {
     }
 
     @Test
+    void a_peer_with_a_column_more_is_accepted_and_served_a_rolling_migration_under_way() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        NodeHello migrated = new NodeHello(NodeId.random(), "migrated", Nodes.CLUSTER, Nodes.shape(Nodes.SCHEMA,
+                Map.of("id", "uuid", "name", "text", "sku", "text")), 8000, 0, "test");
+        channel.writeInbound(hello(migrated, HandshakeAuth.newNonce(), false));
+        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        assertThat(((Frame) channel.readOutbound()).type()).isEqualTo(MessageType.BATCH);
+    }
+
+    @Test
+    void a_peer_whose_common_column_has_another_type_is_refused() {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        NodeHello retyped = new NodeHello(NodeId.random(), "retyped", Nodes.CLUSTER, Nodes.shape(Nodes.SCHEMA,
+                Map.of("id", "uuid", "name", "integer")), 8000, 0, "test");
+        channel.writeInbound(hello(retyped, HandshakeAuth.newNonce(), false));
+        assertRefused(channel, RejectReason.SCHEMA_MISMATCH);
+    }
+
+    @Test
     void connection_to_itself_is_refused() {
         EmbeddedChannel channel = server(null);
         sentHello(channel);

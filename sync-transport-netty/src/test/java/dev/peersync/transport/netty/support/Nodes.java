@@ -2,11 +2,15 @@ package dev.peersync.transport.netty.support;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.NodeHello;
+import dev.peersync.core.spi.SchemaShape;
+import java.util.List;
+import java.util.Map;
 
 /** Hellos of made-up nodes. */
 public final class Nodes {
     public static final String CLUSTER = "test-cluster";
-    public static final String SCHEMA = "schema-fp-1";
+    /** One synced table, {@code items (id uuid, name text)}; a name other than this shape's table is another shape. */
+    public static final String SCHEMA = "items";
 
     private Nodes() {
     }
@@ -15,7 +19,13 @@ public final class Nodes {
         return hello(name, CLUSTER, SCHEMA);
     }
 
+    /** A node whose one synced table is named {@code schema} (so two names make incompatible shapes). */
     public static NodeHello hello(String name, String cluster, String schema) {
-        return new NodeHello(NodeId.random(), name, cluster, schema, 8000, 0, "test");
+        return new NodeHello(NodeId.random(), name, cluster, shape(schema, Map.of("id", "uuid", "name", "text")), 8000,
+                0, "test");
+    }
+
+    public static SchemaShape shape(String table, Map<String, String> columns) {
+        return new SchemaShape(Map.of(table, new SchemaShape.Table(List.of("id"), columns)));
     }
 }
