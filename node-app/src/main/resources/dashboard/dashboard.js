@@ -161,7 +161,10 @@ function renderNodes() {
       h('div', { class: 'mono dim', title: peer.peer_id }, shortId(peer.peer_id))),
       h('td', {}, statePill(peer.status),
         peer.connected === false ? h('div', { class: 'dim' }, 'not connected') : null,
-        peer.last_error ? h('div', { class: 'error-text', title: peer.last_error }, peer.last_error) : null),
+        peer.last_error ? h('div', { class: 'error-text', title: peer.last_error }, peer.last_error) : null,
+        // A migration under way: columns only one side has (rows still cross).
+        (peer.schema_drift || []).length ? h('div', { class: 'warn-text', 'data-drift': peer.schema_drift.join('; '),
+          title: peer.schema_drift.join('\n') }, `tables differ: ${peer.schema_drift.join(', ')}`) : null),
       h('td', { class: 'mono' }, `${peer.host}:${peer.api_port}`, h('div', { class: 'dim' }, `p2p ${peer.p2p_port}`)),
       h('td', { title: `last seen ${peer.last_seen || 'never'}, last synced ${peer.last_sync_at || 'never'}` },
         h('span', { 'data-ago': peer.last_seen || '' }, ago(peer.last_seen, now)),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The dashboard end to end: two in-process nodes on their own databases, node A's page in headless Chromium.
  * The page adds B as a peer (A has an ADMIN_TOKEN: a wrong token at the prompt is refused, the right one works),
  * shows both nodes, streams the rows of a user registered on B and counts them in its chart, sees the table's
- * hash equal on both nodes, triggers a sync, and shows a conflict that A resolved. The last screenshot is kept as {@code target/dashboard.png}
+ * hash equal on both nodes, triggers a sync, shows a conflict that A resolved, and the column B gained first. The last screenshot is kept as {@code target/dashboard.png}
  * (also when the test fails).
  */
 class DashboardIT {
@@ -30,11 +30,12 @@ class DashboardIT {
     static final PostgresExtension postgres = PostgresExtension.perClass();
 
     @Test
-    void page_shows_both_nodes_streams_a_remote_write_and_triggers_sync() {
+    void page_shows_both_nodes_streams_a_remote_write_and_triggers_sync() throws java.sql.SQLException {
+        dev.peersync.testing.TestDatabase dbB = postgres.newDatabase("dash_b");
         // Chromium first: when it is missing the test stops at once with the command that installs it.
         try (HeadlessChromium chromium = HeadlessChromium.start(1440, 1400);
              Node a = TestNodes.start("dash-a", postgres.newDatabase("dash_a"), Map.of("ADMIN_TOKEN", ADMIN_TOKEN));
-             Node b = TestNodes.start("dash-b", postgres.newDatabase("dash_b"), Map.of())) {
+             Node b = TestNodes.start("dash-b", dbB, Map.of())) {
             Http httpA = new Http(a.apiPort());
             Http httpB = new Http(b.apiPort());
             JsonNode statusA = httpA.get("/api/v1/p2p/status").json();
@@ -90,6 +91,13 @@ class DashboardIT {
                 }
                 assertThat(page.awaitEvent("conflict_resolved", "insert vs insert on categories"))
                         .contains("incoming won");
+
+                // A migration on B first: A's page shows the column only B has (rows go on crossing).
+                try (java.sql.Connection c = dbB.dataSource().getConnection();
+                     java.sql.Statement s = c.createStatement()) {
+                    s.execute("ALTER TABLE products ADD COLUMN sku text");
+                }
+                assertThat(page.awaitDrift(idB)).contains("products.sku: only on the peer");
             } finally {
                 page.screenshot(SCREENSHOT);
             }

@@ -96,6 +96,15 @@ final class DashboardPage {
         }, () -> "topology: " + textOf("#nodes tbody"));
     }
 
+    /** The schema drift the node's row shows for a peer (its {@code data-drift}), once it shows one. */
+    String awaitDrift(String nodeId) {
+        String selector = "#nodes tbody tr[data-node-id='" + nodeId + "'] [data-drift]";
+        return await("node " + nodeId + " shown with tables that differ", d -> {
+            List<WebElement> found = d.findElements(By.cssSelector(selector));
+            return found.isEmpty() ? null : found.get(0).getText();
+        }, () -> "topology: " + textOf("#nodes tbody"));
+    }
+
     /** Rows counted by the chart over its window (its {@code data-total}). */
     long chartTotal() {
         return Long.parseLong(attribute("#rate-chart", "data-total"));

@@ -47,26 +47,15 @@ final class CaptureSql {
 
     static String function(PgTable t, int bucketCount, UUID nodeId) {
         String s = Sql.ident(t.ownSchema());
-        String inserted = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x,"
-                + " NULL::jsonb AS _cv, " + unknownColumns(t, null) + " AS _cvx FROM n";
         String deleted = "SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, "
-                + derived(t, 'c', "o", "true", "o") + " AS _x, NULL::jsonb AS _cv, NULL::jsonb AS _cvx FROM o";
+                + derived(t, 'c', "o", "true", "o") + " AS _x, NULL::jsonb AS _cv FROM o";
         boolean setNull = t.foreignKeys().stream().anyMatch(fk -> fk.onDelete() == 'n');
-        String updated = "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
-                + derived(t, 'n', "o", "n", "n") + " AS _x, "
-                + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn, "
-                + columnVersionsAfterUpdate(t) + " AS _cv, " + unknownColumns(t, "o") + " AS _cvx FROM n LEFT JOIN o ON "
-                + t.pkJoin("o", "n") + " LEFT JOIN " + t.meta() + " om ON " + t.pkJoin("om", "n")
-                + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x,"
-                + " false AS _sn, NULL::jsonb AS _cv, NULL::jsonb AS _cvx FROM o"
-                + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
         return "CREATE OR REPLACE FUNCTION " + t.captureFunction() + "() RETURNS trigger LANGUAGE plpgsql"
                 + " SET timezone = 'UTC' AS $f$\n"
                 + "DECLARE\n"
                 + "  own boolean := coalesce(current_setting('" + APPLYING_SETTING + "', true), '') <> '';\n"
                 // A column added since this function was generated (refreshSchema regenerates it soon).
                 + "  drift boolean := (SELECT relnatts FROM pg_class WHERE oid = TG_RELID) <> " + t.natts() + ";\n"
-
                 + "BEGIN\n"
                 // An applied truncation deletes rows below its version: they need no tombstones of this node's.
                 + "  IF coalesce(current_setting('" + UNCAPTURED_SETTING + "', true), '') = " + Sql.literal(t.name())
@@ -77,16 +66,40 @@ final class CaptureSql {
                 + "', true), '') = " + Sql.literal(t.name()) + " THEN\n"
                 + "    RETURN NULL;\n"
                 + "  END IF;\n"
-                + "  IF TG_OP = 'INSERT' THEN\n"
-                + branch(t, s, inserted, false, bucketCount, nodeId)
+                // The usual statements when the function knows every column; the slower ones only meanwhile.
+                + "  IF TG_OP = 'INSERT' AND drift THEN\n"
+                + branch(t, s, inserted(t, true), false, true, bucketCount, nodeId)
+                + "  ELSIF TG_OP = 'INSERT' THEN\n"
+                + branch(t, s, inserted(t, false), false, false, bucketCount, nodeId)
+                + "  ELSIF TG_OP = 'UPDATE' AND drift THEN\n"
+                + branch(t, s, updated(t, setNull, true), false, true, bucketCount, nodeId)
+                + (setNull ? markSetNull(t, s, updated(t, true, false)) : "")
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
-                + branch(t, s, updated, false, bucketCount, nodeId)
-                + (setNull ? markSetNull(t, s, updated) : "")
+                + branch(t, s, updated(t, setNull, false), false, false, bucketCount, nodeId)
+                + (setNull ? markSetNull(t, s, updated(t, true, false)) : "")
                 + "  ELSE\n"
-                + branch(t, s, deleted, true, bucketCount, nodeId)
+                + branch(t, s, deleted, true, false, bucketCount, nodeId)
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
+    }
+
+    /** The inserted rows; with {@code unknown}, the versions of columns the function does not know ({@code _cvx}). */
+    private static String inserted(PgTable t, boolean unknown) {
+        return "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, false AS _x,"
+                + " NULL::jsonb AS _cv" + (unknown ? ", " + unknownColumns(t, null) + " AS _cvx" : "") + " FROM n";
+    }
+
+    /** The updated rows (and keys an update moved away from, as deletes); {@code unknown} as for inserts. */
+    private static String updated(PgTable t, boolean setNull, boolean unknown) {
+        return "SELECT " + t.pkList("n") + ", " + t.pkText("n") + " AS _pkt, false AS _d, "
+                + derived(t, 'n', "o", "n", "n") + " AS _x, "
+                + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn, "
+                + columnVersionsAfterUpdate(t) + " AS _cv" + (unknown ? ", " + unknownColumns(t, "o") + " AS _cvx" : "")
+                + " FROM n LEFT JOIN o ON " + t.pkJoin("o", "n") + " LEFT JOIN " + t.meta() + " om ON " + t.pkJoin("om", "n")
+                + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x,"
+                + " false AS _sn, NULL::jsonb AS _cv" + (unknown ? ", NULL::jsonb AS _cvx" : "") + " FROM o"
+                + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
     }
 
     /**
@@ -118,8 +131,8 @@ final class CaptureSql {
         String version = old == null ? "'\"now\"'::jsonb" : "CASE WHEN " + old + "." + t.pk().get(0).quoted()
                 + " IS NULL OR e.value IS DISTINCT FROM to_jsonb(" + old + ".*) -> e.key THEN '\"now\"'::jsonb ELSE"
                 + " coalesce(om._cv -> e.key, " + MissingColumns.NEVER_ENTRY + ") END";
-        return "CASE WHEN drift THEN (SELECT jsonb_object_agg(e.key, " + version + ") FROM jsonb_each(to_jsonb(n.*)) e"
-                + " WHERE e.key <> ALL(" + known + ")) END";
+        return "(SELECT jsonb_object_agg(e.key, " + version + ") FROM jsonb_each(to_jsonb(n.*)) e"
+                + " WHERE e.key <> ALL(" + known + "))";
     }
 
     /**
@@ -175,13 +188,13 @@ final class CaptureSql {
                 + "    END IF;\n";
     }
 
-    private static String branch(PgTable t, String s, String changes, boolean deletes, int bucketCount,
-                                 UUID nodeId) {
+    private static String branch(PgTable t, String s, String changes, boolean deletes, boolean unknown,
+                                 int bucketCount, UUID nodeId) {
         String ownFilter = "NOT EXISTS (SELECT 1 FROM pg_temp.peersync_incoming i WHERE i.tbl = "
                 + Sql.literal(t.name()) + " AND i.pk = ch._pkt AND i.deleted = ch._d AND i.state = 'win')";
-        return "    IF own THEN\n" + write(t, s, changes, ownFilter, bucketCount, nodeId)
+        return "    IF own THEN\n" + write(t, s, changes, ownFilter, unknown, bucketCount, nodeId)
                 + (deletes ? cascaded(t, s, changes, ownFilter) : "")
-                + "    ELSE\n" + write(t, s, changes, "true", bucketCount, nodeId)
+                + "    ELSE\n" + write(t, s, changes, "true", unknown, bucketCount, nodeId)
                 + (deletes ? cascaded(t, s, changes, "true") : "")
                 + "    END IF;\n";
     }
@@ -203,9 +216,11 @@ final class CaptureSql {
      * One statement per trigger call: statements that read transition tables are planned on every call, so the
      * clock reservation, the metadata upsert and the notification share one plan.
      */
-    private static String write(PgTable t, String s, String changes, String filter, int bucketCount, UUID nodeId) {
+    private static String write(PgTable t, String s, String changes, String filter, boolean unknown, int bucketCount,
+                                UUID nodeId) {
         String me = Sql.literal(nodeId.toString()) + "::uuid";
         String fresh = filter + " AND NOT ch._x"; // derived effects keep their version
+        String cv = unknown ? "f._cv" : "ch._cv";
         // No guard counting the changes first: that pass cost as much per row as the hashing. A statement that
         // changed nothing costs a clock reservation of zero values and a digest trigger call with no rows.
         return "      WITH ch AS MATERIALIZED (SELECT ch.*, row_number() OVER () - 1 AS _rn FROM (" + changes + ") ch"
@@ -216,12 +231,12 @@ final class CaptureSql {
                 + "      INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _hash)\n"
                 + "      SELECT " + t.pkList("ch") + ", b.base + ch._rn, " + me + ", ch._d, pg_current_xact_id(),"
-                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), f._cv, "
-                + Derived.hash(s, "ch._pkt", "b.base + ch._rn", me, "ch._d", "false", "f._cv") + "\n"
-                + "      FROM ch CROSS JOIN b CROSS JOIN LATERAL (SELECT CASE WHEN ch._cvx IS NULL THEN ch._cv ELSE"
-                + " nullif(coalesce(ch._cv, '{}') || (SELECT jsonb_object_agg(e.key, CASE WHEN e.value = '\"now\"'::jsonb"
-                + " THEN jsonb_build_array(b.base + ch._rn, " + me + ") ELSE e.value END) FROM jsonb_each(ch._cvx) e),"
-                + " '{}') END AS _cv) f\n"
+                + " pg_current_xact_id(), b.base + ch._rn, " + s + ".bucket_of(ch._pkt, " + bucketCount + "), " + cv + ", "
+                + Derived.hash(s, "ch._pkt", "b.base + ch._rn", me, "ch._d", "false", cv) + "\n"
+                + "      FROM ch CROSS JOIN b" + (unknown ? " CROSS JOIN LATERAL (SELECT CASE WHEN ch._cvx IS NULL THEN"
+                + " ch._cv ELSE nullif(coalesce(ch._cv, '{}') || (SELECT jsonb_object_agg(e.key, CASE WHEN e.value ="
+                + " '\"now\"'::jsonb THEN jsonb_build_array(b.base + ch._rn, " + me + ") ELSE e.value END) FROM"
+                + " jsonb_each(ch._cvx) e), '{}') END AS _cv) f" : "") + "\n"
                 + "      ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"
                 + " _deleted = EXCLUDED._deleted, _tx = EXCLUDED._tx, _otx = EXCLUDED._otx, _seq = EXCLUDED._seq,"
                 + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _hash = EXCLUDED._hash, _phlc = m._hlc,"
