@@ -7,10 +7,6 @@ import dev.peersync.it.fixture.Cluster;
 import dev.peersync.it.fixture.ClusterExtension;
 import dev.peersync.it.fixture.ClusterNode;
 import dev.peersync.testing.Await;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +26,7 @@ class LiveAddColumnIT {
     static final ClusterExtension nodes = ClusterExtension.threeNodes();
 
     @Test
-    void a_column_added_on_one_node_first_keeps_sync_going_both_ways_and_its_values_reach_every_node() throws Exception {
+    void a_column_added_on_one_node_first_keeps_sync_going_both_ways_and_its_values_reach_every_node() {
         Cluster cluster = nodes.cluster();
         ClusterNode one = cluster.node(1);
         ClusterNode two = cluster.node(2);
@@ -39,18 +35,18 @@ class LiveAddColumnIT {
         awaitRow(one, before);
         awaitRow(three, before);
 
-        sql(one, "ALTER TABLE products ADD COLUMN sku text");
+        one.execute("ALTER TABLE products ADD COLUMN sku text");
         String fromOne = insertProduct(one, "written with a sku", "SKU-ONE");
-        sql(one, "UPDATE products SET sku = 'SKU-BEFORE' WHERE id = '" + before + "'");
+        one.execute("UPDATE products SET sku = 'SKU-BEFORE' WHERE id = '" + before + "'");
         String fromTwo = insertProduct(two, "written without a sku", null);
-        sql(two, "UPDATE products SET price = 42 WHERE id = '" + before + "'"); // later, from a node without sku
+        two.execute("UPDATE products SET price = 42 WHERE id = '" + before + "'"); // later, from a node without sku
 
         // Both ways, at once: node 1's rows reach the nodes without the column, theirs reach node 1.
         awaitRow(two, fromOne);
         awaitRow(three, fromOne);
         awaitRow(one, fromTwo);
         Await.until("node 1 to take node 2's price and keep its own sku", DEADLINE,
-                () -> query(one, "SELECT price::text || ' ' || coalesce(sku, '-') FROM products WHERE id = '" + before + "'"),
+                () -> one.column("SELECT price::text || ' ' || coalesce(sku, '-') FROM products WHERE id = '" + before + "'"),
                 v -> v.equals(List.of("42.00 SKU-BEFORE")));
         Await.until("node 1's status to report the column node 2 lacks", DEADLINE,
                 () -> drift(one, two), d -> d.equals(List.of("products.sku: only here")));
@@ -58,11 +54,11 @@ class LiveAddColumnIT {
                 () -> drift(two, one), d -> d.equals(List.of("products.sku: only on the peer")));
 
         // The others migrate: the values written before they had the column are theirs at once.
-        sql(two, "ALTER TABLE products ADD COLUMN sku text");
-        sql(three, "ALTER TABLE products ADD COLUMN sku text");
+        two.execute("ALTER TABLE products ADD COLUMN sku text");
+        three.execute("ALTER TABLE products ADD COLUMN sku text");
         for (ClusterNode n : List.of(two, three)) {
             Await.until(n.name() + " to have node 1's sku values", DEADLINE,
-                    () -> query(n, "SELECT coalesce(sku, '-') || ' ' || price::text FROM products WHERE id IN ('"
+                    () -> n.column("SELECT coalesce(sku, '-') || ' ' || price::text FROM products WHERE id IN ('"
                             + before + "', '" + fromOne + "', '" + fromTwo + "') ORDER BY name"),
                     v -> v.equals(List.of("SKU-BEFORE 42.00", "SKU-ONE 1.00", "- 1.00")));
         }
@@ -81,34 +77,15 @@ class LiveAddColumnIT {
         return List.of("(peer not listed)");
     }
 
-    private static String insertProduct(ClusterNode node, String name, String sku) throws SQLException {
+    private static String insertProduct(ClusterNode node, String name, String sku) {
         String id = UUID.randomUUID().toString();
-        sql(node, "INSERT INTO products (id, name, price, created_at, updated_at" + (sku == null ? "" : ", sku")
+        node.execute("INSERT INTO products (id, name, price, created_at, updated_at" + (sku == null ? "" : ", sku")
                 + ") VALUES ('" + id + "', '" + name + "', 1, now(), now()" + (sku == null ? "" : ", '" + sku + "'") + ")");
         return id;
     }
 
     private static void awaitRow(ClusterNode node, String id) {
         Await.until(node.name() + " to have product " + id, DEADLINE,
-                () -> query(node, "SELECT id::text FROM products WHERE id = '" + id + "'"), rows -> rows.size() == 1);
-    }
-
-    private static void sql(ClusterNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.execute();
-        }
-    }
-
-    private static List<String> query(ClusterNode node, String sql) {
-        try (Connection c = node.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rs = s.executeQuery()) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(node.name() + ": " + e.getMessage(), e);
-        }
+                () -> node.column("SELECT id::text FROM products WHERE id = '" + id + "'"), rows -> rows.size() == 1);
     }
 }

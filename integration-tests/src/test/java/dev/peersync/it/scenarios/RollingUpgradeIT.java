@@ -11,12 +11,7 @@ import dev.peersync.it.workload.Workload;
 import dev.peersync.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +40,7 @@ class RollingUpgradeIT {
         Map<ClusterNode, String> products = new LinkedHashMap<>();
         for (ClusterNode n : cluster.nodes()) {
             String id = UUID.randomUUID().toString();
-            sql(n, "INSERT INTO products (id, name, price, created_at, updated_at) VALUES ('" + id + "', 'sku of "
+            n.execute("INSERT INTO products (id, name, price, created_at, updated_at) VALUES ('" + id + "', 'sku of "
                     + n.name() + "', 1, now(), now())");
             products.put(n, id);
         }
@@ -58,7 +53,7 @@ class RollingUpgradeIT {
             Scenarios.awaitAtLeast("writes while " + n.name() + " is upgraded", writers::acknowledged, before + 20);
             for (int k = 1; k <= 2; k++) {
                 String sku = n.name() + "-sku-" + k;
-                sql(n, "UPDATE products SET sku = '" + sku + "' WHERE id = '" + products.get(n) + "'");
+                n.execute("UPDATE products SET sku = '" + sku + "' WHERE id = '" + products.get(n) + "'");
                 expected.put(products.get(n), sku);
             }
         }
@@ -78,28 +73,9 @@ class RollingUpgradeIT {
     private static Map<String, String> skus(ClusterNode node, Map<String, String> expected) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String id : expected.keySet()) {
-            List<String> v = query(node, "SELECT coalesce(sku, '-') FROM products WHERE id = '" + id + "'");
+            List<String> v = node.column("SELECT coalesce(sku, '-') FROM products WHERE id = '" + id + "'");
             out.put(id, v.isEmpty() ? "(no row)" : v.get(0));
         }
         return out;
-    }
-
-    private static void sql(ClusterNode node, String sql) throws SQLException {
-        try (Connection c = node.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.execute();
-        }
-    }
-
-    private static List<String> query(ClusterNode node, String sql) {
-        try (Connection c = node.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rs = s.executeQuery()) {
-            List<String> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(node.name() + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -329,48 +329,39 @@ public final class SyncEngine implements AutoCloseable {
      * after a bulk load takes a while). Without it they pile up until the next anti-entropy pass, whose in-sync check
      * would then pay for every row written since the previous one: after a 1,000,000-row bootstrap, half a second.
      */
-    /**
-     * A migration may add a column to a synced table while the node runs: the store notices (one catalog query) and
-     * follows. Then anti-entropy with every peer at once: values of the column written elsewhere before this node had
-     * it were not applied here, and the digests show those rows.
-     */
-    private void followSchema() {
-        if (!followingSchema.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            workers.execute(() -> {
-                try {
-                    guarded("schema check", () -> {
-                        if (store.refreshSchema()) {
-                            // Peers compare tables in the handshake: let them see ours as they are now.
-                            transport.renewHandshakes();
-                            requestAntiEntropyAll();
-                        }
-                    }).run();
-                } finally {
-                    followingSchema.set(false);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            followingSchema.set(false);
-        }
+    private void foldDigests() {
+        onWorkerAlone(folding, "digest fold", () -> store.tables().forEach(store::digest));
     }
 
-    private void foldDigests() {
-        if (!folding.compareAndSet(false, true)) {
+    /**
+     * A migration may add a column to a synced table while the node runs: the store notices (one catalog query) and
+     * follows. Peers compare tables in the handshake, so the node renews its handshakes; then anti-entropy with every
+     * peer at once, for rows whose values of the column this node did not have.
+     */
+    private void followSchema() {
+        onWorkerAlone(followingSchema, "schema check", () -> {
+            if (store.refreshSchema()) {
+                transport.renewHandshakes();
+                requestAntiEntropyAll();
+            }
+        });
+    }
+
+    /** Runs {@code task} on a worker unless the previous run (flagged by {@code busy}) is still going. */
+    private void onWorkerAlone(AtomicBoolean busy, String what, Runnable task) {
+        if (!busy.compareAndSet(false, true)) {
             return;
         }
         try {
             workers.execute(() -> {
                 try {
-                    guarded("digest fold", () -> store.tables().forEach(store::digest)).run();
+                    guarded(what, task).run();
                 } finally {
-                    folding.set(false);
+                    busy.set(false);
                 }
             });
         } catch (RejectedExecutionException e) {
-            folding.set(false); // closing
+            busy.set(false); // closing
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.peersync.core.internal.pg;
 
 import dev.peersync.core.NodeId;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The version of a unique collision's rename ({@link RowWriter}). A rename is not a user's write: it must beat the
@@ -44,25 +42,16 @@ final class RenameVersions {
     /**
      * The column versions after the rename, of a row {@code v} of {@code record}'s query: the renamed columns at the
      * rename's version, the others as they were; those equal to the row's version are not listed, and none listed is
-     * null. jsonb_build_object takes at most 100 arguments: 40 columns per call.
+     * null.
      */
     private static String columnVersions(PgTable t, String v) {
-        List<PgTable.Column> cols = t.nonKeyColumns();
-        if (cols.isEmpty()) {
+        if (t.nonKeyColumns().isEmpty()) {
             return "NULL::jsonb";
         }
-        List<String> objects = new ArrayList<>();
-        for (int from = 0; from < cols.size(); from += 40) {
-            List<String> pairs = new ArrayList<>();
-            for (PgTable.Column c : cols.subList(from, Math.min(cols.size(), from + 40))) {
-                String name = Sql.literal(c.name());
-                pairs.add(name + ", CASE WHEN " + name + " = ANY(" + v + "._ps_renamed) THEN jsonb_build_array(" + v + "._ps_rh, "
-                        + RESOLUTION + ") ELSE coalesce(" + v + "._ps_ocv -> " + name + ", jsonb_build_array(" + v + "._ps_ohlc, "
-                        + v + "._ps_oorigin)) END");
-            }
-            objects.add("jsonb_build_object(" + String.join(", ", pairs) + ")");
-        }
-        return "(SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(" + String.join(" || ", objects) + ") e"
+        String all = ColumnVersionsSql.perColumn(t, c -> "CASE WHEN " + Sql.literal(c.name()) + " = ANY(" + v
+                + "._ps_renamed) THEN jsonb_build_array(" + v + "._ps_rh, " + RESOLUTION + ") ELSE coalesce(" + v
+                + "._ps_ocv -> " + Sql.literal(c.name()) + ", jsonb_build_array(" + v + "._ps_ohlc, " + v + "._ps_oorigin)) END");
+        return "(SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(" + all + ") e"
                 + " WHERE e.value <> jsonb_build_array(" + v + "._ps_vh, " + v + "._ps_vo))";
     }
 }
