@@ -2,7 +2,7 @@ package dev.peersync.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.peersync.node.testing.FreePorts;
+import dev.peersync.testing.FreePorts;
 import dev.peersync.node.testing.Http;
 import dev.peersync.testing.Await;
 import java.io.IOException;

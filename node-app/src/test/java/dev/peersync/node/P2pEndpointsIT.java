@@ -254,7 +254,7 @@ class P2pEndpointsIT {
         Http.Response noHost = http.post("/api/v1/p2p/peers", "{\"port\":8010}", ADMIN);
         assertThat(noHost.json().get("errors").get(0).get("field").asText()).isEqualTo("host");
 
-        int closedPort = dev.peersync.node.testing.FreePorts.tcp();
+        int closedPort = dev.peersync.testing.FreePorts.tcp();
         Http.Response unreachable = http.post("/api/v1/p2p/peers",
                 "{\"host\":\"127.0.0.1\",\"port\":" + closedPort + "}", ADMIN);
 

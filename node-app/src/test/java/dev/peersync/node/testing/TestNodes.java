@@ -3,6 +3,7 @@ package dev.peersync.node.testing;
 import dev.peersync.node.Node;
 import dev.peersync.node.config.ConfigLoader;
 import dev.peersync.node.config.NodeConfig;
+import dev.peersync.testing.FreePorts;
 import dev.peersync.testing.TestDatabase;
 import java.util.HashMap;
 import java.util.Map;
