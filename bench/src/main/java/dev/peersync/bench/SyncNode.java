@@ -61,7 +61,7 @@ final class SyncNode implements AutoCloseable {
         SyncStore store = PgSyncStore.install(dataSource, StoreSettings.of(List.of(ReviewRows.TABLE)));
         // Production defaults but the pull size; the fallback interval stays at 30 s, so every figure below
         // comes from push notifications, never from the timer.
-        EngineSettings settings = EngineSettings.defaults(name).withClusterId(CLUSTER).withPullBatchRows(pullBatchRows);
+        EngineSettings settings = EngineSettings.builder(name).clusterId(CLUSTER).pullBatchRows(pullBatchRows).build();
         return new SyncNode(name, dataSource, pool, store, settings);
     }
 

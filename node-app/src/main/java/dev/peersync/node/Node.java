@@ -150,13 +150,14 @@ public final class Node implements AutoCloseable {
 
             NettyPeerTransport transport = new NettyPeerTransport(transportSettings(config));
             PeerDirectory directory = new PeerDirectory(nodeId, SUSPECT_AFTER, GONE_AFTER, clock);
-            EngineSettings engineSettings = EngineSettings.defaults(name)
-                    .withClusterId(config.clusterId())
-                    .withApiPort(config.apiPort())
-                    .withSoftwareVersion(SoftwareVersion.VALUE)
-                    .withSyncInterval(config.syncInterval())
-                    .withTombstones(config.tombstones().retention(), config.tombstones().interval())
-                    .withEnabled(config.p2pSyncEnabled());
+            EngineSettings engineSettings = EngineSettings.builder(name)
+                    .clusterId(config.clusterId())
+                    .apiPort(config.apiPort())
+                    .softwareVersion(SoftwareVersion.VALUE)
+                    .syncInterval(config.syncInterval())
+                    .tombstones(config.tombstones().retention(), config.tombstones().interval())
+                    .enabled(config.p2pSyncEnabled())
+                    .build();
             SyncEngine engine = new SyncEngine(store, transport, directory, database.dataSource(), engineSettings,
                     clock);
             started.push(engine);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the sync engine behaves. Build with {@link #defaults(String)} and the {@code with...} methods.
+ * How the sync engine behaves. Build with {@link #builder(String)}; change one setting with {@link #toBuilder()}.
  *
  * @param clusterId           nodes sync only inside one cluster
  * @param nodeName            display name sent to peers
@@ -55,48 +55,96 @@ public record EngineSettings(String clusterId, String nodeName, int apiPort, Str
                 Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofDays(7), Duration.ofMinutes(10), true);
     }
 
-    public EngineSettings withClusterId(String value) {
-        return new EngineSettings(value, nodeName, apiPort, softwareVersion, syncInterval, antiEntropyInterval,
-                pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
+    /** A builder starting from {@link #defaults(String)}. */
+    public static Builder builder(String nodeName) {
+        return new Builder(defaults(nodeName));
     }
 
-    public EngineSettings withApiPort(int value) {
-        return new EngineSettings(clusterId, nodeName, value, softwareVersion, syncInterval, antiEntropyInterval,
-                pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
+    /** A builder starting from these settings (to change one of them). */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public EngineSettings withSoftwareVersion(String value) {
-        return new EngineSettings(clusterId, nodeName, apiPort, value, syncInterval, antiEntropyInterval,
-                pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
-    }
+    /** Settings one at a time; {@link #build()} checks them all. */
+    public static final class Builder {
+        private String clusterId;
+        private final String nodeName;
+        private int apiPort;
+        private String softwareVersion;
+        private Duration syncInterval;
+        private Duration antiEntropyInterval;
+        private int pullBatchRows;
+        private Duration requestTimeout;
+        private final Duration pushDebounce;
+        private Duration tombstoneMinAge;
+        private Duration tombstoneInterval;
+        private boolean enabled;
 
-    public EngineSettings withSyncInterval(Duration value) {
-        return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, value, antiEntropyInterval,
-                pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
-    }
+        private Builder(EngineSettings from) {
+            clusterId = from.clusterId;
+            nodeName = from.nodeName;
+            apiPort = from.apiPort;
+            softwareVersion = from.softwareVersion;
+            syncInterval = from.syncInterval;
+            antiEntropyInterval = from.antiEntropyInterval;
+            pullBatchRows = from.pullBatchRows;
+            requestTimeout = from.requestTimeout;
+            pushDebounce = from.pushDebounce;
+            tombstoneMinAge = from.tombstoneMinAge;
+            tombstoneInterval = from.tombstoneInterval;
+            enabled = from.enabled;
+        }
 
-    public EngineSettings withAntiEntropyInterval(Duration value) {
-        return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, syncInterval, value,
-                pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
-    }
+        public Builder clusterId(String value) {
+            clusterId = value;
+            return this;
+        }
 
-    public EngineSettings withPullBatchRows(int value) {
-        return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, syncInterval, antiEntropyInterval,
-                value, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
-    }
+        public Builder apiPort(int value) {
+            apiPort = value;
+            return this;
+        }
 
-    public EngineSettings withRequestTimeout(Duration value) {
-        return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, syncInterval, antiEntropyInterval,
-                pullBatchRows, value, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
-    }
+        public Builder softwareVersion(String value) {
+            softwareVersion = value;
+            return this;
+        }
 
-    public EngineSettings withTombstones(Duration minAge, Duration interval) {
-        return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, syncInterval, antiEntropyInterval,
-                pullBatchRows, requestTimeout, pushDebounce, minAge, interval, enabled);
-    }
+        public Builder syncInterval(Duration value) {
+            syncInterval = value;
+            return this;
+        }
 
-    public EngineSettings withEnabled(boolean value) {
-        return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, syncInterval, antiEntropyInterval,
-                pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, value);
+        public Builder antiEntropyInterval(Duration value) {
+            antiEntropyInterval = value;
+            return this;
+        }
+
+        public Builder pullBatchRows(int value) {
+            pullBatchRows = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        /** Tombstones younger than {@code minAge} are never collected; collection runs every {@code interval}. */
+        public Builder tombstones(Duration minAge, Duration interval) {
+            tombstoneMinAge = minAge;
+            tombstoneInterval = interval;
+            return this;
+        }
+
+        public Builder enabled(boolean value) {
+            enabled = value;
+            return this;
+        }
+
+        public EngineSettings build() {
+            return new EngineSettings(clusterId, nodeName, apiPort, softwareVersion, syncInterval, antiEntropyInterval,
+                    pullBatchRows, requestTimeout, pushDebounce, tombstoneMinAge, tombstoneInterval, enabled);
+        }
     }
 }

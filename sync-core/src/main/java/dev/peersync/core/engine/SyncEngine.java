@@ -221,7 +221,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Changes the fallback sync period; takes effect at once. */
     public void setSyncInterval(Duration interval) {
-        settings.updateAndGet(s -> s.withSyncInterval(interval));
+        settings.updateAndGet(s -> s.toBuilder().syncInterval(interval).build());
         if (started.get()) {
             scheduleSyncTimer();
         }
@@ -229,7 +229,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Turns pulling and pushing on or off; peers are still served. */
     public void setEnabled(boolean enabled) {
-        settings.updateAndGet(s -> s.withEnabled(enabled));
+        settings.updateAndGet(s -> s.toBuilder().enabled(enabled).build());
         if (enabled) {
             triggerSync();
         }

@@ -71,10 +71,11 @@ class EngineClusterTest {
         PeerDirectory directory = new PeerDirectory(store.nodeId(), Duration.ofSeconds(5), Duration.ofSeconds(20),
                 Clock.systemUTC());
         var transport = network.newTransport();
-        EngineSettings settings = EngineSettings.defaults(name)
-                .withSyncInterval(Duration.ofSeconds(2))
-                .withAntiEntropyInterval(antiEntropyInterval)
-                .withRequestTimeout(Duration.ofSeconds(10));
+        EngineSettings settings = EngineSettings.builder(name)
+                .syncInterval(Duration.ofSeconds(2))
+                .antiEntropyInterval(antiEntropyInterval)
+                .requestTimeout(Duration.ofSeconds(10))
+                .build();
         SyncEngine engine = new SyncEngine(store, transport, directory, ds, settings, Clock.systemUTC());
         List<SyncEvent> events = new CopyOnWriteArrayList<>();
         engine.addListener(events::add);

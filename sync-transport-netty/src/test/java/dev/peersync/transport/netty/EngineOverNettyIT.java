@@ -56,7 +56,7 @@ class EngineOverNettyIT {
         PeerDirectory directory = new PeerDirectory(store.nodeId(), Duration.ofSeconds(5), Duration.ofSeconds(20),
                 Clock.systemUTC());
         SyncEngine engine = new SyncEngine(store, transport, directory, ds,
-                EngineSettings.defaults(name).withClusterId("it").withSyncInterval(Duration.ofSeconds(30)),
+                EngineSettings.builder(name).clusterId("it").syncInterval(Duration.ofSeconds(30)).build(),
                 Clock.systemUTC());
         cleanup.add(engine);
         int port = engine.start().getPort();
