@@ -66,6 +66,35 @@ class InstallIT {
     }
 
     @Test
+    void a_restart_while_a_local_writer_is_inside_its_transaction_waits_for_it_and_both_succeed() throws Exception {
+        DataSource ds = schema();
+        NodeId node = PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)).nodeId();
+        Jdbi jdbi = Jdbi.create(ds);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (org.jdbi.v3.core.Handle writer = jdbi.open()) {
+            writer.begin();
+            // A writer that has taken its table and not yet reached the capture trigger's metadata table.
+            writer.execute("LOCK TABLE users IN ROW EXCLUSIVE MODE");
+            Future<NodeId> restart = pool.submit(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)).nodeId());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long waiting = 0;
+            while (waiting == 0 && !restart.isDone() && System.nanoTime() < deadline) {
+                waiting = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND wait_event_type = 'Lock'").mapTo(Long.class).one());
+                Thread.sleep(20);
+            }
+            assertThat(waiting).as("the restart's install waits for the writer's lock").isEqualTo(1);
+            writer.execute("INSERT INTO users VALUES (gen_random_uuid(), 'mid-restart', now())");
+            writer.commit();
+            assertThat(restart.get(60, TimeUnit.SECONDS)).isEqualTo(node);
+        } finally {
+            pool.shutdownNow();
+        }
+        SyncStore store = PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES));
+        assertThat(store.readChanges(NodeId.random(), new PullRequest(List.of("users"), "", 100)).changes()).hasSize(1);
+    }
+
+    @Test
     void missing_tables_views_and_tables_without_primary_key_are_rejected_and_nothing_is_installed() {
         DataSource ds = schema();
         Jdbi jdbi = Jdbi.create(ds);

@@ -21,6 +21,12 @@ final class Installer {
     static NodeId install(Handle h, StoreSettings settings, List<PgTable> tables, Locks locks) {
         String s = Sql.ident(settings.schema());
         h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
+        // The synced tables before any metadata table: a local writer locks its table, then (capture) the metadata;
+        // taking them the other way round (a trigger on the metadata, then one on the table) deadlocks with it.
+        if (!tables.isEmpty()) {
+            h.execute("LOCK TABLE " + String.join(", ", tables.stream().map(PgTable::qualified).toList())
+                    + " IN SHARE ROW EXCLUSIVE MODE");
+        }
         // The tables themselves come from SchemaMigrations (Flyway), run before this transaction.
         h.createUpdate("INSERT INTO " + s + ".node (id, node_id, bucket_count) VALUES (1, gen_random_uuid(), :bc)"
                 + " ON CONFLICT (id) DO NOTHING").bind("bc", settings.bucketCount()).execute();

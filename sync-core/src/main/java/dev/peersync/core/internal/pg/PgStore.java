@@ -116,7 +116,7 @@ public final class PgStore implements SyncStore {
         Locks locks = Locks.forSchema(settings.schema());
         record Installed(NodeId node, List<PgTable> tables, byte[] cursorKey, String signature) {
         }
-        Installed installed = call(jdbi, "install sync-core", h -> {
+        Installed installed = callRetrying(jdbi, "install sync-core", h -> {
             List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
             checkUniquePolicies(h, settings, tables);
             NodeId node = Installer.install(h, settings, tables, locks);
@@ -579,7 +579,8 @@ public final class PgStore implements SyncStore {
     /**
      * {@link #call}, tried again (at most three times in all) when the database chose this transaction as a deadlock's
      * victim: applies of different peers run concurrently and lock rows in key order, but a foreign-key check or a
-     * local writer can still close a cycle, and PostgreSQL then breaks it by cancelling one of them.
+     * local writer can still close a cycle (with an install too, when a writer touches several tables), and
+     * PostgreSQL then breaks it by cancelling one of them.
      */
     private static <T> T callRetrying(Jdbi jdbi, String what, Work<T> work) {
         for (int attempt = 1; ; attempt++) {
