@@ -123,13 +123,7 @@ public final class Node implements AutoCloseable {
                     ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES)
                             .withAdminToken(config.adminToken()),
                     clock);
-            StoreSettings storeSettings = StoreSettings.of(ReviewDatabase.TABLES)
-                    .withMaxClockOffset(config.maxClockOffset()).withClockOffsetMillis(config.clockOffset().toMillis());
-            for (List<String> unique : ReviewDatabase.RENAMED_ON_COLLISION) {
-                storeSettings = storeSettings.withUniquePolicy(
-                        UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG));
-            }
-            SyncStore store = PgSyncStore.install(database.dataSource(), storeSettings);
+            SyncStore store = PgSyncStore.install(database.dataSource(), storeSettings(config));
             NodeId nodeId = store.nodeId();
             ObjectMapper mapper = reviewApi.objectMapper();
 
@@ -264,6 +258,30 @@ public final class Node implements AutoCloseable {
             log.info("ADMIN_TOKEN is not set: the mutating /api/v1/p2p endpoints answer loopback clients only, "
                     + "/metrics and the WebSocket are open to this host's pages; set ADMIN_TOKEN to administer "
                     + "the node from elsewhere");
+        }
+    }
+
+    /** What the node syncs and how: the review API's tables, with its unique-collision policies. */
+    private static StoreSettings storeSettings(NodeConfig config) {
+        StoreSettings settings = StoreSettings.of(ReviewDatabase.TABLES)
+                .withMaxClockOffset(config.maxClockOffset()).withClockOffsetMillis(config.clockOffset().toMillis());
+        for (List<String> unique : ReviewDatabase.RENAMED_ON_COLLISION) {
+            settings = settings.withUniquePolicy(
+                    UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG));
+        }
+        return settings;
+    }
+
+    /**
+     * Gives the node of the configured database a new id (a database copied to start another node: the copy would
+     * meet its original as itself) and returns it. The node must be stopped. See docs/operations.md, "Clone".
+     */
+    public static NodeId newIdentity(NodeConfig config) throws Exception {
+        try (NodeDatabase database = openDatabase(config)) {
+            NodeSchema.migrate(database.dataSource());
+            ReviewDatabase.migrate(database.dataSource(), config.siteMigrations()
+                    .map(dir -> "filesystem:" + dir).stream().toList());
+            return PgSyncStore.newIdentity(database.dataSource(), storeSettings(config));
         }
     }
 

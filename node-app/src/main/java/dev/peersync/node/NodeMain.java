@@ -21,7 +21,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Entry point of a node: {@code java -jar node-app.jar [flags]}.
+ * Entry point of a node: {@code java -jar node-app.jar [flags]}; {@code java -jar node-app.jar --new-identity [flags]}
+ * gives a cloned database its own node id instead of starting.
  *
  * <p>Every {@link Setting} is a flag; flags beat environment variables, which beat the {@code .env} file of
  * the working directory, which beats the default. Exit codes: 0 after a clean stop, 2 for bad configuration
@@ -31,6 +32,8 @@ public final class NodeMain {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_CONFIG = 2;
+    /** Instead of starting: give the database a new node id (a cloned database), print it and exit. */
+    static final String NEW_IDENTITY = "--new-identity";
 
     /** Starts a node from a validated configuration and blocks until it stops. */
     @FunctionalInterface
@@ -71,6 +74,10 @@ public final class NodeMain {
                 }
             }
             config = new ConfigLoader(flags, environment, DotenvFile.read(workingDirectory)).load();
+            if (parsed.hasMatchedOption(NEW_IDENTITY)) {
+                launcher = cloned -> out.println("This node's database now has node id " + Node.newIdentity(cloned)
+                        + "; start the node as usual.");
+            }
         } catch (ParameterException e) {
             err.println("peersync-node: " + e.getMessage());
             err.println("Run with --help for the list of flags.");
@@ -110,6 +117,10 @@ public final class NodeMain {
                 .mixinStandardHelpOptions(true);
         spec.usageMessage().description("A Product Review API node that syncs its own PostgreSQL with its peers.",
                 "Each flag can also be set by the environment variable named in its description, or in ./.env.");
+        spec.addOption(OptionSpec.builder(NEW_IDENTITY)
+                .description("Give the configured database a new node id, print it and exit, instead of starting: for a"
+                        + " database copied from another node (a clone). Run it with the node stopped.")
+                .build());
         for (Setting setting : Setting.values()) {
             String fallback = setting.defaultValue().isEmpty() ? "not set" : setting.defaultValue();
             spec.addOption(OptionSpec.builder(setting.flag())

@@ -152,7 +152,8 @@ final class PeerSession {
             // snapshot page has only the columns both have, the feed carries the rest (held values, never-written
             // versions), so the join reads the feed from its start instead.
             if (start.isEmpty() && schemaDrift().isEmpty()) {
-                SnapshotJoin.Outcome joined = snapshotJoin.joinIfEmpty(peer, client, settings.get().requestTimeout());
+                SnapshotJoin.Outcome joined = snapshotJoin.joinIfEmpty(peer, client, settings.get().requestTimeout(),
+                        hello.predecessor() != null);
                 applied += joined.rows();
                 joined.perTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
                 if (joined.status() == SnapshotJoin.Status.BUSY) {

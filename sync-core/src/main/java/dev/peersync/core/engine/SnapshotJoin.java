@@ -83,8 +83,14 @@ final class SnapshotJoin {
         }
     }
 
-    /** Joins {@code peer} by snapshot when this node's synced tables are empty and no other join is running. */
-    Outcome joinIfEmpty(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+    /**
+     * Joins {@code peer} by snapshot when this node's synced tables are empty and no other join is running. A node that
+     * is not empty follows the peer's feed from its current position (FROM_NOW) when what the feed held before is
+     * known here otherwise: this node joined another peer by snapshot, or the peer has a predecessor (its database was
+     * restored into another cluster or cloned, and got a new id: its earlier rows came from a node we know).
+     */
+    Outcome joinIfEmpty(NodeId peer, PeerClient client, Duration timeout, boolean peerHasPredecessor)
+            throws InterruptedException {
         if (!running.compareAndSet(false, true)) {
             return Outcome.of(Status.BUSY);
         }
@@ -93,8 +99,9 @@ final class SnapshotJoin {
             if (store.isEmpty()) {
                 outcome = join(peer, client, timeout);
                 joinedHere |= outcome.status() == Status.JOINED;
-            } else if (joinedHere) {
-                return fromNow(peer, client, timeout);
+            } else if (joinedHere || peerHasPredecessor) {
+                return fromNow(peer, client, timeout, joinedHere ? "this node joined another peer by snapshot"
+                        : "its database was restored into another cluster or cloned, and took a new id");
             }
         } finally {
             running.set(false);
@@ -106,18 +113,18 @@ final class SnapshotJoin {
     }
 
     /**
-     * The peer's current feed position, for a node that joined another peer by snapshot: replaying this peer's
-     * whole feed would only bring versions the snapshot held. What this peer wrote before and the snapshot's peer
-     * did not hold yet reaches us by relay once that peer has it, and the anti-entropy pass the caller runs finds
-     * the rest. Without the position (an old peer), the whole feed.
+     * The peer's current feed position, for a node that joined another peer by snapshot (replaying this peer's
+     * whole feed would only bring versions the snapshot held), or for a peer with a predecessor (its feed's earlier
+     * rows came from a node we know). What this peer wrote before and we lack reaches us by relay once another peer
+     * has it, and the anti-entropy pass the caller runs finds the rest. Without the position (an old peer), the
+     * whole feed.
      */
-    private Outcome fromNow(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
+    private Outcome fromNow(NodeId peer, PeerClient client, Duration timeout, String why) throws InterruptedException {
         String table = store.tables().get(0);
         try {
             SnapshotPage page = Futures.await(client.snapshot(
                     new SnapshotRequest(table, store.snapshotColumns(table), "", 1)), timeout);
-            log.info("Following {}'s feed from its current position: this node joined another peer by snapshot",
-                    peer);
+            log.info("Following {}'s feed from its current position: {}", peer, why);
             return new Outcome(Status.FROM_NOW, page.feedCursor(), 0, Map.of());
         } catch (InterruptedException e) {
             throw e;

@@ -181,7 +181,7 @@ public final class SyncEngine implements AutoCloseable {
         EngineSettings s = settings.get();
         InetSocketAddress bound = p2pAddress;
         return new NodeHello(store.nodeId(), s.nodeName(), s.clusterId(), store.schemaShape(), s.apiPort(),
-                bound == null ? 0 : bound.getPort(), s.softwareVersion());
+                bound == null ? 0 : bound.getPort(), s.softwareVersion(), store.predecessor().orElse(null));
     }
 
     public NodeId nodeId() {

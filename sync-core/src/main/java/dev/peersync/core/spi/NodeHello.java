@@ -13,7 +13,14 @@ import dev.peersync.core.NodeId;
  * @param p2pPort           port the node's peer transport listens on (so a peer that connected to us can be
  *                          dialled back)
  * @param softwareVersion   version of the running software
+ * @param predecessor       the id the node's database carried before (restored into another cluster, or cloned), or
+ *                          null: a peer without a cursor on this node follows its feed from now and compares tables
+ *                          with it, instead of reading its whole feed
  */
 public record NodeHello(NodeId nodeId, String nodeName, String clusterId, SchemaShape schema, int apiPort,
-                        int p2pPort, String softwareVersion) {
+                        int p2pPort, String softwareVersion, NodeId predecessor) {
+    /** This hello with the port the node's transport listens on. */
+    public NodeHello withP2pPort(int port) {
+        return new NodeHello(nodeId, nodeName, clusterId, schema, apiPort, port, softwareVersion, predecessor);
+    }
 }

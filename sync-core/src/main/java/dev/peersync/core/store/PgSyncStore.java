@@ -25,4 +25,14 @@ public final class PgSyncStore {
     public static SyncStore install(DataSource dataSource, StoreSettings settings) {
         return PgStore.install(dataSource, settings);
     }
+
+    /**
+     * Gives the node of this database a new id and returns it: for a database copied to start another node (a clone),
+     * which would otherwise meet its original as itself. Its old id becomes its predecessor ({@link
+     * SyncStore#predecessor}). Run it with the node stopped. A database restored into another PostgreSQL cluster gets
+     * a new id at install without being asked.
+     */
+    public static dev.peersync.core.NodeId newIdentity(DataSource dataSource, StoreSettings settings) {
+        return PgStore.newIdentity(dataSource, settings);
+    }
 }

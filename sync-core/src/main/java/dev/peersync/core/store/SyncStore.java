@@ -35,6 +35,15 @@ public interface SyncStore {
     /** This node's id, generated once at install and kept in the database. */
     NodeId nodeId();
 
+    /**
+     * The id this node's database carried before its current one, when it was given a new one (restored into another
+     * PostgreSQL cluster, or cloned): peers follow this node's feed from its current position, since what it held
+     * before came from a node they know.
+     */
+    default java.util.Optional<NodeId> predecessor() {
+        return java.util.Optional.empty();
+    }
+
     /** The synced tables, parents before children by the foreign-key graph. */
     List<String> tables();
 

@@ -38,7 +38,7 @@ class SchemaMigrationIT {
     @Test
     void a_new_database_gets_every_version() {
         TestNode node = nodes.create("migrate_new");
-        assertThat(history(node)).containsExactly("1 tables", "2 gc grace", "3 synced columns");
+        assertThat(history(node)).containsExactly("1 tables", "2 gc grace", "3 synced columns", "4 incarnation");
     }
 
     @Test
@@ -47,7 +47,7 @@ class SchemaMigrationIT {
                 TestNode.SCHEMA + PREVIOUS_LAYOUT);
 
         assertThat(node.id().value()).as("the node keeps its id").isEqualTo(OLD_NODE);
-        assertThat(history(node)).containsExactly("0 << Flyway Baseline >>", "1 tables", "2 gc grace", "3 synced columns");
+        assertThat(history(node)).containsExactly("0 << Flyway Baseline >>", "1 tables", "2 gc grace", "3 synced columns", "4 incarnation");
         assertThat(node.rows("SELECT peer, holds FROM peersync.peer_cursor"))
                 .containsExactly(Map.of("peer", OLD_PEER, "holds", true));
         assertThat(node.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'peersync'"

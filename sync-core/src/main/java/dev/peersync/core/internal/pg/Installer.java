@@ -14,6 +14,8 @@ import org.jdbi.v3.core.Handle;
  * Needs no superuser and no extension (gen_random_uuid, pg_snapshot, xid8 and bit_xor are core since 13/14).
  */
 final class Installer {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Installer.class);
+
     private Installer() {
     }
 
@@ -35,6 +37,13 @@ final class Installer {
             throw new SyncSetupException("bucketCount is fixed when sync-core is first installed: this database uses "
                     + bucketCount + ", the settings ask for " + settings.bucketCount()
                     + "; use " + bucketCount + " (all nodes of a cluster must agree)");
+        }
+        if (Incarnation.restoredIntoAnotherCluster(h, s, tables)) {
+            UUID before = h.createQuery("SELECT node_id FROM " + s + ".node").mapTo(UUID.class).one();
+            NodeId after = Incarnation.begin(h, s, tables);
+            log.warn("This database holds transaction ids its PostgreSQL cluster has not reached: it was restored"
+                    + " into (or copied to) another cluster. The node takes the new id {} (it was {}), so that peers"
+                    + " cannot skip its new writes; they follow its feed from now and compare tables with it", after, before);
         }
         UUID nodeId = h.createQuery("SELECT node_id FROM " + s + ".node").mapTo(UUID.class).one();
         // The key of the feed's cursor receipts (CursorReceipts): random, never leaves this database.

@@ -48,6 +48,7 @@ public final class PgStore implements SyncStore {
     private final StoreSettings settings;
     private final String s;
     private final NodeId nodeId;
+    private final NodeId predecessor;
     private final CursorReceipts receipts;
     private final HeldValues heldValues;
     private final Locks locks;
@@ -59,12 +60,13 @@ public final class PgStore implements SyncStore {
     private final PeerExpiry expiry;
     private final StaleRows staleRows;
 
-    private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, List<PgTable> parentsFirst,
+    private PgStore(Jdbi jdbi, StoreSettings settings, NodeId nodeId, NodeId predecessor, List<PgTable> parentsFirst,
                     CursorReceipts receipts, String signature) {
         this.jdbi = jdbi;
         this.settings = settings;
         this.s = Sql.ident(settings.schema());
         this.nodeId = nodeId;
+        this.predecessor = predecessor;
         this.receipts = receipts;
         this.locks = Locks.forSchema(settings.schema());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
@@ -114,7 +116,7 @@ public final class PgStore implements SyncStore {
         });
         SchemaMigrations.migrate(dataSource, settings.schema());
         Locks locks = Locks.forSchema(settings.schema());
-        record Installed(NodeId node, List<PgTable> tables, byte[] cursorKey, String signature) {
+        record Installed(NodeId node, NodeId predecessor, List<PgTable> tables, byte[] cursorKey, String signature) {
         }
         Installed installed = callRetrying(jdbi, "install sync-core", h -> {
             List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
@@ -122,10 +124,28 @@ public final class PgStore implements SyncStore {
             NodeId node = Installer.install(h, settings, tables, locks);
             byte[] key = h.createQuery("SELECT cursor_key FROM " + Sql.ident(settings.schema()) + ".node")
                     .mapTo(byte[].class).one();
-            return new Installed(node, tables, key, Catalog.columnSignature(h, settings.tables()));
+            return new Installed(node, Incarnation.predecessor(h, Sql.ident(settings.schema())), tables, key,
+                    Catalog.columnSignature(h, settings.tables()));
         });
-        return new PgStore(jdbi, settings, installed.node(), installed.tables(), new CursorReceipts(installed.cursorKey()),
-                installed.signature());
+        return new PgStore(jdbi, settings, installed.node(), installed.predecessor(), installed.tables(),
+                new CursorReceipts(installed.cursorKey()), installed.signature());
+    }
+
+    /**
+     * Gives the node of this database a new id, its current one becoming its predecessor ({@link Incarnation}): what a
+     * database copied to start another node needs (a clone would otherwise meet its original as itself). A database
+     * restored into another PostgreSQL cluster gets one at install without being asked. Run it with the node stopped.
+     */
+    public static NodeId newIdentity(DataSource dataSource, StoreSettings settings) {
+        PgStore before = install(dataSource, settings);
+        Jdbi jdbi = Jdbi.create(dataSource);
+        NodeId id = call(jdbi, "give the node a new id", h -> {
+            h.execute("SELECT pg_advisory_xact_lock(" + before.locks.install() + ")");
+            return Incarnation.begin(h, before.s, before.layout.parentsFirst());
+        });
+        install(dataSource, settings); // capture functions carrying the new id
+        log.info("The node of this database now has id {} (it was {})", id, before.nodeId);
+        return id;
     }
 
     /**
@@ -186,6 +206,11 @@ public final class PgStore implements SyncStore {
     @Override
     public NodeId nodeId() {
         return nodeId;
+    }
+
+    @Override
+    public java.util.Optional<NodeId> predecessor() {
+        return java.util.Optional.ofNullable(predecessor);
     }
 
     @Override

@@ -39,8 +39,7 @@ public final class InboundRegistrar extends ChannelInboundHandlerAdapter {
     }
 
     private void announce(NodeHello peer, PeerAddress address) {
-        NodeHello withPort = new NodeHello(peer.nodeId(), peer.nodeName(), peer.clusterId(), peer.schema(),
-                peer.apiPort(), address.port(), peer.softwareVersion());
+        NodeHello withPort = peer.withP2pPort(address.port());
         try {
             service.peerConnected(withPort, address.host());
         } catch (RuntimeException e) {

@@ -306,7 +306,7 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel channel = server(null);
         sentHello(channel);
         NodeHello migrated = new NodeHello(NodeId.random(), "migrated", Nodes.CLUSTER, Nodes.shape(Nodes.SCHEMA,
-                Map.of("id", "uuid", "name", "text", "sku", "text")), 8000, 0, "test");
+                Map.of("id", "uuid", "name", "text", "sku", "text")), 8000, 0, "test", null);
         channel.writeInbound(hello(migrated, HandshakeAuth.newNonce(), false));
         channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
         channel.runPendingTasks();
@@ -319,7 +319,7 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel channel = server(null);
         sentHello(channel);
         NodeHello retyped = new NodeHello(NodeId.random(), "retyped", Nodes.CLUSTER, Nodes.shape(Nodes.SCHEMA,
-                Map.of("id", "uuid", "name", "integer")), 8000, 0, "test");
+                Map.of("id", "uuid", "name", "integer")), 8000, 0, "test", null);
         channel.writeInbound(hello(retyped, HandshakeAuth.newNonce(), false));
         assertRefused(channel, RejectReason.SCHEMA_MISMATCH);
     }

@@ -22,7 +22,7 @@ public final class Nodes {
     /** A node whose one synced table is named {@code schema} (so two names make incompatible shapes). */
     public static NodeHello hello(String name, String cluster, String schema) {
         return new NodeHello(NodeId.random(), name, cluster, shape(schema, Map.of("id", "uuid", "name", "text")), 8000,
-                0, "test");
+                0, "test", null);
     }
 
     public static SchemaShape shape(String table, Map<String, String> columns) {
