@@ -17,13 +17,13 @@ import java.util.stream.Stream;
 
 /**
  * A PostgreSQL cluster of its own, made with the PostgreSQL programs installed on the machine ({@code initdb},
- * {@code pg_ctl}), with that version's {@code pg_dump} and {@code pg_restore}: for tests that need what the shared
- * embedded server cannot give, a backup taken with the real tools and restored into a fresh cluster, whose
- * transaction ids start again from a low value. As root (CI) the server runs as {@code nobody}, since PostgreSQL
+ * {@code pg_ctl}), with that version's {@code pg_dump}, {@code pg_restore} and {@code pg_basebackup}: for tests that
+ * need what the shared embedded server cannot give, a backup taken with the real tools and restored, logically into a
+ * fresh cluster (whose transaction ids start again from a low value) or physically (ids back at the backup's). As root (CI) the server runs as {@code nobody}, since PostgreSQL
  * refuses to run as root. The programs: {@code PEERSYNC_PG_BIN}, else the newest {@code /usr/lib/postgresql/N/bin}.
  */
 public final class LocalPgCluster implements AutoCloseable {
-    private static final List<String> PROGRAMS = List.of("initdb", "pg_ctl", "pg_dump", "pg_restore");
+    private static final List<String> PROGRAMS = List.of("initdb", "pg_ctl", "pg_dump", "pg_restore", "pg_basebackup");
     private static final String NOBODY = "65534";
 
     private final Path bin;
@@ -56,28 +56,53 @@ public final class LocalPgCluster implements AutoCloseable {
 
     /** Requires the programs: skipped outside CI, failed under CI when they are missing. */
     public static void require() {
-        Prerequisite.require(binaries().isPresent(), "PostgreSQL's programs (initdb, pg_ctl, pg_dump, pg_restore)",
+        Prerequisite.require(binaries().isPresent(), "PostgreSQL's programs (initdb, pg_ctl, pg_dump, pg_restore, pg_basebackup)",
                 "install them (Debian/Ubuntu: apt-get install -y postgresql) or set PEERSYNC_PG_BIN to their directory");
     }
 
     /** Creates (initdb) and starts a new cluster on a free port of 127.0.0.1. */
     public static LocalPgCluster start(String name) {
+        LocalPgCluster cluster = create(name);
+        cluster.runAsOwner(List.of(cluster.bin.resolve("initdb").toString(), "-D", cluster.data().toString(), "-U",
+                "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"));
+        cluster.startServer();
+        return cluster;
+    }
+
+    /**
+     * A base backup of this cluster ({@code pg_basebackup}, WAL included), started as a cluster of its own on another
+     * port: what restoring a physical backup gives, the transaction ids back where they were at the backup.
+     */
+    public LocalPgCluster baseBackup(String name) {
+        LocalPgCluster copy = create(name);
+        runAsOwner(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-U", "postgres", "-D", copy.data().toString(), "--wal-method=stream", "--checkpoint=fast", "--no-sync"));
+        return copy;
+    }
+
+    /** Starts the server of a cluster made by {@link #baseBackup}. */
+    public LocalPgCluster restored() {
+        startServer();
+        return this;
+    }
+
+    private static LocalPgCluster create(String name) {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException("no PostgreSQL programs found"));
         try {
             Path directory = Files.createTempDirectory("pg-" + name + "-");
-            LocalPgCluster cluster = new LocalPgCluster(bin, directory, FreePorts.tcp());
             if (isRoot()) {
                 run(List.of("chown", NOBODY + ":" + NOBODY, directory.toString()));
             }
-            cluster.runAsOwner(List.of(bin.resolve("initdb").toString(), "-D", cluster.data().toString(), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8", "--no-sync"));
-            cluster.runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", cluster.data().toString(), "-w",
-                    "-l", directory.resolve("server.log").toString(), "-o", "-p " + cluster.port + " -k "
-                            + directory + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", "start"));
-            return cluster;
+            return new LocalPgCluster(bin, directory, FreePorts.tcp());
         } catch (IOException e) {
-            throw new IllegalStateException("Could not start a PostgreSQL cluster: " + e.getMessage(), e);
+            throw new IllegalStateException("Could not make a directory for a PostgreSQL cluster: " + e.getMessage(), e);
         }
+    }
+
+    private void startServer() {
+        runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-w",
+                "-l", directory.resolve("server.log").toString(), "-o", "-p " + port + " -k "
+                        + directory + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", "start"));
     }
 
     /** Creates an empty database in this cluster. */

@@ -81,6 +81,44 @@ class RestoreIT {
     }
 
     @Test
+    void a_node_restored_from_a_base_backup_gets_back_its_later_writes_and_its_new_writes_reach_every_peer() {
+        LocalPgCluster.require();
+        Cluster cluster = nodes.cluster();
+        try (LocalPgCluster old = LocalPgCluster.start("live")) {
+            TestDatabase database = old.createDatabase("it_base_" + ProcessHandle.current().pid());
+            ClusterNode node = cluster.addNode(database);
+            categories(node, "before-base-backup", 3);
+            cluster.awaitConvergence(Scenarios.CONVERGE);
+            try (LocalPgCluster backup = old.baseBackup("base")) {
+                String id = node.nodeId();
+                try {
+                    consumeTransactionIds(old, 300); // the node ran on after its backup...
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                categories(node, "after-base-backup", 5); // ...and its peers' cursors followed it
+                for (ClusterNode peer : List.of(cluster.node(1), cluster.node(2))) {
+                    awaitCategories(peer, "after-base-backup", 5);
+                }
+                node.kill();
+                old.close(); // its database is lost: the backup is started in its place
+                node.restartOn(new TestDatabase(database.name(), backup.restored().url(database.name()), "postgres", ""));
+                try {
+                    awaitCategories(node, "after-base-backup", 5);
+                    categories(node, "after-base-restore", 5);
+                    for (ClusterNode peer : List.of(cluster.node(1), cluster.node(2))) {
+                        awaitCategories(peer, "after-base-restore", 5);
+                    }
+                    cluster.awaitConvergence(Scenarios.CONVERGE);
+                    assertThat(node.nodeId()).as("a physical restore keeps the id").isEqualTo(id);
+                } finally {
+                    cluster.retire(node);
+                }
+            }
+        }
+    }
+
+    @Test
     void a_clone_given_a_new_identity_joins_as_a_new_node() {
         Cluster cluster = nodes.cluster();
         ClusterNode node2 = cluster.node(2);

@@ -28,10 +28,12 @@ final class LocalService implements LocalSyncService {
     private final PeerDirectory directory;
     private final TableCounters tables;
     private final Consumer<NodeId> pullFrom;
+    private final Consumer<NodeId> compareWith;
 
     LocalService(SyncStore store, Supplier<NodeHello> hello, PeerDirectory directory, TableCounters tables,
-                 Consumer<NodeId> pullFrom) {
+                 Consumer<NodeId> pullFrom, Consumer<NodeId> compareWith) {
         this.store = store;
+        this.compareWith = compareWith;
         this.hello = hello;
         this.directory = directory;
         this.tables = tables;
@@ -46,6 +48,11 @@ final class LocalService implements LocalSyncService {
     @Override
     public ChangeBatch pull(NodeId requester, PullRequest request) {
         ChangeBatch batch = store.readChanges(requester, request);
+        if (batch.rewound()) {
+            // This database went back in time: what it wrote after its backup is with the requester, and only a
+            // comparison of tables finds it (the feed never sends a node its own versions).
+            compareWith.accept(requester);
+        }
         for (RowChange change : batch.changes()) {
             tables.served(change.table(), 1);
         }

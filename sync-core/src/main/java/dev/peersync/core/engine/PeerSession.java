@@ -180,6 +180,16 @@ final class PeerSession {
                         rejoin(client, perTable);
                         return;
                     }
+                    if (batch.rewound()) {
+                        // The peer's database went back in time: its new writes reuse transaction ids our cursor
+                        // had passed. Follow its feed from where it restarted, and compare tables for the rest.
+                        log.warn("Peer {}'s feed is behind our cursor on it (its database was restored from a"
+                                + " backup?): following it from its start, and comparing tables", peer);
+                        store.storeCursor(peer, batch.nextCursor());
+                        store.markCursorHolds(peer, false);
+                        requestAntiEntropy();
+                        return;
+                    }
                     next = batch.hasMore() ? client.pull(pullAfter(batch.nextCursor(), meter.estimateDue())) : null;
                     meter.applied(rowsPerTable(batch), batch.remaining());
                     ApplyResult result = transactions.apply(batch);

@@ -134,7 +134,8 @@ public final class SyncEngine implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("SyncEngine already started");
         }
-        LocalService service = new LocalService(store, this::hello, directory, tableCounters, this::onPeerNotified);
+        LocalService service = new LocalService(store, this::hello, directory, tableCounters, this::onPeerNotified,
+                peer -> directory.get(peer).ifPresent(info -> session(info).requestAntiEntropy()));
         p2pAddress = transport.start(service);
         commitListener = new LocalCommitListener(dataSource, this::onLocalCommit);
         commitListener.start();

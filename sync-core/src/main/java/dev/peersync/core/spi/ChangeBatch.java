@@ -17,33 +17,42 @@ import java.util.List;
  * @param remaining  when the pull asked for it ({@link PullRequest#estimate()}): rows still waiting after this batch,
  *                   per table (an estimate: rows the puller already holds from their origin may be among them);
  *                   empty otherwise
+ * @param rewound    true when the server's feed is behind the puller's cursor (the server's database went back in
+ *                   time: restored from a base backup): the cursor was replaced by {@code nextCursor}, the server's
+ *                   position when it started, and the puller compares tables with the server (anti-entropy) for
+ *                   what the two timelines wrote under the same transaction ids. No changes then.
  */
 public record ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction,
-                          boolean rejoin, java.util.Map<String, Long> remaining) {
+                          boolean rejoin, java.util.Map<String, Long> remaining, boolean rewound) {
     public ChangeBatch {
         changes = List.copyOf(changes);
         remaining = remaining == null ? java.util.Map.of() : java.util.Map.copyOf(remaining);
         hasMore = !rejoin && (hasMore || midTransaction);
-        if (rejoin && !changes.isEmpty()) {
+        if ((rejoin || rewound) && !changes.isEmpty()) {
             throw new IllegalArgumentException("a refused pull carries no changes");
         }
     }
 
     public ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore, boolean midTransaction) {
-        this(changes, nextCursor, hasMore, midTransaction, false, null);
+        this(changes, nextCursor, hasMore, midTransaction, false, null, false);
     }
 
     public ChangeBatch(List<RowChange> changes, String nextCursor, boolean hasMore) {
-        this(changes, nextCursor, hasMore, false, false, null);
+        this(changes, nextCursor, hasMore, false, false, null, false);
     }
 
     /** This batch with the estimate of the rows still waiting. */
     public ChangeBatch withRemaining(java.util.Map<String, Long> estimate) {
-        return new ChangeBatch(changes, nextCursor, hasMore, midTransaction, rejoin, estimate);
+        return new ChangeBatch(changes, nextCursor, hasMore, midTransaction, rejoin, estimate, rewound);
     }
 
     /** The answer to a puller that must rejoin by snapshot: its cursor is handed back unchanged. */
     public static ChangeBatch rejoinBySnapshot(String cursor) {
-        return new ChangeBatch(List.of(), cursor, false, false, true, null);
+        return new ChangeBatch(List.of(), cursor, false, false, true, null, false);
+    }
+
+    /** The answer to a puller whose cursor is ahead of the server's feed: follow it from {@code cursor} instead. */
+    public static ChangeBatch rewoundTo(String cursor) {
+        return new ChangeBatch(List.of(), cursor, false, false, false, null, true);
     }
 }

@@ -27,9 +27,13 @@ final class ChangeFeed {
     private final CursorReceipts receipts;
     private final PeerExpiry expiry;
     private final HeldValues heldValues;
+    /** A snapshot taken when this store was opened: where a peer whose cursor is ahead of the feed restarts. */
+    private final String opened;
 
-    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema, CursorReceipts receipts, HeldValues held) {
+    ChangeFeed(Map<String, PgTable> tables, NodeId node, String schema, CursorReceipts receipts, HeldValues held,
+               String opened) {
         this.tables = tables;
+        this.opened = opened;
         this.heldValues = held;
         this.node = node;
         this.schema = Sql.ident(schema);
@@ -47,8 +51,16 @@ final class ChangeFeed {
         h.execute("SET LOCAL enable_sort = off");
         FeedCursor cursor = cursorText.isEmpty() ? null : FeedCursor.parse(cursorText, node);
         boolean receipted = cursor != null && receipts.verify(cursorText, requester);
-        if (expiry.refuses(h, requester, receipted ? cursor.from() : null)) {
+        boolean ahead = receipted && aheadOfFeed(h, cursor);
+        if (expiry.refuses(h, requester, receipted && !ahead ? cursor.from() : null)) {
             return ChangeBatch.rejoinBySnapshot(cursorText); // before the acknowledgement: a refused pull acks nothing
+        }
+        if (ahead) {
+            // Never taken as an acknowledgement: the ids it covers are being handed out again, to other writes.
+            log.warn("Peer {} holds a cursor on this node's feed that is ahead of it (snapshot {}): this database went"
+                    + " back in time (restored from a base backup?). The peer follows the feed from this node's start and"
+                    + " compares tables with it", requester, cursor.to());
+            return ChangeBatch.rewoundTo(receipts.sign(FeedCursor.at(node, opened).format(), requester));
         }
         if (cursor == null) {
             cursor = FeedCursor.start(node, currentSnapshot(h));
@@ -94,6 +106,15 @@ final class ChangeFeed {
     }
 
     private record FeedRow(String tx, long seq, RowChange change) {
+    }
+
+    /**
+     * True when a cursor this feed issued (its receipt checked) names transactions this database has not reached: on
+     * one timeline every snapshot the feed hands out is at or behind the current one.
+     */
+    private static boolean aheadOfFeed(Handle h, FeedCursor cursor) {
+        return h.createQuery("SELECT pg_snapshot_xmax(CAST(:to AS pg_snapshot)) > pg_snapshot_xmax(pg_current_snapshot())")
+                .bind("to", cursor.to()).mapTo(Boolean.class).one();
     }
 
     /**

@@ -49,6 +49,8 @@ public final class PgStore implements SyncStore {
     private final String s;
     private final NodeId nodeId;
     private final NodeId predecessor;
+    /** The current snapshot when this store was opened (see ChangeFeed: a cursor ahead of the feed). */
+    private final String opened;
     private final CursorReceipts receipts;
     private final HeldValues heldValues;
     private final Locks locks;
@@ -67,6 +69,8 @@ public final class PgStore implements SyncStore {
         this.s = Sql.ident(settings.schema());
         this.nodeId = nodeId;
         this.predecessor = predecessor;
+        this.opened = call(jdbi, "read the current snapshot", h -> h.createQuery("SELECT pg_current_snapshot()::text")
+                .mapTo(String.class).one());
         this.receipts = receipts;
         this.locks = Locks.forSchema(settings.schema());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
@@ -99,7 +103,7 @@ public final class PgStore implements SyncStore {
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
                 settings.uniquePolicies(), settings.maxParkedPerPeerTable(), heldValues);
         return new Layout(List.copyOf(parentsFirst), tables, shape(parentsFirst),
-                new ChangeFeed(tables, nodeId, settings.schema(), receipts, heldValues), applier,
+                new ChangeFeed(tables, nodeId, settings.schema(), receipts, heldValues, opened), applier,
                 new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(), settings.bucketCount(),
                         applier), signature);
     }
