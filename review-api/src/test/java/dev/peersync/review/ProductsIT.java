@@ -46,6 +46,32 @@ class ProductsIT {
     }
 
     @Test
+    void sku_is_refused_until_the_database_has_the_column_then_read_and_written() throws Exception {
+        try (java.sql.Connection c = api.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE products DROP COLUMN IF EXISTS sku");
+            String name = ApiClient.unique("SkuBefore");
+            Response refused = client.post("/api/v1/products", user.token(), client.object("name", name, "price", 1,
+                    "sku", "SKU-1"));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+            assertThat(refused.json().path("error").path("details").findValuesAsText("field")).containsExactly("sku");
+            assertThat(names(client.get("/api/v1/products?q=" + name))).as("nothing written").isEmpty();
+            UUID plain = product(ApiClient.unique("NoSku"), "2", null, null);
+            assertThat(client.get("/api/v1/products/" + plain).json().get("sku").isNull()).isTrue();
+
+            s.execute("ALTER TABLE products ADD COLUMN sku text"); // the site migration of a rolling upgrade
+            Response created = client.post("/api/v1/products", user.token(), client.object("name",
+                    ApiClient.unique("With sku"), "price", 3, "sku", "SKU-2"));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.json().get("sku").asText()).isEqualTo("SKU-2");
+            Response patched = client.patch("/api/v1/products/" + created.id(), user.token(), Map.of("price", 4));
+            assertThat(patched.json().get("sku").asText()).as("PATCH keeps what it does not name").isEqualTo("SKU-2");
+            Response set = client.patch("/api/v1/products/" + plain, user.token(), Map.of("sku", "SKU-3"));
+            assertThat(client.get("/api/v1/products/" + plain).json().get("sku").asText()).as(set.toString())
+                    .isEqualTo("SKU-3");
+        }
+    }
+
+    @Test
     void product_crud_round_trip_keeps_the_exact_price() {
         UUID category = category(ApiClient.unique("Audio"));
         Response created = client.post("/api/v1/products", user.token(),

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
 /** SQL for {@code products}, with the rating aggregates computed from {@code reviews} at read time. */
 public final class ProductRepository {
     private static final String SELECT = """
-            SELECT p.id, p.name, p.description, p.price, p.category_id, p.created_at, p.updated_at,
+            SELECT p.id, p.name, p.description, p.price, p.category_id, %s AS sku, p.created_at, p.updated_at,
                    s.average_rating, s.review_count
             FROM products p
             CROSS JOIN LATERAL (
@@ -24,29 +24,44 @@ public final class ProductRepository {
             """;
     private static final RowMapper<ProductView> VIEW = (rs, ctx) -> new ProductView(Sql.uuid(rs, "id"),
             rs.getString("name"), rs.getString("description"), rs.getBigDecimal("price"), Sql.uuid(rs, "category_id"),
-            rs.getBigDecimal("average_rating"), rs.getLong("review_count"),
+            rs.getString("sku"), rs.getBigDecimal("average_rating"), rs.getLong("review_count"),
             Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
 
-    /** The values a client sets. */
-    public record Input(String name, String description, BigDecimal price, UUID categoryId) {
+    /** The values a client sets; {@code sku} only where {@link #hasSku} (null otherwise). */
+    public record Input(String name, String description, BigDecimal price, UUID categoryId, String sku) {
+    }
+
+    /**
+     * Whether this database has {@code products.sku}: a site migration adds it (issue 18's rolling upgrade), node by
+     * node, so the API reads and writes it where it exists and refuses it elsewhere. Asked in the request's own
+     * transaction: one catalog lookup, always current.
+     */
+    public boolean hasSku(Handle handle) {
+        return handle.createQuery("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'products'::regclass"
+                + " AND attname = 'sku' AND attnum > 0 AND NOT attisdropped)").mapTo(Boolean.class).one();
     }
 
     public UUID insert(Handle handle, Input input, Instant now) {
         UUID id = UUID.randomUUID();
-        handle.createUpdate("""
-                        INSERT INTO products (id, name, description, price, category_id, created_at, updated_at)
-                        VALUES (:id, :name, :description, :price, :categoryId, :now, :now)""")
+        boolean sku = hasSku(handle);
+        handle.createUpdate("INSERT INTO products (id, name, description, price, category_id, created_at, updated_at"
+                        + (sku ? ", sku" : "") + ") VALUES (:id, :name, :description, :price, :categoryId, :now, :now"
+                        + (sku ? ", :sku" : "") + ")")
                 .bind("id", id).bindMethods(input).bind("now", Sql.utc(now))
                 .execute();
         return id;
     }
 
     public void update(Handle handle, UUID id, Input input, Instant now) {
-        handle.createUpdate("""
-                        UPDATE products SET name = :name, description = :description, price = :price,
-                        category_id = :categoryId, updated_at = :now WHERE id = :id""")
+        handle.createUpdate("UPDATE products SET name = :name, description = :description, price = :price,"
+                        + " category_id = :categoryId, updated_at = :now" + (hasSku(handle) ? ", sku = :sku" : "")
+                        + " WHERE id = :id")
                 .bind("id", id).bindMethods(input).bind("now", Sql.utc(now))
                 .execute();
+    }
+
+    private String select(Handle handle) {
+        return SELECT.formatted(hasSku(handle) ? "p.sku" : "NULL::text");
     }
 
     public void delete(Handle handle, UUID id) {
@@ -54,7 +69,7 @@ public final class ProductRepository {
     }
 
     public Optional<ProductView> find(Handle handle, UUID id) {
-        return handle.createQuery(SELECT + " WHERE p.id = :id").bind("id", id).map(VIEW).findOne();
+        return handle.createQuery(select(handle) + " WHERE p.id = :id").bind("id", id).map(VIEW).findOne();
     }
 
     /** Locks the product row (so concurrent writes to one product apply one after the other). */
@@ -74,7 +89,7 @@ public final class ProductRepository {
     }
 
     public List<ProductView> list(Handle handle, ProductQuery query, PageRequest page) {
-        return bindFilters(handle.createQuery(SELECT + where(query) + " ORDER BY " + query.orderBy()
+        return bindFilters(handle.createQuery(select(handle) + where(query) + " ORDER BY " + query.orderBy()
                         + " LIMIT :limit OFFSET :offset"), query)
                 .bind("limit", page.limit()).bind("offset", page.offset())
                 .map(VIEW).list();

@@ -124,6 +124,11 @@ public final class ProductRoutes {
         String description = body.text("description", false, 0, 10_000);
         BigDecimal price = body.decimal("price", true);
         UUID categoryId = body.uuid("category_id", false);
+        String sku = body.text("sku", false, 1, 64);
+        if (sku != null && !products.hasSku(handle)) {
+            body.errors().add("sku", "this node's database has no products.sku column yet (a migration is being"
+                    + " rolled out): send sku to a node that has it, or leave it out");
+        }
         if (price != null) {
             body.errors().check(price.signum() >= 0, "price", "must be 0 or more");
             body.errors().check(price.compareTo(MAX_PRICE) <= 0, "price", "must be at most " + MAX_PRICE);
@@ -133,6 +138,6 @@ public final class ProductRoutes {
             body.errors().add("category_id", "no category " + categoryId);
         }
         body.errors().throwIfAny();
-        return new ProductRepository.Input(name, description, price, categoryId);
+        return new ProductRepository.Input(name, description, price, categoryId, sku);
     }
 }
