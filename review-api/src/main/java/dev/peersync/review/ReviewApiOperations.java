@@ -18,7 +18,7 @@ import java.util.List;
 
 /** The review API's operations, for the OpenAPI document; the routes {@link ReviewApi#configure} registers. */
 public final class ReviewApiOperations {
-    private static final Body PRODUCT_IN = Body.free("{name (required), description, price (>= 0), category_id}");
+    private static final Body PRODUCT_IN = Body.free("{name (required), description, price (>= 0), category_id, sku (only where the database has products.sku)}");
     private static final Body CATEGORY_IN = Body.free("{name (required), description, parent_id}");
     private static final Body REVIEW_IN = Body.free("{rating (1-5, required), title, body}");
 
