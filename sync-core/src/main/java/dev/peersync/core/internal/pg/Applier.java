@@ -79,12 +79,8 @@ final class Applier {
         }
     }
 
+    /** Applies the rows in the caller's transaction (several batches of one source transaction may share it). */
     ApplyResult apply(org.jdbi.v3.core.Handle h, List<Incoming> rows) {
-        return apply(h, rows, false);
-    }
-
-    /** @param continuing true for the second and later batches applied in one database transaction */
-    ApplyResult apply(org.jdbi.v3.core.Handle h, List<Incoming> rows, boolean continuing) {
         if (rows.isEmpty()) {
             return ApplyResult.empty();
         }
@@ -95,7 +91,7 @@ final class Applier {
             h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'");
             List<String> truncated = Truncations.apply(run, parentsFirst, truncations);
             List<Incoming> others = rows.stream().filter(r -> !Truncations.KEY.equals(r.change().pk())).toList();
-            ApplyResult rest = others.isEmpty() ? ApplyResult.empty() : apply(h, others, continuing);
+            ApplyResult rest = others.isEmpty() ? ApplyResult.empty() : apply(h, others);
             Map<String, Integer> perTable = new HashMap<>(rest.appliedPerTable());
             truncated.forEach(t -> perTable.merge(t, 1, Integer::sum));
             if (!truncated.isEmpty()) {
@@ -110,8 +106,8 @@ final class Applier {
         RowWriter writer = new RowWriter(run, clock, policies, tableByMeta);
         Bookkeeping books = new Bookkeeping(run, clock, maxParked);
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
-        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; "
-                + IncomingRows.PREPARE + (continuing ? IncomingRows.EMPTY_WITHIN_TRANSACTION : IncomingRows.EMPTY));
+        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; SELECT "
+                + s + ".apply_tables()");
         IncomingRows.load(h, s, rows);
         classifier.parkSkewed();
         List<PgTable> present = present(rows);
@@ -177,6 +173,7 @@ final class Applier {
         if (tally.applied() > 0) {
             books.notifyApplied(rows);
         }
+        h.execute(IncomingRows.emptied(rows.size()));
         return new ApplyResult(tally.applied(), tally.skipped(), parked, tally.appliedPerTable(), run.events,
                 tally.perOrigin());
     }

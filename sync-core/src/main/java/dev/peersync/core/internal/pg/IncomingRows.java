@@ -18,30 +18,46 @@ final class IncomingRows {
     private IncomingRows() {
     }
 
-    /** The apply's temp tables: created once per connection, emptied at every commit and before every apply. */
-    static final String PREPARE =
-            // Half-full pages: the classification's in-place updates stay on the page (HOT, no index entries).
-            "CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
-                    + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
-                    + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
-                    + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
-                    + " otx xid8, claim_round int, cv jsonb, merged boolean NOT NULL DEFAULT false,"
-                    + " renamed text[], phlc bigint, porigin uuid, local_phlc bigint, local_porigin uuid,"
-                    + " local_deleted boolean, conflict boolean NOT NULL DEFAULT false)"
-                    + " WITH (fillfactor = 50) ON COMMIT DELETE ROWS;"
-                    + " CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);"
-                    + " CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
-                    + " ON COMMIT DELETE ROWS;";
-
-    /** Empties the temp tables before the first batch of a transaction (a no-op unless an earlier apply failed). */
-    static final String EMPTY = "DELETE FROM " + IN + "; DELETE FROM " + DATA;
+    /**
+     * Batches of at least this many rows refresh the temp tables' statistics and are emptied with TRUNCATE; smaller
+     * ones keep the statistics of an earlier batch (one-row batches of live sync need no new plan) and are emptied
+     * with DELETE (a TRUNCATE costs about a millisecond: files are cut, buffers dropped).
+     */
+    static final int LARGE = 100;
 
     /**
-     * Empties the temp tables before the second and later batches of one database transaction. TRUNCATE, not DELETE:
-     * deleted rows would stay (and be scanned) until the commit, making a large source transaction quadratic. Not
-     * used for the first batch: the tables are empty then (emptied at commit), and TRUNCATE costs a new file.
+     * The function that creates the apply's temp tables when this session has none yet ({@code s} the sync-core
+     * schema, quoted): one call per apply, instead of CREATE ... IF NOT EXISTS statements that each took a lookup and
+     * sent a notice. ON COMMIT PRESERVE ROWS: an apply empties them itself ({@link #emptied}), since the truncation
+     * ON COMMIT DELETE ROWS made at every commit was a millisecond of each one-row apply.
      */
-    static final String EMPTY_WITHIN_TRANSACTION = "TRUNCATE " + IN + ", " + DATA;
+    static String tablesFunction(String s) {
+        return "CREATE OR REPLACE FUNCTION " + s + ".apply_tables() RETURNS void LANGUAGE plpgsql AS $$\n"
+                + "BEGIN\n"
+                + "  IF to_regclass('pg_temp.peersync_incoming_data') IS NULL THEN\n"
+                // Half-full pages: the classification's in-place updates stay on the page (HOT, no index entries).
+                + "    CREATE TEMP TABLE IF NOT EXISTS peersync_incoming (ord int PRIMARY KEY, tbl text NOT NULL,"
+                + " pk text NOT NULL, hlc bigint NOT NULL, origin uuid NOT NULL,"
+                + " deleted boolean NOT NULL, peer uuid NOT NULL, state text NOT NULL DEFAULT 'new',"
+                + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
+                + " otx xid8, claim_round int, cv jsonb, merged boolean NOT NULL DEFAULT false,"
+                + " renamed text[], phlc bigint, porigin uuid, local_phlc bigint, local_porigin uuid,"
+                + " local_deleted boolean, conflict boolean NOT NULL DEFAULT false)"
+                + " WITH (fillfactor = 50) ON COMMIT PRESERVE ROWS;\n"
+                + "    CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);\n"
+                + "    CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
+                + " ON COMMIT PRESERVE ROWS;\n"
+                + "  END IF;\n"
+                + "END $$";
+    }
+
+    /**
+     * Empties the temp tables at the end of an apply, in its transaction: they are empty whenever an apply starts
+     * (an apply that fails is rolled back with the rows it loaded).
+     */
+    static String emptied(int rows) {
+        return rows >= LARGE ? "TRUNCATE " + IN + ", " + DATA : "DELETE FROM " + IN + "; DELETE FROM " + DATA;
+    }
 
     /**
      * The rows' versions into {@link ApplyRun#IN}, the live rows' data into {@link ApplyRun#DATA}; {@code s} is the
@@ -106,7 +122,9 @@ final class IncomingRows {
             }
         }
         // Statistics for the join columns only: the planner must know the batch is not empty.
-        h.execute("ANALYZE " + IN + " (ord, tbl, pk, state); ANALYZE " + DATA + " (ord)");
+        if (rows.size() >= LARGE) {
+            h.execute("ANALYZE " + IN + " (ord, tbl, pk, state); ANALYZE " + DATA + " (ord)");
+        }
     }
 
     /** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \\N. */

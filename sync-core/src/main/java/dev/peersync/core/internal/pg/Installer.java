@@ -54,6 +54,7 @@ final class Installer {
                 + " ON CONFLICT (id) DO UPDATE SET clock_offset_ms = EXCLUDED.clock_offset_ms")
                 .bind("o", settings.clockOffsetMillis()).execute();
         installFunctions(h, s, locks);
+        h.execute(IncomingRows.tablesFunction(s));
         h.execute(Truncations.captureFunction(s, nodeId));
         ColumnRegistry.reconcile(h, s, tables, new HeldValues(s)); // columns added while the node was stopped
         for (PgTable t : tables) {

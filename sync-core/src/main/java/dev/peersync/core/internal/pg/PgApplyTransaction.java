@@ -15,9 +15,9 @@ import org.jdbi.v3.core.JdbiException;
 /** {@link ApplyTransaction} on one open handle: each batch applied in turn, the cursor stored with the commit. */
 final class PgApplyTransaction implements ApplyTransaction {
 
-    /** Applies one batch in the open transaction; {@code continuing} is false for its first batch. */
+    /** Applies one batch in the open transaction. */
     interface BatchApply {
-        ApplyResult apply(Handle h, List<RowChange> changes, boolean continuing);
+        ApplyResult apply(Handle h, List<RowChange> changes);
     }
 
     interface CursorStore {
@@ -29,7 +29,6 @@ final class PgApplyTransaction implements ApplyTransaction {
     private final BatchApply batches;
     private final CursorStore cursors;
     private boolean done;
-    private boolean continuing;
 
     private PgApplyTransaction(Handle h, NodeId peer, BatchApply batches, CursorStore cursors) {
         this.h = h;
@@ -52,11 +51,7 @@ final class PgApplyTransaction implements ApplyTransaction {
     @Override
     public ApplyResult apply(List<RowChange> changes) {
         Objects.requireNonNull(changes, "changes");
-        return inOpenTransaction("apply a batch from " + peer, () -> {
-            ApplyResult result = batches.apply(h, changes, continuing);
-            continuing = continuing || !changes.isEmpty();
-            return result;
-        });
+        return inOpenTransaction("apply a batch from " + peer, () -> batches.apply(h, changes));
     }
 
     @Override

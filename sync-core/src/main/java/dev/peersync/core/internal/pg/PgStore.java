@@ -269,7 +269,7 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(nextCursor, "nextCursor");
         List<Incoming> rows = incoming(peer, changes);
         return callRetrying(jdbi, "apply a batch from " + peer, h -> {
-            ApplyResult result = applyPulled(h, peer, rows, false);
+            ApplyResult result = applyPulled(h, peer, rows);
             storeCursor(h, peer, nextCursor);
             return result;
         });
@@ -278,14 +278,14 @@ public final class PgStore implements SyncStore {
     @Override
     public ApplyTransaction beginApply(NodeId peer) {
         Objects.requireNonNull(peer, "peer");
-        return PgApplyTransaction.open(jdbi, peer, (h, changes, continuing) ->
-                applyPulled(h, peer, incoming(peer, changes), continuing), (h, cursor) -> storeCursor(h, peer, cursor));
+        return PgApplyTransaction.open(jdbi, peer, (h, changes) ->
+                applyPulled(h, peer, incoming(peer, changes)), (h, cursor) -> storeCursor(h, peer, cursor));
     }
 
     /** A batch pulled from {@code peer}: the relayed rows this node already holds are dropped, the rest applied. */
-    private ApplyResult applyPulled(Handle h, NodeId peer, List<Incoming> rows, boolean continuing) {
+    private ApplyResult applyPulled(Handle h, NodeId peer, List<Incoming> rows) {
         HeldRows held = HeldRows.read(h, s, peer, rows);
-        return held.countedWith(layout.applier().apply(h, held.notHeld(), continuing));
+        return held.countedWith(layout.applier().apply(h, held.notHeld()));
     }
 
     @Override
