@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param antiEntropyInterval period of digest comparison with each peer (the backstop)
  * @param pullBatchRows       rows asked for per pull request
  * @param requestTimeout      longest wait for one peer request
- * @param pushDebounce        local commits within this window are announced to peers once
+ * @param pushDebounce        local commits within this window are announced to peers once (a lone one at once)
  * @param tombstoneMinAge     tombstones younger than this are never collected
  * @param tombstoneInterval   period of tombstone collection
  * @param enabled             false: the engine serves peers but neither pulls nor pushes

@@ -80,6 +80,9 @@ public final class SyncEngine implements AutoCloseable {
     private final AtomicBoolean pushPending = new AtomicBoolean();
     private final PushWindow pushWindow = new PushWindow();
     private final AtomicBoolean relayPending = new AtomicBoolean();
+    /** When peers were last told about a local write (System.nanoTime), for the leading edge of the push window. */
+    private final java.util.concurrent.atomic.AtomicLong lastLocalPush = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - TimeUnit.DAYS.toNanos(1));
     private final PushWindow relayWindow = new PushWindow();
     private final AtomicBoolean folding = new AtomicBoolean();
     private final AtomicBoolean followingSchema = new AtomicBoolean();
@@ -284,31 +287,39 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /**
-     * Commits were seen: peers are told all at once (see {@link PushWindow}), after the push debounce when a local
-     * write is among them, after {@link #RELAY_PUSH_DELAY} when they only applied peers' rows.
+     * Commits were seen: peers are told all at once (see {@link PushWindow}). A local write is announced at once when
+     * peers were not told of one during the last push debounce, else at the end of that window (a leading and a
+     * trailing edge: a lone write waits for nothing, a burst costs one push per window); commits that only applied
+     * peers' rows after {@link #RELAY_PUSH_DELAY}.
      */
     private void onLocalCommit(Set<String> causes) {
         if (causes.contains(LocalCommitListener.LOCAL_WRITE)) {
-            announce(causes, pushWindow, pushPending, settings.get().pushDebounce());
+            long window = settings.get().pushDebounce().toNanos();
+            long wait = Math.max(0, window - (System.nanoTime() - lastLocalPush.get()));
+            announce(causes, pushWindow, pushPending, TimeUnit.NANOSECONDS.toMillis(wait), lastLocalPush);
         } else {
-            announce(causes, relayWindow, relayPending, RELAY_PUSH_DELAY);
+            announce(causes, relayWindow, relayPending, RELAY_PUSH_DELAY.toMillis(), null);
         }
     }
 
-    private void announce(Set<String> causes, PushWindow window, AtomicBoolean pending, Duration delay) {
+    private void announce(Set<String> causes, PushWindow window, AtomicBoolean pending, long delayMillis,
+                          java.util.concurrent.atomic.AtomicLong pushedAt) {
         window.add(causes);
         if (!settings.get().enabled() || !pending.compareAndSet(false, true)) {
             return;
         }
         scheduler.schedule(() -> {
             pending.set(false);
+            if (pushedAt != null) {
+                pushedAt.set(System.nanoTime());
+            }
             String skip = window.drainPeerToSkip().orElse(null);
             for (PeerInfo peer : directory.reachable()) {
                 if (!peer.nodeId().value().toString().equals(skip)) {
                     transport.client(new PeerAddress(peer.host(), peer.p2pPort())).notifyChanges();
                 }
             }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Keeps the health of peers we talk to directly: a peer that answers a handshake is seen. */
