@@ -96,7 +96,10 @@ final class CaptureSql {
                 + derived(t, 'n', "o", "n", "n") + " AS _x, "
                 + (setNull ? onDeleteAction(t, 'n', "o", "n", "n") : "false") + " AS _sn, "
                 + columnVersionsAfterUpdate(t) + " AS _cv" + (unknown ? ", " + unknownColumns(t, "o") + " AS _cvx" : "")
-                + " FROM n LEFT JOIN o ON " + t.pkJoin("o", "n") + " LEFT JOIN " + t.meta() + " om ON " + t.pkJoin("om", "n")
+                // LATERAL with LIMIT (not flattened into a join): one index probe per updated row. As a plain join the
+                // planner hashed the whole metadata table for every statement of more than a few rows.
+                + " FROM n LEFT JOIN o ON " + t.pkJoin("o", "n") + " LEFT JOIN LATERAL (SELECT om.* FROM " + t.meta()
+                + " om WHERE " + t.pkJoin("om", "n") + " LIMIT 1) om ON true"
                 + " UNION ALL SELECT " + t.pkList("o") + ", " + t.pkText("o") + " AS _pkt, true AS _d, false AS _x,"
                 + " false AS _sn, NULL::jsonb AS _cv" + (unknown ? ", NULL::jsonb AS _cvx" : "") + " FROM o"
                 + " WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + t.pkJoin("n", "o") + ")";
