@@ -9,7 +9,7 @@ import dev.peersync.discovery.internal.BroadcastTargets;
 import dev.peersync.discovery.internal.DiscoveryCounters;
 import dev.peersync.discovery.internal.DiscoveryScope;
 import dev.peersync.discovery.internal.PeerLimits;
-import dev.peersync.discovery.internal.RateLimitedLog;
+import dev.peersync.core.LogLimiter;
 import dev.peersync.discovery.internal.Receiver;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -74,7 +74,7 @@ public final class UdpDiscovery implements PeerSource {
     private final DiscoverySettings settings;
     private final Clock clock;
     private final DiscoveryCounters counters = new DiscoveryCounters();
-    private final RateLimitedLog warnings = new RateLimitedLog(log, LOG_INTERVAL);
+    private final LogLimiter warnings = new LogLimiter(log, 1, LOG_INTERVAL);
     private final long incarnation = new SecureRandom().nextLong();
     private final Object lock = new Object();
     private boolean started;
@@ -218,10 +218,10 @@ public final class UdpDiscovery implements PeerSource {
         private final ScheduledExecutorService scheduler;
         private final Thread receiveThread;
         private final Announcer announcer;
-        private final RateLimitedLog warnings;
+        private final LogLimiter warnings;
 
         private Running(DatagramChannel channel, int port, ScheduledExecutorService scheduler, Thread receiveThread,
-                        Announcer announcer, RateLimitedLog warnings) {
+                        Announcer announcer, LogLimiter warnings) {
             this.channel = channel;
             this.port = port;
             this.scheduler = scheduler;
@@ -231,7 +231,7 @@ public final class UdpDiscovery implements PeerSource {
         }
 
         static Running start(DiscoverySettings settings, PeerDirectory directory, DatagramChannel channel, Clock clock,
-                             long incarnation, DiscoveryCounters counters, RateLimitedLog warnings) {
+                             long incarnation, DiscoveryCounters counters, LogLimiter warnings) {
             InetSocketAddress local = localAddress(channel);
             Set<Integer> ports = new LinkedHashSet<>(settings.targetPorts());
             ports.add(local.getPort());

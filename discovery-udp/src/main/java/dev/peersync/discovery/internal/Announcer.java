@@ -1,5 +1,6 @@
 package dev.peersync.discovery.internal;
 
+import dev.peersync.core.LogLimiter;
 import dev.peersync.discovery.LocalNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,12 +28,12 @@ public final class Announcer {
     private final long incarnation;
     private final Clock clock;
     private final DiscoveryCounters counters;
-    private final RateLimitedLog warnings;
+    private final LogLimiter warnings;
     private long sequence;
 
     public Announcer(DatagramChannel channel, AnnouncementCodec codec, BroadcastTargets targets, String clusterId,
                      LocalNode local, long incarnation, Clock clock, DiscoveryCounters counters,
-                     RateLimitedLog warnings) {
+                     LogLimiter warnings) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.targets = Objects.requireNonNull(targets, "targets");

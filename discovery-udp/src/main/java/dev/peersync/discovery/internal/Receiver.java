@@ -1,5 +1,6 @@
 package dev.peersync.discovery.internal;
 
+import dev.peersync.core.LogLimiter;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
 import dev.peersync.discovery.DropReason;
@@ -26,11 +27,11 @@ public final class Receiver implements Runnable {
     private final AnnouncementCheck check;
     private final PeerLimits sink;
     private final DiscoveryCounters counters;
-    private final RateLimitedLog warnings;
+    private final LogLimiter warnings;
     private final DiscoveryScope scope;
 
     public Receiver(DatagramChannel channel, AnnouncementCheck check, PeerLimits sink,
-                    DiscoveryCounters counters, RateLimitedLog warnings, DiscoveryScope scope) {
+                    DiscoveryCounters counters, LogLimiter warnings, DiscoveryScope scope) {
         this.scope = Objects.requireNonNull(scope, "scope");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.check = Objects.requireNonNull(check, "check");

@@ -1,5 +1,6 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.core.LogLimiter;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.TransportStats;
 import io.netty.channel.ChannelFutureListener;
@@ -12,8 +13,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.EnumMap;
-import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +32,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
      * Refusals are logged at most 20 per 10 s per reason per JVM; the counters in TransportStats see every one.
      * Per reason, so that a flood of garbage cannot hide failed key exchanges (someone guessing the secret).
      */
-    private static final Map<RejectReason, LogLimiter> LOG_LIMITS = new EnumMap<>(RejectReason.class);
-
-    static {
-        for (RejectReason reason : RejectReason.values()) {
-            LOG_LIMITS.put(reason, new LogLimiter(20, 10_000));
-        }
-    }
+    private static final LogLimiter LOG_LIMIT = new LogLimiter(log, 20, Duration.ofSeconds(10));
 
     private final TransportStats stats;
     private final boolean inbound;
@@ -52,7 +46,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     /** The peer sent REJECT: log its reason (the operator needs it), count, remember it, close. */
     static void peerRejected(ChannelHandlerContext ctx, Bodies.Reject reject, TransportStats stats) {
         String reason = "refused by peer: " + reject.reason() + ": " + reject.message();
-        if (logLimit(reject.reason()).tryAcquire() >= 0) {
+        if (logLine(reject.reason()) >= 0) {
             log.warn("Peer {} {}", ctx.channel().remoteAddress(), reason);
         }
         stats.rejectedByPeer(reject.reason());
@@ -120,7 +114,7 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         closing = true;
         stats.rejected(reason);
         String text = message == null ? "" : message.length() > 500 ? message.substring(0, 500) + "..." : message;
-        int suppressed = logLimit(reason).tryAcquire();
+        int suppressed = logLine(reason);
         if (suppressed >= 0) {
             log.warn("Closing connection {}: {}: {}{}", ctx.channel().remoteAddress(), reason, text,
                     suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
@@ -139,8 +133,8 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         ctx.executor().schedule(() -> ctx.close(), REJECT_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private static LogLimiter logLimit(RejectReason reason) {
-        return LOG_LIMITS.get(reason == null ? RejectReason.PROTOCOL_ERROR : reason);
+    private static int logLine(RejectReason reason) {
+        return LOG_LIMIT.tryAcquire(reason == null ? RejectReason.PROTOCOL_ERROR : reason);
     }
 
     private static String describe(Object msg) {

@@ -1,5 +1,6 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.core.LogLimiter;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.TransportStats;
 import io.netty.channel.ChannelFutureListener;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoopbackPeersOnly extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(LoopbackPeersOnly.class);
-    private static final LogLimiter LOG_LIMIT = new LogLimiter(10, 10_000);
+    private static final LogLimiter LOG_LIMIT = new LogLimiter(log, 10, java.time.Duration.ofSeconds(10));
     private static final long REJECT_FLUSH_MILLIS = 500;
     static final String MESSAGE = "this node has no CLUSTER_SECRET, so it syncs with peers on its own host only "
             + "(protected mode); set the same CLUSTER_SECRET (e.g. `openssl rand -base64 48`) on every node to sync "
@@ -54,7 +55,7 @@ public final class LoopbackPeersOnly extends ChannelInboundHandlerAdapter {
         refused = true;
         stats.connectionOpened(inbound);
         stats.rejected(RejectReason.REMOTE_WITHOUT_SECRET);
-        int suppressed = LOG_LIMIT.tryAcquire();
+        int suppressed = LOG_LIMIT.tryAcquire(RejectReason.REMOTE_WITHOUT_SECRET);
         if (suppressed >= 0) {
             log.warn("Refused P2P connection with {}: {}{}", remote, MESSAGE,
                     suppressed > 0 ? " (" + suppressed + " similar lines suppressed)" : "");
