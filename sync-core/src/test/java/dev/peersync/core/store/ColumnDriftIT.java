@@ -2,6 +2,9 @@ package dev.peersync.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.PullRequest;
+import dev.peersync.core.spi.RowChange;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,40 @@ class ColumnDriftIT {
         for (TestNode n : List.of(a, b, c)) {
             assertThat(n.store.parkedCount()).as("parked on %s", n.db.name()).isZero();
         }
+    }
+
+    @Test
+    void a_node_between_its_alter_and_the_registration_does_not_send_the_new_column_as_written() {
+        // Found by LiveAddColumnIT under load: node 2 ran its ALTER, and before it registered the column, node 1's
+        // anti-entropy fetched the row from it with "sku": null at node 2's row version, over node 1's own sku.
+        StoreSettings settings = StoreSettings.of(TestNode.TABLES);
+        TestNode a = nodes.create("window_a", settings, WITH_SKU);
+        TestNode b = nodes.create("window_b", settings, TestNode.SCHEMA);
+        UUID p = UUID.randomUUID();
+        b.sql("INSERT INTO products (id, name, price) VALUES (?, 'one', 1)", p);
+        a.pullFrom(b);
+        TestNode.clockTicks();
+        a.sql("UPDATE products SET sku = 'SKU-A' WHERE id = ?", p);
+        b.pullFrom(a); // b holds a's sku value
+        TestNode.clockTicks();
+        b.sql("UPDATE products SET price = 2 WHERE id = ?", p); // later, from a node without sku
+        a.pullFrom(b);
+        assertThat(a.rows("SELECT price::text, sku FROM products").toString()).isEqualTo("[{price=2.00, sku=SKU-A}]");
+
+        b.sql("ALTER TABLE products ADD COLUMN sku text NOT NULL DEFAULT 'none'"); // not registered yet: no refresh
+
+        for (RowChange row : b.store.fetchRows("products", List.of("[\"" + p + "\"]"))) {
+            assertThat(row.data()).as("fetched in the window").doesNotContain("sku");
+        }
+        assertThat(b.store.readChanges(NodeId.random(), new PullRequest(List.of("products"), "", 100)).changes())
+                .allSatisfy(row -> {
+                    // The value b holds for a, relayed with its own version, and never the new column's null.
+                    assertThat(row.data()).as("read from the feed in the window").doesNotContain("\"sku\": null");
+                    assertThat(row.columns()).contains("sku");
+                });
+        a.store.applyRows(b.id(), b.store.fetchRows("products", List.of("[\"" + p + "\"]")));
+        assertThat(a.rows("SELECT price::text, sku FROM products").toString()).as("a keeps its sku")
+                .isEqualTo("[{price=2.00, sku=SKU-A}]");
     }
 
     @Test

@@ -490,7 +490,8 @@ public final class PgStore implements SyncStore {
         return call(jdbi, "fetch rows of " + table, h -> {
             h.execute("SET LOCAL timezone = 'UTC'");
             return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted, m._otx::text AS otx,"
-                    + " m._cv::text AS cv, m._phlc, m._porigin, CASE WHEN m._deleted THEN NULL ELSE to_jsonb(x.*)::text END AS data, "
+                    + " m._cv::text AS cv, m._phlc, m._porigin, CASE WHEN m._deleted THEN NULL ELSE " + t.dataJson("x")
+                    + "::text END AS data, "
                     + Derived.sql(s, t, "m") + " AS derived"
                     + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
                     + " JOIN " + t.meta() + " m ON " + t.pkJoin("m", "k")
@@ -513,7 +514,7 @@ public final class PgStore implements SyncStore {
             h.execute("SET LOCAL timezone = 'UTC'");
             String after = fromStart ? "" : " WHERE (" + t.pkList("x") + ") > (SELECT " + t.pkList("k") + " FROM "
                     + t.pkRecord("CAST(:after AS jsonb)") + " k)";
-            var q = h.createQuery("SELECT " + t.pkText("x") + " AS pk, m._hlc, m._origin, to_jsonb(x.*)::text AS data"
+            var q = h.createQuery("SELECT " + t.pkText("x") + " AS pk, m._hlc, m._origin, " + t.dataJson("x") + "::text AS data"
                     + " FROM " + t.qualified() + " x JOIN " + t.meta() + " m ON " + t.pkJoin("m", "x") + after
                     + " ORDER BY " + t.pkList("x") + " LIMIT :lim").bind("lim", limit);
             if (!fromStart) {
