@@ -191,7 +191,7 @@ final class ChangeFeed {
                     .append(withHeld ? "CASE WHEN hv.c IS NULL THEN m._cv ELSE coalesce(m._cv, '{}') || hv.c END::text"
                             : "m._cv::text").append(" AS cv, m._phlc, m._porigin, ")
                     .append("CASE WHEN m._deleted THEN NULL ELSE ")
-                    .append(withHeld ? "(" + t.dataJson("x") + " || coalesce(hv.v, '{}'))" : t.dataJson("x"))
+                    .append(withHeld ? "(" + t.dataJson("x", "m._cv") + " || coalesce(hv.v, '{}'))" : t.dataJson("x", "m._cv"))
                     .append("::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
                     .append(Derived.sql(schema, t, "m")).append(" AS derived")

@@ -169,20 +169,28 @@ public final class PgStore implements SyncStore {
             if (layout != before) {
                 return true;
             }
-            record Read(List<PgTable> tables, String signature) {
+            try {
+                call(jdbi, "follow a change of the synced tables' columns", h -> {
+                    h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
+                    // Exclusive against applies (they hold it shared until they commit, and take it before they read
+                    // the layout): none commits during the registration with the layout from before it, which left
+                    // values held for a column the table had by then and rows without its never-written marks.
+                    h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")");
+                    List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
+                    Map<String, List<String>> added = ColumnRegistry.reconcile(h, s, tables, heldValues);
+                    for (PgTable t : tables) {
+                        h.execute(CaptureSql.function(t, settings.bucketCount(), nodeId.value()));
+                    }
+                    added.forEach((table, columns) -> log.info("Table {} gained column(s) {}: capture and apply follow;"
+                            + " its rows' earlier versions did not write them", table, columns));
+                    // Swapped before the commit releases the lock: the next apply reads the new layout.
+                    layout = layout(tables, Catalog.columnSignature(h, settings.tables()));
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                layout = before; // rolled back: registered again at the next check
+                throw e;
             }
-            Read read = call(jdbi, "follow a change of the synced tables' columns", h -> {
-                h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
-                List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
-                Map<String, List<String>> added = ColumnRegistry.reconcile(h, s, tables, heldValues);
-                for (PgTable t : tables) {
-                    h.execute(CaptureSql.function(t, settings.bucketCount(), nodeId.value()));
-                }
-                added.forEach((table, columns) -> log.info("Table {} gained column(s) {}: capture and apply follow;"
-                        + " its rows' earlier versions did not write them", table, columns));
-                return new Read(tables, Catalog.columnSignature(h, settings.tables()));
-            });
-            layout = layout(read.tables(), read.signature());
             return true;
         }
     }
@@ -282,8 +290,17 @@ public final class PgStore implements SyncStore {
                 applyPulled(h, peer, incoming(peer, changes)), (h, cursor) -> storeCursor(h, peer, cursor));
     }
 
+    /**
+     * The apply lock, shared, before the layout is read: a registration of added columns (refreshSchema) holds it
+     * exclusively and swaps the layout before it commits, so an apply never writes with a layout from before it.
+     */
+    private void lockForApply(Handle h) {
+        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + ")");
+    }
+
     /** A batch pulled from {@code peer}: the relayed rows this node already holds are dropped, the rest applied. */
     private ApplyResult applyPulled(Handle h, NodeId peer, List<Incoming> rows) {
+        lockForApply(h);
         HeldRows held = HeldRows.read(h, s, peer, rows);
         return held.countedWith(layout.applier().apply(h, held.notHeld()));
     }
@@ -338,7 +355,10 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(page, "page");
         PgTable t = table(table);
         return call(jdbi, "load a snapshot page of " + table + " from " + peer,
-                h -> layout.snapshotLoader().load(h, t, peer, page));
+                h -> {
+                    h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")"); // as the loader: before the layout
+                    return layout.snapshotLoader().load(h, t, peer, page);
+                });
     }
 
     @Override
@@ -348,6 +368,7 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(page, "page");
         PgTable t = table(table);
         return call(jdbi, "load a rejoin snapshot page of " + table + " from " + peer, h -> {
+            h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")"); // as the loader: before the layout
             ApplyResult loaded = layout.snapshotLoader().load(h, t, peer, page);
             int dropped = staleRows.drop(h, t, peer, page.rows() > 0 ? SnapshotLoader.staging(t) : null, afterPk,
                     page.hasMore() ? page.lastPk() : "", page.gcHorizon());
@@ -368,7 +389,10 @@ public final class PgStore implements SyncStore {
     @Override
     public ApplyResult applyRows(NodeId peer, List<RowChange> changes) {
         List<Incoming> rows = incoming(peer, changes);
-        return callRetrying(jdbi, "apply rows from " + peer, h -> layout.applier().apply(h, rows));
+        return callRetrying(jdbi, "apply rows from " + peer, h -> {
+            lockForApply(h);
+            return layout.applier().apply(h, rows);
+        });
     }
 
     private List<Incoming> incoming(NodeId peer, List<RowChange> changes) {
@@ -405,7 +429,10 @@ public final class PgStore implements SyncStore {
             after[0] = last.table();
             after[1] = last.pk();
             List<Incoming> known = rows.stream().filter(r -> layout.tables().containsKey(r.change().table())).toList();
-            results.add(callRetrying(jdbi, "retry parked rows", h -> layout.applier().apply(h, known)));
+            results.add(callRetrying(jdbi, "retry parked rows", h -> {
+                lockForApply(h);
+                return layout.applier().apply(h, known);
+            }));
             if (rows.size() < chunk) {
                 break;
             }
@@ -490,7 +517,7 @@ public final class PgStore implements SyncStore {
         return call(jdbi, "fetch rows of " + table, h -> {
             h.execute("SET LOCAL timezone = 'UTC'");
             return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted, m._otx::text AS otx,"
-                    + " m._cv::text AS cv, m._phlc, m._porigin, CASE WHEN m._deleted THEN NULL ELSE " + t.dataJson("x")
+                    + " m._cv::text AS cv, m._phlc, m._porigin, CASE WHEN m._deleted THEN NULL ELSE " + t.dataJson("x", "m._cv")
                     + "::text END AS data, "
                     + Derived.sql(s, t, "m") + " AS derived"
                     + " FROM unnest(CAST(:pks AS text[])) AS u(pk) CROSS JOIN LATERAL " + t.pkRecord("u.pk::jsonb") + " k"
@@ -514,7 +541,7 @@ public final class PgStore implements SyncStore {
             h.execute("SET LOCAL timezone = 'UTC'");
             String after = fromStart ? "" : " WHERE (" + t.pkList("x") + ") > (SELECT " + t.pkList("k") + " FROM "
                     + t.pkRecord("CAST(:after AS jsonb)") + " k)";
-            var q = h.createQuery("SELECT " + t.pkText("x") + " AS pk, m._hlc, m._origin, " + t.dataJson("x") + "::text AS data"
+            var q = h.createQuery("SELECT " + t.pkText("x") + " AS pk, m._hlc, m._origin, " + t.dataJson("x", "m._cv") + "::text AS data"
                     + " FROM " + t.qualified() + " x JOIN " + t.meta() + " m ON " + t.pkJoin("m", "x") + after
                     + " ORDER BY " + t.pkList("x") + " LIMIT :lim").bind("lim", limit);
             if (!fromStart) {

@@ -135,12 +135,13 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
     }
 
     /**
-     * The row {@code alias} as a jsonb object of the columns read with this table, what {@code to_jsonb(alias.*)} gives
-     * but never a column added since: between an ALTER and its registration a node must not send the new column's
-     * null as if a write at the row's version had set it (peers would take it over the value written there).
+     * The row {@code alias} as sent to peers, with its metadata row's column versions {@code cv}: the columns read with
+     * this table, and a column added since only where {@code cv} lists it (capture versions a column it does not know
+     * yet when a write sets it). Never a later column's null as such: between an ALTER and its registration a node
+     * would otherwise send it at the row's version, and peers would take it over a value written there.
      * jsonb_build_object takes at most 100 arguments: 50 columns per call, the calls joined with {@code ||}.
      */
-    String dataJson(String alias) {
+    String dataJson(String alias, String cv) {
         List<String> objects = new java.util.ArrayList<>();
         for (int from = 0; from < attributes.size(); from += 50) {
             List<String> pairs = new java.util.ArrayList<>();
@@ -149,7 +150,11 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
             }
             objects.add("jsonb_build_object(" + String.join(", ", pairs) + ")");
         }
-        return objects.isEmpty() ? "'{}'::jsonb" : "(" + String.join(" || ", objects) + ")";
+        String known = objects.isEmpty() ? "'{}'::jsonb" : "(" + String.join(" || ", objects) + ")";
+        String names = "ARRAY[" + String.join(", ", attributes.stream().map(Sql::literal).toList()) + "]::text[]";
+        return "(CASE WHEN " + cv + " IS NULL THEN " + known + " ELSE (SELECT jsonb_object_agg(e.key, e.value) FROM"
+                + " jsonb_each(to_jsonb(" + alias + ".*)) e WHERE e.key = ANY(" + names + ") OR jsonb_exists(" + cv
+                + ", e.key)) END)";
     }
 
     /** The canonical primary-key text of a row: a JSON array of the key values in key order. */
