@@ -68,6 +68,12 @@ class ProductsIT {
             Response set = client.patch("/api/v1/products/" + plain, user.token(), Map.of("sku", "SKU-3"));
             assertThat(client.get("/api/v1/products/" + plain).json().get("sku").asText()).as(set.toString())
                     .isEqualTo("SKU-3");
+            Response stranger = client.patch("/api/v1/products/" + plain, client.newUser("stranger").token(),
+                    Map.of("sku", "STOLEN"));
+            assertThat(stranger.status()).as("only the creator or an admin sets sku: " + stranger).isEqualTo(403);
+            assertThat(client.patch("/api/v1/products/" + plain, null, Map.of("sku", "ANON")).status()).isEqualTo(401);
+            assertThat(client.get("/api/v1/products/" + plain).json().get("sku").asText()).as("nothing changed")
+                    .isEqualTo("SKU-3");
         }
     }
 

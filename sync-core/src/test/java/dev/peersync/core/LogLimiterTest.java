@@ -3,6 +3,7 @@ package dev.peersync.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.peersync.testing.Await;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -20,17 +21,12 @@ class LogLimiterTest {
     }
 
     @Test
-    void the_next_window_reports_what_was_suppressed() throws InterruptedException {
+    void the_next_window_reports_what_was_suppressed() {
         LogLimiter quick = new LogLimiter(LoggerFactory.getLogger(LogLimiterTest.class), 1, Duration.ofMillis(50));
         assertThat(quick.tryAcquire("k")).isZero();
         assertThat(quick.tryAcquire("k")).isEqualTo(-1);
         assertThat(quick.tryAcquire("k")).isEqualTo(-1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        int next = -1;
-        while (next < 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            next = quick.tryAcquire("k");
-        }
+        int next = Await.until("the next window of key k", Duration.ofSeconds(5), () -> quick.tryAcquire("k"), n -> n >= 0);
         assertThat(next).as("lines suppressed in the window before, reported with the next one").isGreaterThanOrEqualTo(2);
     }
 

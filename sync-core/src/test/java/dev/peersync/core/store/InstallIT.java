@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.PullRequest;
+import dev.peersync.testing.Await;
 import dev.peersync.testing.PostgresExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,14 +77,10 @@ class InstallIT {
             // A writer that has taken its table and not yet reached the capture trigger's metadata table.
             writer.execute("LOCK TABLE users IN ROW EXCLUSIVE MODE");
             Future<NodeId> restart = pool.submit(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)).nodeId());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long waiting = 0;
-            while (waiting == 0 && !restart.isDone() && System.nanoTime() < deadline) {
-                waiting = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE datname = current_database() AND wait_event_type = 'Lock'").mapTo(Long.class).one());
-                Thread.sleep(20);
-            }
-            assertThat(waiting).as("the restart's install waits for the writer's lock").isEqualTo(1);
+            Await.until("the restart's install to wait for the writer's lock", java.time.Duration.ofSeconds(30),
+                    () -> jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND wait_event_type = 'Lock'").mapTo(Long.class).one()),
+                    waiting -> waiting == 1);
             writer.execute("INSERT INTO users VALUES (gen_random_uuid(), 'mid-restart', now())");
             writer.commit();
             assertThat(restart.get(60, TimeUnit.SECONDS)).isEqualTo(node);
