@@ -7,6 +7,7 @@ WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY sync-core/pom.xml sync-core/
+COPY sync-store-postgres/pom.xml sync-store-postgres/
 COPY sync-testing/pom.xml sync-testing/
 COPY sync-transport-netty/pom.xml sync-transport-netty/
 COPY discovery-udp/pom.xml discovery-udp/

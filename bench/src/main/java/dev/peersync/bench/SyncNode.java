@@ -8,7 +8,7 @@ import dev.peersync.core.event.SyncListener;
 import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
-import dev.peersync.core.store.PgSyncStore;
+import dev.peersync.store.postgres.PgSyncStore;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncStore;
 import dev.peersync.transport.netty.NettyPeerTransport;
@@ -74,7 +74,7 @@ final class SyncNode implements AutoCloseable {
                 .bindHost(HOST).port(0).build());
         PeerDirectory directory = new PeerDirectory(store.nodeId(), Duration.ofSeconds(10), Duration.ofSeconds(60),
                 Clock.systemUTC());
-        SyncEngine engine = new SyncEngine(store, transport, directory, dataSource, engineSettings, Clock.systemUTC());
+        SyncEngine engine = new SyncEngine(store, transport, directory, engineSettings, Clock.systemUTC());
         listeners.forEach(engine::addListener);
         InetSocketAddress address = engine.start();
         running = new Running(engine, transport, address);

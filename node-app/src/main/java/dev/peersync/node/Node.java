@@ -6,7 +6,7 @@ import dev.peersync.core.engine.EngineSettings;
 import dev.peersync.core.engine.SyncEngine;
 import dev.peersync.core.event.SyncListener;
 import dev.peersync.core.peer.PeerDirectory;
-import dev.peersync.core.store.PgSyncStore;
+import dev.peersync.store.postgres.PgSyncStore;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.UniqueCollisionPolicy;
 import dev.peersync.core.store.SyncStore;
@@ -152,7 +152,7 @@ public final class Node implements AutoCloseable {
                     .tombstones(config.tombstones().retention(), config.tombstones().interval())
                     .enabled(config.p2pSyncEnabled())
                     .build();
-            SyncEngine engine = new SyncEngine(store, transport, directory, database.dataSource(), engineSettings,
+            SyncEngine engine = new SyncEngine(store, transport, directory, engineSettings,
                     clock);
             started.push(engine);
             java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();

@@ -1,5 +1,6 @@
 package dev.peersync.core.engine;
 
+import dev.peersync.core.store.SyncStore;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -7,7 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The causes of the local commits seen during one push-debounce window: a local write
- * ({@link LocalCommitListener#LOCAL_WRITE}) or the node id of a peer whose rows were applied. When the only cause
+ * ({@link SyncStore#LOCAL_WRITE}) or the node id of a peer whose rows were applied. When the only cause
  * was one peer's rows, that peer is not told: its pull would return nothing (the feed never sends a peer its own
  * versions) and cost both sides a round, once per applied batch while it is catching us up.
  */
@@ -24,7 +25,7 @@ final class PushWindow {
         for (String cause; (cause = causes.poll()) != null; ) {
             window.add(cause);
         }
-        if (window.size() == 1 && !window.contains(LocalCommitListener.LOCAL_WRITE)) {
+        if (window.size() == 1 && !window.contains(SyncStore.LOCAL_WRITE)) {
             return Optional.of(window.iterator().next());
         }
         return Optional.empty();

@@ -30,7 +30,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +64,6 @@ public final class SyncEngine implements AutoCloseable {
     private final SyncStore store;
     private final PeerTransport transport;
     private final PeerDirectory directory;
-    private final DataSource dataSource;
     private final Clock clock;
     private final AtomicReference<EngineSettings> settings;
     private final EventBus events = new EventBus();
@@ -87,7 +85,7 @@ public final class SyncEngine implements AutoCloseable {
     private final AtomicBoolean folding = new AtomicBoolean();
     private final AtomicBoolean followingSchema = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
-    private volatile LocalCommitListener commitListener;
+    private volatile SyncStore.Subscription commitListener;
     private volatile ScheduledFuture<?> syncTimer;
     private volatile InetSocketAddress p2pAddress;
 
@@ -95,16 +93,14 @@ public final class SyncEngine implements AutoCloseable {
      * @param store      the node's sync store (installed)
      * @param transport  carries traffic to peers; started by {@link #start()}
      * @param directory  the peers this node knows; discovery and operators add to it
-     * @param dataSource the node's database, for a dedicated LISTEN connection
      * @param settings   engine behaviour
      * @param clock      time source (tests may pass a fixed or offset clock)
      */
-    public SyncEngine(SyncStore store, PeerTransport transport, PeerDirectory directory, DataSource dataSource,
-                      EngineSettings settings, Clock clock) {
+    public SyncEngine(SyncStore store, PeerTransport transport, PeerDirectory directory, EngineSettings settings,
+                      Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.settings = new AtomicReference<>(Objects.requireNonNull(settings, "settings"));
         this.clock = Objects.requireNonNull(clock, "clock");
         if (!directory.self().equals(store.nodeId())) {
@@ -140,8 +136,7 @@ public final class SyncEngine implements AutoCloseable {
         LocalService service = new LocalService(store, this::hello, directory, tableCounters, this::onPeerNotified,
                 peer -> directory.get(peer).ifPresent(info -> session(info).requestAntiEntropy()));
         p2pAddress = transport.start(service);
-        commitListener = new LocalCommitListener(dataSource, this::onLocalCommit);
-        commitListener.start();
+        commitListener = store.listenForCommits(this::onLocalCommit);
         scheduleSyncTimer();
         EngineSettings s = settings.get();
         scheduler.scheduleWithFixedDelay(guarded("heartbeat", this::heartbeat), HEARTBEAT.toMillis(),
@@ -293,7 +288,7 @@ public final class SyncEngine implements AutoCloseable {
      * peers' rows after {@link #RELAY_PUSH_DELAY}.
      */
     private void onLocalCommit(Set<String> causes) {
-        if (causes.contains(LocalCommitListener.LOCAL_WRITE)) {
+        if (causes.contains(SyncStore.LOCAL_WRITE)) {
             long window = settings.get().pushDebounce().toNanos();
             long wait = Math.max(0, window - (System.nanoTime() - lastLocalPush.get()));
             announce(causes, pushWindow, pushPending, TimeUnit.NANOSECONDS.toMillis(wait), lastLocalPush);

@@ -24,12 +24,22 @@ import java.util.Map;
  * <p>Every method runs its own database transaction(s) and returns bounded results.
  */
 public interface SyncStore {
+    /** The cause {@link #listenForCommits} reports for a local write; any other cause is a peer's node id. */
+    String LOCAL_WRITE = "";
+
     /**
-     * The PostgreSQL notification channel a store signals committed changes on (local writes, applied batches, loaded
-     * snapshot pages; the payload names the peer a batch came from, empty for local writes): the engine LISTENs to it
-     * to push changes to peers at once.
+     * Calls {@code onCommit}, on a thread of the store's, each time transactions that changed synced tables commit,
+     * from any client: with the causes, {@link #LOCAL_WRITE} for local writes and a peer's node id for rows applied
+     * from that peer. It also reports a local write whenever listening (re)starts, since a commit may have happened
+     * meanwhile. This is what lets the engine push changes to peers at once. Closing the handle stops it.
      */
-    String CHANGES_CHANNEL = "peersync_changes";
+    Subscription listenForCommits(java.util.function.Consumer<java.util.Set<String>> onCommit);
+
+    /** What {@link #listenForCommits} returns: closing it stops the calls. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
 
 
     /** This node's id, generated once at install and kept in the database. */

@@ -2,6 +2,7 @@ package dev.peersync.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peersync.core.store.SyncStore;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class PushWindowTest {
     void a_local_write_or_rows_of_two_peers_tell_everyone() {
         PushWindow window = new PushWindow();
         window.add(Set.of(PEER_A));
-        window.add(Set.of(LocalCommitListener.LOCAL_WRITE));
+        window.add(Set.of(SyncStore.LOCAL_WRITE));
         assertThat(window.drainPeerToSkip()).isEmpty();
         window.add(Set.of(PEER_A, PEER_B));
         assertThat(window.drainPeerToSkip()).isEmpty();
@@ -30,7 +31,7 @@ class PushWindowTest {
     @Test
     void draining_starts_a_new_window() {
         PushWindow window = new PushWindow();
-        window.add(Set.of(LocalCommitListener.LOCAL_WRITE));
+        window.add(Set.of(SyncStore.LOCAL_WRITE));
         assertThat(window.drainPeerToSkip()).isEmpty();
         window.add(Set.of(PEER_B));
         assertThat(window.drainPeerToSkip()).contains(PEER_B);

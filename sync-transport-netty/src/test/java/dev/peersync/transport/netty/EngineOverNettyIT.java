@@ -9,7 +9,7 @@ import dev.peersync.core.engine.SyncEngine;
 import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
-import dev.peersync.core.store.PgSyncStore;
+import dev.peersync.store.postgres.PgSyncStore;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncStore;
 import dev.peersync.testing.Await;
@@ -55,7 +55,7 @@ class EngineOverNettyIT {
                 .bindHost("127.0.0.1").port(0).clusterSecret(secret).build());
         PeerDirectory directory = new PeerDirectory(store.nodeId(), Duration.ofSeconds(5), Duration.ofSeconds(20),
                 Clock.systemUTC());
-        SyncEngine engine = new SyncEngine(store, transport, directory, ds,
+        SyncEngine engine = new SyncEngine(store, transport, directory,
                 EngineSettings.builder(name).clusterId("it").syncInterval(Duration.ofSeconds(30)).build(),
                 Clock.systemUTC());
         cleanup.add(engine);

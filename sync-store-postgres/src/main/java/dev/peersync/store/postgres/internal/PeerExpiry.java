@@ -1,0 +1,43 @@
+package dev.peersync.store.postgres.internal;
+
+import dev.peersync.core.NodeId;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feed's side of the gc_grace rule ({@link TombstoneCollector}): a peer marked expired is refused until it sends
+ * a cursor this node handed it after the expiry (a snapshot's or a pull's, with a valid receipt), which proves it
+ * rejoined by snapshot; then the mark goes and it pulls as before.
+ */
+final class PeerExpiry {
+    private static final Logger log = LoggerFactory.getLogger(PeerExpiry.class);
+
+    private final String s;
+
+    PeerExpiry(String quotedSchema) {
+        this.s = quotedSchema;
+    }
+
+    /**
+     * True when {@code requester} must rejoin by snapshot before pulling: it is marked expired and {@code from} (the
+     * snapshot of a cursor with a valid receipt, or null) was taken before the mark.
+     */
+    boolean refuses(Handle h, NodeId requester, String from) {
+        if (from != null) {
+            boolean rejoined = h.createUpdate("DELETE FROM " + s + ".peer_expired WHERE peer = :p"
+                            + " AND pg_visible_in_snapshot(expired_xid, CAST(:from AS pg_snapshot))")
+                    .bind("p", requester.value()).bind("from", from).execute() > 0;
+            if (rejoined) {
+                log.info("Peer {} rejoined by snapshot: its pulls are served again", requester);
+                return false;
+            }
+        }
+        return isExpired(h, requester);
+    }
+
+    boolean isExpired(Handle h, NodeId peer) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM " + s + ".peer_expired WHERE peer = :p)")
+                .bind("p", peer.value()).mapTo(Boolean.class).one();
+    }
+}

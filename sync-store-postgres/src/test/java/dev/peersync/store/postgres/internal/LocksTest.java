@@ -1,0 +1,17 @@
+package dev.peersync.store.postgres.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LocksTest {
+    @Test
+    void keys_are_distinct_per_purpose_and_per_schema_and_stable() {
+        Locks a = Locks.forSchema("peersync");
+        Locks b = Locks.forSchema("other");
+        assertThat(Set.of(a.install(), a.clock(), a.apply(), a.digest(), b.install(), b.clock(), b.apply(), b.digest()))
+                .hasSize(8);
+        assertThat(Locks.forSchema("peersync")).isEqualTo(a);
+    }
+}
