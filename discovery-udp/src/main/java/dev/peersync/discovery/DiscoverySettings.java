@@ -94,60 +94,108 @@ public record DiscoverySettings(boolean enabled, String bindHost, int port, List
                 DEFAULT_PEER_TTL, DEFAULT_MAX_PEERS);
     }
 
-    public DiscoverySettings withEnabled(boolean value) {
-        return new DiscoverySettings(value, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local, networkInterface, peerTtl, maxPeers);
+    /** A builder starting from {@link #defaults}. */
+    public static Builder builder(LocalNode local) {
+        return defaults(local).toBuilder();
     }
 
-    public DiscoverySettings withBindHost(String value) {
-        return new DiscoverySettings(enabled, value, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local, networkInterface, peerTtl, maxPeers);
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public DiscoverySettings withPort(int value) {
-        return new DiscoverySettings(enabled, bindHost, value, targetPorts, announceInterval, freshnessWindow,
-                clusterId, secret, local, networkInterface, peerTtl, maxPeers);
-    }
+    /** Settings changed one at a time; {@link #build} checks them all. */
+    public static final class Builder {
+        private boolean enabled;
+        private String bindHost;
+        private int port;
+        private List<Integer> targetPorts;
+        private Duration announceInterval;
+        private Duration freshnessWindow;
+        private String clusterId;
+        private Optional<String> secret;
+        private LocalNode local;
+        private Optional<String> networkInterface;
+        private Duration peerTtl;
+        private int maxPeers;
 
-    public DiscoverySettings withTargetPorts(List<Integer> value) {
-        return new DiscoverySettings(enabled, bindHost, port, value, announceInterval, freshnessWindow, clusterId,
-                secret, local, networkInterface, peerTtl, maxPeers);
-    }
+        private Builder(DiscoverySettings from) {
+            enabled = from.enabled;
+            bindHost = from.bindHost;
+            port = from.port;
+            targetPorts = from.targetPorts;
+            announceInterval = from.announceInterval;
+            freshnessWindow = from.freshnessWindow;
+            clusterId = from.clusterId;
+            secret = from.secret;
+            local = from.local;
+            networkInterface = from.networkInterface;
+            peerTtl = from.peerTtl;
+            maxPeers = from.maxPeers;
+        }
 
-    public DiscoverySettings withAnnounceInterval(Duration value) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, value, freshnessWindow, clusterId, secret,
-                local, networkInterface, peerTtl, maxPeers);
-    }
+        public Builder enabled(boolean value) {
+            enabled = value;
+            return this;
+        }
 
-    public DiscoverySettings withFreshnessWindow(Duration value) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, value, clusterId, secret,
-                local, networkInterface, peerTtl, maxPeers);
-    }
+        public Builder bindHost(String value) {
+            bindHost = value;
+            return this;
+        }
 
-    public DiscoverySettings withClusterId(String value) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, value,
-                secret, local, networkInterface, peerTtl, maxPeers);
-    }
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
 
-    public DiscoverySettings withSecret(Optional<String> value) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                value, local, networkInterface, peerTtl, maxPeers);
-    }
+        public Builder targetPorts(List<Integer> value) {
+            targetPorts = value;
+            return this;
+        }
 
-    public DiscoverySettings withLocal(LocalNode value) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, value, networkInterface, peerTtl, maxPeers);
-    }
+        public Builder announceInterval(Duration value) {
+            announceInterval = value;
+            return this;
+        }
 
-    /** Announce on and hear from one interface only ({@code lo}, {@code eth1}); empty for all. */
-    public DiscoverySettings withNetworkInterface(Optional<String> value) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local, value, peerTtl, maxPeers);
-    }
+        public Builder freshnessWindow(Duration value) {
+            freshnessWindow = value;
+            return this;
+        }
 
-    public DiscoverySettings withPeerLimits(Duration ttl, int max) {
-        return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow, clusterId,
-                secret, local, networkInterface, ttl, max);
+        public Builder clusterId(String value) {
+            clusterId = value;
+            return this;
+        }
+
+        /** The cluster secret that keys the datagrams' MAC; empty: loopback only (protected mode). */
+        public Builder secret(Optional<String> value) {
+            secret = value;
+            return this;
+        }
+
+        public Builder local(LocalNode value) {
+            local = value;
+            return this;
+        }
+
+        /** Announce on and hear from one interface only ({@code lo}, {@code eth1}); empty for all. */
+        public Builder networkInterface(Optional<String> value) {
+            networkInterface = value;
+            return this;
+        }
+
+        public Builder peerLimits(Duration ttl, int max) {
+            peerTtl = ttl;
+            maxPeers = max;
+            return this;
+        }
+
+        public DiscoverySettings build() {
+            return new DiscoverySettings(enabled, bindHost, port, targetPorts, announceInterval, freshnessWindow,
+                    clusterId, secret, local, networkInterface, peerTtl, maxPeers);
+        }
     }
 
     /** Protected mode: without a secret anyone could forge announcements, so only this host's are heard. */

@@ -41,7 +41,7 @@ class DiscoveryScopeTest {
     void without_a_secret_an_announcement_from_another_host_is_dropped_even_on_all_interfaces() throws IOException {
         // A library user who binds the wildcard address with no secret still hears this host only.
         LoopbackCluster.Node receiver = cluster.add(LoopbackCluster.settings("receiver", 0, List.of(),
-                Optional.empty()).withBindHost("0.0.0.0"));
+                Optional.empty()).toBuilder().bindHost("0.0.0.0").build());
         receiver.start();
         NodeId stranger = NodeId.random();
 
@@ -64,7 +64,7 @@ class DiscoveryScopeTest {
     void with_the_loopback_interface_a_signed_announcement_from_another_host_is_dropped() throws IOException {
         String secret = "Zr8kWq2nVx5tLp9bHc3mJf7dGs1aYe4u";
         LoopbackCluster.Node receiver = cluster.add(LoopbackCluster.settings("receiver", 0, List.of(),
-                Optional.of(secret)).withBindHost("0.0.0.0").withNetworkInterface(Optional.of(loopbackName())));
+                Optional.of(secret)).toBuilder().bindHost("0.0.0.0").networkInterface(Optional.of(loopbackName())).build());
         receiver.start();
         NodeId remote = NodeId.random();
 

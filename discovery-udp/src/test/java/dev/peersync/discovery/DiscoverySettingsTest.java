@@ -28,21 +28,21 @@ class DiscoverySettingsTest {
     void bad_values_are_rejected_naming_the_parameter_and_value() {
         DiscoverySettings defaults = DiscoverySettings.defaults(LOCAL);
 
-        assertThatThrownBy(() -> defaults.withPort(70000)).hasMessageContaining("port").hasMessageContaining("70000");
-        assertThatThrownBy(() -> defaults.withTargetPorts(List.of(8002, 0))).hasMessageContaining("targetPorts");
-        assertThatThrownBy(() -> defaults.withAnnounceInterval(Duration.ZERO))
+        assertThatThrownBy(() -> defaults.toBuilder().port(70000).build()).hasMessageContaining("port").hasMessageContaining("70000");
+        assertThatThrownBy(() -> defaults.toBuilder().targetPorts(List.of(8002, 0)).build()).hasMessageContaining("targetPorts");
+        assertThatThrownBy(() -> defaults.toBuilder().announceInterval(Duration.ZERO).build())
                 .hasMessageContaining("announceInterval");
-        assertThatThrownBy(() -> defaults.withFreshnessWindow(Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> defaults.toBuilder().freshnessWindow(Duration.ofSeconds(1)).build())
                 .hasMessageContaining("freshnessWindow");
-        assertThatThrownBy(() -> defaults.withClusterId("x".repeat(65))).hasMessageContaining("clusterId");
-        assertThatThrownBy(() -> defaults.withSecret(Optional.of(""))).hasMessageContaining("secret");
+        assertThatThrownBy(() -> defaults.toBuilder().clusterId("x".repeat(65)).build()).hasMessageContaining("clusterId");
+        assertThatThrownBy(() -> defaults.toBuilder().secret(Optional.of("")).build()).hasMessageContaining("secret");
         assertThatThrownBy(() -> new LocalNode(NodeId.random(), "n".repeat(129), 0, 0, ""))
                 .hasMessageContaining("name");
     }
 
     @Test
     void to_string_never_shows_the_secret() {
-        DiscoverySettings settings = DiscoverySettings.defaults(LOCAL).withSecret(Optional.of("hunter2"));
+        DiscoverySettings settings = DiscoverySettings.builder(LOCAL).secret(Optional.of("hunter2")).build();
 
         assertThat(settings.toString()).doesNotContain("hunter2").contains("secret=(set)");
     }

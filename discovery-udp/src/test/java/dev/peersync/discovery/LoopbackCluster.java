@@ -52,8 +52,8 @@ final class LoopbackCluster implements AutoCloseable {
 
     static DiscoverySettings settings(String name, int port, List<Integer> targets, Optional<String> secret) {
         LocalNode local = new LocalNode(NodeId.random(), name, 8000, 8001, "test");
-        return DiscoverySettings.defaults(local).withBindHost("127.0.0.1").withPort(port).withTargetPorts(targets)
-                .withAnnounceInterval(ANNOUNCE).withFreshnessWindow(Duration.ofSeconds(10)).withSecret(secret);
+        return DiscoverySettings.builder(local).bindHost("127.0.0.1").port(port).targetPorts(targets)
+                .announceInterval(ANNOUNCE).freshnessWindow(Duration.ofSeconds(10)).secret(secret).build();
     }
 
     Node add(DiscoverySettings settings) {

@@ -27,10 +27,10 @@ public final class NetnsNodeMain {
             throw new IllegalArgumentException("usage: NetnsNodeMain <node id> <name> <discovery port> <secret>");
         }
         LocalNode local = new LocalNode(NodeId.parse(args[0]), args[1], 8000, 8001, "netns-test");
-        DiscoverySettings settings = DiscoverySettings.defaults(local)
-                .withPort(Integer.parseInt(args[2]))
-                .withAnnounceInterval(Duration.ofMillis(200))
-                .withSecret(Optional.of(args[3]));
+        DiscoverySettings settings = DiscoverySettings.builder(local)
+                .port(Integer.parseInt(args[2]))
+                .announceInterval(Duration.ofMillis(200))
+                .secret(Optional.of(args[3])).build();
         PeerDirectory directory = new PeerDirectory(local.nodeId(), Duration.ofSeconds(3), Duration.ofSeconds(6),
                 Clock.systemUTC());
         directory.addListener(change -> System.out.println("PEERS " + directory.all().stream()

@@ -32,8 +32,8 @@ class PeerLimitsTest {
     @Test
     void new_ids_beyond_the_cap_are_dropped_and_silent_peers_are_forgotten_after_the_ttl() throws IOException {
         LoopbackCluster.Node receiver = cluster.add(LoopbackCluster.settings("receiver", 0, List.of(),
-                Optional.empty()).withFreshnessWindow(Duration.ofMillis(500))
-                .withPeerLimits(Duration.ofMillis(1500), 2));
+                Optional.empty()).toBuilder().freshnessWindow(Duration.ofMillis(500))
+                .peerLimits(Duration.ofMillis(1500), 2).build());
         receiver.start();
         NodeId first = NodeId.random();
         NodeId second = NodeId.random();

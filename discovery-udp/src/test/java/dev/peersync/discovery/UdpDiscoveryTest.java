@@ -73,8 +73,8 @@ class UdpDiscoveryTest {
                     LoopbackCluster.settings("listener", ports.get(0), List.of(), Optional.empty()));
             // Announces once at start, then only every hour, so the second sighting can only come from refresh().
             LoopbackCluster.Node speaker = cluster.add(LoopbackCluster.settings("speaker", ports.get(1), ports,
-                    Optional.empty()).withFreshnessWindow(Duration.ofHours(2))
-                    .withAnnounceInterval(Duration.ofHours(1)));
+                    Optional.empty()).toBuilder().freshnessWindow(Duration.ofHours(2))
+                    .announceInterval(Duration.ofHours(1)).build());
             listener.start();
             speaker.start();
             Await.until("the listener accepting the first announcement", WAIT,
@@ -92,7 +92,7 @@ class UdpDiscoveryTest {
         int port = LoopbackCluster.freePorts(1).get(0);
         try (LoopbackCluster cluster = new LoopbackCluster()) {
             LoopbackCluster.Node node = cluster.add(
-                    LoopbackCluster.settings("off", port, List.of(port), Optional.empty()).withEnabled(false));
+                    LoopbackCluster.settings("off", port, List.of(port), Optional.empty()).toBuilder().enabled(false).build());
             node.start();
 
             assertThatThrownBy(node.discovery::port).isInstanceOf(IllegalStateException.class);

@@ -234,13 +234,13 @@ public final class Node implements AutoCloseable {
     private static DiscoverySettings discoverySettings(NodeConfig config, NodeId nodeId, SyncEngine engine) {
         LocalNode local = new LocalNode(nodeId, config.nodeName().orElse(""), config.apiPort(),
                 engine.p2pAddress().getPort(), SoftwareVersion.VALUE);
-        return DiscoverySettings.defaults(local)
-                .withPort(config.discoveryPort())
-                .withTargetPorts(config.effectiveDiscoveryPeerPorts())
-                .withClusterId(config.clusterId())
-                .withSecret(config.clusterSecret())
-                .withBindHost(discoveryBindHost(config))
-                .withNetworkInterface(config.network().discoveryInterface());
+        return DiscoverySettings.builder(local)
+                .port(config.discoveryPort())
+                .targetPorts(config.effectiveDiscoveryPeerPorts())
+                .clusterId(config.clusterId())
+                .secret(config.clusterSecret())
+                .bindHost(discoveryBindHost(config))
+                .networkInterface(config.network().discoveryInterface()).build();
     }
 
     private static void warnAboutSecurity(NodeConfig config) {
@@ -263,11 +263,11 @@ public final class Node implements AutoCloseable {
 
     /** What the node syncs and how: the review API's tables, with its unique-collision policies. */
     private static StoreSettings storeSettings(NodeConfig config) {
-        StoreSettings settings = StoreSettings.of(ReviewDatabase.TABLES)
-                .withMaxClockOffset(config.maxClockOffset()).withClockOffsetMillis(config.clockOffset().toMillis());
+        StoreSettings settings = StoreSettings.builder(ReviewDatabase.TABLES)
+                .maxClockOffset(config.maxClockOffset()).clockOffsetMillis(config.clockOffset().toMillis()).build();
         for (List<String> unique : ReviewDatabase.RENAMED_ON_COLLISION) {
-            settings = settings.withUniquePolicy(
-                    UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG));
+            settings = settings.toBuilder().uniquePolicy(
+                    UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG)).build();
         }
         return settings;
     }

@@ -257,14 +257,14 @@ public final class PeerSync implements AutoCloseable {
                 listeners.forEach(engine::addListener);
                 InetSocketAddress bound = engine.start();
                 if (discovery) {
-                    UdpDiscovery udp = new UdpDiscovery(DiscoverySettings.defaults(
+                    UdpDiscovery udp = new UdpDiscovery(DiscoverySettings.builder(
                                     new LocalNode(store.nodeId(), name, 0, bound.getPort(), version()))
-                            .withClusterId(clusterId)
-                            .withPort(discoveryPort)
-                            .withTargetPorts(discoveryTargetPorts)
-                            .withSecret(Optional.ofNullable(clusterSecret)
+                            .clusterId(clusterId)
+                            .port(discoveryPort)
+                            .targetPorts(discoveryTargetPorts)
+                            .secret(Optional.ofNullable(clusterSecret)
                                     .map(b -> new String(b, StandardCharsets.UTF_8)))
-                            .withBindHost(protectedMode ? "127.0.0.1" : "0.0.0.0"), clock);
+                            .bindHost(protectedMode ? "127.0.0.1" : "0.0.0.0").build(), clock);
                     udp.start(directory);
                     started.push(udp);
                 }
@@ -288,14 +288,12 @@ public final class PeerSync implements AutoCloseable {
         }
 
         private StoreSettings storeSettings() {
-            StoreSettings settings = StoreSettings.of(List.copyOf(tables));
+            StoreSettings.Builder settings = StoreSettings.builder(List.copyOf(tables));
             if (schema != null) {
-                settings = settings.withSchema(schema);
+                settings.schema(schema);
             }
-            for (UniqueCollisionPolicy policy : uniquePolicies) {
-                settings = settings.withUniquePolicy(policy);
-            }
-            return settings;
+            uniquePolicies.forEach(settings::uniquePolicy);
+            return settings.build();
         }
 
         private static String defaultName() {

@@ -16,7 +16,6 @@ import dev.peersync.review.internal.reviews.ReviewMediaRoutes;
 import dev.peersync.review.internal.reviews.ReviewRoutes;
 import dev.peersync.review.internal.users.UserRepository;
 import dev.peersync.review.internal.users.UserRoutes;
-import dev.peersync.review.internal.web.ErrorMapping;
 import dev.peersync.review.internal.web.HealthRoutes;
 import dev.peersync.review.internal.web.Json;
 import dev.peersync.review.internal.web.JsonBodies;

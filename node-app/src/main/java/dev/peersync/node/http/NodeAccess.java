@@ -1,5 +1,7 @@
 package dev.peersync.node.http;
 
+import dev.peersync.review.ApiException;
+
 import dev.peersync.node.p2p.AdminGuard;
 import io.javalin.http.Context;
 import java.net.URI;

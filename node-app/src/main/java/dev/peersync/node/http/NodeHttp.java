@@ -1,5 +1,7 @@
 package dev.peersync.node.http;
 
+import dev.peersync.review.ErrorMapping;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.node.metrics.HttpMetrics;
 import dev.peersync.node.ws.EventHub;
@@ -54,7 +56,7 @@ public final class NodeHttp implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.requestLogger.http(httpMetrics);
-            ErrorMapping.install(config);
+            ErrorMapping.register(config.routes, MAX_REQUEST_BYTES);
             // The dashboard (src/main/resources/dashboard): plain files, served at / by every node.
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";

@@ -1,6 +1,6 @@
 package dev.peersync.node.p2p;
 
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -8,7 +8,7 @@ import dev.peersync.core.Version;
 import dev.peersync.core.store.ConflictQuery;
 import dev.peersync.core.store.ConflictRecord;
 import dev.peersync.core.store.SyncStore;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;

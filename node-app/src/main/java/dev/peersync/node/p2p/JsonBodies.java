@@ -3,7 +3,7 @@ package dev.peersync.node.p2p;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,10 +33,10 @@ final class JsonBodies {
         try {
             node = mapper.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("The body is not valid JSON: " + e.getOriginalMessage(), Map.of());
+            throw ApiException.validationFailed("The body is not valid JSON: " + e.getOriginalMessage(), Map.of());
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("The body must be a JSON object", Map.of());
+            throw ApiException.validationFailed("The body must be a JSON object", Map.of());
         }
         return node;
     }

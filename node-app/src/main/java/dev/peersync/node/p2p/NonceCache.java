@@ -1,6 +1,6 @@
 package dev.peersync.node.p2p;
 
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

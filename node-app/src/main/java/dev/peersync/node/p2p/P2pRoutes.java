@@ -10,7 +10,7 @@ import dev.peersync.core.event.SyncListener;
 import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.SyncStore;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import dev.peersync.node.http.NodeAccess;
 import dev.peersync.node.ws.EventHub;
 import io.javalin.config.JavalinConfig;
@@ -150,7 +150,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
             // For good: tombstone collection stops waiting for it (a peer that is gone and will not come back).
             store.forgetPeer(nodeId);
         } else if (!removed) {
-            throw ApiException.notFound("No peer " + nodeId + " is known", Map.of("peer_id", nodeId.toString()));
+            throw ApiException.missing("No peer " + nodeId + " is known", Map.of("peer_id", nodeId.toString()));
         }
         hub.statusChanged();
         ctx.json(Map.of("removed", nodeId.toString(), "forgotten", forgotten));
@@ -159,7 +159,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
     private String syncedTable(Context ctx) {
         String table = ctx.pathParam("table");
         if (!store.tables().contains(table)) {
-            throw ApiException.notFound("'" + table + "' is not a synced table; synced: " + store.tables(),
+            throw ApiException.missing("'" + table + "' is not a synced table; synced: " + store.tables(),
                     Map.of("table", table));
         }
         return table;

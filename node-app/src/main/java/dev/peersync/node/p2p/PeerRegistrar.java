@@ -7,7 +7,7 @@ import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerAddress;
 import dev.peersync.core.spi.PeerTransport;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,7 +113,7 @@ public final class PeerRegistrar implements AutoCloseable {
         PeerAddress address = new PeerAddress(request.host(), p2pPort);
         NodeHello hello = handshake(address);
         if (hello.nodeId().equals(directory.self())) {
-            throw ApiException.badRequest("The peer at " + address + " is this node itself",
+            throw ApiException.validationFailed("The peer at " + address + " is this node itself",
                     Map.of("field", "host", "node_id", hello.nodeId().toString()));
         }
         request.peerId().filter(id -> !id.equals(hello.nodeId().toString())).ifPresent(id ->
@@ -169,7 +169,7 @@ public final class PeerRegistrar implements AutoCloseable {
             }
             JsonNode status = mapper.readTree(response.body());
             if (status.path("node_id").asText().equals(directory.self().toString())) {
-                throw ApiException.badRequest("The peer at " + host + ":" + apiPort + " is this node itself",
+                throw ApiException.validationFailed("The peer at " + host + ":" + apiPort + " is this node itself",
                         Map.of("field", "host", "node_id", directory.self().toString()));
             }
             JsonNode port = status.path("ports").path("p2p");

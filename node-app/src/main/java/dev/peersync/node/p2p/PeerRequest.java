@@ -2,7 +2,7 @@ package dev.peersync.node.p2p;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

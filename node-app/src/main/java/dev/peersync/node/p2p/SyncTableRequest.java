@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

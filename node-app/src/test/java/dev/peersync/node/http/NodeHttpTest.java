@@ -1,5 +1,7 @@
 package dev.peersync.node.http;
 
+import dev.peersync.review.ApiException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

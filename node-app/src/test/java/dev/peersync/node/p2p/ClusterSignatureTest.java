@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

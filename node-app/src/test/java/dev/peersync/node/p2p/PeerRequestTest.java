@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class PeerRequestTest {
                 .as(body)
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.details()).containsEntry("field", field);
+                    assertThat(e.details()).isEqualTo(java.util.Map.of("field", field));
                 });
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.peersync.core.spi.RowChange;
-import dev.peersync.node.http.ApiException;
+import dev.peersync.review.ApiException;
 import org.junit.jupiter.api.Test;
 
 class SyncTableRequestTest {
@@ -50,7 +50,7 @@ class SyncTableRequestTest {
                 .as(body)
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.details()).containsEntry("field", field);
+                    assertThat(e.details()).isEqualTo(java.util.Map.of("field", field));
                 });
     }
 }

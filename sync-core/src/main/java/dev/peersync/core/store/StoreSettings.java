@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * How {@link PgSyncStore} is installed and behaves.
+ * How a store (sync-store-postgres's {@code PgSyncStore}) is installed and behaves.
  *
  * @param tables         synced tables, {@code name} or {@code schema.name} (unquoted identifiers)
  * @param schema         sync-core's own schema (metadata, clock, cursors, digests); default {@code peersync}
@@ -66,47 +66,85 @@ public record StoreSettings(List<String> tables, String schema, int bucketCount,
                 10_000);
     }
 
-    public StoreSettings withSchema(String newSchema) {
-        return new StoreSettings(tables, newSchema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention,
-                maxParkedPerPeerTable);
+    /** A builder starting from the defaults of {@link #of}. */
+    public static Builder builder(List<String> tables) {
+        return of(tables).toBuilder();
     }
 
-    public StoreSettings withBucketCount(int newBucketCount) {
-        return new StoreSettings(tables, schema, newBucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention,
-                maxParkedPerPeerTable);
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public StoreSettings withMaxClockOffset(Duration newMaxClockOffset) {
-        return new StoreSettings(tables, schema, bucketCount, newMaxClockOffset, maxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention,
-                maxParkedPerPeerTable);
-    }
+    /** Settings changed one at a time; {@link #build} checks them all. */
+    public static final class Builder {
+        private final List<String> tables;
+        private String schema;
+        private int bucketCount;
+        private Duration maxClockOffset;
+        private int maxBatchRows;
+        private long clockOffsetMillis;
+        private final List<UniqueCollisionPolicy> uniquePolicies;
+        private Duration conflictRetention;
+        private int maxParkedPerPeerTable;
 
-    public StoreSettings withMaxBatchRows(int newMaxBatchRows) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, newMaxBatchRows, clockOffsetMillis, uniquePolicies, conflictRetention,
-                maxParkedPerPeerTable);
-    }
+        private Builder(StoreSettings from) {
+            this.tables = from.tables;
+            this.schema = from.schema;
+            this.bucketCount = from.bucketCount;
+            this.maxClockOffset = from.maxClockOffset;
+            this.maxBatchRows = from.maxBatchRows;
+            this.clockOffsetMillis = from.clockOffsetMillis;
+            this.uniquePolicies = new java.util.ArrayList<>(from.uniquePolicies);
+            this.conflictRetention = from.conflictRetention;
+            this.maxParkedPerPeerTable = from.maxParkedPerPeerTable;
+        }
 
-    /** Adds a policy for unique collisions on one table's constraint. */
-    public StoreSettings withUniquePolicy(UniqueCollisionPolicy policy) {
-        List<UniqueCollisionPolicy> more = new java.util.ArrayList<>(uniquePolicies);
-        more.add(Objects.requireNonNull(policy, "policy"));
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis, more, conflictRetention,
-                maxParkedPerPeerTable);
-    }
+        public Builder schema(String value) {
+            this.schema = value;
+            return this;
+        }
 
-    public StoreSettings withConflictRetention(Duration retention) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis,
-                uniquePolicies, retention, maxParkedPerPeerTable);
-    }
+        public Builder bucketCount(int value) {
+            this.bucketCount = value;
+            return this;
+        }
 
-    public StoreSettings withMaxParkedPerPeerTable(int max) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis,
-                uniquePolicies, conflictRetention, max);
-    }
+        public Builder maxClockOffset(Duration value) {
+            this.maxClockOffset = value;
+            return this;
+        }
 
-    /** A node whose physical clock reads {@code millis} ahead (negative: behind); stored in the database. */
-    public StoreSettings withClockOffsetMillis(long millis) {
-        return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, millis, uniquePolicies, conflictRetention,
-                maxParkedPerPeerTable);
+        public Builder maxBatchRows(int value) {
+            this.maxBatchRows = value;
+            return this;
+        }
+
+        /** A node whose physical clock reads {@code millis} ahead (negative: behind); stored in the database. */
+        public Builder clockOffsetMillis(long millis) {
+            this.clockOffsetMillis = millis;
+            return this;
+        }
+
+        /** Adds a policy for unique collisions on one table's constraint. */
+        public Builder uniquePolicy(UniqueCollisionPolicy policy) {
+            uniquePolicies.add(Objects.requireNonNull(policy, "policy"));
+            return this;
+        }
+
+        public Builder conflictRetention(Duration value) {
+            this.conflictRetention = value;
+            return this;
+        }
+
+        public Builder maxParkedPerPeerTable(int value) {
+            this.maxParkedPerPeerTable = value;
+            return this;
+        }
+
+        public StoreSettings build() {
+            return new StoreSettings(tables, schema, bucketCount, maxClockOffset, maxBatchRows, clockOffsetMillis,
+                    uniquePolicies, conflictRetention, maxParkedPerPeerTable);
+        }
     }
 }

@@ -21,13 +21,13 @@ class StoreSettingsTest {
     @Test
     void bad_values_are_rejected_naming_the_parameter_and_value() {
         assertThatThrownBy(() -> StoreSettings.of(List.of())).hasMessageContaining("tables");
-        assertThatThrownBy(() -> StoreSettings.of(List.of("t")).withSchema("Bad-Name"))
+        assertThatThrownBy(() -> StoreSettings.builder(List.of("t")).schema("Bad-Name").build())
                 .hasMessageContaining("schema").hasMessageContaining("Bad-Name");
-        assertThatThrownBy(() -> StoreSettings.of(List.of("t")).withBucketCount(0))
+        assertThatThrownBy(() -> StoreSettings.builder(List.of("t")).bucketCount(0).build())
                 .hasMessageContaining("bucketCount").hasMessageContaining("0");
-        assertThatThrownBy(() -> StoreSettings.of(List.of("t")).withMaxClockOffset(Duration.ZERO))
+        assertThatThrownBy(() -> StoreSettings.builder(List.of("t")).maxClockOffset(Duration.ZERO).build())
                 .hasMessageContaining("maxClockOffset");
-        assertThatThrownBy(() -> StoreSettings.of(List.of("t")).withMaxBatchRows(-1))
+        assertThatThrownBy(() -> StoreSettings.builder(List.of("t")).maxBatchRows(-1).build())
                 .hasMessageContaining("maxBatchRows").hasMessageContaining("-1");
     }
 }

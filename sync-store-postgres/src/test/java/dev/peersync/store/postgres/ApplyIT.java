@@ -179,7 +179,7 @@ class ApplyIT {
 
     @Test
     void the_local_clock_moves_past_applied_versions() {
-        TestNode a = nodes.create("clock_a", StoreSettings.of(TestNode.TABLES).withClockOffsetMillis(30_000), TestNode.SCHEMA);
+        TestNode a = nodes.create("clock_a", StoreSettings.builder(TestNode.TABLES).clockOffsetMillis(30_000).build(), TestNode.SCHEMA);
         TestNode b = nodes.create("clock_b");
         a.sql("INSERT INTO users VALUES (?, 'ahead', now())", UUID.randomUUID());
         b.pullFrom(a);
@@ -206,7 +206,7 @@ class ApplyIT {
 
     @Test
     void a_peer_cannot_park_more_than_the_cap_of_one_table_the_oldest_are_dropped_and_reported() {
-        TestNode b = nodes.create("park_cap_b", StoreSettings.of(TestNode.TABLES).withMaxParkedPerPeerTable(3),
+        TestNode b = nodes.create("park_cap_b", StoreSettings.builder(TestNode.TABLES).maxParkedPerPeerTable(3).build(),
                 TestNode.SCHEMA);
         dev.peersync.core.NodeId flooder = dev.peersync.core.NodeId.random();
         dev.peersync.core.NodeId other = dev.peersync.core.NodeId.random();
@@ -285,8 +285,8 @@ class ApplyIT {
     void the_same_username_on_two_nodes_keeps_both_accounts_with_the_later_one_renamed_alike_everywhere() {
         String ddl = TestNode.SCHEMA.replace("created_at timestamptz NOT NULL);",
                 "created_at timestamptz NOT NULL, renamed boolean NOT NULL DEFAULT false);");
-        StoreSettings settings = StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "renamed"));
+        StoreSettings settings = StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "renamed")).build();
         TestNode a = nodes.create("uniq_a", settings, ddl);
         TestNode b = nodes.create("uniq_b", settings, ddl);
         UUID early = UUID.randomUUID();
@@ -330,8 +330,8 @@ class ApplyIT {
     void a_rename_settling_a_unique_collision_does_not_undo_a_delete_it_had_not_seen() {
         String ddl = TestNode.SCHEMA.replace("created_at timestamptz NOT NULL);",
                 "created_at timestamptz NOT NULL, renamed boolean NOT NULL DEFAULT false);");
-        StoreSettings settings = StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "renamed"));
+        StoreSettings settings = StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "renamed")).build();
         TestNode a = nodes.create("unidel_a", settings, ddl);
         TestNode b = nodes.create("unidel_b", settings, ddl);
         TestNode c = nodes.create("unidel_c", settings, ddl);
@@ -394,7 +394,7 @@ class ApplyIT {
 
     @Test
     void versions_too_far_ahead_are_parked_without_moving_the_clock_and_applied_once_the_clock_catches_up() {
-        TestNode a = nodes.create("skew_a", StoreSettings.of(TestNode.TABLES).withClockOffsetMillis(300_000), TestNode.SCHEMA);
+        TestNode a = nodes.create("skew_a", StoreSettings.builder(TestNode.TABLES).clockOffsetMillis(300_000).build(), TestNode.SCHEMA);
         TestNode b = nodes.create("skew_b");
         a.sql("INSERT INTO users VALUES (?, 'future', now())", UUID.randomUUID());
         long clockBefore = b.store.currentHlc();

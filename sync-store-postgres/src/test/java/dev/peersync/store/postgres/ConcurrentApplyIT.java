@@ -82,8 +82,8 @@ class ConcurrentApplyIT {
 
     @Test
     void a_new_key_that_loses_a_unique_collision_in_its_own_batch_is_renamed_as_a_local_write() {
-        TestNode c = nodes.create("claim_collision", StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", null)), TestNode.SCHEMA);
+        TestNode c = nodes.create("claim_collision", StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", null)).build(), TestNode.SCHEMA);
         NodeId x = NodeId.random();
         UUID later = UUID.randomUUID();
         UUID earlier = UUID.randomUUID();

@@ -123,7 +123,7 @@ class ConflictLogIT {
 
     @Test
     void the_log_filters_pages_newest_first_and_forgets_past_the_retention() {
-        a = nodes.create("cl_q_a", StoreSettings.of(TestNode.TABLES).withConflictRetention(Duration.ofDays(1)),
+        a = nodes.create("cl_q_a", StoreSettings.builder(TestNode.TABLES).conflictRetention(Duration.ofDays(1)).build(),
                 TestNode.SCHEMA);
         b = nodes.create("cl_q_b");
         for (int i = 0; i < 5; i++) {

@@ -28,8 +28,8 @@ class DigestIT {
 
     @Test
     void digests_are_equal_exactly_when_contents_are_equal_including_after_deletes() {
-        TestNode a = nodes.create("digest_a", StoreSettings.of(TestNode.TABLES).withBucketCount(64), TestNode.SCHEMA);
-        TestNode b = nodes.create("digest_b", StoreSettings.of(TestNode.TABLES).withBucketCount(64), TestNode.SCHEMA);
+        TestNode a = nodes.create("digest_a", StoreSettings.builder(TestNode.TABLES).bucketCount(64).build(), TestNode.SCHEMA);
+        TestNode b = nodes.create("digest_b", StoreSettings.builder(TestNode.TABLES).bucketCount(64).build(), TestNode.SCHEMA);
         TableDigest empty = a.store.digest("users");
         assertThat(b.store.digest("users")).isEqualTo(empty);
         assertThat(empty.rowCount()).isZero();
@@ -62,7 +62,7 @@ class DigestIT {
 
     @Test
     void range_versions_page_through_several_ranges_in_key_order() {
-        TestNode a = nodes.create("range_rows", StoreSettings.of(TestNode.TABLES).withBucketCount(2), TestNode.SCHEMA);
+        TestNode a = nodes.create("range_rows", StoreSettings.builder(TestNode.TABLES).bucketCount(2).build(), TestNode.SCHEMA);
         a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 50) g");
         List<DigestRange> both = List.of(DigestRange.bucket(0), DigestRange.bucket(1));
         List<RowVersion> all = new ArrayList<>();
@@ -80,7 +80,7 @@ class DigestIT {
 
     @Test
     void sub_range_digests_differ_only_where_rows_differ() {
-        StoreSettings eight = StoreSettings.of(TestNode.TABLES).withBucketCount(8);
+        StoreSettings eight = StoreSettings.builder(TestNode.TABLES).bucketCount(8).build();
         TestNode a = nodes.create("ranges_a", eight, TestNode.SCHEMA);
         TestNode b = nodes.create("ranges_b", eight, TestNode.SCHEMA);
         a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 400) g");
@@ -146,7 +146,7 @@ class DigestIT {
 
     @Test
     void bad_ranges_are_refused_with_a_message_that_names_them() {
-        TestNode a = nodes.create("bad_ranges", StoreSettings.of(TestNode.TABLES).withBucketCount(8), TestNode.SCHEMA);
+        TestNode a = nodes.create("bad_ranges", StoreSettings.builder(TestNode.TABLES).bucketCount(8).build(), TestNode.SCHEMA);
         assertThatThrownBy(() -> a.store.rangeDigests("users", List.of(DigestRange.bucket(8))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bucket must be in [0, 8), got: 8");

@@ -108,7 +108,7 @@ class FeedIT {
 
     @Test
     void the_server_caps_the_batch_size() {
-        a = nodes.create("cap", StoreSettings.of(TestNode.TABLES).withMaxBatchRows(50));
+        a = nodes.create("cap", StoreSettings.builder(TestNode.TABLES).maxBatchRows(50).build());
         a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 120) g");
         ChangeBatch batch = a.store.readChanges(puller, new PullRequest(List.of("users"), "", 1000));
         assertThat(batch.changes()).hasSize(50);

@@ -122,7 +122,7 @@ class InstallIT {
     void a_different_bucket_count_after_install_is_rejected() {
         DataSource ds = schema();
         PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES));
-        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES).withBucketCount(64)))
+        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.builder(TestNode.TABLES).bucketCount(64).build()))
                 .isInstanceOf(SyncSetupException.class)
                 .hasMessageContaining("bucketCount is fixed");
     }
@@ -130,17 +130,17 @@ class InstallIT {
     @Test
     void a_unique_collision_policy_must_name_a_unique_constraint_and_a_boolean_flag() {
         DataSource ds = schema();
-        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_nope_key", null))))
+        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.rename("users", "users_nope_key", null)).build()))
                 .isInstanceOf(SyncSetupException.class).hasMessageContaining("users_nope_key is not a unique constraint");
-        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "username"))))
+        assertThatThrownBy(() -> PgSyncStore.install(ds, StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", "username")).build()))
                 .isInstanceOf(SyncSetupException.class).hasMessageContaining("flag column username is not a boolean");
-        assertThatThrownBy(() -> StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.park("orders", "orders_no_key")))
+        assertThatThrownBy(() -> StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.park("orders", "orders_no_key")).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not synced: orders");
-        PgSyncStore.install(ds, StoreSettings.of(TestNode.TABLES)
-                .withUniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", null)));
+        PgSyncStore.install(ds, StoreSettings.builder(TestNode.TABLES)
+                .uniquePolicy(UniqueCollisionPolicy.rename("users", "users_username_key", null)).build());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.peersync.review.internal.auth;
 
 import dev.peersync.review.AuthLimits;
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.http.Context;

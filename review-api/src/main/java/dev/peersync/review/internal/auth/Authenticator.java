@@ -1,6 +1,6 @@
 package dev.peersync.review.internal.auth;
 
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

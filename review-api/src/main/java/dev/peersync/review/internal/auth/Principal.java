@@ -1,6 +1,6 @@
 package dev.peersync.review.internal.auth;
 
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import java.util.UUID;
 
 /**

@@ -5,7 +5,7 @@ import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import dev.peersync.review.internal.web.Params;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

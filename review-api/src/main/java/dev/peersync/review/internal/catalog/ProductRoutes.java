@@ -6,7 +6,7 @@ import static dev.peersync.review.internal.web.Page.SNAPSHOT;
 import dev.peersync.review.internal.activity.AuditedWrites;
 import dev.peersync.review.internal.auth.Authenticator;
 import dev.peersync.review.internal.auth.Principal;
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import dev.peersync.review.internal.web.JsonBodies;
 import dev.peersync.review.internal.web.JsonBody;
 import dev.peersync.review.internal.web.Page;

@@ -2,7 +2,7 @@ package dev.peersync.review.internal.reviews;
 
 import dev.peersync.review.internal.auth.Principal;
 import dev.peersync.review.internal.data.Sql;
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import dev.peersync.review.internal.web.PageRequest;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.ApiException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

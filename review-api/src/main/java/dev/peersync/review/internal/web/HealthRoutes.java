@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.ErrorMapping;
+
 import java.util.Optional;
 import java.util.function.Supplier;
 import io.javalin.config.RoutesConfig;

@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.ApiException;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

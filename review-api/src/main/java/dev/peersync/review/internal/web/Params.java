@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.ApiException;
+
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.util.Map;

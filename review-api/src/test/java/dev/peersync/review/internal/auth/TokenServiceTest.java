@@ -3,7 +3,7 @@ package dev.peersync.review.internal.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.peersync.review.internal.web.ApiException;
+import dev.peersync.review.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.peersync.review.internal.web;
 
+import dev.peersync.review.ApiException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.peersync.review.internal.web;
+package dev.peersync.review;
 
 import dev.peersync.review.Problems;
 import io.javalin.config.RoutesConfig;
@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where the review API's exceptions become HTTP answers, all in the port's one error body
+ * The one place where the port's exceptions (the review API's and the node's endpoints') become HTTP answers, all in the port's one error body
  * ({@link Problems}: RFC 9457 problem details); a stack trace never reaches the client.
  */
 public final class ErrorMapping {
@@ -35,10 +35,18 @@ public final class ErrorMapping {
 
     public static void register(RoutesConfig routes, long maxBodyBytes) {
         routes.exception(ApiException.class,
-                (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage(), e.details()));
+                (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage(), problems(e)));
         routes.exception(HttpResponseException.class, (e, ctx) -> javalinError(e, ctx, maxBodyBytes));
         routes.exception(JdbiException.class, ErrorMapping::databaseError);
         routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+    }
+
+    /** Details naming only a field become the one entry of the problem's {@code errors}; others stay as they are. */
+    private static Object problems(ApiException e) {
+        if (e.details() instanceof Map<?, ?> details && details.size() == 1 && details.containsKey("field")) {
+            return java.util.List.of(Map.of("field", details.get("field"), "message", e.getMessage()));
+        }
+        return e.details();
     }
 
     public static void respond(Context ctx, int status, String code, String message, Object details) {

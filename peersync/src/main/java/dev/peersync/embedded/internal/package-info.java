@@ -1,0 +1,2 @@
+/** Implementation of the facade; not exported. */
+package dev.peersync.embedded.internal;

@@ -1,0 +1,2 @@
+/** sync-core's store on PostgreSQL: {@link dev.peersync.store.postgres.PgSyncStore#install}. */
+package dev.peersync.store.postgres;
