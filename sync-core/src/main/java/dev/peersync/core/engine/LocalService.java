@@ -5,19 +5,14 @@ import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
 import dev.peersync.core.spi.ChangeBatch;
-import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.LocalSyncService;
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
-import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
-import dev.peersync.core.spi.TableDigest;
-import dev.peersync.core.spi.VersionPage;
-import dev.peersync.core.spi.VersionsRequest;
 import dev.peersync.core.store.SyncStore;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -45,8 +40,29 @@ final class LocalService implements LocalSyncService {
         return hello.get();
     }
 
+    /** One answer per request type of {@link PeerRequest}; {@code LocalServiceTest} checks none is missing. */
     @Override
-    public ChangeBatch pull(NodeId requester, PullRequest request) {
+    @SuppressWarnings("unchecked") // each request type fixes its answer's type, which the branch returns
+    public <R> R serve(NodeId requester, PeerRequest<R> request) {
+        if (request instanceof PullRequest pull) {
+            return (R) pull(requester, pull);
+        } else if (request instanceof SnapshotRequest snapshot) {
+            return (R) snapshot(requester, snapshot);
+        } else if (request instanceof PeerRequest.Digest digest) {
+            return (R) store.digest(digest.table());
+        } else if (request instanceof PeerRequest.BucketHashes hashes) {
+            return (R) store.bucketHashes(hashes.table());
+        } else if (request instanceof PeerRequest.RangeDigests ranges) {
+            return (R) store.rangeDigests(ranges.table(), ranges.ranges());
+        } else if (request instanceof PeerRequest.RangeVersions versions) {
+            return (R) store.rangeVersions(versions.table(), versions.request());
+        } else if (request instanceof PeerRequest.FetchRows fetch) {
+            return (R) store.fetchRows(fetch.table(), fetch.pks());
+        }
+        throw new UnsupportedOperationException("no answer to " + request.getClass().getSimpleName());
+    }
+
+    private ChangeBatch pull(NodeId requester, PullRequest request) {
         ChangeBatch batch = store.readChanges(requester, request);
         if (batch.rewound()) {
             // This database went back in time: what it wrote after its backup is with the requester, and only a
@@ -59,33 +75,7 @@ final class LocalService implements LocalSyncService {
         return batch;
     }
 
-    @Override
-    public TableDigest digest(String table) {
-        return store.digest(table);
-    }
-
-    @Override
-    public List<Long> bucketHashes(String table) {
-        return store.bucketHashes(table);
-    }
-
-    @Override
-    public List<RangeDigest> rangeDigests(String table, List<DigestRange> ranges) {
-        return store.rangeDigests(table, ranges);
-    }
-
-    @Override
-    public VersionPage rangeVersions(String table, VersionsRequest request) {
-        return store.rangeVersions(table, request);
-    }
-
-    @Override
-    public List<RowChange> fetchRows(String table, List<String> pks) {
-        return store.fetchRows(table, pks);
-    }
-
-    @Override
-    public SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
+    private SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
         SnapshotPage page = store.readSnapshot(requester, request);
         tables.served(request.table(), page.rows());
         return page;

@@ -16,28 +16,45 @@ public interface PeerClient {
     /** Connects (if not connected) and returns the peer's handshake. */
     CompletableFuture<NodeHello> hello();
 
-    CompletableFuture<ChangeBatch> pull(PullRequest request);
-
-    CompletableFuture<TableDigest> digest(String table);
-
-    /** See {@link LocalSyncService#bucketHashes}. */
-    CompletableFuture<List<Long>> bucketHashes(String table);
-
-    /** See {@link LocalSyncService#rangeDigests}. */
-    CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges);
-
-    /** See {@link LocalSyncService#rangeVersions}. */
-    CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request);
-
-    CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks);
-
     /**
-     * See {@link LocalSyncService#snapshot}. Optional: a client without it fails the future, and a joining node
-     * then catches up through the change feed.
+     * Sends any request of the table ({@link PeerRequest}) and completes with the peer's answer. A peer that cannot
+     * serve it (it refused the request, or does not know the type) fails the future.
      */
+    <R> CompletableFuture<R> call(PeerRequest<R> request);
+
+    /** {@link #call} of a {@link PullRequest}. */
+    default CompletableFuture<ChangeBatch> pull(PullRequest request) {
+        return call(request);
+    }
+
+    /** {@link #call} of a {@link PeerRequest.Digest}. */
+    default CompletableFuture<TableDigest> digest(String table) {
+        return call(new PeerRequest.Digest(table));
+    }
+
+    /** {@link #call} of a {@link PeerRequest.BucketHashes}. */
+    default CompletableFuture<List<Long>> bucketHashes(String table) {
+        return call(new PeerRequest.BucketHashes(table));
+    }
+
+    /** {@link #call} of a {@link PeerRequest.RangeDigests}. */
+    default CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges) {
+        return call(new PeerRequest.RangeDigests(table, ranges));
+    }
+
+    /** {@link #call} of a {@link PeerRequest.RangeVersions}. */
+    default CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request) {
+        return call(new PeerRequest.RangeVersions(table, request));
+    }
+
+    /** {@link #call} of a {@link PeerRequest.FetchRows}. */
+    default CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks) {
+        return call(new PeerRequest.FetchRows(table, pks));
+    }
+
+    /** {@link #call} of a {@link SnapshotRequest}: how a joining node loads a table (else it reads the feed). */
     default CompletableFuture<SnapshotPage> snapshot(SnapshotRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                "this transport does not carry snapshot pages"));
+        return call(request);
     }
 
     /** Round-trip time of a ping. */

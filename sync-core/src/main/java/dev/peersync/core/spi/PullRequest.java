@@ -16,7 +16,7 @@ import java.util.List;
  *                    ({@link ChangeBatch#remaining()}; costs the server an index count, so asked now and then)
  */
 public record PullRequest(List<String> tables, String cursor, int maxRows, List<String> heldCursors,
-                          boolean estimate) {
+                          boolean estimate) implements PeerRequest<ChangeBatch> {
     public static final int MAX_HELD_CURSORS = 64;
 
     public PullRequest {

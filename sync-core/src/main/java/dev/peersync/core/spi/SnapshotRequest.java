@@ -13,7 +13,8 @@ import java.util.List;
  * @param afterPk key text to start after (a page's {@link SnapshotPage#lastPk()}), empty for the start
  * @param limit   upper bound on rows in the answer (the server may cap it lower)
  */
-public record SnapshotRequest(String table, List<String> columns, String afterPk, int limit) {
+public record SnapshotRequest(String table, List<String> columns, String afterPk, int limit)
+        implements PeerRequest<SnapshotPage> {
     public SnapshotRequest {
         columns = List.copyOf(columns);
         afterPk = afterPk == null ? "" : afterPk;

@@ -13,6 +13,15 @@ import dev.peersync.core.peer.PeerOrigin;
 import dev.peersync.core.peer.PeerSighting;
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.PullRequest;
+import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import dev.peersync.core.spi.VersionsRequest;
+import dev.peersync.core.spi.SnapshotRequest;
+import dev.peersync.core.spi.PeerTransport;
+import dev.peersync.core.spi.PeerRequest;
+import dev.peersync.core.spi.PeerClient;
+import dev.peersync.core.spi.PeerAddress;
+import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.SyncStore;
 import com.zaxxer.hikari.HikariConfig;
@@ -49,7 +58,7 @@ class EngineClusterTest {
     private final List<Node> nodes = new ArrayList<>();
 
     record Node(TestDatabase db, HikariDataSource ds, SyncStore store, SyncEngine engine, PeerDirectory directory,
-                int port, List<SyncEvent> events) {
+                int port, List<SyncEvent> events, PeerTransport transport) {
     }
 
     private static HikariDataSource pool(TestDatabase db) {
@@ -82,7 +91,7 @@ class EngineClusterTest {
         List<SyncEvent> events = new CopyOnWriteArrayList<>();
         engine.addListener(events::add);
         int port = engine.start().getPort();
-        Node node = new Node(db, ds, store, engine, directory, port, events);
+        Node node = new Node(db, ds, store, engine, directory, port, events, transport);
         nodes.add(node);
         return node;
     }
@@ -112,6 +121,36 @@ class EngineClusterTest {
             node.ds().close();
             node.db().drop();
         }
+    }
+
+    /** The request table is whole: a node answers every type of {@link PeerRequest}, none is left unserved. */
+    @Test
+    void every_request_type_of_the_table_is_answered_by_a_node() throws Exception {
+        Node a = startNode("a");
+        Node b = startNode("b");
+        execute(a.ds(), "insert into users (id, username) values (gen_random_uuid(), 'ann')");
+        PeerClient client = b.transport().client(new PeerAddress(InProcessNetwork.HOST, a.port()));
+        ChangeBatch batch = client.call(new PullRequest(TABLES, "", 10)).get(10, TimeUnit.SECONDS);
+        String pk = batch.changes().get(0).pk();
+        List<Long> buckets = client.call(new PeerRequest.BucketHashes("users")).get(10, TimeUnit.SECONDS);
+        DigestRange filled = DigestRange.bucket(java.util.stream.IntStream.range(0, buckets.size())
+                .filter(i -> buckets.get(i) != 0).findFirst().orElseThrow());
+        Map<Class<?>, PeerRequest<?>> samples = Map.of(
+                PullRequest.class, new PullRequest(TABLES, "", 10),
+                SnapshotRequest.class, new SnapshotRequest("users", List.of("id", "username"), "", 10),
+                PeerRequest.Digest.class, new PeerRequest.Digest("users"),
+                PeerRequest.BucketHashes.class, new PeerRequest.BucketHashes("users"),
+                PeerRequest.RangeDigests.class, new PeerRequest.RangeDigests("users", List.of(filled)),
+                PeerRequest.RangeVersions.class, new PeerRequest.RangeVersions("users",
+                        new VersionsRequest(List.of(filled), List.of(), "", 10)),
+                PeerRequest.FetchRows.class, new PeerRequest.FetchRows("users", List.of(pk)));
+        assertThat(samples.keySet()).as("a sample of every request type")
+                .containsExactlyInAnyOrder(PeerRequest.class.getPermittedSubclasses());
+        for (PeerRequest<?> sample : samples.values()) {
+            assertThat((Object) client.call(sample).get(10, TimeUnit.SECONDS)).as("answer to %s", sample).isNotNull();
+        }
+        assertThat(client.fetchRows("users", List.of(pk)).get(10, TimeUnit.SECONDS)).singleElement()
+                .satisfies(row -> assertThat(row.data()).contains("ann"));
     }
 
     @Test

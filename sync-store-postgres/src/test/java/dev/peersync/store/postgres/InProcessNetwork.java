@@ -1,21 +1,16 @@
 package dev.peersync.store.postgres;
 
 import dev.peersync.core.spi.ChangeBatch;
-import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerAddress;
 import dev.peersync.core.spi.PeerClient;
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.core.spi.PeerTransport;
 import dev.peersync.core.spi.PeerUnavailableException;
-import dev.peersync.core.spi.PullRequest;
-import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.spi.SnapshotPage;
-import dev.peersync.core.spi.SnapshotRequest;
-import dev.peersync.core.spi.TableDigest;
 import dev.peersync.core.spi.VersionPage;
-import dev.peersync.core.spi.VersionsRequest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -158,54 +153,25 @@ final class InProcessNetwork implements AutoCloseable {
             }
 
             @Override
-            public CompletableFuture<ChangeBatch> pull(PullRequest request) {
+            public <R> CompletableFuture<R> call(PeerRequest<R> request) {
                 return call(remote -> {
-                    ChangeBatch batch = remote.pull(local.hello().nodeId(), request);
+                    R answer = remote.serve(local.hello().nodeId(), request);
+                    count(answer);
+                    return answer;
+                });
+            }
+
+            /** What the traffic counters measure: rows pulled, versions compared, rows fetched, snapshot rows. */
+            private void count(Object answer) {
+                if (answer instanceof ChangeBatch batch) {
                     traffic.pulledRows.addAndGet(batch.changes().size());
-                    return batch;
-                });
-            }
-
-            @Override
-            public CompletableFuture<TableDigest> digest(String table) {
-                return call(remote -> remote.digest(table));
-            }
-
-            @Override
-            public CompletableFuture<List<Long>> bucketHashes(String table) {
-                return call(remote -> remote.bucketHashes(table));
-            }
-
-            @Override
-            public CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges) {
-                return call(remote -> remote.rangeDigests(table, ranges));
-            }
-
-            @Override
-            public CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request) {
-                return call(remote -> {
-                    VersionPage page = remote.rangeVersions(table, request);
+                } else if (answer instanceof VersionPage page) {
                     traffic.versions.addAndGet(page.versions().size());
-                    return page;
-                });
-            }
-
-            @Override
-            public CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks) {
-                return call(remote -> {
-                    List<RowChange> rows = remote.fetchRows(table, pks);
-                    traffic.rows.addAndGet(rows.size());
-                    return rows;
-                });
-            }
-
-            @Override
-            public CompletableFuture<SnapshotPage> snapshot(SnapshotRequest request) {
-                return call(remote -> {
-                    SnapshotPage page = remote.snapshot(local.hello().nodeId(), request);
+                } else if (answer instanceof SnapshotPage page) {
                     traffic.snapshotRows.addAndGet(page.rows());
-                    return page;
-                });
+                } else if (answer instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof RowChange) {
+                    traffic.rows.addAndGet(list.size());
+                }
             }
 
             @Override

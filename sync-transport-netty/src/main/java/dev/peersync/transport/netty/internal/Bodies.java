@@ -41,15 +41,6 @@ public final class Bodies {
     public record ErrorReply(String message) {
     }
 
-    public record TableQuery(String table) {
-    }
-
-    public record FetchRowsQuery(String table, List<String> pks) {
-        public FetchRowsQuery {
-            pks = List.copyOf(pks);
-        }
-    }
-
     /** 64-bit hashes, 8 bytes each, big-endian, in order: base64 in JSON (see {@link DigestWire}). */
     public record PackedHashes(byte[] hashes) {
     }

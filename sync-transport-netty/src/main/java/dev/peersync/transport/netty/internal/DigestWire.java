@@ -120,10 +120,17 @@ final class DigestWire {
                 request.afterPk(), request.limit());
     }
 
-    /** The request a peer sent, its limit capped at {@code maxLimit}. */
-    static VersionsRequest request(Bodies.VersionsQuery q, int maxLimit) {
+    /** The request a peer sent (the server caps its limit: {@link ServingLimits}). */
+    static VersionsRequest request(Bodies.VersionsQuery q) {
         List<Long> known = q.known() == null ? List.of() : hashes(q.known());
-        return new VersionsRequest(ranges(q.ranges()), known, q.afterPk(), q.limit() <= 0 ? q.limit()
-                : Math.min(q.limit(), maxLimit));
+        return new VersionsRequest(ranges(q.ranges()), known, q.afterPk(), q.limit());
+    }
+
+    static Bodies.RangeDigests packDigests(List<RangeDigest> digests) {
+        return new Bodies.RangeDigests(digests.stream().map(DigestWire::pack).toList());
+    }
+
+    static List<RangeDigest> unpackDigests(Bodies.RangeDigests packed) {
+        return packed.digests().stream().map(DigestWire::unpack).toList();
     }
 }

@@ -1,26 +1,16 @@
 package dev.peersync.transport.netty.internal;
 
-import dev.peersync.core.spi.ChangeBatch;
-import dev.peersync.core.spi.DigestRange;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PeerAddress;
 import dev.peersync.core.spi.PeerClient;
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.core.spi.PeerUnavailableException;
-import dev.peersync.core.spi.PullRequest;
-import dev.peersync.core.spi.RangeDigest;
-import dev.peersync.core.spi.RowChange;
-import dev.peersync.core.spi.SnapshotPage;
-import dev.peersync.core.spi.SnapshotRequest;
-import dev.peersync.core.spi.TableDigest;
-import dev.peersync.core.spi.VersionPage;
-import dev.peersync.core.spi.VersionsRequest;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,43 +74,14 @@ public final class NettyPeerClient implements PeerClient {
     }
 
     @Override
-    public CompletableFuture<ChangeBatch> pull(PullRequest request) {
-        return call(MessageType.PULL, request, reply -> reply.frame().body(ChangeBatch.class));
-    }
-
-    @Override
-    public CompletableFuture<TableDigest> digest(String table) {
-        return call(MessageType.DIGEST, new Bodies.TableQuery(table), reply -> reply.frame().body(TableDigest.class));
-    }
-
-    @Override
-    public CompletableFuture<List<Long>> bucketHashes(String table) {
-        return call(MessageType.BUCKET_HASHES, new Bodies.TableQuery(table),
-                reply -> DigestWire.hashes(reply.frame().body(Bodies.PackedHashes.class).hashes()));
-    }
-
-    @Override
-    public CompletableFuture<List<RangeDigest>> rangeDigests(String table, List<DigestRange> ranges) {
-        return call(MessageType.RANGE_DIGESTS, new Bodies.RangesQuery(table, DigestWire.triples(ranges)),
-                reply -> reply.frame().body(Bodies.RangeDigests.class).digests().stream()
-                        .map(DigestWire::unpack).toList());
-    }
-
-    @Override
-    public CompletableFuture<VersionPage> rangeVersions(String table, VersionsRequest request) {
-        return call(MessageType.RANGE_VERSIONS, DigestWire.query(table, request),
-                reply -> reply.frame().body(VersionPage.class));
-    }
-
-    @Override
-    public CompletableFuture<List<RowChange>> fetchRows(String table, List<String> pks) {
-        return call(MessageType.FETCH_ROWS, new Bodies.FetchRowsQuery(table, pks),
-                reply -> reply.frame().body(Bodies.Rows.class).rows());
-    }
-
-    @Override
-    public CompletableFuture<SnapshotPage> snapshot(SnapshotRequest request) {
-        return call(MessageType.SNAPSHOT, request, reply -> reply.frame().body(SnapshotPage.class));
+    @SuppressWarnings("unchecked") // the reply type of a request's message carries that request's answer type
+    public <R> CompletableFuture<R> call(PeerRequest<R> request) {
+        MessageType type = MessageType.forRequest(request.getClass());
+        if (type == null) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "the Netty transport has no message for " + request.getClass().getSimpleName()));
+        }
+        return call(type, type.toWire(request), reply -> (R) type.replyType().fromWire(reply.frame().body()));
     }
 
     @Override

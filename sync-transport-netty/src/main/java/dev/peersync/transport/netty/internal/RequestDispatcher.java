@@ -2,8 +2,7 @@ package dev.peersync.transport.netty.internal;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.LocalSyncService;
-import dev.peersync.core.spi.PullRequest;
-import dev.peersync.core.spi.SnapshotRequest;
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.transport.netty.RejectReason;
 import dev.peersync.transport.netty.TransportStats;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,11 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
     static final int MAX_QUEUED = 16;
-    static final int MAX_FETCH_KEYS = 10_000;
 
     private final LocalSyncService service;
     private final Executor executor;
-    private final int maxRowsPerBatch;
+    private final ServingLimits limits;
     private final TransportStats stats;
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -45,7 +43,7 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     public RequestDispatcher(LocalSyncService service, Executor executor, int maxRowsPerBatch, TransportStats stats) {
         this.service = service;
         this.executor = executor;
-        this.maxRowsPerBatch = maxRowsPerBatch;
+        this.limits = new ServingLimits(maxRowsPerBatch);
         this.stats = stats;
     }
 
@@ -155,51 +153,21 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     /** Calls the service; runs on the service executor. */
     private Frame answer(Frame request) {
-        int id = request.requestId();
+        MessageType type = request.type();
         try {
-            return switch (request.type()) {
-                case PULL -> new Frame(MessageType.BATCH, id, service.pull(peer, capped(request.body(PullRequest.class))));
-                case DIGEST -> new Frame(MessageType.DIGEST_REPLY, id,
-                        service.digest(request.body(Bodies.TableQuery.class).table()));
-                case BUCKET_HASHES -> new Frame(MessageType.BUCKET_HASHES_REPLY, id,
-                        DigestWire.packHashes(service.bucketHashes(request.body(Bodies.TableQuery.class).table())));
-                case RANGE_DIGESTS -> {
-                    Bodies.RangesQuery q = request.body(Bodies.RangesQuery.class);
-                    yield new Frame(MessageType.RANGE_DIGESTS_REPLY, id, new Bodies.RangeDigests(
-                            service.rangeDigests(q.table(), DigestWire.ranges(q.ranges())).stream()
-                                    .map(DigestWire::pack).toList()));
-                }
-                case RANGE_VERSIONS -> {
-                    Bodies.VersionsQuery q = request.body(Bodies.VersionsQuery.class);
-                    yield new Frame(MessageType.RANGE_VERSIONS_REPLY, id,
-                            service.rangeVersions(q.table(), DigestWire.request(q, maxRowsPerBatch)));
-                }
-                case FETCH_ROWS -> {
-                    Bodies.FetchRowsQuery q = request.body(Bodies.FetchRowsQuery.class);
-                    if (q.pks().size() > MAX_FETCH_KEYS) {
-                        yield error(request, "at most " + MAX_FETCH_KEYS + " keys per fetch, got: " + q.pks().size());
-                    }
-                    yield new Frame(MessageType.FETCH_ROWS_REPLY, id,
-                            new Bodies.Rows(service.fetchRows(q.table(), q.pks())));
-                }
-                case SNAPSHOT -> new Frame(MessageType.SNAPSHOT_PAGE, id,
-                        service.snapshot(peer, request.body(SnapshotRequest.class)));
-                default -> error(request, "not a request: " + request.type());
-            };
+            if (type.replyType() == null) {
+                return error(request, "not a request: " + type);
+            }
+            PeerRequest<?> asked = limits.apply((PeerRequest<?>) type.fromWire(request.body()));
+            return new Frame(type.replyType(), request.requestId(), type.replyType().toWire(service.serve(peer, asked)));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // The peer asked for something that does not exist or is out of bounds: its mistake, not ours.
-            log.warn("Refused {} #{} from {}: {}", request.type(), id, peer, e.getMessage());
-            return error(request, request.type() + " refused by the serving node: " + e.getMessage());
+            log.warn("Refused {} #{} from {}: {}", type, request.requestId(), peer, e.getMessage());
+            return error(request, type + " refused by the serving node: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.warn("Serving {} #{} for {} failed", request.type(), id, peer, e);
-            return error(request, request.type() + " failed on the serving node: " + e.getMessage());
+            log.warn("Serving {} #{} for {} failed", type, request.requestId(), peer, e);
+            return error(request, type + " failed on the serving node: " + e.getMessage());
         }
-    }
-
-    private PullRequest capped(PullRequest request) {
-        return request.maxRows() <= maxRowsPerBatch ? request
-                : new PullRequest(request.tables(), request.cursor(), maxRowsPerBatch, request.heldCursors(),
-                        request.estimate());
     }
 
     private static Frame error(Frame request, String message) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peersync.core.spi.DigestRange;
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.VersionsRequest;
 import java.util.List;
@@ -54,16 +55,18 @@ class DigestWireTest {
     }
 
     @Test
-    void a_versions_request_round_trips_and_its_limit_is_capped() {
+    void a_versions_request_round_trips_and_the_server_caps_its_limit() {
         VersionsRequest request = new VersionsRequest(List.of(DigestRange.bucket(1).child(2)), List.of(9L, -9L),
                 "[\"k\"]", 5000);
-        assertThat(DigestWire.request(DigestWire.query("t", request), 10_000)).isEqualTo(request);
-        assertThat(DigestWire.request(DigestWire.query("t", request), 100).limit()).isEqualTo(100);
+        assertThat(DigestWire.request(DigestWire.query("t", request))).isEqualTo(request);
+        PeerRequest.RangeVersions asked = new PeerRequest.RangeVersions("t", request);
+        assertThat(new ServingLimits(10_000).apply(asked)).isEqualTo(asked);
+        assertThat(((PeerRequest.RangeVersions) new ServingLimits(100).apply(asked)).request().limit()).isEqualTo(100);
         Bodies.VersionsQuery noRanges = new Bodies.VersionsQuery("t", null, null, "", 10);
-        assertThatThrownBy(() -> DigestWire.request(noRanges, 100)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> DigestWire.request(noRanges)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a request names 1 to 256 ranges, got: none");
         Bodies.VersionsQuery zero = new Bodies.VersionsQuery("t", new int[][] {{0, 0, 0}}, null, "", 0);
-        assertThatThrownBy(() -> DigestWire.request(zero, 100)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> DigestWire.request(zero)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be positive, got: 0");
     }
 }

@@ -1,5 +1,6 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.core.spi.PeerRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,19 +48,19 @@ class FrameMacTest {
         EmbeddedChannel sender = sender();
         EmbeddedChannel receiver = receiver();
         byte[] first = wire(sender, ping(1));
-        byte[] second = wire(sender, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
+        byte[] second = wire(sender, new Frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
 
         assertThat(first).hasSize(WireFormat.HEADER_SIZE + FrameMac.TAG_SIZE);
         receiver.writeInbound(Unpooled.wrappedBuffer(first), Unpooled.wrappedBuffer(second));
 
         assertThat(((Frame) receiver.readInbound()).requestId()).isEqualTo(1);
         Frame digest = receiver.readInbound();
-        assertThat(digest.body(Bodies.TableQuery.class).table()).isEqualTo("reviews");
+        assertThat(digest.body(PeerRequest.Digest.class).table()).isEqualTo("reviews");
     }
 
     @Test
     void an_altered_byte_anywhere_fails_the_check() {
-        byte[] bytes = wire(sender(), new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
+        byte[] bytes = wire(sender(), new Frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
         for (int i : new int[] {8, WireFormat.HEADER_SIZE + 3, bytes.length - 1}) {
             byte[] altered = bytes.clone();
             altered[i] ^= 0x01;

@@ -1,5 +1,6 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.core.spi.PeerRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peersync.core.NodeId;
@@ -262,7 +263,7 @@ class HandshakeAndRequestHandlersTest {
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
 
-        channel.writeInbound(new Frame(MessageType.DIGEST, 1, new Bodies.TableQuery("reviews")));
+        channel.writeInbound(new Frame(MessageType.DIGEST, 1, new PeerRequest.Digest("reviews")));
 
         assertRefused(channel, RejectReason.PROTOCOL_ERROR);
         assertThat(service.calls()).isZero();
@@ -358,7 +359,7 @@ class HandshakeAndRequestHandlersTest {
                 new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true)));
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
                 hello(peerNode, HandshakeAuth.newNonce(), false))));
-        byte[] bigPks = FrameBytes.encode(new Frame(MessageType.FETCH_ROWS, 1, new Bodies.FetchRowsQuery("reviews",
+        byte[] bigPks = FrameBytes.encode(new Frame(MessageType.FETCH_ROWS, 1, new PeerRequest.FetchRows("reviews",
                 java.util.Collections.nCopies(5000, "[\"0123456789abcdef0123456789abcdef\"]"))));
         assertThat(bigPks.length).isGreaterThan(WireFormat.MAX_HANDSHAKE_FRAME);
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(bigPks));
@@ -561,7 +562,7 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel channel = handshakenClient();
         ResponseCorrelator correlator = channel.pipeline().get(ResponseCorrelator.class);
         CompletableFuture<ResponseCorrelator.Reply> digest = correlator.request(MessageType.DIGEST,
-                new Bodies.TableQuery("nope"));
+                new PeerRequest.Digest("nope"));
         channel.runPendingTasks();
         Frame sent = channel.readOutbound();
 

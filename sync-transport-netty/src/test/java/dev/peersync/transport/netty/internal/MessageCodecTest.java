@@ -1,5 +1,6 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.core.spi.PeerRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -123,7 +124,7 @@ class MessageCodecTest {
 
     @Test
     void small_bodies_are_not_compressed() {
-        Frame ping = new Frame(MessageType.DIGEST, 1, new Bodies.TableQuery("reviews"));
+        Frame ping = new Frame(MessageType.DIGEST, 1, new PeerRequest.Digest("reviews"));
         assertThat(FrameBytes.encode(ping, true)[6]).isZero();
     }
 

@@ -1,5 +1,6 @@
 package dev.peersync.transport.netty.internal;
 
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.DigestRange;
@@ -40,10 +41,10 @@ public final class SampleFrames {
         m.put(MessageType.REJECT, Frame.oneWay(MessageType.REJECT, new Bodies.Reject(RejectReason.BAD_PROOF, "no")));
         m.put(MessageType.PULL, new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "c1", 100)));
         m.put(MessageType.BATCH, new Frame(MessageType.BATCH, 1, new ChangeBatch(List.of(live, tomb, derived), "c2", true)));
-        m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.DIGEST, new Frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
         m.put(MessageType.DIGEST_REPLY, new Frame(MessageType.DIGEST_REPLY, 2,
                 new TableDigest("reviews", "abc", 1024, 10, 99)));
-        m.put(MessageType.BUCKET_HASHES, new Frame(MessageType.BUCKET_HASHES, 3, new Bodies.TableQuery("reviews")));
+        m.put(MessageType.BUCKET_HASHES, new Frame(MessageType.BUCKET_HASHES, 3, new PeerRequest.BucketHashes("reviews")));
         m.put(MessageType.BUCKET_HASHES_REPLY, new Frame(MessageType.BUCKET_HASHES_REPLY, 3,
                 DigestWire.packHashes(List.of(0L, -1L, 0x0123456789abcdefL))));
         List<DigestRange> ranges = List.of(DigestRange.bucket(7), DigestRange.bucket(9).child(63));
@@ -59,7 +60,7 @@ public final class SampleFrames {
         m.put(MessageType.RANGE_VERSIONS_REPLY, new Frame(MessageType.RANGE_VERSIONS_REPLY, 8,
                 new VersionPage(List.of(new RowVersion("[\"a\"]", 17, ORIGIN, false)), true)));
         m.put(MessageType.FETCH_ROWS, new Frame(MessageType.FETCH_ROWS, 5,
-                new Bodies.FetchRowsQuery("reviews", List.of("[\"a\"]", "[\"b\"]"))));
+                new PeerRequest.FetchRows("reviews", List.of("[\"a\"]", "[\"b\"]"))));
         m.put(MessageType.FETCH_ROWS_REPLY, new Frame(MessageType.FETCH_ROWS_REPLY, 5, new Bodies.Rows(List.of(live, tomb))));
         m.put(MessageType.SNAPSHOT, new Frame(MessageType.SNAPSHOT, 9,
                 new SnapshotRequest("reviews", List.of("id", "rating", "title"), "[\"a\"]", 10_000)));

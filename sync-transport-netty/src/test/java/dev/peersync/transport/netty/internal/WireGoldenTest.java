@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.NodeHello;
+import dev.peersync.core.spi.PeerRequest;
 import dev.peersync.core.spi.SchemaShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,15 @@ class WireGoldenTest {
         byte[] goldenBytes = parse(golden);
         assertThat(FrameBytes.encode(FrameBytes.decode(goldenBytes)))
                 .as("%s golden bytes decoded and encoded again", type).isEqualTo(goldenBytes);
+    }
+
+    @org.junit.jupiter.api.Test
+    void every_request_of_sync_cores_table_has_a_message_type_and_its_reply() {
+        for (Class<?> request : PeerRequest.class.getPermittedSubclasses()) {
+            MessageType type = MessageType.forRequest(request);
+            assertThat(type).as("the message type of %s", request.getSimpleName()).isNotNull();
+            assertThat(type.replyType()).as("the reply to %s", type).isNotNull();
+        }
     }
 
     private static String render(byte[] frame) {

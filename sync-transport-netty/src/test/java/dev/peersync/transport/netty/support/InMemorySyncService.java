@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link LocalSyncService} over a list of rows, for protocol tests (the real one is the sync engine's).
  * The cursor is the index of the next row. Counts calls so tests can prove nothing reached the service.
  */
-public class InMemorySyncService implements LocalSyncService {
+public class InMemorySyncService extends TypedSyncService {
     public static final int BUCKETS = 16;
 
     private final NodeHello hello;

@@ -26,7 +26,7 @@ import javax.sql.DataSource;
  * tested with rows exactly as PostgreSQL's {@code to_jsonb} writes them (the sync engine's own service is
  * tested elsewhere). The feed is the table ordered by {@code hlc}; the cursor is the last hlc sent.
  */
-public final class JdbcReviewService implements LocalSyncService {
+public final class JdbcReviewService extends TypedSyncService {
     public static final String DDL = """
             CREATE TABLE reviews (
                 id uuid PRIMARY KEY,
