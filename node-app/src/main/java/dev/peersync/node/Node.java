@@ -120,8 +120,8 @@ public final class Node implements AutoCloseable {
             ReviewDatabase.migrate(database.dataSource(), config.siteMigrations()
                     .map(dir -> "filesystem:" + dir).stream().toList());
             ReviewApi reviewApi = new ReviewApi(database.dataSource(),
-                    ReviewApiSettings.withSecret(config.jwtSecret()).withMaxBodyBytes(NodeHttp.MAX_REQUEST_BYTES)
-                            .withAdminToken(config.adminToken()),
+                    ReviewApiSettings.builder(config.jwtSecret()).maxBodyBytes(NodeHttp.MAX_REQUEST_BYTES)
+                            .adminToken(config.adminToken()).build(),
                     clock);
             SyncStore store = PgSyncStore.install(database.dataSource(), storeSettings(config));
             NodeId nodeId = store.nodeId();

@@ -34,7 +34,7 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  *
  * <pre>
  * ReviewDatabase.migrate(dataSource);
- * ReviewApi api = new ReviewApi(dataSource, ReviewApiSettings.withSecret(jwtSecret));
+ * ReviewApi api = new ReviewApi(dataSource, ReviewApiSettings.defaults(jwtSecret));
  * Javalin app = Javalin.create(config -&gt; {
  *     api.configure(config);                 // JSON, limits, error mapping, /api/v1/... routes, /health, /ready
  *     config.routes.get("/metrics", ...);    // the caller's own routes share the same app

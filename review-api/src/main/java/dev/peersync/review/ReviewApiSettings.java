@@ -47,29 +47,63 @@ public record ReviewApiSettings(String jwtSecret, Duration tokenTtl, long maxBod
     }
 
     /** Default settings (1 h tokens, 1 MiB bodies, bcrypt cost 10) with the given secret. */
-    public static ReviewApiSettings withSecret(String jwtSecret) {
+    public static ReviewApiSettings defaults(String jwtSecret) {
         return new ReviewApiSettings(jwtSecret, DEFAULT_TOKEN_TTL, DEFAULT_MAX_BODY_BYTES, DEFAULT_BCRYPT_COST,
                 Optional.empty(), AuthLimits.DEFAULT);
     }
 
-    public ReviewApiSettings withTokenTtl(Duration ttl) {
-        return new ReviewApiSettings(jwtSecret, ttl, maxBodyBytes, bcryptCost, adminToken, authLimits);
+    /** A builder starting from {@link #defaults}. */
+    public static Builder builder(String jwtSecret) {
+        return new Builder(jwtSecret);
     }
 
-    public ReviewApiSettings withMaxBodyBytes(long bytes) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, bytes, bcryptCost, adminToken, authLimits);
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(jwtSecret).tokenTtl(tokenTtl).maxBodyBytes(maxBodyBytes).bcryptCost(bcryptCost)
+                .adminToken(adminToken).authLimits(authLimits);
     }
 
-    public ReviewApiSettings withBcryptCost(int cost) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, cost, adminToken, authLimits);
-    }
+    /** Settings changed one at a time; {@link #build} checks them all. */
+    public static final class Builder {
+        private final String jwtSecret;
+        private Duration tokenTtl = DEFAULT_TOKEN_TTL;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private int bcryptCost = DEFAULT_BCRYPT_COST;
+        private Optional<String> adminToken = Optional.empty();
+        private AuthLimits authLimits = AuthLimits.DEFAULT;
 
-    public ReviewApiSettings withAuthLimits(AuthLimits limits) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, adminToken, limits);
-    }
+        private Builder(String jwtSecret) {
+            this.jwtSecret = jwtSecret;
+        }
 
-    public ReviewApiSettings withAdminToken(Optional<String> token) {
-        return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, token, authLimits);
+        public Builder tokenTtl(Duration value) {
+            tokenTtl = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder bcryptCost(int value) {
+            bcryptCost = value;
+            return this;
+        }
+
+        public Builder authLimits(AuthLimits value) {
+            authLimits = value;
+            return this;
+        }
+
+        public Builder adminToken(Optional<String> value) {
+            adminToken = value;
+            return this;
+        }
+
+        public ReviewApiSettings build() {
+            return new ReviewApiSettings(jwtSecret, tokenTtl, maxBodyBytes, bcryptCost, adminToken, authLimits);
+        }
     }
 
     /** Never prints the secret. */

@@ -22,7 +22,7 @@ class AuthorizationIT {
 
     @RegisterExtension
     static final ReviewApiExtension api = new ReviewApiExtension(ReviewApiExtension.SETTINGS
-            .withAdminToken(Optional.of(ADMIN_TOKEN)));
+            .toBuilder().adminToken(Optional.of(ADMIN_TOKEN)).build());
 
     private final ApiClient client = api.client();
     private final User creator = client.newUser("creator");

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ReviewApiExtension implements BeforeAllCallback, AfterAllCallback {
     public static final String SECRET = "test-secret-for-review-api-tests-0123456789";
     /** Cheap hashes, and throttling loose enough for a test class that registers many users from one address. */
-    public static final ReviewApiSettings SETTINGS = ReviewApiSettings.withSecret(SECRET).withBcryptCost(4)
-            .withAuthLimits(new AuthLimits(1000, 1000, 1000, java.time.Duration.ofMinutes(1)));
+    public static final ReviewApiSettings SETTINGS = ReviewApiSettings.builder(SECRET).bcryptCost(4)
+            .authLimits(new AuthLimits(1000, 1000, 1000, java.time.Duration.ofMinutes(1))).build();
 
     private final ReviewApiSettings settings;
     private TestNode node;

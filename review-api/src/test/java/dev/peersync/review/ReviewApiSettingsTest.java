@@ -11,7 +11,7 @@ class ReviewApiSettingsTest {
 
     @Test
     void a_secret_shorter_than_32_bytes_is_refused_naming_JWT_SECRET() {
-        assertThatThrownBy(() -> ReviewApiSettings.withSecret("too-short"))
+        assertThatThrownBy(() -> ReviewApiSettings.defaults("too-short"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JWT_SECRET")
                 .hasMessageContaining("32 bytes")
@@ -20,7 +20,7 @@ class ReviewApiSettingsTest {
 
     @Test
     void a_32_byte_secret_is_accepted_with_defaults() {
-        ReviewApiSettings settings = ReviewApiSettings.withSecret(SECRET);
+        ReviewApiSettings settings = ReviewApiSettings.defaults(SECRET);
 
         assertThat(settings.tokenTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.maxBodyBytes()).isEqualTo(1024 * 1024);
@@ -29,16 +29,16 @@ class ReviewApiSettingsTest {
 
     @Test
     void out_of_range_values_are_refused_naming_the_setting() {
-        ReviewApiSettings settings = ReviewApiSettings.withSecret(SECRET);
+        ReviewApiSettings settings = ReviewApiSettings.defaults(SECRET);
 
-        assertThatThrownBy(() -> settings.withTokenTtl(Duration.ZERO)).hasMessageContaining("tokenTtl");
-        assertThatThrownBy(() -> settings.withMaxBodyBytes(10)).hasMessageContaining("maxBodyBytes");
-        assertThatThrownBy(() -> settings.withBcryptCost(3)).hasMessageContaining("bcryptCost");
-        assertThatThrownBy(() -> ReviewApiSettings.withSecret(null)).hasMessageContaining("JWT_SECRET");
+        assertThatThrownBy(() -> settings.toBuilder().tokenTtl(Duration.ZERO).build()).hasMessageContaining("tokenTtl");
+        assertThatThrownBy(() -> settings.toBuilder().maxBodyBytes(10).build()).hasMessageContaining("maxBodyBytes");
+        assertThatThrownBy(() -> settings.toBuilder().bcryptCost(3).build()).hasMessageContaining("bcryptCost");
+        assertThatThrownBy(() -> ReviewApiSettings.defaults(null)).hasMessageContaining("JWT_SECRET");
     }
 
     @Test
     void to_string_hides_the_secret() {
-        assertThat(ReviewApiSettings.withSecret(SECRET).toString()).doesNotContain(SECRET).contains("hidden");
+        assertThat(ReviewApiSettings.defaults(SECRET).toString()).doesNotContain(SECRET).contains("hidden");
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ThrottleIT {
     @RegisterExtension
     static final ReviewApiExtension api = new ReviewApiExtension(ReviewApiExtension.SETTINGS
-            .withAuthLimits(new AuthLimits(3, 8, 4, Duration.ofMinutes(10))));
+            .toBuilder().authLimits(new AuthLimits(3, 8, 4, Duration.ofMinutes(10))).build());
 
     private final ApiClient client = api.client();
 
