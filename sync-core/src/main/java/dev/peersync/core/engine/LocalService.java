@@ -7,6 +7,10 @@ import dev.peersync.core.peer.PeerSighting;
 import dev.peersync.core.spi.ChangeBatch;
 import dev.peersync.core.spi.LocalSyncService;
 import dev.peersync.core.spi.PeerRequest;
+import java.util.List;
+import dev.peersync.core.spi.VersionPage;
+import dev.peersync.core.spi.TableDigest;
+import dev.peersync.core.spi.RangeDigest;
 import dev.peersync.core.spi.NodeHello;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
@@ -17,7 +21,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Answers peers from the local store: the server side of the protocol. */
-final class LocalService implements LocalSyncService {
+final class LocalService implements LocalSyncService, PeerRequest.Server {
     private final SyncStore store;
     private final Supplier<NodeHello> hello;
     private final PeerDirectory directory;
@@ -40,29 +44,38 @@ final class LocalService implements LocalSyncService {
         return hello.get();
     }
 
-    /** One answer per request type of {@link PeerRequest}; {@code LocalServiceTest} checks none is missing. */
     @Override
-    @SuppressWarnings("unchecked") // each request type fixes its answer's type, which the branch returns
     public <R> R serve(NodeId requester, PeerRequest<R> request) {
-        if (request instanceof PullRequest pull) {
-            return (R) pull(requester, pull);
-        } else if (request instanceof SnapshotRequest snapshot) {
-            return (R) snapshot(requester, snapshot);
-        } else if (request instanceof PeerRequest.Digest digest) {
-            return (R) store.digest(digest.table());
-        } else if (request instanceof PeerRequest.BucketHashes hashes) {
-            return (R) store.bucketHashes(hashes.table());
-        } else if (request instanceof PeerRequest.RangeDigests ranges) {
-            return (R) store.rangeDigests(ranges.table(), ranges.ranges());
-        } else if (request instanceof PeerRequest.RangeVersions versions) {
-            return (R) store.rangeVersions(versions.table(), versions.request());
-        } else if (request instanceof PeerRequest.FetchRows fetch) {
-            return (R) store.fetchRows(fetch.table(), fetch.pks());
-        }
-        throw new UnsupportedOperationException("no answer to " + request.getClass().getSimpleName());
+        return PeerRequest.serve(this, requester, request);
     }
 
-    private ChangeBatch pull(NodeId requester, PullRequest request) {
+    @Override
+    public TableDigest digest(NodeId requester, PeerRequest.Digest request) {
+        return store.digest(request.table());
+    }
+
+    @Override
+    public List<Long> bucketHashes(NodeId requester, PeerRequest.BucketHashes request) {
+        return store.bucketHashes(request.table());
+    }
+
+    @Override
+    public List<RangeDigest> rangeDigests(NodeId requester, PeerRequest.RangeDigests request) {
+        return store.rangeDigests(request.table(), request.ranges());
+    }
+
+    @Override
+    public VersionPage rangeVersions(NodeId requester, PeerRequest.RangeVersions request) {
+        return store.rangeVersions(request.table(), request.request());
+    }
+
+    @Override
+    public List<RowChange> fetchRows(NodeId requester, PeerRequest.FetchRows request) {
+        return store.fetchRows(request.table(), request.pks());
+    }
+
+    @Override
+    public ChangeBatch pull(NodeId requester, PullRequest request) {
         ChangeBatch batch = store.readChanges(requester, request);
         if (batch.rewound()) {
             // This database went back in time: what it wrote after its backup is with the requester, and only a
@@ -75,7 +88,8 @@ final class LocalService implements LocalSyncService {
         return batch;
     }
 
-    private SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
+    @Override
+    public SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
         SnapshotPage page = store.readSnapshot(requester, request);
         tables.served(request.table(), page.rows());
         return page;

@@ -15,30 +15,40 @@ import dev.peersync.core.spi.VersionPage;
 import dev.peersync.core.spi.VersionsRequest;
 import java.util.List;
 
-/** The transport tests' fake nodes answer each request type in a method of its own; unanswered types are refused. */
-public abstract class TypedSyncService implements LocalSyncService {
+/** The transport tests' fake nodes answer each request type in a method of its own, by table name. */
+public abstract class TypedSyncService implements LocalSyncService, PeerRequest.Server {
 
     @Override
-    @SuppressWarnings("unchecked") // each request type fixes its answer's type, which the branch returns
     public final <R> R serve(NodeId requester, PeerRequest<R> request) {
-        if (request instanceof PullRequest pull) {
-            return (R) pull(requester, pull);
-        } else if (request instanceof SnapshotRequest snapshot) {
-            return (R) snapshot(requester, snapshot);
-        } else if (request instanceof PeerRequest.Digest digest) {
-            return (R) digest(digest.table());
-        } else if (request instanceof PeerRequest.BucketHashes hashes) {
-            return (R) bucketHashes(hashes.table());
-        } else if (request instanceof PeerRequest.RangeDigests ranges) {
-            return (R) rangeDigests(ranges.table(), ranges.ranges());
-        } else if (request instanceof PeerRequest.RangeVersions versions) {
-            return (R) rangeVersions(versions.table(), versions.request());
-        } else if (request instanceof PeerRequest.FetchRows fetch) {
-            return (R) fetchRows(fetch.table(), fetch.pks());
-        }
-        throw new UnsupportedOperationException("no answer to " + request.getClass().getSimpleName());
+        return PeerRequest.serve(this, requester, request);
     }
 
+    @Override
+    public final TableDigest digest(NodeId requester, PeerRequest.Digest request) {
+        return digest(request.table());
+    }
+
+    @Override
+    public final List<Long> bucketHashes(NodeId requester, PeerRequest.BucketHashes request) {
+        return bucketHashes(request.table());
+    }
+
+    @Override
+    public final List<RangeDigest> rangeDigests(NodeId requester, PeerRequest.RangeDigests request) {
+        return rangeDigests(request.table(), request.ranges());
+    }
+
+    @Override
+    public final VersionPage rangeVersions(NodeId requester, PeerRequest.RangeVersions request) {
+        return rangeVersions(request.table(), request.request());
+    }
+
+    @Override
+    public final List<RowChange> fetchRows(NodeId requester, PeerRequest.FetchRows request) {
+        return fetchRows(request.table(), request.pks());
+    }
+
+    @Override
     public abstract ChangeBatch pull(NodeId requester, PullRequest request);
 
     public abstract TableDigest digest(String table);
@@ -51,6 +61,7 @@ public abstract class TypedSyncService implements LocalSyncService {
 
     public abstract List<RowChange> fetchRows(String table, List<String> pks);
 
+    @Override
     public SnapshotPage snapshot(NodeId requester, SnapshotRequest request) {
         throw new UnsupportedOperationException("this node does not serve snapshot pages");
     }
