@@ -65,8 +65,6 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
     /** A peer not heard for three discovery announcements (2 s) is suspect, after 15 s gone. */
-    static final Duration SUSPECT_AFTER = Duration.ofSeconds(6);
-    static final Duration GONE_AFTER = Duration.ofSeconds(15);
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final NodeConfig config;
@@ -143,7 +141,7 @@ public final class Node implements AutoCloseable {
             database.bindMetrics(registry);
 
             NettyPeerTransport transport = new NettyPeerTransport(transportSettings(config));
-            PeerDirectory directory = new PeerDirectory(nodeId, SUSPECT_AFTER, GONE_AFTER, clock);
+            PeerDirectory directory = new PeerDirectory(nodeId, clock);
             EngineSettings engineSettings = EngineSettings.builder(name)
                     .clusterId(config.clusterId())
                     .apiPort(config.apiPort())

@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerSync.class);
-    private static final Duration SUSPECT_AFTER = Duration.ofSeconds(6);
-    private static final Duration GONE_AFTER = Duration.ofSeconds(15);
 
     private final SyncEngine engine;
     private final AddressedPeers addressed;
@@ -250,7 +248,7 @@ public final class PeerSync implements AutoCloseable {
                 String host = bindHost != null ? bindHost : protectedMode ? "127.0.0.1" : "0.0.0.0";
                 NettyPeerTransport transport = new NettyPeerTransport(NettyTransportSettings.builder(clusterId)
                         .bindHost(host).port(p2pPort).clusterSecret(clusterSecret).build());
-                PeerDirectory directory = new PeerDirectory(store.nodeId(), SUSPECT_AFTER, GONE_AFTER, clock);
+                PeerDirectory directory = new PeerDirectory(store.nodeId(), clock);
                 SyncEngine engine = new SyncEngine(store, transport, directory,
                         EngineSettings.builder(name).clusterId(clusterId).syncInterval(syncInterval).build(), clock);
                 started.push(engine);

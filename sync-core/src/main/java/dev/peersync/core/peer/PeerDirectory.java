@@ -34,6 +34,16 @@ public final class PeerDirectory {
     private final Map<NodeId, PeerInfo> peers = new ConcurrentHashMap<>();
     private final List<Consumer<PeerStateChange>> listeners = new CopyOnWriteArrayList<>();
 
+    /** A peer unheard for this long is suspect (the engine pings every second). */
+    public static final Duration DEFAULT_SUSPECT_AFTER = Duration.ofSeconds(6);
+    /** A peer unheard for this long is gone. */
+    public static final Duration DEFAULT_GONE_AFTER = Duration.ofSeconds(15);
+
+    /** A directory with the default health timings ({@link #DEFAULT_SUSPECT_AFTER}, {@link #DEFAULT_GONE_AFTER}). */
+    public PeerDirectory(NodeId self, Clock clock) {
+        this(self, DEFAULT_SUSPECT_AFTER, DEFAULT_GONE_AFTER, clock);
+    }
+
     public PeerDirectory(NodeId self, Duration suspectAfter, Duration goneAfter, Clock clock) {
         this.self = Objects.requireNonNull(self, "self");
         this.clock = Objects.requireNonNull(clock, "clock");
