@@ -53,7 +53,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--child-heap", defaultValue = "256m", description = "-Xmx of the node in a child JVM, figures 4 and 8 (default: ${DEFAULT-VALUE}).")
     String childHeap;
 
-    @Option(names = "--pull-batch-rows", defaultValue = "1000", description = "Rows per pull request (default: ${DEFAULT-VALUE}, the engine's default).")
+    @Option(names = "--pull-batch-rows", defaultValue = "2500", description = "Rows per pull request (default: ${DEFAULT-VALUE}, the engine's default).")
     int pullBatchRows;
 
     @Option(names = "--timeout-seconds", defaultValue = "600", description = "Longest wait for a replica (default: ${DEFAULT-VALUE}).")

@@ -55,9 +55,15 @@ final class PgServer implements AutoCloseable {
                 // auto_explain logs the plan (with actual rows and times) of any statement slower than 250 ms.
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
                         .setServerConfig("pg_stat_statements.track", "all")
-                        .setServerConfig("auto_explain.log_min_duration", "250ms")
+                        .setServerConfig("pg_stat_statements.track_planning", "on")
+                        .setServerConfig("auto_explain.log_min_duration", System.getProperty("peersync.bench.explain-ms", "250") + "ms")
                         .setServerConfig("auto_explain.log_analyze", "on")
                         .setServerConfig("auto_explain.log_nested_statements", "on");
+            }
+            String logDir = System.getProperty("peersync.bench.pg-log-dir");
+            if (logDir != null) {
+                // The server's own log files (auto_explain's plans): the embedded server's output is not kept.
+                builder.setServerConfig("logging_collector", "on").setServerConfig("log_directory", logDir + "/" + name);
             }
             return new PgServer(name, builder.start());
         } catch (IOException e) {
@@ -140,11 +146,11 @@ final class PgServer implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         try (Connection c = connect("postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT calls, total_exec_time, rows,"
-                     + " left(regexp_replace(query, '\\s+', ' ', 'g'), 220) FROM pg_stat_statements"
-                     + " ORDER BY total_exec_time DESC LIMIT " + limit)) {
+                     + " left(regexp_replace(query, '\\s+', ' ', 'g'), 220), total_plan_time FROM pg_stat_statements"
+                     + " ORDER BY total_exec_time + total_plan_time DESC LIMIT " + limit)) {
             while (rs.next()) {
-                lines.add(String.format(java.util.Locale.ROOT, "%s: %8.0f ms %8d calls %10d rows  %s", name,
-                        rs.getDouble(2), rs.getLong(1), rs.getLong(3), rs.getString(4)));
+                lines.add(String.format(java.util.Locale.ROOT, "%s: %8.0f ms %6.0f ms planning %8d calls %10d rows  %s",
+                        name, rs.getDouble(2), rs.getDouble(5), rs.getLong(1), rs.getLong(3), rs.getString(4)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading pg_stat_statements on " + name + " failed: " + e.getMessage(), e);

@@ -116,6 +116,39 @@ class FeedIT {
     }
 
     @Test
+    void a_page_of_wide_rows_is_cut_by_its_size_and_the_rest_follows() {
+        a = nodes.create("wide");
+        // 60 rows of about 100 KB each: about 6 MB, more than one page may carry, in one source transaction.
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), g || repeat('x', 100000), now() FROM generate_series(1, 60) g");
+        ChangeBatch first = pull("", 1000);
+        long chars = first.changes().stream().mapToLong(c -> c.data().length()).sum();
+        assertThat(first.changes()).hasSizeBetween(30, 59);
+        assertThat(chars).isLessThanOrEqualTo(4L << 20);
+        assertThat(first.hasMore()).isTrue();
+        assertThat(first.midTransaction()).as("cut inside the one source transaction").isTrue();
+
+        List<RowChange> rest = drain(first.nextCursor(), 1000);
+        Set<String> keys = new HashSet<>();
+        first.changes().forEach(c -> keys.add(c.pk()));
+        rest.forEach(c -> keys.add(c.pk()));
+        assertThat(first.changes().size() + rest.size()).as("every row once").isEqualTo(60);
+        assertThat(keys).hasSize(60);
+
+        // One row wider than a page's budget (products.name has no index), then a narrow one: the wide row still
+        // travels, alone, and the narrow one follows.
+        List<String> products = List.of("products");
+        String end = a.store.readChanges(puller, new PullRequest(products, "", 1000)).nextCursor();
+        a.sql("INSERT INTO products (id, name) VALUES (gen_random_uuid(), repeat('z', 5000000))");
+        a.sql("INSERT INTO products (id, name) VALUES (gen_random_uuid(), 'narrow')");
+        ChangeBatch single = a.store.readChanges(puller, new PullRequest(products, end, 1000));
+        assertThat(single.changes()).as("a page holds at least one row, however wide").hasSize(1);
+        assertThat(single.changes().get(0).data().length()).isGreaterThan(5_000_000);
+        assertThat(single.hasMore()).isTrue();
+        ChangeBatch next = a.store.readChanges(puller, new PullRequest(products, single.nextCursor(), 1000));
+        assertThat(next.changes()).extracting(RowChange::data).singleElement().asString().contains("narrow");
+    }
+
+    @Test
     void concurrent_writers_get_unique_versions_and_all_rows_reach_the_feed() throws Exception {
         a = nodes.create("concurrent");
         int threads = 4;

@@ -58,15 +58,21 @@ class MergeRuleIT {
         TestDatabase db = PostgresServer.shared().createDatabase("merge_rule");
         try {
             Jdbi jdbi = Jdbi.create(db.dataSource());
-            String sql = "SELECT " + MergeRule.outcomeSql(
-                    new MergeRule.Columns(":ih", "CAST(:io AS uuid)", ":id", ":iv", "CAST(:icv AS jsonb)"),
-                    new MergeRule.Columns("CAST(:lh AS bigint)", "CAST(:lo AS uuid)", ":ld", ":lv", "CAST(:lcv AS jsonb)"));
+            MergeRule.Columns inCols = new MergeRule.Columns(":ih", "CAST(:io AS uuid)", ":id", ":iv", "CAST(:icv AS jsonb)");
+            MergeRule.Columns localCols = new MergeRule.Columns("CAST(:lh AS bigint)", "CAST(:lo AS uuid)", ":ld", ":lv",
+                    "CAST(:lcv AS jsonb)");
+            String sql = "SELECT " + MergeRule.outcomeSql(inCols, localCols) + " || '/' || "
+                    + MergeRule.notBehindSql(inCols, localCols);
             List<String> mismatches = new ArrayList<>();
             Map<Outcome, Integer> seen = new LinkedHashMap<>();
             for (MergeRule.Side in : sides) {
                 for (MergeRule.Side local : locals) {
                     Outcome java = MergeRule.outcome(in, local);
+                    boolean notBehind = MergeRule.notBehind(in, local);
                     seen.merge(java, 1, Integer::sum);
+                    if (java == Outcome.INCOMING && !notBehind) {
+                        mismatches.add(in + " vs " + local + ": wins but is behind");
+                    }
                     String db2 = jdbi.withHandle(h -> h.createQuery(sql)
                             .bind("ih", in.version().hlc()).bind("io", in.version().node().toString())
                             .bind("id", in.deleted()).bind("iv", in.derived())
@@ -80,7 +86,7 @@ class MergeRuleIT {
                         case INCOMING -> "win";
                         case LOCAL -> "skip";
                         case MERGE -> "merge";
-                    };
+                    } + "/" + notBehind;
                     if (!expected.equals(db2)) {
                         mismatches.add(in + " vs " + local + ": java " + java + ", sql " + db2);
                     }

@@ -192,7 +192,7 @@ public record NettyTransportSettings(String bindHost, int port, String clusterId
         private int port = 8001;
         private byte[] clusterSecret;
         private int maxFrameSize = 16 * 1024 * 1024;
-        private int maxRowsPerBatch = 1000;
+        private int maxRowsPerBatch = 5000;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration handshakeTimeout = Duration.ofSeconds(5);

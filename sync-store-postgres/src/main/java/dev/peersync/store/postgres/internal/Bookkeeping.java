@@ -44,9 +44,8 @@ final class Bookkeeping {
                 + " WHERE tbl = :t AND state = 'win' AND claim_round IS NULL AND NOT merged").bind("t", t.name())
                 .mapTo(Long.class).one();
         MergeRule.Columns incoming = new MergeRule.Columns("EXCLUDED._hlc", "EXCLUDED._origin", "EXCLUDED._deleted",
-                Derived.sql(run.s, t, "EXCLUDED"), "EXCLUDED._cv");
-        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", Derived.sql(run.s, t, "m"),
-                "m._cv");
+                "false", "EXCLUDED._cv");
+        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", "false", "m._cv");
         run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                         + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _phlc, _porigin, _hash)"
                         + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
@@ -60,7 +59,9 @@ final class Bookkeeping {
                         + " _bucket = EXCLUDED._bucket, _cv = EXCLUDED._cv, _phlc = EXCLUDED._phlc,"
                         + " _porigin = EXCLUDED._porigin, _hash = EXCLUDED._hash"
                         // The rows are locked and classified already: this only keeps a metadata row from going back.
-                        + " WHERE " + MergeRule.outcomeSql(incoming, local) + " = 'win'")
+                        // The whole rule here compared every row's columns a second time (a third of an apply of
+                        // updates); a winner is never behind, so that is all this checks.
+                        + " WHERE " + MergeRule.notBehindSql(incoming, local))
                 .bind("t", t.name()).bind("bc", run.bucketCount).bind("base", base).execute();
     }
 

@@ -72,14 +72,23 @@ final class ChangeFeed {
         List<RowChange> rows = new ArrayList<>();
         boolean hasMore = false;
         boolean midTransaction = false;
+        long chars = 0;
         // At most two ranges per call: finish the cursor's range, then start (and maybe finish) the next one.
         for (int range = 0; range < 2 && !wanted.isEmpty(); range++) {
             int room = maxRows - rows.size();
             List<FeedRow> got = readRange(h, wanted, cursor, room + 1, requester, held);
-            if (got.size() > room) {
+            int fit = Math.min(room, got.size());
+            for (int i = 0; i < fit; i++) {
+                chars += size(got.get(i).change());
+                if (chars > MAX_BATCH_CHARS && (i > 0 || !rows.isEmpty())) {
+                    fit = i; // this row starts the next page
+                    break;
+                }
+            }
+            if (got.size() > fit) {
                 // The row after the page tells whether the page ends inside a source transaction.
-                midTransaction = room > 0 && got.get(room).tx().equals(got.get(room - 1).tx());
-                got = got.subList(0, room);
+                midTransaction = fit > 0 && got.get(fit).tx().equals(got.get(fit - 1).tx());
+                got = got.subList(0, fit);
                 hasMore = true;
             }
             // A version the requester wrote itself is never sent back to it (no echo, filtered in the query): it
@@ -106,6 +115,21 @@ final class ChangeFeed {
     }
 
     private record FeedRow(String tx, long seq, RowChange change) {
+    }
+
+    /**
+     * Characters of row data (keys, values, column versions) a page carries at most, whatever its row count: a page
+     * of thousands of rows is what makes catching up cheap (an apply's fixed costs spread over more rows), and this
+     * keeps such a page of wide rows well inside the transport's frame limit. A page holds at least one row.
+     */
+    static final long MAX_BATCH_CHARS = 4L << 20;
+
+    private static long size(RowChange c) {
+        if (c == null) {
+            return 0;
+        }
+        return 64 + c.pk().length() + (c.data() == null ? 0 : c.data().length())
+                + (c.columns() == null ? 0 : c.columns().length());
     }
 
     /**
