@@ -45,8 +45,13 @@ public final class DigestHash {
 
     /** The row hash of this version as written (whether or not it is derived here). */
     public static long rowHash(RowVersion v) {
-        long hash = int64(md5(v.pk() + "|" + v.hlc() + "|" + v.origin() + "|" + v.deleted()));
+        long hash = rowHash(v.pk(), v.hlc(), v.origin(), v.deleted());
         return v.columns() == null ? hash : hash ^ int64(md5(v.columns()));
+    }
+
+    /** The row hash of a version that lists no column versions. */
+    public static long rowHash(String pk, long hlc, dev.peersync.core.NodeId origin, boolean deleted) {
+        return int64(md5(pk + "|" + hlc + "|" + origin + "|" + deleted));
     }
 
     private static long int64(byte[] md5) {

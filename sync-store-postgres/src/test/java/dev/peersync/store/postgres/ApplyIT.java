@@ -63,6 +63,37 @@ class ApplyIT {
     }
 
     @Test
+    void an_apply_records_the_buckets_and_hashes_the_database_computes() {
+        TestNode a = nodes.create("hash_a");
+        TestNode b = nodes.create("hash_b");
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 300) g");
+        a.sql("INSERT INTO products SELECT gen_random_uuid(), 'p' || g, g FROM generate_series(1, 50) g");
+        b.pullFrom(a);
+        // Updates list column versions (their hash is the database's), deletes are tombstones.
+        a.sql("UPDATE products SET price = price + 1 WHERE price < 20");
+        a.sql("DELETE FROM users WHERE username LIKE 'u1%'");
+        b.pullFrom(a);
+        assertThat(b.digests()).isEqualTo(a.digests());
+        // A key sent in a form that is not canonical (an upper-case uuid): stored under its canonical text.
+        java.util.UUID id = java.util.UUID.randomUUID();
+        RowChange odd = new RowChange("users", "[\"" + id.toString().toUpperCase(java.util.Locale.ROOT) + "\"]",
+                a.store.currentHlc(), a.id(), false, "{\"id\": \"" + id + "\", \"username\": \"odd\","
+                + " \"created_at\": \"2026-01-01T00:00:00+00:00\"}", false, 0, null, null);
+        assertThat(b.store.applyRows(a.id(), List.of(odd)).applied()).isEqualTo(1);
+
+        for (String t : List.of("users", "products")) {
+            String wrong = "SELECT count(*) FROM peersync.m_" + t + " m WHERE m._bucket <> peersync.bucket_of("
+                    + "jsonb_build_array(m.id)::text, 1024) OR m._hash <> (peersync.row_hash(jsonb_build_array(m.id)::text,"
+                    + " m._hlc, m._origin, m._deleted) # peersync.cv_hash(m._cv))";
+            assertThat(b.count(wrong)).as("rows of %s whose stored bucket or hash is not the database's", t).isZero();
+            assertThat(a.count(wrong)).isZero();
+        }
+        assertThat(b.count("SELECT count(*) FROM peersync.m_products WHERE _cv IS NOT NULL")).isPositive();
+        assertThat(b.count("SELECT count(*) FROM peersync.m_users WHERE _deleted")).isPositive();
+        assertThat(b.count("SELECT count(*) FROM users WHERE id = '" + id + "'")).isOne();
+    }
+
+    @Test
     void composite_and_text_primary_keys_replicate_including_key_changes() {
         String ddl = """
                 CREATE TABLE line_items (order_no bigint, line int, sku text NOT NULL, PRIMARY KEY (order_no, line));

@@ -107,7 +107,7 @@ final class Applier {
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; SELECT "
                 + s + ".apply_tables()");
-        IncomingRows.load(h, s, rows);
+        IncomingRows.load(h, s, bucketCount, rows);
         classifier.parkSkewed();
         List<PgTable> present = present(rows);
         present.forEach(classifier::canonicalKeys);
@@ -120,7 +120,9 @@ final class Applier {
         }
         writer.lackingColumns(lacking);
         present.forEach(classifier::classify);
-        present.forEach(t -> held.hold(run, t)); // values of columns this node lacks, before a merge rewrites the data
+        Set<String> unknown = withUnknownColumns(rows);
+        // Values of columns this node lacks, before a merge rewrites the data.
+        present.forEach(t -> held.hold(run, t, unknown.contains(t.name())));
         h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip', 'merge')"
                 + " HAVING count(*) > 0");
         Map<String, Integer> wins = winCounts(h);
@@ -188,6 +190,26 @@ final class Applier {
                         + " UNION ALL SELECT tbl || '/c', count(*)::int FROM " + IN + " WHERE conflict GROUP BY tbl").mapToMap()
                 .forEach(r -> counts.put((String) r.get("k"), (Integer) r.get("n")));
         return counts;
+    }
+
+    /**
+     * The tables some of whose incoming rows carry columns this node's table lacks (a column added on another node
+     * first). Read from the rows' text here: asking the database cost every row of every apply a jsonb copy.
+     */
+    private Set<String> withUnknownColumns(List<Incoming> rows) {
+        Map<String, Set<String>> known = new HashMap<>();
+        Set<String> found = new HashSet<>();
+        for (Incoming r : rows) {
+            String table = r.change().table();
+            if (r.change().deleted() || found.contains(table)) {
+                continue;
+            }
+            Set<String> columns = known.computeIfAbsent(table, n -> Set.copyOf(tables.get(n).attributes()));
+            if (TopLevelKeys.anyOutside(r.change().data(), columns)) {
+                found.add(table);
+            }
+        }
+        return found;
     }
 
     /** The synced tables this batch has rows for, parents first. */

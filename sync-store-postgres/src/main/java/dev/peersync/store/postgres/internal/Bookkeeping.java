@@ -49,9 +49,10 @@ final class Bookkeeping {
         run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                         + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _phlc, _porigin, _hash)"
                         + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"
-                        + " :base + row_number() OVER () - 1, " + run.s + ".bucket_of(i.pk, :bc), i.cv, i.phlc, i.porigin, "
+                        + " :base + row_number() OVER () - 1, coalesce(i.bucket, " + run.s + ".bucket_of(i.pk, :bc)), i.cv, i.phlc,"
+                        + " i.porigin, "
                         // Derived on the sender, or nulled here by a parent's delete: marked like a local SET NULL.
-                        + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived", "i.cv")
+                        + Derived.hash(run.s, "i.pk", "i.hlc", "i.origin", "i.deleted", "i.derived", "i.cv", "i.hash")
                         + " FROM " + IN + " i CROSS JOIN LATERAL " + t.pkColumns("i.pk::jsonb") + " k"
                         + " WHERE i.tbl = :t AND i.state = 'win' AND i.claim_round IS NULL AND NOT i.merged"
                         + " ON CONFLICT (" + t.pkNames() + ") DO UPDATE SET _hlc = EXCLUDED._hlc, _origin = EXCLUDED._origin,"

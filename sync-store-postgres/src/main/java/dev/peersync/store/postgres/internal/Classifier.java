@@ -68,7 +68,7 @@ final class Classifier {
      * nothing and later updates of the narrow rows leave the indexed key column alone (HOT updates).
      */
     void canonicalKeys(PgTable t) {
-        run.h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt FROM "
+        run.h.createUpdate("UPDATE " + IN + " i SET pk = c.pkt, bucket = NULL, hash = NULL FROM (SELECT i2.ord, " + t.pkText("k") + " AS pkt FROM "
                 + IN + " i2 CROSS JOIN LATERAL " + t.pkColumns("i2.pk::jsonb") + " k"
                 + " WHERE i2.tbl = :t AND i2.state = 'new') c WHERE i.ord = c.ord AND i.pk <> c.pkt")
                 .bind("t", t.name()).execute();
@@ -129,15 +129,15 @@ final class Classifier {
      */
     private int claimNewKeys(PgTable t, int round) {
         Map<String, Object> counts = run.h.createQuery("WITH w AS MATERIALIZED (SELECT i.ord, i.pk, i.hlc, i.origin, i.deleted, i.derived, i.otx, i.cv,"
-                + " i.phlc, i.porigin"
+                + " i.phlc, i.porigin, i.bucket, i.hash"
                 + " FROM " + IN + " i WHERE i.tbl = :t AND i.claim_round = :round),"
                 + " b AS MATERIALIZED (SELECT " + run.s + ".hlc_reserve(count(*)) AS base FROM w),"
                 + " c AS (INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                 + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _phlc, _porigin, _hash)"
                 + " SELECT " + t.pkList("k") + ", w.hlc, w.origin, w.deleted, pg_current_xact_id(), w.otx,"
-                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, " + run.s + ".bucket_of(w.pk, :bc), w.cv, w.phlc,"
-                + " w.porigin, "
-                + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived", "w.cv")
+                + " b.base + row_number() OVER (ORDER BY w.ord) - 1, coalesce(w.bucket, " + run.s + ".bucket_of(w.pk, :bc)),"
+                + " w.cv, w.phlc, w.porigin, "
+                + Derived.hash(run.s, "w.pk", "w.hlc", "w.origin", "w.deleted", "w.derived", "w.cv", "w.hash")
                 + " FROM w CROSS JOIN b CROSS JOIN LATERAL " + t.pkColumns("w.pk::jsonb") + " k"
                 + " ORDER BY " + t.pkList("k")
                 + " ON CONFLICT (" + t.pkNames() + ") DO NOTHING RETURNING 1)"

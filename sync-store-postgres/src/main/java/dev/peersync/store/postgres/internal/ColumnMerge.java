@@ -46,7 +46,7 @@ final class ColumnMerge {
                         + " FILTER (WHERE (c.vh, c.vo) < (c.rh, c.ro)), '{}'), '{}') AS cv"
                         + " FROM c GROUP BY c.ord, c.ldata),"
                         + " w AS (UPDATE " + DATA + " d SET data = r.data FROM r WHERE d.ord = r.ord)"
-                        + " UPDATE " + IN + " i SET state = 'win', merged = true, derived = false, cv = r.cv"
+                        + " UPDATE " + IN + " i SET state = 'win', merged = true, derived = false, cv = r.cv, hash = NULL"
                         + " FROM r WHERE i.ord = r.ord")
                 .bind("t", t.name())
                 .bindArray("cols", String.class, t.nonKeyColumns().stream().map(PgTable.Column::name).toArray())

@@ -28,8 +28,26 @@ final class Derived {
      */
     static String hash(String schema, String keyText, String hlc, String origin, String deleted, String derived,
                        String cv) {
+        return "(" + versionHash(schema, keyText, hlc, origin, deleted, cv) + " # " + mark(derived) + ")";
+    }
+
+    /**
+     * The same, taking the version's hash from {@code precomputed} (SQL bigint: row hash XOR column versions' hash,
+     * computed by the caller, e.g. {@link DigestHash} in Java) where it is not null.
+     */
+    static String hash(String schema, String keyText, String hlc, String origin, String deleted, String derived,
+                       String cv, String precomputed) {
+        return "(coalesce(" + precomputed + ", " + versionHash(schema, keyText, hlc, origin, deleted, cv) + ") # "
+                + mark(derived) + ")";
+    }
+
+    private static String versionHash(String schema, String keyText, String hlc, String origin, String deleted,
+                                      String cv) {
         return "(" + schema + ".row_hash(" + keyText + ", " + hlc + ", " + origin + ", " + deleted + ") # " + schema
-                + ".cv_hash(" + cv + ") # CASE WHEN " + derived + " THEN " + DigestHash.DERIVED_MARK
-                + "::bigint ELSE 0::bigint END)";
+                + ".cv_hash(" + cv + "))";
+    }
+
+    private static String mark(String derived) {
+        return "CASE WHEN " + derived + " THEN " + DigestHash.DERIVED_MARK + "::bigint ELSE 0::bigint END";
     }
 }

@@ -33,10 +33,11 @@ final class HeldValues {
 
     /**
      * In an apply, after classification: the values of unknown columns of the incoming rows that win or merge are
-     * kept (the higher version per column); the keys that become tombstones lose theirs.
+     * kept (the higher version per column); the keys that become tombstones lose theirs. {@code unknownColumns}: some
+     * incoming row of {@code t} has a column the table lacks (false skips the search).
      */
-    void hold(ApplyRun run, PgTable t) {
-        int held = run.h.createUpdate("INSERT INTO " + s + ".held_values AS hv (tbl, pk, col, value, hlc, origin)"
+    void hold(ApplyRun run, PgTable t, boolean unknownColumns) {
+        int held = !unknownColumns ? 0 : run.h.createUpdate("INSERT INTO " + s + ".held_values AS hv (tbl, pk, col, value, hlc, origin)"
                         + " SELECT i.tbl, i.pk, e.key, e.value, coalesce((i.cv -> e.key ->> 0)::bigint, i.hlc),"
                         + " coalesce((i.cv -> e.key ->> 1)::uuid, i.origin) FROM " + IN + " i JOIN " + DATA + " d ON d.ord = i.ord"
                         + " CROSS JOIN LATERAL jsonb_each(d.data - " + known(t) + ") e"

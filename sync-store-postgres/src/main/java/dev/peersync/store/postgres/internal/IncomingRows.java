@@ -3,6 +3,7 @@ package dev.peersync.store.postgres.internal;
 import static dev.peersync.store.postgres.internal.ApplyRun.DATA;
 import static dev.peersync.store.postgres.internal.ApplyRun.IN;
 
+import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import java.io.IOException;
 import java.io.StringReader;
@@ -42,7 +43,7 @@ final class IncomingRows {
                 + " reason text, local_hlc bigint, local_origin uuid, derived boolean NOT NULL DEFAULT false,"
                 + " otx xid8, claim_round int, cv jsonb, merged boolean NOT NULL DEFAULT false,"
                 + " renamed text[], phlc bigint, porigin uuid, local_phlc bigint, local_porigin uuid,"
-                + " local_deleted boolean, conflict boolean NOT NULL DEFAULT false)"
+                + " local_deleted boolean, conflict boolean NOT NULL DEFAULT false, bucket int, hash bigint)"
                 + " WITH (fillfactor = 50) ON COMMIT PRESERVE ROWS;\n"
                 + "    CREATE INDEX IF NOT EXISTS peersync_incoming_key ON pg_temp.peersync_incoming (tbl, pk);\n"
                 + "    CREATE TEMP TABLE IF NOT EXISTS peersync_incoming_data (ord int PRIMARY KEY, data jsonb)"
@@ -63,7 +64,7 @@ final class IncomingRows {
      * The rows' versions into {@link ApplyRun#IN}, the live rows' data into {@link ApplyRun#DATA}; {@code s} is the
      * sync-core schema (quoted).
      */
-    static void load(Handle h, String s, List<Incoming> rows) {
+    static void load(Handle h, String s, int bucketCount, List<Incoming> rows) {
         StringBuilder copy = new StringBuilder(rows.size() * 128);
         StringBuilder data = new StringBuilder(rows.size() * 512);
         for (int i = 0; i < rows.size(); i++) {
@@ -78,11 +79,22 @@ final class IncomingRows {
             } else {
                 copy.append("\\N\t");
             }
-            copyField(copy, canonicalColumns(c)).append('\t');
+            String columns = canonicalColumns(c);
+            copyField(copy, columns).append('\t');
             if (c.previous() != null) {
-                copy.append(c.previous().hlc()).append('\t').append(c.previous().node()).append('\n');
+                copy.append(c.previous().hlc()).append('\t').append(c.previous().node()).append('\t');
             } else {
-                copy.append("\\N\t\\N\n");
+                copy.append("\\N\t\\N\t");
+            }
+            // The key's bucket and the version's row hash, which the metadata stores: two md5 per row computed here
+            // instead of in the database. Only for rows without column versions (their hash takes the jsonb text of
+            // the versions as PostgreSQL prints it); every later step that changes a row's key, flags or column
+            // versions clears them, and the database computes what is null.
+            copy.append(DigestHash.bucketOf(c.pk(), bucketCount)).append('\t');
+            if (columns == null) {
+                copy.append(DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), c.deleted())).append('\n');
+            } else {
+                copy.append("\\N\n");
             }
             if (!c.deleted()) {
                 copyField(data.append(i).append('\t'), c.data()).append('\n');
@@ -90,7 +102,8 @@ final class IncomingRows {
         }
         try {
             CopyManager copyManager = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx, cv, phlc, porigin)"
+            copyManager.copyIn("COPY " + IN + " (ord, tbl, pk, hlc, origin, deleted, peer, derived, otx, cv, phlc, porigin,"
+                    + " bucket, hash)"
                     + " FROM STDIN",
                     new StringReader(copy.toString()));
             copyManager.copyIn("COPY " + DATA + " (ord, data) FROM STDIN", new StringReader(data.toString()));

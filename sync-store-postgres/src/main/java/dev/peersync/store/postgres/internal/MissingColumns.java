@@ -27,7 +27,7 @@ final class MissingColumns {
         }
         String names = names(t);
         // jsonb_exists(_all): the ? operators would be taken for bind parameters.
-        return run.h.createUpdate("UPDATE " + IN + " i SET cv = coalesce(i.cv, '{}') || (SELECT jsonb_object_agg(c, "
+        return run.h.createUpdate("UPDATE " + IN + " i SET hash = NULL, cv = coalesce(i.cv, '{}') || (SELECT jsonb_object_agg(c, "
                         + NEVER_ENTRY + ") FROM unnest(" + names + ") c WHERE NOT jsonb_exists(d.data, c)) FROM " + DATA
                         + " d WHERE d.ord = i.ord AND i.tbl = :t AND NOT i.deleted AND NOT jsonb_exists_all(d.data, " + names
                         + ")")

@@ -318,7 +318,7 @@ final class RowWriter {
             writeRow(t, false, ord); // another key of the row may still need its parent
             return true;
         }
-        run.h.execute("UPDATE " + IN + " SET deleted = true, cv = NULL WHERE ord = " + ord); // a tombstone has no columns
+        run.h.execute("UPDATE " + IN + " SET deleted = true, cv = NULL, hash = NULL WHERE ord = " + ord); // a tombstone has no columns
         run.h.execute("DELETE FROM " + DATA + " WHERE ord = " + ord);
         tryStatement(t.name(), deleteSql(t, " AND i.ord = " + ord)).ifPresent(m -> run.markParked(ord, reason(m)));
         return true;

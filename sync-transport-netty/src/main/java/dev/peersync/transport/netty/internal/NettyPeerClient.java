@@ -191,8 +191,10 @@ public final class NettyPeerClient implements PeerClient {
             if (c == null) {
                 // Closed before this listener ran (a proxy or load balancer that accepts, then drops us): the
                 // pipeline is already gone. The attempt must still end, or every later request would wait on it.
+                // Say why when this side closed it (protected mode refuses a remote peer as soon as it connects).
+                String reason = ch.attr(ChannelAttributes.CLOSE_REASON).get();
                 attemptFailed(attempt, new PeerUnavailableException("connection to " + address
-                        + " closed right after it was opened"));
+                        + " closed right after it was opened" + (reason == null ? "" : " (" + reason + ")")));
                 return;
             }
             c.handshake().whenComplete((hello, error) -> {
