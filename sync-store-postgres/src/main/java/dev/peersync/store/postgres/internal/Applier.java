@@ -113,8 +113,9 @@ final class Applier {
         present.forEach(classifier::canonicalKeys);
         classifier.dedupe();
         Set<String> lacking = new HashSet<>();
+        Set<String> maybeLacking = withMissingColumns(rows);
         for (PgTable t : present) {
-            if (MissingColumns.mark(run, t)) {
+            if (maybeLacking.contains(t.name()) && MissingColumns.mark(run, t)) {
                 lacking.add(t.name());
             }
         }
@@ -155,7 +156,9 @@ final class Applier {
             if (wins.getOrDefault(t.name() + "/d", 0) + wins.getOrDefault(t.name() + "/u", 0) == 0) {
                 continue;
             }
-            books.recordMetadata(t);
+            if (wins.getOrDefault(t.name() + "/r", 0) > 0) {
+                books.recordMetadata(t); // claimed keys have their metadata already
+            }
             if (wins.getOrDefault(t.name() + "/m", 0) > 0) {
                 books.recordMerged(t);
             }
@@ -181,13 +184,16 @@ final class Applier {
 
     /**
      * Winning rows per table and kind ({@code table/d} tombstones, {@code table/u} upserts, {@code table/m} merges),
-     * and conflicts ({@code table/c}).
+     * conflicts ({@code table/c}), and winners whose keys were held here already ({@code table/r}, at most).
      */
     private static Map<String, Integer> winCounts(org.jdbi.v3.core.Handle h) {
         Map<String, Integer> counts = new HashMap<>();
         h.createQuery("SELECT tbl || CASE WHEN state = 'merge' THEN '/m' WHEN deleted THEN '/d' ELSE '/u' END AS k,"
                         + " count(*)::int AS n FROM " + IN + " WHERE state IN ('win', 'merge') GROUP BY 1"
-                        + " UNION ALL SELECT tbl || '/c', count(*)::int FROM " + IN + " WHERE conflict GROUP BY tbl").mapToMap()
+                        + " UNION ALL SELECT tbl || '/c', count(*)::int FROM " + IN + " WHERE conflict GROUP BY tbl"
+                        // An upper bound of the winners Bookkeeping.recordMetadata records (keys held here already).
+                        + " UNION ALL SELECT tbl || '/r', count(*)::int FROM " + IN + " WHERE state IN ('win', 'merge')"
+                        + " AND claim_round IS NULL AND NOT merged GROUP BY tbl").mapToMap()
                 .forEach(r -> counts.put((String) r.get("k"), (Integer) r.get("n")));
         return counts;
     }
@@ -206,6 +212,27 @@ final class Applier {
             }
             Set<String> columns = known.computeIfAbsent(table, n -> Set.copyOf(tables.get(n).attributes()));
             if (TopLevelKeys.anyOutside(r.change().data(), columns)) {
+                found.add(table);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The tables some of whose incoming rows may lack a column this node's table has (the writer's table did not have
+     * it yet); only for those does {@link MissingColumns} look, in the database.
+     */
+    private Set<String> withMissingColumns(List<Incoming> rows) {
+        Map<String, List<String>> required = new HashMap<>();
+        Set<String> found = new HashSet<>();
+        for (Incoming r : rows) {
+            String table = r.change().table();
+            if (r.change().deleted() || found.contains(table)) {
+                continue;
+            }
+            List<String> columns = required.computeIfAbsent(table,
+                    n -> tables.get(n).nonKeyColumns().stream().map(PgTable.Column::name).toList());
+            if (TopLevelKeys.lacksAny(r.change().data(), columns)) {
                 found.add(table);
             }
         }

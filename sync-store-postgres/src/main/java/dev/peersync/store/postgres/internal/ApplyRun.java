@@ -24,6 +24,8 @@ final class ApplyRun {
     final List<SyncEvent> events = new ArrayList<>();
     /** The conflict log, written in this apply's transaction. */
     final Conflicts conflicts;
+    /** True once a row of this apply was parked: parking's statements run only then. */
+    private boolean parked;
 
     ApplyRun(Handle h, String s, int bucketCount, dev.peersync.core.NodeId node, java.time.Clock clock) {
         this.h = h;
@@ -40,14 +42,28 @@ final class ApplyRun {
         }
     }
 
+    boolean parkedAny() {
+        return parked;
+    }
+
+    /** Notes that rows were parked by a statement other than {@link #markParked}. */
+    void parked() {
+        parked = true;
+    }
+
     void markParked(int ord, String reason) {
+        parked = true;
         h.createUpdate("UPDATE " + IN + " SET state = 'parked', reason = :r WHERE ord = :ord")
                 .bind("r", reason).bind("ord", ord).execute();
     }
 
-    /** Tells the capture trigger which table the apply is writing ("" when none): it leaves our winners to us. */
-    void applying(String table) {
-        h.createQuery("SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', :t, true)")
-                .bind("t", table).mapTo(String.class).one();
+    /**
+     * Runs {@code sql} with the capture trigger told which table the apply is writing ({@code table}, "" when none: it
+     * leaves our winners to us), all in one round trip. A failing statement leaves the setting to the savepoint the
+     * caller rolls back to (a local setting is undone with it).
+     */
+    void executeApplying(String table, String sql) {
+        String set = "SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', ";
+        h.execute(set + Sql.literal(table) + ", true); " + sql + "; " + set + "'', true)");
     }
 }

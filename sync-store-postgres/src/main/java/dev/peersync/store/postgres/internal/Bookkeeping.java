@@ -131,6 +131,9 @@ final class Bookkeeping {
 
     /** Parks per (table, key), keeping the highest version; returns how many rows of this batch were parked. */
     int park() {
+        if (!run.parkedAny()) {
+            return 0;
+        }
         List<Map<String, Object>> parked = run.h.createQuery("INSERT INTO " + run.s + ".parked AS p"
                 + " (tbl, pk, hlc, origin, deleted, data, reason, peer, cv, phlc, porigin)"
                 + " SELECT i.tbl, i.pk, i.hlc, i.origin, i.deleted, d.data, i.reason, i.peer, i.cv, i.phlc, i.porigin"

@@ -54,6 +54,7 @@ final class Classifier {
             aheadByPeer.merge((UUID) r.get("peer"), ((Number) r.get("ahead")).longValue(), Math::max);
         }
         if (!skewed.isEmpty()) {
+            run.parked();
             run.conflicts.recordSkewed();
         }
         aheadByPeer.forEach((peer, ahead) -> {

@@ -70,9 +70,7 @@ final class RowWriter {
         String sql = deletes ? deleteSql(t, "") : upsertSql(t, "");
         run.h.savepoint("peersync_set");
         try {
-            run.applying(t.name());
-            run.h.execute(sql);
-            run.applying("");
+            run.executeApplying(t.name(), sql);
             run.h.releaseSavepoint("peersync_set");
         } catch (StatementException e) {
             if (rowProblem(e).isEmpty()) {
@@ -109,9 +107,7 @@ final class RowWriter {
     private Optional<ServerErrorMessage> tryStatement(String applyingTable, String sql) {
         run.h.savepoint("peersync_row");
         try {
-            run.applying(applyingTable);
-            run.h.execute(sql);
-            run.applying("");
+            run.executeApplying(applyingTable, sql);
             run.h.releaseSavepoint("peersync_row");
             return Optional.empty();
         } catch (StatementException e) {

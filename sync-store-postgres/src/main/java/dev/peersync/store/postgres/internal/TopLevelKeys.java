@@ -1,10 +1,12 @@
 package dev.peersync.store.postgres.internal;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Reads the keys of a JSON object's top level from its text, without parsing the values: whether a row's data names
- * a column outside a set. An apply asks it of every row, so it is one pass over the characters and allocates only the
+ * a column outside a set, or lacks one of a set. An apply asks it of every row, so it is one pass over the characters and allocates only the
  * keys. It answers for the JSON a feed sends (PostgreSQL's jsonb text); on anything it does not read plainly (an
  * escaped key, text that is not an object) it says yes, so a caller that skips work on a no never skips wrongly.
  */
@@ -14,9 +16,22 @@ final class TopLevelKeys {
 
     /** True when {@code json} (an object) has a top-level key not in {@code known}, or is not read plainly. */
     static boolean anyOutside(String json, Collection<String> known) {
+        Set<String> keys = of(json);
+        return keys == null || !known.containsAll(keys);
+    }
+
+    /** True when {@code json} (an object) lacks a top-level key of {@code required}, or is not read plainly. */
+    static boolean lacksAny(String json, Collection<String> required) {
+        Set<String> keys = of(json);
+        return keys == null || !keys.containsAll(required);
+    }
+
+    /** The top-level keys of {@code json}; null when it is not an object read plainly (an escaped key, say). */
+    static Set<String> of(String json) {
+        Set<String> keys = new HashSet<>();
         int i = skipSpace(json, 0);
         if (i >= json.length() || json.charAt(i) != '{') {
-            return true;
+            return null;
         }
         int depth = 0;
         boolean expectingKey = false;
@@ -33,13 +48,11 @@ final class TopLevelKeys {
                         }
                         end++;
                     }
-                    if (end >= json.length()) {
-                        return true; // unterminated
+                    if (end >= json.length() || (escaped && depth == 1 && expectingKey)) {
+                        return null; // unterminated, or a key this scan would have to unescape
                     }
                     if (depth == 1 && expectingKey) {
-                        if (escaped || !known.contains(json.substring(i + 1, end))) {
-                            return true;
-                        }
+                        keys.add(json.substring(i + 1, end));
                         expectingKey = false;
                     }
                     i = end;
@@ -55,7 +68,7 @@ final class TopLevelKeys {
                 }
             }
         }
-        return depth != 0;
+        return depth == 0 ? keys : null;
     }
 
     private static int skipSpace(String s, int i) {

@@ -31,4 +31,13 @@ class TopLevelKeysTest {
         assertThat(TopLevelKeys.anyOutside("{\"id\": [1, 2}", KNOWN)).as("unbalanced").isTrue();
         assertThat(TopLevelKeys.anyOutside("", KNOWN)).isTrue();
     }
+
+    @Test
+    void a_row_lacking_a_required_key_says_yes() {
+        assertThat(TopLevelKeys.lacksAny("{\"id\": 1, \"name\": \"x\"}", Set.of("name"))).isFalse();
+        assertThat(TopLevelKeys.lacksAny("{\"id\": 1, \"attributes\": {\"name\": 1}}", Set.of("name")))
+                .as("a nested key does not count").isTrue();
+        assertThat(TopLevelKeys.lacksAny("{\"n\\u0061me\": 1}", Set.of("name"))).as("escaped key").isTrue();
+        assertThat(TopLevelKeys.of("{\"a\": 1, \"b\": [2, {\"c\": 3}]}")).containsExactlyInAnyOrder("a", "b");
+    }
 }
