@@ -113,17 +113,16 @@ final class Applier {
         present.forEach(classifier::canonicalKeys);
         classifier.dedupe();
         Set<String> lacking = new HashSet<>();
-        Set<String> maybeLacking = withMissingColumns(rows);
+        ColumnShapes shapes = columnShapes(rows);
         for (PgTable t : present) {
-            if (maybeLacking.contains(t.name()) && MissingColumns.mark(run, t)) {
+            if (shapes.lacking().contains(t.name()) && MissingColumns.mark(run, t)) {
                 lacking.add(t.name());
             }
         }
         writer.lackingColumns(lacking);
         present.forEach(classifier::classify);
-        Set<String> unknown = withUnknownColumns(rows);
         // Values of columns this node lacks, before a merge rewrites the data.
-        present.forEach(t -> held.hold(run, t, unknown.contains(t.name())));
+        present.forEach(t -> held.hold(run, t, shapes.unknown().contains(t.name())));
         h.execute("SELECT " + s + ".hlc_reserve(1, max(hlc)) FROM " + IN + " WHERE state IN ('win', 'skip', 'merge')"
                 + " HAVING count(*) > 0");
         Map<String, Integer> wins = winCounts(h);
@@ -199,44 +198,35 @@ final class Applier {
     }
 
     /**
-     * The tables some of whose incoming rows carry columns this node's table lacks (a column added on another node
-     * first). Read from the rows' text here: asking the database cost every row of every apply a jsonb copy.
+     * Per table, whether some incoming row carries a column this node's table lacks ({@code unknown}: a column added on
+     * another node first) and whether some row lacks a column the table has ({@code lacking}: the writer's table did
+     * not have it yet). Read from the rows' JSON text here ({@link TopLevelKeys}, conservative: a row it cannot read
+     * plainly counts for both); only for those tables does the database look, per row.
      */
-    private Set<String> withUnknownColumns(List<Incoming> rows) {
-        Map<String, Set<String>> known = new HashMap<>();
-        Set<String> found = new HashSet<>();
-        for (Incoming r : rows) {
-            String table = r.change().table();
-            if (r.change().deleted() || found.contains(table)) {
-                continue;
-            }
-            Set<String> columns = known.computeIfAbsent(table, n -> Set.copyOf(tables.get(n).attributes()));
-            if (TopLevelKeys.anyOutside(r.change().data(), columns)) {
-                found.add(table);
-            }
-        }
-        return found;
+    private record ColumnShapes(Set<String> unknown, Set<String> lacking) {
     }
 
-    /**
-     * The tables some of whose incoming rows may lack a column this node's table has (the writer's table did not have
-     * it yet); only for those does {@link MissingColumns} look, in the database.
-     */
-    private Set<String> withMissingColumns(List<Incoming> rows) {
-        Map<String, List<String>> required = new HashMap<>();
-        Set<String> found = new HashSet<>();
+    private ColumnShapes columnShapes(List<Incoming> rows) {
+        Map<String, Set<String>> all = new HashMap<>();
+        Map<String, List<String>> nonKey = new HashMap<>();
+        Set<String> unknown = new HashSet<>();
+        Set<String> lacking = new HashSet<>();
         for (Incoming r : rows) {
             String table = r.change().table();
-            if (r.change().deleted() || found.contains(table)) {
+            if (r.change().deleted() || (unknown.contains(table) && lacking.contains(table))) {
                 continue;
             }
-            List<String> columns = required.computeIfAbsent(table,
-                    n -> tables.get(n).nonKeyColumns().stream().map(PgTable.Column::name).toList());
-            if (TopLevelKeys.lacksAny(r.change().data(), columns)) {
-                found.add(table);
+            Set<String> keys = TopLevelKeys.of(r.change().data());
+            PgTable t = tables.get(table);
+            if (keys == null || !all.computeIfAbsent(table, n -> Set.copyOf(t.attributes())).containsAll(keys)) {
+                unknown.add(table);
+            }
+            if (keys == null || !keys.containsAll(nonKey.computeIfAbsent(table,
+                    n -> t.nonKeyColumns().stream().map(PgTable.Column::name).toList()))) {
+                lacking.add(table);
             }
         }
-        return found;
+        return new ColumnShapes(unknown, lacking);
     }
 
     /** The synced tables this batch has rows for, parents first. */

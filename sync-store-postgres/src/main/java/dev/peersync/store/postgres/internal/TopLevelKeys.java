@@ -1,29 +1,16 @@
 package dev.peersync.store.postgres.internal;
 
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Reads the keys of a JSON object's top level from its text, without parsing the values: whether a row's data names
- * a column outside a set, or lacks one of a set. An apply asks it of every row, so it is one pass over the characters and allocates only the
- * keys. It answers for the JSON a feed sends (PostgreSQL's jsonb text); on anything it does not read plainly (an
- * escaped key, text that is not an object) it says yes, so a caller that skips work on a no never skips wrongly.
+ * Reads the keys of a JSON object's top level from its text, without parsing the values: which columns a row's data
+ * names. An apply asks it of every row, so it is one pass over the characters that allocates only the keys. It
+ * answers for the JSON a feed sends (PostgreSQL's jsonb text); on anything it does not read plainly (an escaped key,
+ * text that is not an object) it answers null, and callers then do the work they would otherwise skip.
  */
 final class TopLevelKeys {
     private TopLevelKeys() {
-    }
-
-    /** True when {@code json} (an object) has a top-level key not in {@code known}, or is not read plainly. */
-    static boolean anyOutside(String json, Collection<String> known) {
-        Set<String> keys = of(json);
-        return keys == null || !known.containsAll(keys);
-    }
-
-    /** True when {@code json} (an object) lacks a top-level key of {@code required}, or is not read plainly. */
-    static boolean lacksAny(String json, Collection<String> required) {
-        Set<String> keys = of(json);
-        return keys == null || !keys.containsAll(required);
     }
 
     /** The top-level keys of {@code json}; null when it is not an object read plainly (an escaped key, say). */
