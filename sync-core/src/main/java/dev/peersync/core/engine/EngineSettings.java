@@ -51,7 +51,7 @@ public record EngineSettings(String clusterId, String nodeName, int apiPort, Str
         }
     }
 
-    /** Production defaults: 30 s fallback interval, anti-entropy every 60 s, 1000-row pulls. */
+    /** Production defaults: 30 s fallback interval, anti-entropy every 60 s, 2,500-row pulls. */
     public static EngineSettings defaults(String nodeName) {
         return new EngineSettings("default", nodeName, 0, "", Duration.ofSeconds(30), Duration.ofSeconds(60), 2500,
                 Duration.ofSeconds(30), Duration.ofMillis(5), Duration.ofDays(7), Duration.ofMinutes(10), true);

@@ -47,7 +47,7 @@ final class ApplyRun {
     }
 
     /** Notes that rows were parked by a statement other than {@link #markParked}. */
-    void parked() {
+    void noteParked() {
         parked = true;
     }
 

@@ -44,8 +44,9 @@ final class Bookkeeping {
                 + " WHERE tbl = :t AND state = 'win' AND claim_round IS NULL AND NOT merged").bind("t", t.name())
                 .mapTo(Long.class).one();
         MergeRule.Columns incoming = new MergeRule.Columns("EXCLUDED._hlc", "EXCLUDED._origin", "EXCLUDED._deleted",
-                "false", "EXCLUDED._cv");
-        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", "false", "m._cv");
+                Derived.sql(run.s, t, "EXCLUDED"), "EXCLUDED._cv");
+        MergeRule.Columns local = new MergeRule.Columns("m._hlc", "m._origin", "m._deleted", Derived.sql(run.s, t, "m"),
+                "m._cv");
         run.h.createUpdate("INSERT INTO " + t.meta() + " AS m (" + t.pkNames()
                         + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _cv, _phlc, _porigin, _hash)"
                         + " SELECT " + t.pkList("k") + ", i.hlc, i.origin, i.deleted, pg_current_xact_id(), i.otx,"

@@ -54,7 +54,7 @@ final class Classifier {
             aheadByPeer.merge((UUID) r.get("peer"), ((Number) r.get("ahead")).longValue(), Math::max);
         }
         if (!skewed.isEmpty()) {
-            run.parked();
+            run.noteParked();
             run.conflicts.recordSkewed();
         }
         aheadByPeer.forEach((peer, ahead) -> {
