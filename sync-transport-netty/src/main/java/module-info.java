@@ -6,6 +6,7 @@ module dev.peersync.transport.netty {
     requires io.netty.common;
     requires io.netty.handler;
     requires io.netty.transport;
+    requires com.fasterxml.jackson.annotation;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires org.bouncycastle.provider;

@@ -3,11 +3,6 @@ package dev.peersync.discovery;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.peer.PeerDirectory;
 import dev.peersync.core.peer.PeerStateChange;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,36 +55,6 @@ final class LoopbackCluster implements AutoCloseable {
         Node node = new Node(settings);
         nodes.add(node);
         return node;
-    }
-
-    /**
-     * Free UDP ports on 127.0.0.1, found by binding port 0: every node must know the others' ports before any
-     * binds, and a stopped node must come back on its port.
-     */
-    static List<Integer> freePorts(int count) {
-        List<DatagramChannel> channels = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                DatagramChannel channel = DatagramChannel.open();
-                channels.add(channel);
-                channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            }
-            List<Integer> ports = new ArrayList<>();
-            for (DatagramChannel channel : channels) {
-                ports.add(((InetSocketAddress) channel.getLocalAddress()).getPort());
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (DatagramChannel channel : channels) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
     }
 
     @Override

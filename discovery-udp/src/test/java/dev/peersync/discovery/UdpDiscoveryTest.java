@@ -1,6 +1,7 @@
 package dev.peersync.discovery;
 
 import dev.peersync.testing.Await;
+import dev.peersync.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ class UdpDiscoveryTest {
 
     @Test
     void three_nodes_on_one_host_find_each_other_age_a_stopped_one_to_gone_and_see_it_return() {
-        List<Integer> ports = LoopbackCluster.freePorts(3);
+        List<Integer> ports = List.of(FreePorts.udp(), FreePorts.udp(), FreePorts.udp());
         try (LoopbackCluster cluster = new LoopbackCluster()) {
             Optional<String> secret = Optional.of("cluster-secret");
             LoopbackCluster.Node a = cluster.add(LoopbackCluster.settings("a", ports.get(0), ports, secret));
@@ -67,7 +68,7 @@ class UdpDiscoveryTest {
 
     @Test
     void refresh_announces_at_once() {
-        List<Integer> ports = LoopbackCluster.freePorts(2);
+        List<Integer> ports = List.of(FreePorts.udp(), FreePorts.udp());
         try (LoopbackCluster cluster = new LoopbackCluster()) {
             LoopbackCluster.Node listener = cluster.add(
                     LoopbackCluster.settings("listener", ports.get(0), List.of(), Optional.empty()));
@@ -89,7 +90,7 @@ class UdpDiscoveryTest {
 
     @Test
     void disabled_discovery_neither_binds_nor_announces() throws Exception {
-        int port = LoopbackCluster.freePorts(1).get(0);
+        int port = FreePorts.udp();
         try (LoopbackCluster cluster = new LoopbackCluster()) {
             LoopbackCluster.Node node = cluster.add(
                     LoopbackCluster.settings("off", port, List.of(port), Optional.empty()).toBuilder().enabled(false).build());

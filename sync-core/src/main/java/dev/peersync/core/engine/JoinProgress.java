@@ -20,6 +20,7 @@ import java.util.List;
  */
 public record JoinProgress(Kind kind, NodeId peer, Instant startedAt, String table, List<Table> tables, boolean done) {
 
+    /** The work reported: a snapshot join (or rejoin), or a catch-up through the peer's feed. */
     public enum Kind { JOIN, CATCH_UP }
 
     /** One table: rows loaded here so far, rows the peer holds. */

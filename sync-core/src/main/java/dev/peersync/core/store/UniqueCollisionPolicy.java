@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param constraint the unique constraint's (or unique index's) name
  */
 public record UniqueCollisionPolicy(String table, String constraint, Action action, String flagColumn) {
+    /** What an apply does on a collision: rename the row that loses the value, or park the incoming row. */
     public enum Action { RENAME, PARK }
 
     public UniqueCollisionPolicy {

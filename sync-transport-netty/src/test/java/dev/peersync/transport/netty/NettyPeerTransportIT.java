@@ -363,7 +363,8 @@ class NettyPeerTransportIT {
             Thread writer = new Thread(() -> {
                 try {
                     for (int i = 1; i <= requests; i++) {
-                        greedy.send(new Frame(MessageType.PULL, i, new PullRequest(List.of("reviews"), "", batchRows)));
+                        greedy.send(new Frame(MessageType.PULL, i,
+                                MessageType.PULL.toWire(new PullRequest(List.of("reviews"), "", batchRows))));
                     }
                 } catch (java.io.IOException e) {
                     // expected once the server stops reading and the test closes the socket

@@ -1,11 +1,19 @@
 package dev.peersync.transport.netty.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.NodeHello;
-import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.spi.SchemaShape;
 import dev.peersync.transport.netty.RejectReason;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Bodies of the protocol's messages that are not sync-core records. Each is one JSON object on the wire. */
+/**
+ * Bodies of the handshake and control messages (the request table's bodies are in {@link MessageType}). Each is one
+ * JSON object on the wire, its fields in component order under the names given by {@code @JsonProperty} (those of
+ * protocol version 6, pinned by {@code WireGoldenTest}).
+ */
 public final class Bodies {
     private Bodies() {
     }
@@ -14,7 +22,59 @@ public final class Bodies {
      * First frame of each side: who I am, my fresh nonce (mixed into the frame MAC keys), and the port my own server
      * listens on (0 when unknown), so that the accepting side can reuse this connection for its own requests.
      */
-    public record Hello(int protocolVersion, NodeHello node, byte[] nonce, boolean authRequired, int listenPort) {
+    public record Hello(@JsonProperty("protocolVersion") int protocolVersion, @JsonProperty("node") Node node,
+                        @JsonProperty("nonce") byte[] nonce, @JsonProperty("authRequired") boolean authRequired,
+                        @JsonProperty("listenPort") int listenPort) {
+    }
+
+    /** A {@link NodeHello} in a HELLO. */
+    public record Node(@JsonProperty("nodeId") NodeId nodeId, @JsonProperty("nodeName") String nodeName,
+                       @JsonProperty("clusterId") String clusterId, @JsonProperty("schema") Schema schema,
+                       @JsonProperty("apiPort") int apiPort, @JsonProperty("p2pPort") int p2pPort,
+                       @JsonProperty("softwareVersion") String softwareVersion,
+                       @JsonProperty("predecessor") NodeId predecessor) {
+        /** The wire form of {@code hello}. */
+        static Node of(NodeHello hello) {
+            return new Node(hello.nodeId(), hello.nodeName(), hello.clusterId(),
+                    hello.schema() == null ? null : Schema.of(hello.schema()), hello.apiPort(), hello.p2pPort(),
+                    hello.softwareVersion(), hello.predecessor());
+        }
+
+        /** The node this stands for; sync-core's constructors refuse what they refuse (a schema without tables). */
+        NodeHello value() {
+            return new NodeHello(nodeId, nodeName, clusterId, schema == null ? null : schema.value(), apiPort, p2pPort,
+                    softwareVersion, predecessor);
+        }
+    }
+
+    /** A {@link SchemaShape}: per synced table its key and columns. */
+    public record Schema(@JsonProperty("tables") Map<String, SchemaTable> tables) {
+        static Schema of(SchemaShape shape) {
+            Map<String, SchemaTable> tables = new LinkedHashMap<>();
+            shape.tables().forEach((name, table) -> tables.put(name, SchemaTable.of(table)));
+            return new Schema(tables);
+        }
+
+        SchemaShape value() {
+            if (tables == null) {
+                return new SchemaShape(null); // refused, naming the missing tables
+            }
+            Map<String, SchemaShape.Table> shape = new LinkedHashMap<>();
+            tables.forEach((name, table) -> shape.put(name, table == null ? null : table.value()));
+            return new SchemaShape(shape);
+        }
+    }
+
+    /** A {@link SchemaShape.Table}. */
+    public record SchemaTable(@JsonProperty("key") List<String> key,
+                              @JsonProperty("columns") Map<String, String> columns) {
+        static SchemaTable of(SchemaShape.Table table) {
+            return new SchemaTable(table.key(), table.columns());
+        }
+
+        SchemaShape.Table value() {
+            return new SchemaShape.Table(key, columns);
+        }
     }
 
     /**
@@ -22,57 +82,27 @@ public final class Bodies {
      * {@code [g^v, r]} of knowing each exponent. Numbers are big-endian two's complement bytes
      * (base64 in JSON).
      */
-    public record PakeRound1(String participant, byte[] gx1, byte[] gx2, byte[][] proofX1, byte[][] proofX2) {
+    public record PakeRound1(@JsonProperty("participant") String participant, @JsonProperty("gx1") byte[] gx1,
+                             @JsonProperty("gx2") byte[] gx2, @JsonProperty("proofX1") byte[][] proofX1,
+                             @JsonProperty("proofX2") byte[][] proofX2) {
     }
 
     /** J-PAKE round 2: A = (g^(x1+x3+x4))^(x2*s) and a Schnorr proof of knowing x2*s. */
-    public record PakeRound2(String participant, byte[] a, byte[][] proofX2s) {
+    public record PakeRound2(@JsonProperty("participant") String participant, @JsonProperty("a") byte[] a,
+                             @JsonProperty("proofX2s") byte[][] proofX2s) {
     }
 
     /** J-PAKE round 3, key confirmation: a MAC tag only a holder of the same shared key can make. */
-    public record PakeConfirm(String participant, byte[] macTag) {
+    public record PakeConfirm(@JsonProperty("participant") String participant,
+                              @JsonProperty("macTag") byte[] macTag) {
     }
 
     /** Why the sender closes the connection. */
-    public record Reject(RejectReason reason, String message) {
+    public record Reject(@JsonProperty("reason") RejectReason reason, @JsonProperty("message") String message) {
     }
 
     /** The server could not answer a request (its own failure); the connection stays open. */
-    public record ErrorReply(String message) {
-    }
-
-    /** 64-bit hashes, 8 bytes each, big-endian, in order: base64 in JSON (see {@link DigestWire}). */
-    public record PackedHashes(byte[] hashes) {
-    }
-
-    /**
-     * Digest ranges as {@code [bucket, depth, prefix]} triples. Decoding does not check them: the server does, and
-     * answers a bad one with ERROR instead of closing the connection.
-     */
-    public record RangesQuery(String table, int[][] ranges) {
-    }
-
-    /**
-     * The non-empty children of one range: per child its index (1 byte), hash (8 bytes, big-endian) and row count
-     * (unsigned LEB128), base64 in JSON (see {@link DigestWire}).
-     */
-    public record PackedRangeDigest(int[] range, byte[] children) {
-    }
-
-    public record RangeDigests(List<PackedRangeDigest> digests) {
-        public RangeDigests {
-            digests = List.copyOf(digests);
-        }
-    }
-
-    /** A {@link dev.peersync.core.spi.VersionsRequest}: ranges as triples, known row hashes packed. */
-    public record VersionsQuery(String table, int[][] ranges, byte[] known, String afterPk, int limit) {
-    }
-
-    public record Rows(List<RowChange> rows) {
-        public Rows {
-            rows = List.copyOf(rows);
-        }
+    public record ErrorReply(@JsonProperty("message") String message) {
     }
 
     /** The body of PING, PONG and PUSH: zero bytes on the wire. */

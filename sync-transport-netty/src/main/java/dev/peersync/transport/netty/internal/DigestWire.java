@@ -22,10 +22,10 @@ final class DigestWire {
     private DigestWire() {
     }
 
-    static Bodies.PackedHashes packHashes(List<Long> hashes) {
+    static MessageType.PackedHashes packHashes(List<Long> hashes) {
         ByteBuffer out = ByteBuffer.allocate(hashes.size() * Long.BYTES);
         hashes.forEach(out::putLong);
-        return new Bodies.PackedHashes(out.array());
+        return new MessageType.PackedHashes(out.array());
     }
 
     static List<Long> hashes(byte[] packed) {
@@ -69,7 +69,7 @@ final class DigestWire {
         return new DigestRange(t[0], t[1], t[2]);
     }
 
-    static Bodies.PackedRangeDigest pack(RangeDigest digest) {
+    static MessageType.PackedRangeDigest pack(RangeDigest digest) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(digest.children().size() * CHILD_MIN_BYTES);
         ByteBuffer hash = ByteBuffer.allocate(Long.BYTES);
         for (RangeDigest.Child c : digest.children()) {
@@ -83,10 +83,10 @@ final class DigestWire {
                 out.write((int) (rows & 0x7f) | 0x80);
             }
         }
-        return new Bodies.PackedRangeDigest(triple(digest.range()), out.toByteArray());
+        return new MessageType.PackedRangeDigest(triple(digest.range()), out.toByteArray());
     }
 
-    static RangeDigest unpack(Bodies.PackedRangeDigest packed) {
+    static RangeDigest unpack(MessageType.PackedRangeDigest packed) {
         DigestRange range = range(packed.range());
         byte[] b = packed.children() == null ? new byte[0] : packed.children();
         List<RangeDigest.Child> children = new ArrayList<>();
@@ -115,22 +115,22 @@ final class DigestWire {
         return new RangeDigest(range, children);
     }
 
-    static Bodies.VersionsQuery query(String table, VersionsRequest request) {
-        return new Bodies.VersionsQuery(table, triples(request.ranges()), packHashes(request.knownHashes()).hashes(),
-                request.afterPk(), request.limit());
+    static MessageType.VersionsQuery query(String table, VersionsRequest request) {
+        return new MessageType.VersionsQuery(table, triples(request.ranges()),
+                packHashes(request.knownHashes()).hashes(), request.afterPk(), request.limit());
     }
 
     /** The request a peer sent (the server caps its limit: {@link ServingLimits}). */
-    static VersionsRequest request(Bodies.VersionsQuery q) {
+    static VersionsRequest request(MessageType.VersionsQuery q) {
         List<Long> known = q.known() == null ? List.of() : hashes(q.known());
         return new VersionsRequest(ranges(q.ranges()), known, q.afterPk(), q.limit());
     }
 
-    static Bodies.RangeDigests packDigests(List<RangeDigest> digests) {
-        return new Bodies.RangeDigests(digests.stream().map(DigestWire::pack).toList());
+    static MessageType.RangeDigests packDigests(List<RangeDigest> digests) {
+        return new MessageType.RangeDigests(digests.stream().map(DigestWire::pack).toList());
     }
 
-    static List<RangeDigest> unpackDigests(Bodies.RangeDigests packed) {
+    static List<RangeDigest> unpackDigests(MessageType.RangeDigests packed) {
         return packed.digests().stream().map(DigestWire::unpack).toList();
     }
 }

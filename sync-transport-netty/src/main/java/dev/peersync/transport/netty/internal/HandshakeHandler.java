@@ -44,6 +44,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final TransportStats stats;
     private final byte[] ownNonce = HandshakeAuth.newNonce();
     private Bodies.Hello peer;
+    private NodeHello peerNode;
     private PakeSession pake;
     private Bodies.PakeConfirm ownConfirmation;
     private ScheduledFuture<?> deadline;
@@ -74,7 +75,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         ctx.writeAndFlush(Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(WireFormat.VERSION, local, ownNonce, auth != null, listenPort)));
+                new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(local), ownNonce, auth != null, listenPort)));
         deadline = ctx.executor().schedule(() -> ctx.fireExceptionCaught(new ProtocolViolationException(
                 RejectReason.HANDSHAKE_TIMEOUT, "handshake not completed within " + timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -103,13 +104,15 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (peer != null) {
             throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, "second HELLO");
         }
-        check(hello);
+        NodeHello node = node(hello);
+        check(hello, node);
         peer = hello;
+        peerNode = node;
         if (auth == null) {
             complete(ctx);
             return;
         }
-        pake = auth.newSession(local.nodeId(), hello.node().nodeId());
+        pake = auth.newSession(local.nodeId(), node.nodeId());
         send(ctx, MessageType.PAKE_ROUND1, pake.round1());
     }
 
@@ -128,7 +131,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void onConfirm(ChannelHandlerContext ctx, Bodies.PakeConfirm confirm) {
         if (!session("PAKE_CONFIRM").confirmed(confirm)) {
-            throw new ProtocolViolationException(RejectReason.BAD_PROOF, "peer " + peer.node().nodeId()
+            throw new ProtocolViolationException(RejectReason.BAD_PROOF, "peer " + peerNode.nodeId()
                     + " failed the key confirmation: it does not know this cluster's secret");
         }
         if (!accepting) {
@@ -148,8 +151,20 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Frame.oneWay(type, body));
     }
 
-    private void check(Bodies.Hello hello) {
-        NodeHello node = hello.node();
+    /**
+     * The peer's node, built by sync-core's constructors: a value they refuse (a schema without its tables) is a
+     * malformed HELLO, refused like a body the codec cannot parse.
+     */
+    private static NodeHello node(Bodies.Hello hello) {
+        try {
+            return hello.node() == null ? null : hello.node().value();
+        } catch (RuntimeException e) {
+            throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR, "malformed HELLO body: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private void check(Bodies.Hello hello, NodeHello node) {
         if (hello.protocolVersion() != WireFormat.VERSION) {
             throw new ProtocolViolationException(RejectReason.VERSION_MISMATCH, "peer speaks protocol version "
                     + hello.protocolVersion() + ", this node speaks " + WireFormat.VERSION);
@@ -188,7 +203,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private void complete(ChannelHandlerContext ctx) {
         cancelDeadline();
         stats.handshakeCompleted();
-        log.debug("Handshake with {} ({}) completed", peer.node().nodeId(), ctx.channel().remoteAddress());
+        log.debug("Handshake with {} ({}) completed", peerNode.nodeId(), ctx.channel().remoteAddress());
         FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
         if (frames != null) {
             frames.handshakeCompleted();
@@ -207,7 +222,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.pipeline().remove(this);
-        ctx.fireUserEventTriggered(new HandshakeCompleted(peer.node(), peer.listenPort()));
+        ctx.fireUserEventTriggered(new HandshakeCompleted(peerNode, peer.listenPort()));
     }
 
     @Override

@@ -113,9 +113,12 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Frame> {
             return Bodies.Empty.INSTANCE;
         }
         try {
-            return WireJson.read(body, type.bodyType());
+            Object parsed = WireJson.read(body, type.bodyType());
+            type.checkDecoded(parsed);
+            return parsed;
         } catch (IOException | RuntimeException e) {
-            // RuntimeException: a record's own argument check (e.g. PullRequest.maxRows) refused the value
+            // RuntimeException: the argument check of the sync-core record a body stands for (e.g. PullRequest.maxRows)
+            // refused the value (MessageType.checkDecoded), or a wire body's own (a null list)
             throw new ProtocolViolationException(RejectReason.PROTOCOL_ERROR,
                     "malformed " + type + " body: " + e.getMessage(), e);
         }

@@ -1,13 +1,13 @@
 package dev.peersync.transport.netty.internal;
 
 /**
- * The frame layout of the peersync protocol, version 5. Every frame, in both directions:
+ * The frame layout of the peersync protocol, version 6. Every frame, in both directions:
  *
  * <pre>
  *  offset  size  field
  *  ------  ----  -----------------------------------------------------------------------
  *       0     4  magic   0x50 0x53 0x59 0x4E ("PSYN")
- *       4     1  version protocol version, 5
+ *       4     1  version protocol version, 6
  *       5     1  type    message type code ({@link MessageType})
  *       6     1  flags   bit 0: body is raw-deflate compressed; bits 1..7 must be 0
  *       7     1  reserved, must be 0

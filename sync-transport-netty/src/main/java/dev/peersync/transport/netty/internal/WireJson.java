@@ -21,8 +21,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * JSON bodies of the protocol. Records are mapped by Jackson by component name; {@link NodeId} is its UUID
- * text. {@link RowChange#data()} is already JSON text (PostgreSQL's {@code to_jsonb}): it is written raw, as
+ * JSON bodies of the protocol. A body is a record of the transport's own ({@link MessageType}'s request and reply
+ * bodies, {@link Bodies}), each component naming its field with {@code @JsonProperty}, written in component order;
+ * no name on the wire comes from sync-core. The two sync-core types that travel inside bodies are written here, field
+ * by field: {@link NodeId} is its UUID text, and a {@link RowChange} is an object of short fields. {@link
+ * RowChange#data()} is already JSON text (PostgreSQL's {@code to_jsonb}): it is written raw, as
  * a nested JSON object (not as an escaped string, which would cost a backslash per quote), and read back as
  * the exact bytes of that object in the body (the parser validates its structure and skips it; the source
  * offsets give the text), so the receiver gets the sender's text byte for byte. Where the parser has no source

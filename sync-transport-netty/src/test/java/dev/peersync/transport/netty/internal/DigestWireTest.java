@@ -25,7 +25,7 @@ class DigestWireTest {
     void a_child_is_its_index_its_hash_and_its_row_count_as_a_varint() {
         RangeDigest digest = new RangeDigest(DigestRange.bucket(2), List.of(
                 new RangeDigest.Child(5, 0x0102030405060708L, 1), new RangeDigest.Child(63, -1, 300)));
-        Bodies.PackedRangeDigest packed = DigestWire.pack(digest);
+        MessageType.PackedRangeDigest packed = DigestWire.pack(digest);
         assertThat(packed.range()).containsExactly(2, 0, 0);
         // 5 | 01..08 | 1, then 63 | ff x 8 | 300 = 0b10_0101100 -> 0xac 0x02 (low seven bits first)
         assertThat(packed.children()).containsExactly(5, 1, 2, 3, 4, 5, 6, 7, 8, 1,
@@ -38,18 +38,18 @@ class DigestWireTest {
     @Test
     void malformed_children_are_refused_with_what_is_wrong() {
         int[] range = {2, 0, 0};
-        assertThatThrownBy(() -> DigestWire.unpack(new Bodies.PackedRangeDigest(range, new byte[9])))
+        assertThatThrownBy(() -> DigestWire.unpack(new MessageType.PackedRangeDigest(range, new byte[9])))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated entry (9 bytes left)");
         byte[] endless = {1, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-        assertThatThrownBy(() -> DigestWire.unpack(new Bodies.PackedRangeDigest(range, endless)))
+        assertThatThrownBy(() -> DigestWire.unpack(new MessageType.PackedRangeDigest(range, endless)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than 9 bytes");
         byte[] badIndex = {64, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-        assertThatThrownBy(() -> DigestWire.unpack(new Bodies.PackedRangeDigest(range, badIndex)))
+        assertThatThrownBy(() -> DigestWire.unpack(new MessageType.PackedRangeDigest(range, badIndex)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("child index must be in [0, 64), got: 64");
         byte[] noRows = {3, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        assertThatThrownBy(() -> DigestWire.unpack(new Bodies.PackedRangeDigest(range, noRows)))
+        assertThatThrownBy(() -> DigestWire.unpack(new MessageType.PackedRangeDigest(range, noRows)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive, got: 0");
-        assertThatThrownBy(() -> DigestWire.unpack(new Bodies.PackedRangeDigest(new int[] {2, 0}, new byte[0])))
+        assertThatThrownBy(() -> DigestWire.unpack(new MessageType.PackedRangeDigest(new int[] {2, 0}, new byte[0])))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a range is [bucket, depth, prefix], got: [2, 0]");
     }
@@ -62,10 +62,10 @@ class DigestWireTest {
         PeerRequest.RangeVersions asked = new PeerRequest.RangeVersions("t", request);
         assertThat(new ServingLimits(10_000).apply(asked)).isEqualTo(asked);
         assertThat(((PeerRequest.RangeVersions) new ServingLimits(100).apply(asked)).request().limit()).isEqualTo(100);
-        Bodies.VersionsQuery noRanges = new Bodies.VersionsQuery("t", null, null, "", 10);
+        MessageType.VersionsQuery noRanges = new MessageType.VersionsQuery("t", null, null, "", 10);
         assertThatThrownBy(() -> DigestWire.request(noRanges)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a request names 1 to 256 ranges, got: none");
-        Bodies.VersionsQuery zero = new Bodies.VersionsQuery("t", new int[][] {{0, 0, 0}}, null, "", 0);
+        MessageType.VersionsQuery zero = new MessageType.VersionsQuery("t", new int[][] {{0, 0, 0}}, null, "", 0);
         assertThatThrownBy(() -> DigestWire.request(zero)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be positive, got: 0");
     }

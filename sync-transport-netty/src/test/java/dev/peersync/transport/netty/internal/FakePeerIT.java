@@ -60,7 +60,7 @@ class FakePeerIT {
                 AttackerPake pake = new AttackerPake(fake.nodeId(), dialler, Nodes.CLUSTER, guess);
                 next(peer, received, MessageType.HELLO);
                 peer.send(Frame.oneWay(MessageType.HELLO,
-                        new Bodies.Hello(WireFormat.VERSION, fake, HandshakeAuth.newNonce(), true, 0)));
+                        new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(fake), HandshakeAuth.newNonce(), true, 0)));
                 peer.send(Frame.oneWay(MessageType.PAKE_ROUND1, pake.round1()));
                 Bodies.PakeRound1 round1 = next(peer, received, MessageType.PAKE_ROUND1).body(Bodies.PakeRound1.class);
                 peer.send(Frame.oneWay(MessageType.PAKE_ROUND2, pake.round2(round1)));
@@ -144,7 +144,7 @@ class FakePeerIT {
             AttackerPake pake = new AttackerPake(fake.nodeId(), a.service().hello().nodeId(), Nodes.CLUSTER, WRONG);
             next(peer, received, MessageType.HELLO);
             peer.send(Frame.oneWay(MessageType.HELLO,
-                    new Bodies.Hello(WireFormat.VERSION, fake, HandshakeAuth.newNonce(), true, 0)));
+                    new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(fake), HandshakeAuth.newNonce(), true, 0)));
             Bodies.PakeRound1 round1 = next(peer, received, MessageType.PAKE_ROUND1).body(Bodies.PakeRound1.class);
             peer.send(Frame.oneWay(MessageType.PAKE_ROUND1, pake.round1()));
             Bodies.PakeRound2 round2 = next(peer, received, MessageType.PAKE_ROUND2).body(Bodies.PakeRound2.class);

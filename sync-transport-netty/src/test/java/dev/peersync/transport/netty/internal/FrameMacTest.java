@@ -48,19 +48,19 @@ class FrameMacTest {
         EmbeddedChannel sender = sender();
         EmbeddedChannel receiver = receiver();
         byte[] first = wire(sender, ping(1));
-        byte[] second = wire(sender, new Frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
+        byte[] second = wire(sender, SampleFrames.frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
 
         assertThat(first).hasSize(WireFormat.HEADER_SIZE + FrameMac.TAG_SIZE);
         receiver.writeInbound(Unpooled.wrappedBuffer(first), Unpooled.wrappedBuffer(second));
 
         assertThat(((Frame) receiver.readInbound()).requestId()).isEqualTo(1);
         Frame digest = receiver.readInbound();
-        assertThat(digest.body(PeerRequest.Digest.class).table()).isEqualTo("reviews");
+        assertThat(((PeerRequest.Digest) MessageType.DIGEST.fromWire(digest.body())).table()).isEqualTo("reviews");
     }
 
     @Test
     void an_altered_byte_anywhere_fails_the_check() {
-        byte[] bytes = wire(sender(), new Frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
+        byte[] bytes = wire(sender(), SampleFrames.frame(MessageType.DIGEST, 2, new PeerRequest.Digest("reviews")));
         for (int i : new int[] {8, WireFormat.HEADER_SIZE + 3, bytes.length - 1}) {
             byte[] altered = bytes.clone();
             altered[i] ^= 0x01;

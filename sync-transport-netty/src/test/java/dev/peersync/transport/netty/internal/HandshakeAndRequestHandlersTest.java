@@ -72,7 +72,8 @@ class HandshakeAndRequestHandlersTest {
     }
 
     private static Frame hello(NodeHello node, byte[] nonce, boolean authRequired) {
-        return Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, nonce, authRequired, 0));
+        return Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(node), nonce,
+                authRequired, 0));
     }
 
     private static Bodies.Hello sentHello(EmbeddedChannel channel) {
@@ -108,16 +109,16 @@ class HandshakeAndRequestHandlersTest {
     @Test
     void open_handshake_then_pull_is_answered_with_a_capped_batch() {
         EmbeddedChannel channel = server(null);
-        assertThat(sentHello(channel).node()).isEqualTo(serverNode);
+        assertThat(sentHello(channel).node().value()).isEqualTo(serverNode);
 
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
-        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
+        channel.writeInbound(SampleFrames.frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
         channel.runPendingTasks();
 
         Frame reply = channel.readOutbound();
         assertThat(reply.type()).isEqualTo(MessageType.BATCH);
         assertThat(reply.requestId()).isEqualTo(1);
-        ChangeBatch batch = reply.body(ChangeBatch.class);
+        ChangeBatch batch = (ChangeBatch) MessageType.BATCH.fromWire(reply.body());
         assertThat(batch.changes()).hasSize(10); // server cap, not the 1000 asked for
         assertThat(batch.hasMore()).isTrue();
         assertThat(channel.isOpen()).isTrue();
@@ -128,10 +129,25 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel channel = server(null);
         sentHello(channel);
 
-        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
+        channel.writeInbound(SampleFrames.frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
 
         assertRefused(channel, RejectReason.PROTOCOL_ERROR);
         assertThat(service.calls()).isZero();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void a_hello_whose_schema_sync_core_refuses_is_a_protocol_error(boolean tablesMissing) {
+        EmbeddedChannel channel = server(null);
+        sentHello(channel);
+        Bodies.Schema schema = tablesMissing ? new Bodies.Schema(null)
+                : new Bodies.Schema(Map.of("reviews", new Bodies.SchemaTable(null, Map.of("id", "uuid"))));
+        Bodies.Node node = new Bodies.Node(NodeId.random(), "bad", Nodes.CLUSTER, schema, 0, 0, "test", null);
+
+        channel.writeInbound(Frame.oneWay(MessageType.HELLO,
+                new Bodies.Hello(WireFormat.VERSION, node, HandshakeAuth.newNonce(), false, 0)));
+
+        assertRefused(channel, RejectReason.PROTOCOL_ERROR);
     }
 
     private static HandshakeAuth auth(byte[] secret) {
@@ -263,7 +279,7 @@ class HandshakeAndRequestHandlersTest {
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), true));
 
-        channel.writeInbound(new Frame(MessageType.DIGEST, 1, new PeerRequest.Digest("reviews")));
+        channel.writeInbound(SampleFrames.frame(MessageType.DIGEST, 1, new PeerRequest.Digest("reviews")));
 
         assertRefused(channel, RejectReason.PROTOCOL_ERROR);
         assertThat(service.calls()).isZero();
@@ -309,7 +325,7 @@ class HandshakeAndRequestHandlersTest {
         NodeHello migrated = new NodeHello(NodeId.random(), "migrated", Nodes.CLUSTER, Nodes.shape(Nodes.SCHEMA,
                 Map.of("id", "uuid", "name", "text", "sku", "text")), 8000, 0, "test", null);
         channel.writeInbound(hello(migrated, HandshakeAuth.newNonce(), false));
-        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
+        channel.writeInbound(SampleFrames.frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 1000)));
         channel.runPendingTasks();
         assertThat(channel.isOpen()).isTrue();
         assertThat(((Frame) channel.readOutbound()).type()).isEqualTo(MessageType.BATCH);
@@ -359,7 +375,8 @@ class HandshakeAndRequestHandlersTest {
                 new RequestDispatcher(service, Runnable::run, 10, after), new ConnectionGuard(after, true)));
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(FrameBytes.encode(
                 hello(peerNode, HandshakeAuth.newNonce(), false))));
-        byte[] bigPks = FrameBytes.encode(new Frame(MessageType.FETCH_ROWS, 1, new PeerRequest.FetchRows("reviews",
+        byte[] bigPks = FrameBytes.encode(SampleFrames.frame(MessageType.FETCH_ROWS, 1, new PeerRequest.FetchRows(
+                "reviews",
                 java.util.Collections.nCopies(5000, "[\"0123456789abcdef0123456789abcdef\"]"))));
         assertThat(bigPks.length).isGreaterThan(WireFormat.MAX_HANDSHAKE_FRAME);
         verified.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(bigPks));
@@ -393,7 +410,7 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel channel = server(null);
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
-        channel.writeInbound(new Frame(MessageType.BATCH, 3, new ChangeBatch(List.of(), "", false)));
+        channel.writeInbound(SampleFrames.frame(MessageType.BATCH, 3, new ChangeBatch(List.of(), "", false)));
         assertRefused(channel, RejectReason.PROTOCOL_ERROR);
     }
 
@@ -429,7 +446,7 @@ class HandshakeAndRequestHandlersTest {
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
 
-        channel.writeInbound(new Frame(MessageType.PULL, 8, new PullRequest(List.of("reviews"), "", 5)));
+        channel.writeInbound(SampleFrames.frame(MessageType.PULL, 8, new PullRequest(List.of("reviews"), "", 5)));
         channel.runPendingTasks();
 
         Frame reply = channel.readOutbound();
@@ -445,25 +462,25 @@ class HandshakeAndRequestHandlersTest {
         sentHello(channel);
         channel.writeInbound(hello(peerNode, HandshakeAuth.newNonce(), false));
         Map<Object, String> refused = new java.util.LinkedHashMap<>();
-        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{-1, 0, 0}}),
+        refused.put(new MessageType.RangesQuery("reviews", new int[][] {{-1, 0, 0}}),
                 "bucket must not be negative, got: -1");
-        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{0, 1, 64}}),
+        refused.put(new MessageType.RangesQuery("reviews", new int[][] {{0, 1, 64}}),
                 "prefix of a range of depth 1 must be in [0, 64), got: 64");
-        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{0, 7, 0}}), "depth must be in [0, 5], got: 7");
-        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{InMemorySyncService.BUCKETS, 0, 0}}),
+        refused.put(new MessageType.RangesQuery("reviews", new int[][] {{0, 7, 0}}), "depth must be in [0, 5], got: 7");
+        refused.put(new MessageType.RangesQuery("reviews", new int[][] {{InMemorySyncService.BUCKETS, 0, 0}}),
                 "bucket must be in [0, 16), got: 16");
-        refused.put(new Bodies.RangesQuery("reviews", new int[][] {{1, 2}}),
+        refused.put(new MessageType.RangesQuery("reviews", new int[][] {{1, 2}}),
                 "a range is [bucket, depth, prefix], got: [1, 2]");
-        refused.put(new Bodies.RangesQuery("reviews", new int[0][]), "a request names 1 to 256 ranges, got: 0");
-        refused.put(new Bodies.VersionsQuery("reviews", new int[][] {{0, 2, -3}}, null, "", 10),
+        refused.put(new MessageType.RangesQuery("reviews", new int[0][]), "a request names 1 to 256 ranges, got: 0");
+        refused.put(new MessageType.VersionsQuery("reviews", new int[][] {{0, 2, -3}}, null, "", 10),
                 "prefix of a range of depth 2 must be in [0, 4096), got: -3");
-        refused.put(new Bodies.VersionsQuery("reviews", new int[][] {{0, 0, 0}}, new byte[7], "", 10),
+        refused.put(new MessageType.VersionsQuery("reviews", new int[][] {{0, 0, 0}}, new byte[7], "", 10),
                 "packed hashes must be a multiple of 8 bytes, got: 7 bytes");
-        refused.put(new Bodies.VersionsQuery("reviews", new int[][] {{0, 0, 0}}, null, "", -1),
+        refused.put(new MessageType.VersionsQuery("reviews", new int[][] {{0, 0, 0}}, null, "", -1),
                 "limit must be positive, got: -1");
         int id = 40;
         for (Map.Entry<Object, String> bad : refused.entrySet()) {
-            MessageType type = bad.getKey() instanceof Bodies.RangesQuery ? MessageType.RANGE_DIGESTS
+            MessageType type = bad.getKey() instanceof MessageType.RangesQuery ? MessageType.RANGE_DIGESTS
                     : MessageType.RANGE_VERSIONS;
             channel.writeInbound(new Frame(type, ++id, bad.getKey()));
             channel.runPendingTasks();
@@ -475,12 +492,12 @@ class HandshakeAndRequestHandlersTest {
         }
 
         List<DigestRange> ranges = List.of(DigestRange.bucket(3), DigestRange.bucket(4).child(1));
-        channel.writeInbound(new Frame(MessageType.RANGE_DIGESTS, ++id, new Bodies.RangesQuery("reviews",
+        channel.writeInbound(new Frame(MessageType.RANGE_DIGESTS, ++id, new MessageType.RangesQuery("reviews",
                 DigestWire.triples(ranges))));
         channel.runPendingTasks();
         Frame good = channel.readOutbound();
         assertThat(good.type()).isEqualTo(MessageType.RANGE_DIGESTS_REPLY);
-        assertThat(good.body(Bodies.RangeDigests.class).digests().stream().map(DigestWire::unpack).toList())
+        assertThat(good.body(MessageType.RangeDigests.class).digests().stream().map(DigestWire::unpack).toList())
                 .isEqualTo(service.rangeDigests("reviews", ranges));
         assertThat(channel.isOpen()).isTrue();
         assertThat(stats.rejections(RejectReason.PROTOCOL_ERROR)).isZero();
@@ -508,7 +525,8 @@ class HandshakeAndRequestHandlersTest {
         channel.runPendingTasks();
         Frame sent = channel.readOutbound();
 
-        channel.writeInbound(new Frame(MessageType.BATCH, sent.requestId(), new ChangeBatch(List.of(), "", false)));
+        channel.writeInbound(SampleFrames.frame(MessageType.BATCH, sent.requestId(),
+                new ChangeBatch(List.of(), "", false)));
 
         assertThat(ping).isCompletedExceptionally();
         assertRefused(channel, RejectReason.PROTOCOL_ERROR);
@@ -517,7 +535,7 @@ class HandshakeAndRequestHandlersTest {
     @Test
     void dialling_side_answers_requests_from_the_accepting_side_on_the_same_connection() {
         EmbeddedChannel channel = handshakenClient();
-        channel.writeInbound(new Frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
+        channel.writeInbound(SampleFrames.frame(MessageType.PULL, 1, new PullRequest(List.of("reviews"), "", 5)));
         channel.runPendingTasks();
 
         Frame reply = channel.readOutbound();
@@ -562,7 +580,7 @@ class HandshakeAndRequestHandlersTest {
         EmbeddedChannel channel = handshakenClient();
         ResponseCorrelator correlator = channel.pipeline().get(ResponseCorrelator.class);
         CompletableFuture<ResponseCorrelator.Reply> digest = correlator.request(MessageType.DIGEST,
-                new PeerRequest.Digest("nope"));
+                MessageType.DIGEST.toWire(new PeerRequest.Digest("nope")));
         channel.runPendingTasks();
         Frame sent = channel.readOutbound();
 

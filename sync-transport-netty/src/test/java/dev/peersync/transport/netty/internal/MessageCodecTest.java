@@ -87,9 +87,9 @@ class MessageCodecTest {
         String data = "{\"price\": 1.50, \"big\": 123456789012345678901234567890.000000000001, \"n\": -0, "
                 + "\"text\": \"caf\u00e9 \\\"quoted\\\" \\u0001 \uD83D\uDE00\", \"nested\": {\"a\": [1, 2.0, null, true]}}";
         RowChange row = new RowChange("reviews", "[\"k\"]", 1, ORIGIN, false, data);
-        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new Bodies.Rows(List.of(row)));
+        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new MessageType.Rows(List.of(row)));
 
-        RowChange decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(Bodies.Rows.class).rows().get(0);
+        RowChange decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(MessageType.Rows.class).rows().get(0);
 
         assertThat(decoded.data()).isEqualTo(data);
     }
@@ -100,9 +100,9 @@ class MessageCodecTest {
         RowChange merged = new RowChange("products", "[\"k\"]", 9, ORIGIN, false, "{\"id\": \"k\"}", false, 7, columns,
                 new dev.peersync.core.Version(5, ORIGIN));
         RowChange whole = new RowChange("products", "[\"j\"]", 9, ORIGIN, false, "{\"id\": \"j\"}");
-        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new Bodies.Rows(List.of(merged, whole)));
+        Frame frame = new Frame(MessageType.FETCH_ROWS_REPLY, 1, new MessageType.Rows(List.of(merged, whole)));
 
-        List<RowChange> decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(Bodies.Rows.class).rows();
+        List<RowChange> decoded = FrameBytes.decode(FrameBytes.encode(frame)).body(MessageType.Rows.class).rows();
 
         assertThat(decoded).containsExactly(merged, whole);
         assertThat(decoded.get(1).columns()).isNull();
@@ -111,7 +111,8 @@ class MessageCodecTest {
 
     @Test
     void compressed_bodies_set_the_flag_shrink_and_round_trip() {
-        Frame batch = new Frame(MessageType.BATCH, 9, new ChangeBatch(ReviewRows.generate(200, 1), "200", false));
+        Frame batch = SampleFrames.frame(MessageType.BATCH, 9,
+                new ChangeBatch(ReviewRows.generate(200, 1), "200", false));
 
         byte[] plain = FrameBytes.encode(batch, false);
         byte[] compressed = FrameBytes.encode(batch, true);
@@ -124,7 +125,7 @@ class MessageCodecTest {
 
     @Test
     void small_bodies_are_not_compressed() {
-        Frame ping = new Frame(MessageType.DIGEST, 1, new PeerRequest.Digest("reviews"));
+        Frame ping = SampleFrames.frame(MessageType.DIGEST, 1, new PeerRequest.Digest("reviews"));
         assertThat(FrameBytes.encode(ping, true)[6]).isZero();
     }
 
@@ -139,7 +140,8 @@ class MessageCodecTest {
         EmbeddedChannel channel = codecOnly();
         channel.writeInbound(Unpooled.wrappedBuffer(FrameBytes.raw(MessageType.RANGE_DIGESTS.code(), 3, body)));
         Frame frame = channel.readInbound();
-        assertThat(frame.body(Bodies.RangesQuery.class).ranges()).isDeepEqualTo(new int[][] {{-1, 0, 0}, {3, 9, 1}});
+        assertThat(frame.body(MessageType.RangesQuery.class).ranges())
+                .isDeepEqualTo(new int[][] {{-1, 0, 0}, {3, 9, 1}});
         assertThat(channel.isOpen()).isTrue();
     }
 
@@ -193,8 +195,57 @@ class MessageCodecTest {
 
     @Test
     void values_the_records_refuse_are_refused() {
-        byte[] body = "{\"tables\":[\"reviews\"],\"cursor\":\"\",\"maxRows\":0}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"tables\":[\"reviews\"],\"cursor\":\"\",\"maxRows\":0,\"estimate\":false}"
+                .getBytes(StandardCharsets.UTF_8);
         assertRejected(FrameBytes.raw(MessageType.PULL.code(), 1, body), RejectReason.PROTOCOL_ERROR);
+    }
+
+    /** Each body is the transport's own; the sync-core record it stands for is built on decode and refuses these. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "PULL|{\"tables\":[\"reviews\"],\"cursor\":\"\",\"maxRows\":5,\"heldCursors\":null,\"estimate\":false,"
+            + "\"x\":0}|true",
+        "PULL|{\"tables\":null,\"cursor\":\"\",\"maxRows\":5,\"estimate\":false}|false",
+        "BATCH|{\"changes\":[],\"nextCursor\":\"\",\"hasMore\":false,\"midTransaction\":false,\"rejoin\":true,"
+            + "\"rewound\":false}|true",
+        "BATCH|{\"changes\":null,\"nextCursor\":\"\",\"hasMore\":false,\"midTransaction\":false,\"rejoin\":false,"
+            + "\"rewound\":false}|false",
+        "FETCH_ROWS|{\"table\":\"reviews\",\"pks\":[\"a\"]}|true",
+        "FETCH_ROWS|{\"table\":\"reviews\",\"pks\":[\"a\",null]}|false",
+        "SNAPSHOT|{\"table\":\"reviews\",\"columns\":[\"id\"],\"afterPk\":\"\",\"limit\":1}|true",
+        "SNAPSHOT|{\"table\":\"reviews\",\"columns\":[\"id\"],\"afterPk\":\"\",\"limit\":0}|false",
+        "SNAPSHOT|{\"table\":\"reviews\",\"columns\":[\"id\",\"id\"],\"afterPk\":\"\",\"limit\":1}|false",
+        "SNAPSHOT_PAGE|{\"copyText\":\"\",\"rows\":0,\"lastPk\":\"\",\"hasMore\":false,\"feedCursor\":\"c\","
+            + "\"gcHorizon\":0}|true",
+        "SNAPSHOT_PAGE|{\"copyText\":\"\",\"rows\":-1,\"lastPk\":\"\",\"hasMore\":false,\"feedCursor\":\"c\","
+            + "\"gcHorizon\":0}|false",
+        "RANGE_VERSIONS_REPLY|{\"versions\":[],\"hasMore\":false}|true",
+        "RANGE_VERSIONS_REPLY|{\"versions\":null,\"hasMore\":false}|false",
+    })
+    void a_value_the_sync_core_record_refuses_closes_the_connection_as_malformed(String type, String json,
+                                                                                boolean valid) {
+        byte[] frame = FrameBytes.raw(MessageType.valueOf(type).code(), 1, json.getBytes(StandardCharsets.UTF_8));
+        if (valid) {
+            EmbeddedChannel channel = codecOnly();
+            channel.writeInbound(Unpooled.wrappedBuffer(frame));
+            assertThat(((Frame) channel.readInbound()).type()).isEqualTo(MessageType.valueOf(type));
+        } else {
+            assertRejected(frame, RejectReason.PROTOCOL_ERROR);
+        }
+    }
+
+    @Test
+    void a_refused_value_is_named_in_the_violation() {
+        byte[] body = "{\"tables\":[\"reviews\"],\"cursor\":\"\",\"maxRows\":0,\"estimate\":false}"
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuf in = Unpooled.wrappedBuffer(FrameBytes.raw(MessageType.PULL.code(), 1, body));
+        try {
+            assertThatThrownBy(() -> MessageCodec.decodeFrame(in, FrameBytes.MAX_FRAME))
+                    .isInstanceOf(ProtocolViolationException.class)
+                    .hasMessage("malformed PULL body: maxRows must be positive, got: 0");
+        } finally {
+            in.release();
+        }
     }
 
     @Test
@@ -272,7 +323,7 @@ class MessageCodecTest {
     @Test
     void encoding_a_frame_above_the_maximum_fails_the_write() {
         EmbeddedChannel channel = track(new EmbeddedChannel(new MessageCodec(8192, false, 1024, stats)));
-        Frame big = new Frame(MessageType.BATCH, 1, new ChangeBatch(ReviewRows.generate(50, 2), "", false));
+        Frame big = SampleFrames.frame(MessageType.BATCH, 1, new ChangeBatch(ReviewRows.generate(50, 2), "", false));
         assertThatThrownBy(() -> channel.writeOutbound(big)).hasMessageContaining("exceeds the maximum frame size");
     }
 

@@ -33,7 +33,7 @@ class ProtocolFuzzTest {
     @Test
     void random_and_mutated_frames_never_escape_the_pipeline() {
         byte[] hello = FrameBytes.encode(Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(1, fuzzer, HandshakeAuth.newNonce(), false, 0)));
+                new Bodies.Hello(1, Bodies.Node.of(fuzzer), HandshakeAuth.newNonce(), false, 0)));
         fuzz(null, hello);
     }
 
@@ -44,7 +44,7 @@ class ProtocolFuzzTest {
     @Test
     void mutated_key_exchange_frames_are_refused_for_a_reason() {
         byte[] hello = FrameBytes.encode(Frame.oneWay(MessageType.HELLO,
-                new Bodies.Hello(WireFormat.VERSION, fuzzer, HandshakeAuth.newNonce(), true, 0)));
+                new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(fuzzer), HandshakeAuth.newNonce(), true, 0)));
         try (LogCapture log = LogCapture.start()) {
             TransportStats stats = fuzz(new HandshakeAuth(SECRET, Nodes.CLUSTER), hello);
             assertThat(stats.rejections(RejectReason.BAD_PROOF)).as("mutated PAKE values reached the checks")

@@ -39,7 +39,8 @@ public final class RawPeer implements AutoCloseable {
 
     /** Sends an open-mode HELLO; the server completes the handshake on it. */
     public RawPeer helloOpen(NodeHello node) throws IOException {
-        send(Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, HandshakeAuth.newNonce(), false, 0)));
+        send(Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(node),
+                HandshakeAuth.newNonce(), false, 0)));
         return this;
     }
 

@@ -20,10 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The bytes of every message type, pinned: a frame of each, encoded by the real codec, must equal the golden file
  * under {@code src/test/resources/wire/v<version>/}, and the golden bytes must decode and encode back to themselves.
- * The bodies are sync-core's records and the transport's own, written by Jackson under their field names, so renaming a
- * field anywhere changes protocol version {@value WireFormat#VERSION}: this test fails first. A deliberate change of the
- * wire comes with a new protocol version and new golden files
- * ({@code -Dpeersync.wire.golden.write=true} writes them; review the diff).
+ * The bodies are the transport's own records ({@link MessageType}'s request and reply bodies, {@link Bodies}), each
+ * field named by {@code @JsonProperty} and converted to and from sync-core's values in {@link MessageType}'s table
+ * ({@link WireOwnershipTest} keeps sync-core's records off the wire): renaming a component in sync-core changes
+ * nothing here, and changing a wire name, a field's order or a conversion changes protocol version
+ * {@value WireFormat#VERSION}: this test fails first. A deliberate change of the wire comes with a new protocol
+ * version and new golden files ({@code -Dpeersync.wire.golden.write=true} writes them; review the diff).
  *
  * <p>A golden file is the header in hex on its first line, then the body as it travels (JSON, UTF-8; empty for PING,
  * PONG and PUSH).
@@ -42,7 +44,8 @@ class WireGoldenTest {
             for (int i = 0; i < nonce.length; i++) {
                 nonce[i] = (byte) i;
             }
-            return Frame.oneWay(MessageType.HELLO, new Bodies.Hello(WireFormat.VERSION, node, nonce, true, 8001));
+            return Frame.oneWay(MessageType.HELLO,
+                    new Bodies.Hello(WireFormat.VERSION, Bodies.Node.of(node), nonce, true, 8001));
         }
         Frame frame = SampleFrames.all().get(type);
         assertThat(frame).as("SampleFrames has no sample of %s: add one, and its golden file", type).isNotNull();
