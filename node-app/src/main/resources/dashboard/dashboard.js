@@ -444,6 +444,8 @@ function describe(event) {
       return `${count(event.count)} row${event.count === 1 ? '' : 's'} of ${event.table} applied from ${peerName(event.peer)}`;
     case 'conflict_resolved':
       return `${conflictName(event.conflict_type)} on ${event.table} ${event.pk}: ${(event.resolution || 'resolved').replace('_', ' ')} (kept ${shortId(event.winner && event.winner.node_id)}'s version over ${shortId(event.loser && event.loser.node_id)}'s)`;
+    case 'conflicts_logged':
+      return `${count(event.count)} ${conflictName(event.conflict_type)} conflict${event.count === 1 ? '' : 's'} on ${event.table} in the conflict log`;
     case 'row_parked':
       return `${event.table} ${event.pk} parked (from ${peerName(event.peer)}): ${event.reason}`;
     case 'row_expired':

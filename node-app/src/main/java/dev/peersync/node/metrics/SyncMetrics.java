@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counters derived from sync events (Prometheus names after the registry's conversion):
  * <ul>
  *   <li>{@code peersync_rows_applied_total{table,peer}}: rows pulled from a peer and applied</li>
- *   <li>{@code peersync_conflicts_total{table}}: concurrent versions resolved by the merge rule</li>
+ *   <li>{@code peersync_conflicts_total{table,type}}: conflicts recorded in the conflict log, every one</li>
  *   <li>{@code peersync_rows_parked_total{table}} / {@code peersync_rows_unparked_total{table}}</li>
  *   <li>{@code peersync_clock_skew_events_total{peer,action}} and gauge {@code peersync_clock_skew_seconds{peer}}:
  *       how far ahead the peer's clock was last seen</li>
@@ -40,10 +40,10 @@ public final class SyncMetrics implements SyncListener {
         if (event instanceof SyncEvent.TableSynced e) {
             counter("peersync.rows.applied", "Rows pulled from a peer and applied", "table", e.table(),
                     "peer", e.peer().toString()).increment(e.count());
-        } else if (event instanceof SyncEvent.ConflictResolved e) {
+        } else if (event instanceof SyncEvent.ConflictsLogged e) {
             counter("peersync.conflicts", "Conflicts resolved and logged (two writes neither had seen, unique"
                     + " collisions, deleted parents, clock skew), by type", "table", e.table(), "type", e.type())
-                    .increment();
+                    .increment(e.count());
         } else if (event instanceof SyncEvent.RowParked e) {
             counter("peersync.rows.parked", "Rows from peers parked (missing parent, unique collision, skew)",
                     "table", e.table()).increment();

@@ -72,6 +72,10 @@ public final class EventMessages {
             data.set("loser", version(e.loser()));
             data.put("conflict_type", e.type());
             data.put("resolution", e.resolution());
+        } else if (event instanceof SyncEvent.ConflictsLogged e) {
+            data.put("table", e.table());
+            data.put("conflict_type", e.type());
+            data.put("count", e.count());
         } else if (event instanceof SyncEvent.RowParked e) {
             data.put("table", e.table());
             data.put("pk", e.pk());
@@ -121,6 +125,8 @@ public final class EventMessages {
             return "table_synced";
         } else if (event instanceof SyncEvent.ConflictResolved) {
             return "conflict_resolved";
+        } else if (event instanceof SyncEvent.ConflictsLogged) {
+            return "conflicts_logged";
         } else if (event instanceof SyncEvent.RowParked) {
             return "row_parked";
         } else if (event instanceof SyncEvent.RowUnparked) {

@@ -139,6 +139,7 @@ class EventHubTest {
         List<SyncEvent> events = List.of(
                 new SyncEvent.TableSynced(NOW, PEER, "users", 1),
                 new SyncEvent.ConflictResolved(NOW, "users", "[\"k\"]", v, v, "update_update", "merged"),
+                new SyncEvent.ConflictsLogged(NOW, "users", "update_update", 1),
                 new SyncEvent.RowParked(NOW, PEER, "reviews", "[\"k\"]", "missing parent"),
                 new SyncEvent.RowUnparked(NOW, "reviews", "[\"k\"]"),
                 new SyncEvent.ParkedRowExpired(NOW, PEER, "reviews", "[\"k\"]", "missing parent"),
@@ -148,7 +149,7 @@ class EventHubTest {
                 new SyncEvent.SyncRoundCompleted(NOW, PEER, 3, 1, 12, null));
 
         assertThat(events).extracting(EventMessages::eventType).containsExactly("table_synced", "conflict_resolved",
-                "row_parked", "row_unparked", "row_expired", "peer_up", "peer_suspect", "clock_skew", "sync_round");
+                "conflicts_logged", "row_parked", "row_unparked", "row_expired", "peer_up", "peer_suspect", "clock_skew", "sync_round");
         EventMessages messages = new EventMessages(mapper);
         for (SyncEvent event : events) {
             assertThat(messages.syncEvent(event)).contains("\"timestamp\":\"2026-01-01T12:00:00Z\"");

@@ -24,6 +24,13 @@ public sealed interface SyncEvent {
                             String resolution) implements SyncEvent {
     }
 
+    /**
+     * How many conflicts of one table and type an apply recorded in the conflict log: every one, where the
+     * {@link ConflictResolved} events of one apply are capped. What the conflict counters and metrics count.
+     */
+    record ConflictsLogged(Instant at, String table, String type, int count) implements SyncEvent {
+    }
+
     /** A row from a peer could not be applied (missing parent, unique collision) and waits to be retried. */
     record RowParked(Instant at, NodeId peer, String table, String pk, String reason) implements SyncEvent {
     }
@@ -48,7 +55,6 @@ public sealed interface SyncEvent {
     record ClockSkewDetected(Instant at, NodeId peer, long aheadMillis, String action) implements SyncEvent {
     }
 
-    /** One pull round with a peer ended. */
     /**
      * Progress of long work with a peer (a snapshot join, a catch-up through its feed): sent every second while it
      * runs and once when it ends ({@code done}). Rows done and the total, in all and per table.
@@ -56,6 +62,7 @@ public sealed interface SyncEvent {
     record ProgressReported(Instant at, dev.peersync.core.engine.JoinProgress progress) implements SyncEvent {
     }
 
+    /** One pull round with a peer ended: rows and batches applied, how long it took, and its error or null. */
     record SyncRoundCompleted(Instant at, NodeId peer, int rowsApplied, int batches, long durationMillis,
                               String error) implements SyncEvent {
     }

@@ -14,13 +14,26 @@ import java.util.Map;
  * @param appliedPerTable rows written per table
  * @param events          conflicts, parked rows, skew reports: emitted by the engine after commit
  * @param perOrigin       the rows by the node that wrote their versions
+ * @param conflicts       the conflicts recorded in the log, per table and type: every one, where {@code events}
+ *                        carries at most a bounded number per apply
  */
 public record ApplyResult(int applied, int skipped, int parked, Map<String, Integer> appliedPerTable,
-                          List<SyncEvent> events, Map<NodeId, OriginCounts> perOrigin) {
+                          List<SyncEvent> events, Map<NodeId, OriginCounts> perOrigin,
+                          Map<ConflictKind, Integer> conflicts) {
     public ApplyResult {
         appliedPerTable = Map.copyOf(appliedPerTable);
         events = List.copyOf(events);
         perOrigin = Map.copyOf(perOrigin);
+        conflicts = Map.copyOf(conflicts);
+    }
+
+    /** A table and a conflict type of the log ({@code update_update}, {@code unique_collision}, ...). */
+    public record ConflictKind(String table, String type) {
+    }
+
+    public ApplyResult(int applied, int skipped, int parked, Map<String, Integer> appliedPerTable,
+                       List<SyncEvent> events, Map<NodeId, OriginCounts> perOrigin) {
+        this(applied, skipped, parked, appliedPerTable, events, perOrigin, Map.of());
     }
 
     public ApplyResult(int applied, int skipped, int parked, Map<String, Integer> appliedPerTable,
@@ -40,6 +53,7 @@ public record ApplyResult(int applied, int skipped, int parked, Map<String, Inte
         Map<String, Integer> perTable = new java.util.LinkedHashMap<>();
         List<SyncEvent> events = new java.util.ArrayList<>();
         Map<NodeId, OriginCounts> perOrigin = new java.util.HashMap<>();
+        Map<ConflictKind, Integer> conflicts = new java.util.HashMap<>();
         for (ApplyResult r : results) {
             applied += r.applied();
             skipped += r.skipped();
@@ -47,7 +61,8 @@ public record ApplyResult(int applied, int skipped, int parked, Map<String, Inte
             r.appliedPerTable().forEach((t, n) -> perTable.merge(t, n, Integer::sum));
             events.addAll(r.events());
             r.perOrigin().forEach((o, c) -> perOrigin.merge(o, c, OriginCounts::plus));
+            r.conflicts().forEach((k, n) -> conflicts.merge(k, n, Integer::sum));
         }
-        return new ApplyResult(applied, skipped, parked, perTable, events, perOrigin);
+        return new ApplyResult(applied, skipped, parked, perTable, events, perOrigin, conflicts);
     }
 }

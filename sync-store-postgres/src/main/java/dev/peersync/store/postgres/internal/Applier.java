@@ -98,7 +98,7 @@ final class Applier {
                         .bind("cause", truncations.get(0).peer().value().toString()).mapTo(String.class).list();
             }
             return new ApplyResult(rest.applied() + truncated.size(), rest.skipped() + truncations.size()
-                    - truncated.size(), rest.parked(), perTable, rest.events(), rest.perOrigin());
+                    - truncated.size(), rest.parked(), perTable, rest.events(), rest.perOrigin(), rest.conflicts());
         }
         ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);
@@ -178,7 +178,7 @@ final class Applier {
         }
         h.execute(IncomingRows.emptied(rows.size()));
         return new ApplyResult(tally.applied(), tally.skipped(), parked, tally.appliedPerTable(), run.events,
-                tally.perOrigin());
+                tally.perOrigin(), run.conflictCounts);
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.peersync.store.postgres.internal;
 
 import dev.peersync.core.event.SyncEvent;
+import dev.peersync.core.store.ApplyResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -22,6 +25,8 @@ final class ApplyRun {
     /** This node's id as an SQL literal ({@code uuid}): the origin of the versions an apply writes itself. */
     final String me;
     final List<SyncEvent> events = new ArrayList<>();
+    /** Every conflict this apply recorded in the log, by table and type ({@link #events} is capped). */
+    final Map<ApplyResult.ConflictKind, Integer> conflictCounts = new HashMap<>();
     /** The conflict log, written in this apply's transaction. */
     final Conflicts conflicts;
     /** True once a row of this apply was parked: parking's statements run only then. */
@@ -40,6 +45,10 @@ final class ApplyRun {
         if (events.size() < MAX_EVENTS) {
             events.add(e);
         }
+    }
+
+    void countConflicts(String table, String type, int count) {
+        conflictCounts.merge(new ApplyResult.ConflictKind(table, type), count, Integer::sum);
     }
 
     boolean parkedAny() {

@@ -55,6 +55,7 @@ final class Conflicts {
                         + " RETURNING f.tbl, f.pk, f.type, f.resolution, f.local_hlc, f.local_origin, f.incoming_hlc,"
                         + " f.incoming_origin")
                 .bind("t", t.name()).mapToMap().forEach(r -> {
+                    run.countConflicts((String) r.get("tbl"), (String) r.get("type"), 1);
                     Version local = new Version((Long) r.get("local_hlc"), new NodeId((UUID) r.get("local_origin")));
                     Version incoming = new Version((Long) r.get("incoming_hlc"),
                             new NodeId((UUID) r.get("incoming_origin")));
@@ -81,6 +82,7 @@ final class Conflicts {
                 .bind("lh", local == null ? null : local.hlc())
                 .bind("lo", local == null ? null : local.node().value())
                 .mapToMap().one();
+        run.countConflicts((String) r.get("tbl"), type, 1);
         Version incoming = new Version((Long) r.get("incoming_hlc"), new NodeId((UUID) r.get("incoming_origin")));
         Version other = local == null ? incoming : local;
         run.event(new SyncEvent.ConflictResolved(clock.instant(), (String) r.get("tbl"), (String) r.get("pk"),
@@ -89,9 +91,10 @@ final class Conflicts {
 
     /** Rows parked this batch because their versions are too far ahead of our clock: one record each. */
     void recordSkewed() {
-        run.h.execute("INSERT INTO " + run.s + ".conflicts (tbl, pk, type, resolution, incoming_hlc, incoming_origin,"
+        run.h.createQuery("INSERT INTO " + run.s + ".conflicts (tbl, pk, type, resolution, incoming_hlc, incoming_origin,"
                 + " incoming_row, peer, detail) SELECT i.tbl, i.pk, 'clock_skew', 'parked', i.hlc, i.origin, d.data, i.peer,"
                 + " i.reason FROM " + IN + " i LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.state = 'parked'"
-                + " AND i.reason LIKE 'clock_skew%'");
+                + " AND i.reason LIKE 'clock_skew%' RETURNING tbl").mapTo(String.class)
+                .forEach(table -> run.countConflicts(table, "clock_skew", 1));
     }
 }

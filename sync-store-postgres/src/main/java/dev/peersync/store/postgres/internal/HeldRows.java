@@ -56,6 +56,6 @@ record HeldRows(List<Incoming> notHeld, Map<NodeId, Long> heldByOrigin) {
         heldByOrigin.forEach((origin, n) -> perOrigin.merge(origin, new OriginCounts(n, 0, n, 0), OriginCounts::plus));
         long skipped = heldByOrigin.values().stream().mapToLong(Long::longValue).sum();
         return new ApplyResult(applied.applied(), applied.skipped() + (int) skipped, applied.parked(),
-                applied.appliedPerTable(), applied.events(), perOrigin);
+                applied.appliedPerTable(), applied.events(), perOrigin, applied.conflicts());
     }
 }
