@@ -6,8 +6,10 @@ import dev.peersync.core.event.SyncEvent;
 import dev.peersync.core.spi.PullRequest;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.StoreSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,5 +45,24 @@ class ConflictCountIT {
                 .isEqualTo(ROWS);
         long events = result.events().stream().filter(e -> e instanceof SyncEvent.ConflictResolved).count();
         assertThat(events).as("ConflictResolved events of one apply (capped)").isLessThan(ROWS).isPositive();
+    }
+
+    @Test
+    void a_parked_row_retried_and_parked_again_is_logged_and_counted_once() {
+        TestNode a = nodes.create("cc_skew_a", StoreSettings.builder(TestNode.TABLES).clockOffsetMillis(300_000).build(),
+                TestNode.SCHEMA);
+        TestNode b = nodes.create("cc_skew_b");
+        a.sql("INSERT INTO users VALUES (?, 'future', now())", UUID.randomUUID());
+        List<RowChange> rows = a.store.readChanges(b.id(), new PullRequest(a.store.tables(), "", 100)).changes();
+
+        ApplyResult first = b.store.applyRows(a.id(), rows);
+        assertThat(first.parked()).isEqualTo(1);
+        assertThat(first.conflicts()).isEqualTo(Map.of(new ApplyResult.ConflictKind("users", "clock_skew"), 1));
+        for (int retry = 0; retry < 2; retry++) {
+            ApplyResult again = b.store.retryParked();
+            assertThat(again.parked()).as("retry %s", retry).isEqualTo(1);
+            assertThat(again.conflicts()).as("retry %s", retry).isEmpty();
+        }
+        assertThat(b.count("SELECT count(*) FROM peersync.conflicts WHERE type = 'clock_skew'")).isEqualTo(1);
     }
 }

@@ -68,6 +68,15 @@ final class Conflicts {
     }
 
     /**
+     * SQL boolean: batch row {@code i} is not parked here already with the same version. A parked row is applied again
+     * at every retry; a retry that parks it again records nothing more (one log entry per parked version).
+     */
+    private String notParkedAlready() {
+        return "NOT EXISTS (SELECT 1 FROM " + run.s + ".parked p WHERE p.tbl = i.tbl AND p.pk = i.pk AND p.hlc = i.hlc"
+                + " AND p.origin = i.origin)";
+    }
+
+    /**
      * Records one conflict settled outside the classification (a unique collision, a deleted parent's action): the
      * incoming row of batch row {@code ord} against {@code local} (null when none), {@code winner} the version kept.
      */
@@ -77,11 +86,15 @@ final class Conflicts {
                         + " SELECT i.tbl, i.pk, :type, :resolution, CAST(:lh AS bigint), CAST(:lo AS uuid), i.hlc, i.origin, d.data,"
                         + " i.peer, :detail"
                         + " FROM " + IN + " i LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.ord = :ord"
+                        + ("parked".equals(resolution) ? " AND " + notParkedAlready() : "")
                         + " RETURNING tbl, pk, incoming_hlc, incoming_origin")
                 .bind("ord", ord).bind("type", type).bind("resolution", resolution).bind("detail", detail)
                 .bind("lh", local == null ? null : local.hlc())
                 .bind("lo", local == null ? null : local.node().value())
-                .mapToMap().one();
+                .mapToMap().findOne().orElse(null);
+        if (r == null) {
+            return; // parked again by a retry: logged when it was parked first
+        }
         run.countConflicts((String) r.get("tbl"), type, 1);
         Version incoming = new Version((Long) r.get("incoming_hlc"), new NodeId((UUID) r.get("incoming_origin")));
         Version other = local == null ? incoming : local;
@@ -89,12 +102,12 @@ final class Conflicts {
                 localKept ? other : incoming, localKept ? incoming : other, type, resolution));
     }
 
-    /** Rows parked this batch because their versions are too far ahead of our clock: one record each. */
+    /** Rows parked this batch because their versions are too far ahead of our clock: one record each, once. */
     void recordSkewed() {
         run.h.createQuery("INSERT INTO " + run.s + ".conflicts (tbl, pk, type, resolution, incoming_hlc, incoming_origin,"
                 + " incoming_row, peer, detail) SELECT i.tbl, i.pk, 'clock_skew', 'parked', i.hlc, i.origin, d.data, i.peer,"
                 + " i.reason FROM " + IN + " i LEFT JOIN " + DATA + " d ON d.ord = i.ord WHERE i.state = 'parked'"
-                + " AND i.reason LIKE 'clock_skew%' RETURNING tbl").mapTo(String.class)
+                + " AND i.reason LIKE 'clock_skew%' AND " + notParkedAlready() + " RETURNING tbl").mapTo(String.class)
                 .forEach(table -> run.countConflicts(table, "clock_skew", 1));
     }
 }
