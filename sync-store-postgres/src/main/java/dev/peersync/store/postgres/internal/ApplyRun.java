@@ -75,4 +75,17 @@ final class ApplyRun {
         String set = "SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', ";
         h.execute(set + Sql.literal(table) + ", true); " + sql + "; " + set + "'', true)");
     }
+
+    /**
+     * Runs {@code sql}, a statement that writes exactly {@code table}'s winners of this batch, telling the capture
+     * trigger so ({@link CaptureSql#WINNERS_SETTING}): it skips the per-row check of {@link #executeApplying}.
+     */
+    void executeWinners(String table, String sql) {
+        h.execute(settings(Sql.literal(table)) + "; " + sql + "; " + settings("''"));
+    }
+
+    private static String settings(String value) {
+        return "SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', " + value + ", true), set_config('"
+                + CaptureSql.WINNERS_SETTING + "', " + value + ", true)";
+    }
 }

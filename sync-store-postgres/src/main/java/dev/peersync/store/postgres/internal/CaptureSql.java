@@ -35,6 +35,13 @@ final class CaptureSql {
      * stale rows a rejoin drops, a unique collision's rename); capture leaves them alone. ("truncating" for history.)
      */
     static final String UNCAPTURED_SETTING = "peersync.truncating";
+    /**
+     * Transaction-local: names the table whose apply statement runs now and writes exactly that table's winners (the
+     * upsert of {@link RowWriter}), which the apply records itself. Its statement trigger, at depth 1, returns at once
+     * instead of checking each row against the batch. Not for a table that references itself: a cascade inside it fires
+     * its statement trigger at depth 1 too, with rows that are no winners.
+     */
+    static final String WINNERS_SETTING = "peersync.winners";
 
     private CaptureSql() {
     }
@@ -65,6 +72,7 @@ final class CaptureSql {
                 + "', true), '') = " + Sql.literal(t.name()) + " THEN\n"
                 + "    RETURN NULL;\n"
                 + "  END IF;\n"
+                + winnersOnly(t)
                 + appliedOnly(t)
                 // The usual statements when the function knows every column; the slower ones only meanwhile.
                 + "  IF TG_OP = 'INSERT' AND drift THEN\n"
@@ -82,6 +90,17 @@ final class CaptureSql {
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END $f$";
+    }
+
+    /** Returns at once from the apply's upsert of this table's winners (see {@link #WINNERS_SETTING}). */
+    private static String winnersOnly(PgTable t) {
+        if (t.referencesItself()) {
+            return "";
+        }
+        return "  IF pg_trigger_depth() = 1 AND coalesce(current_setting('" + WINNERS_SETTING + "', true), '') = "
+                + Sql.literal(t.name()) + " THEN\n"
+                + "    RETURN NULL;\n"
+                + "  END IF;\n";
     }
 
     /**

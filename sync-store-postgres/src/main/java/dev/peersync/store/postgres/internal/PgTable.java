@@ -99,6 +99,11 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
         return Sql.ident(schema) + "." + Sql.ident(relname);
     }
 
+    /** True when a foreign key of this table references the table itself (a cascade may then change other rows of it). */
+    boolean referencesItself() {
+        return foreignKeys.stream().anyMatch(fk -> fk.parent().equals(qualified()));
+    }
+
     String metaName() {
         return metaName(schema, relname);
     }

@@ -70,7 +70,11 @@ final class RowWriter {
         String sql = deletes ? deleteSql(t, "") : upsertSql(t, "");
         run.h.savepoint("peersync_set");
         try {
-            run.executeApplying(t.name(), sql);
+            if (deletes) {
+                run.executeApplying(t.name(), sql);
+            } else {
+                run.executeWinners(t.name(), sql);
+            }
             run.h.releaseSavepoint("peersync_set");
         } catch (StatementException e) {
             if (rowProblem(e).isEmpty()) {
