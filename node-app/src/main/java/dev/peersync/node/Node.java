@@ -68,16 +68,18 @@ public final class Node implements AutoCloseable {
     private static final Duration PEER_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final NodeConfig config;
+    private final String name;
     private final Deque<AutoCloseable> started;
     private final SyncEngine engine;
     private final NodeHttp http;
     private final Instant startedAt;
     private final java.util.concurrent.atomic.AtomicBoolean stopping;
 
-    private Node(NodeConfig config, Deque<AutoCloseable> started, SyncEngine engine, NodeHttp http,
+    private Node(NodeConfig config, String name, Deque<AutoCloseable> started, SyncEngine engine, NodeHttp http,
                  Instant startedAt, java.util.concurrent.atomic.AtomicBoolean stopping) {
         this.stopping = stopping;
         this.config = config;
+        this.name = name;
         this.started = started;
         this.engine = engine;
         this.http = http;
@@ -94,25 +96,25 @@ public final class Node implements AutoCloseable {
     }
 
     /** Starts a node with the system clock. */
-    public static Node start(NodeConfig requested) {
-        return start(requested, Clock.systemUTC());
+    public static Node start(NodeConfig config) {
+        return start(config, Clock.systemUTC());
     }
 
     /** Starts a node; on failure everything already started is stopped and the cause is rethrown. */
-    public static Node start(NodeConfig requested, Clock systemClock) {
-        Objects.requireNonNull(requested, "requested");
+    public static Node start(NodeConfig config, Clock systemClock) {
+        Objects.requireNonNull(config, "config");
         // A configured skew moves every clock of the node: versions (through the store) and health timing.
-        Clock clock = requested.clockOffset().isZero() ? systemClock : Clock.offset(systemClock, requested.clockOffset());
+        Clock clock = config.clockOffset().isZero() ? systemClock : Clock.offset(systemClock, config.clockOffset());
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             Instant startedAt = clock.instant();
-            warnAboutSecurity(requested);
-            NodeDatabase database = openDatabase(requested);
+            warnAboutSecurity(config);
+            NodeDatabase database = openDatabase(config);
             started.push(database);
             NodeSchema.migrate(database.dataSource());
-            String name = NodeNames.reconcile(new NodeSettings(database.dataSource()), requested.nodeName(),
-                    requested.nodeName().orElseGet(() -> provisionalName(requested)));
-            NodeConfig config = requested.withNodeName(name);
+            // The name as resolved (configured, stored, or generated once); config.nodeName() is what was asked for.
+            String name = NodeNames.reconcile(new NodeSettings(database.dataSource()), config.nodeName(),
+                    config.nodeName().orElseGet(() -> provisionalName(config)));
             log.info("Node {} starting: {}; database: {}", name, config, database.description());
 
             ReviewDatabase.migrate(database.dataSource(), config.siteMigrations()
@@ -156,7 +158,7 @@ public final class Node implements AutoCloseable {
             java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
             reviewApi.notReadyWhile(() -> readiness(stopping.get(), engine.joinProgress()));
 
-            DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config,
+            DiscoveryControl discovery = new DiscoveryControl(() -> new UdpDiscovery(discoverySettings(config, name,
                     nodeId, engine)), directory);
             PeerRegistrar registrar = new PeerRegistrar(transport, directory,
                     new ManualPeerStore(database.dataSource()), new PendingPeerStore(database.dataSource()),
@@ -197,7 +199,7 @@ public final class Node implements AutoCloseable {
                     engine.p2pAddress(), config.authMode(), config.discoveryPort(),
                     discovery.enabled() ? "on" : "off", config.p2pSyncEnabled() ? "on" : "OFF",
                     config.syncInterval().toSeconds());
-            return new Node(config, started, engine, http, startedAt, stopping);
+            return new Node(config, name, started, engine, http, startedAt, stopping);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -229,8 +231,9 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private static DiscoverySettings discoverySettings(NodeConfig config, NodeId nodeId, SyncEngine engine) {
-        LocalNode local = new LocalNode(nodeId, config.nodeName().orElse(""), config.apiPort(),
+    private static DiscoverySettings discoverySettings(NodeConfig config, String name, NodeId nodeId,
+                                                       SyncEngine engine) {
+        LocalNode local = new LocalNode(nodeId, name, config.apiPort(),
                 engine.p2pAddress().getPort(), SoftwareVersion.VALUE);
         return DiscoverySettings.builder(local)
                 .port(config.discoveryPort())
@@ -261,13 +264,13 @@ public final class Node implements AutoCloseable {
 
     /** What the node syncs and how: the review API's tables, with its unique-collision policies. */
     private static StoreSettings storeSettings(NodeConfig config) {
-        StoreSettings settings = StoreSettings.builder(ReviewDatabase.TABLES)
-                .maxClockOffset(config.maxClockOffset()).clockOffsetMillis(config.clockOffset().toMillis()).build();
+        StoreSettings.Builder settings = StoreSettings.builder(ReviewDatabase.TABLES)
+                .maxClockOffset(config.maxClockOffset()).clockOffsetMillis(config.clockOffset().toMillis())
+                .conflictRetention(config.conflictRetention());
         for (List<String> unique : ReviewDatabase.RENAMED_ON_COLLISION) {
-            settings = settings.toBuilder().uniquePolicy(
-                    UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG)).build();
+            settings.uniquePolicy(UniqueCollisionPolicy.rename(unique.get(0), unique.get(1), ReviewDatabase.RENAMED_FLAG));
         }
-        return settings;
+        return settings.build();
     }
 
     /**
@@ -327,9 +330,9 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true); // /ready answers 503 from here on
-        log.info("Node {} stopping", config.nodeName().orElse(""));
+        log.info("Node {} stopping", name);
         closeAll(started);
-        log.info("Node {} stopped", config.nodeName().orElse(""));
+        log.info("Node {} stopped", name);
     }
 
     private static void closeAll(Deque<AutoCloseable> started) {

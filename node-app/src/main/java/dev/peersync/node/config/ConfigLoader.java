@@ -87,7 +87,8 @@ public final class ConfigLoader {
                 jwt.orElseGet(ConfigLoader::randomSecret), jwt.isEmpty(), adminToken, dataDir, maxOffset, peerPorts,
                 embeddedPgPort, clockOffset, network(clusterSecret.isPresent()), new NodeConfig.Tombstones(
                 Duration.ofHours(wholeNumber(Setting.TOMBSTONE_RETENTION_HOURS, 1, 87_600)),
-                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))), logging(), siteMigrations());
+                Duration.ofSeconds(wholeNumber(Setting.TOMBSTONE_GC_INTERVAL, 1, 86_400))),
+                Duration.ofDays(wholeNumber(Setting.CONFLICT_RETENTION_DAYS, 1, 3_650)), logging(), siteMigrations());
     }
 
     private NodeConfig.Logging logging() {

@@ -17,14 +17,15 @@ import java.util.stream.Stream;
  * @param clockOffset        added to this node's clock (diagnostic skew; zero in production)
  * @param network            where the node listens and announces, TLS, CORS
  * @param tombstones         how long tombstones are kept and how often they are collected
+ * @param conflictRetention  how long the conflict log keeps an entry
  */
 public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<String> nodeName,
                          boolean p2pSyncEnabled, boolean autoDiscoveryEnabled, Duration syncInterval,
                          Optional<DatabaseUrl> database, Optional<String> clusterSecret, String clusterId,
                          String jwtSecret, boolean jwtSecretGenerated, Optional<String> adminToken, Path dataDir,
                          Duration maxClockOffset, List<Integer> discoveryPeerPorts, int embeddedPgPort,
-                         Duration clockOffset, NetworkConfig network, Tombstones tombstones, Logging logging,
-                         Optional<Path> siteMigrations) {
+                         Duration clockOffset, NetworkConfig network, Tombstones tombstones,
+                         Duration conflictRetention, Logging logging, Optional<Path> siteMigrations) {
 
     /** The log's root level ({@code ERROR} ... {@code TRACE}) and whether it is written as JSON lines. */
     public record Logging(String level, boolean json) {
@@ -47,6 +48,7 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
 
     public NodeConfig {
         Objects.requireNonNull(tombstones, "tombstones");
+        Objects.requireNonNull(conflictRetention, "conflictRetention");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(clockOffset, "clockOffset");
@@ -81,14 +83,6 @@ public record NodeConfig(int apiPort, int p2pPort, int discoveryPort, Optional<S
             return discoveryPeerPorts;
         }
         return Stream.of(discoveryPort, 8002, 8004, 8006).distinct().toList();
-    }
-
-    /** A copy with the same settings and another node name (used once the name has been resolved). */
-    public NodeConfig withNodeName(String name) {
-        return new NodeConfig(apiPort, p2pPort, discoveryPort, Optional.of(name), p2pSyncEnabled, autoDiscoveryEnabled,
-                syncInterval, database, clusterSecret, clusterId, jwtSecret, jwtSecretGenerated, adminToken, dataDir,
-                maxClockOffset, discoveryPeerPorts, embeddedPgPort, clockOffset, network, tombstones, logging,
-                siteMigrations);
     }
 
     @Override

@@ -42,6 +42,8 @@ public enum Setting {
             + "at least. A peer away for longer than this is not waited for: it rejoins by snapshot when it returns "
             + "(the gc_grace rule, docs/operations.md)."),
     TOMBSTONE_GC_INTERVAL("--tombstone-gc-interval", "600", "Seconds between tombstone collections."),
+    CONFLICT_RETENTION_DAYS("--conflict-retention-days", "30", "How long (days) an entry of the conflict log "
+            + "(GET /api/v1/p2p/conflicts) is kept; older entries are deleted with the tombstone collection."),
     LOG_LEVEL("--log-level", "info", "Level of the node's log: error, warn, info, debug or trace."),
     LOG_FORMAT("--log-format", "text", "Format of the log on standard error: text (one line per event) or json "
             + "(one JSON object per line, for log shippers)."),

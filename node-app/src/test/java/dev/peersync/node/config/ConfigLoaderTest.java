@@ -45,6 +45,16 @@ class ConfigLoaderTest {
         assertThat(config.effectiveDiscoveryPeerPorts()).containsExactly(8002, 8004, 8006);
         assertThat(config.embeddedPgPort()).isZero();
         assertThat(config.clockOffset()).isZero();
+        assertThat(config.conflictRetention()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void conflict_retention_is_read_in_days_and_a_bad_one_names_the_variable() {
+        assertThat(load(Map.of(), Map.of("CONFLICT_RETENTION_DAYS", "7"), Map.of()).conflictRetention())
+                .isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> load(Map.of(), Map.of("CONFLICT_RETENTION_DAYS", "0"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CONFLICT_RETENTION_DAYS");
     }
 
     @Test
