@@ -9,6 +9,7 @@ import dev.peersync.it.check.WriteHistory.Kind;
 import dev.peersync.it.fixture.ClusterExtension;
 import dev.peersync.it.fixture.ClusterNode;
 import dev.peersync.testing.Await;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,73 @@ class ConflictScenariosIT extends ReviewScenario {
         JsonNode onNode2 = node(2).api().get(path).json();
         assertThat(onNode2.path("price").asDouble()).isEqualTo(25.5);
         assertThat(onNode2.path("description").asText()).isEqualTo("edited on node 3");
+
+        // The two edits had not seen each other: a conflict, logged as update_update. The log is per node: the node
+        // that first receives the other side's edit as it was written merges it ("merged"): node 1 when node 3's edit
+        // reaches it, node 2 or 3 when node 1's does. A node may then receive the row already merged elsewhere: when
+        // the merging node held the later edit, the merged row keeps that edit's version and the higher replaced
+        // version (docs/sync-core.md, Apply step 4: it may report a conflict twice, never miss one), so the receiving
+        // node, which holds the earlier edit, sees the pair again and logs it as "incoming_won" (the incoming row
+        // already holds both edits). So: at least one node logs the merge, each node logs it at most once, and every
+        // entry is this conflict, with both edits kept.
+        Map<String, List<JsonNode>> logged = new LinkedHashMap<>();
+        for (ClusterNode n : all) {
+            logged.put(n.name(), Scenarios.conflicts(cluster, n, "table=products", product));
+        }
+        assertThat(logged.values().stream().flatMap(List::stream).map(c -> c.path("resolution").asText()).toList())
+                .as("resolutions logged for product %s on the nodes: %s", product, logged).contains("merged");
+        logged.forEach((name, entries) -> assertThat(entries).as(name + "'s log: " + entries)
+                .hasSizeLessThanOrEqualTo(1).allSatisfy(c -> {
+                    assertThat(c.path("type").asText()).isEqualTo("update_update");
+                    assertThat(c.path("table").asText()).isEqualTo("products");
+                    JsonNode local = c.path("local_row");
+                    JsonNode incoming = c.path("incoming_row");
+                    if (c.path("resolution").asText().equals("merged")) {
+                        // the two edits as written: one side holds the price, the other the description
+                        assertThat(List.of(local, incoming))
+                                .anySatisfy(r -> assertThat(r.path("price").asDouble()).isEqualTo(25.5))
+                                .anySatisfy(r -> assertThat(r.path("description").asText())
+                                        .isEqualTo("edited on node 3"));
+                    } else {
+                        assertThat(c.path("resolution").asText()).isEqualTo("incoming_won");
+                        assertThat(incoming.path("price").asDouble()).as("merged elsewhere").isEqualTo(25.5);
+                        assertThat(incoming.path("description").asText()).isEqualTo("edited on node 3");
+                    }
+                }));
+    }
+
+    @Test
+    void sequential_edits_on_different_nodes_are_not_logged_as_conflicts() {
+        String user = "sequential-" + suffix();
+        calls.register(node(1), user);
+        String token1 = calls.login(node(1), user);
+        String product = calls.createProduct(node(1), token1, "shelf-" + suffix(), null);
+        String path = "/api/v1/products/" + product;
+        ReviewCalls.awaitVisible(node(3), path);
+        Await.until(user + " able to sign in on node 3", ReviewCalls.VISIBLE,
+                () -> node(3).api().post("/api/v1/auth/login", Map.of("username", user, "password", "password123")),
+                response -> response.status() == 200);
+        String token3 = calls.login(node(3), user);
+
+        patch(node(1), token1, product, "price", 31.25);
+        Await.until("node 3 to show node 1's price", Scenarios.CONVERGE, () -> node(3).api().get(path).json(),
+                p -> p.path("price").asDouble() == 31.25);
+        patch(node(3), token3, product, "description", "edited on node 3 after node 1");
+        Await.until("node 1 to show node 3's description", Scenarios.CONVERGE, () -> node(1).api().get(path).json(),
+                p -> "edited on node 3 after node 1".equals(p.path("description").asText()));
+        patch(node(1), token1, product, "description", "edited on node 1 after node 3");
+
+        List<ClusterNode> all = cluster.nodes();
+        Await.until("every node to show the last edit and the price", Scenarios.CONVERGE,
+                () -> all.stream().map(n -> n.api().get(path).json()).toList(),
+                seen -> seen.stream().allMatch(p -> p.path("price").asDouble() == 31.25
+                        && "edited on node 1 after node 3".equals(p.path("description").asText())));
+        Scenarios.finish("sequential edits on different nodes", cluster, history, WriteHistory.Order.REAL_TIME);
+        for (ClusterNode n : all) {
+            assertThat(Scenarios.conflicts(cluster, n, "table=products", product))
+                    .as("%s's conflict log for product %s (each edit had seen the one before)", n.name(), product)
+                    .isEmpty();
+        }
     }
 
     @Test

@@ -56,6 +56,26 @@ final class Scenarios {
         }
     }
 
+    /**
+     * The entries of {@code node}'s conflict log ({@code GET /api/v1/p2p/conflicts?<query>}, read with the cluster's
+     * admin token, newest first, up to 500) whose key holds one of {@code keys}.
+     */
+    static List<JsonNode> conflicts(Cluster cluster, ClusterNode node, String query, String... keys) {
+        JsonNode page = node.api().get("/api/v1/p2p/conflicts?limit=500&" + query, cluster.adminToken()).requireOk()
+                .json();
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode entry : page.path("items")) {
+            String pk = entry.path("pk").asText();
+            for (String key : keys) {
+                if (pk.contains(key)) {
+                    out.add(entry);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** A counter from the node's status ({@code counters.<name>}). */
     static long counter(ClusterNode node, String name) {
         JsonNode value = node.status().path("counters").path(name);

@@ -27,8 +27,11 @@ import javax.sql.DataSource;
  *
  * <p>A write that fails with a constraint error (a parent not here yet, a row already gone) definitely did not
  * happen and is not recorded; a lost connection makes the outcome unknown. Reviews are written only by users this
- * writer created, so two nodes never race on the (user, product) unique key; usernames and emails are unique by
- * construction.
+ * writer created, so two nodes never race on the (user, product) unique key. Emails are unique by construction;
+ * usernames are too, except one in ten, drawn from a small pool ({@code <pool>-0} .. {@code <pool>-4}) that the
+ * writers of one run share: the same name registered on two nodes, a unique collision that the sync settles by
+ * renaming the later account, so those inserts are recorded without the username. The pool is named after the run
+ * (its seed), so that every run on a cluster collides within itself rather than finding the names already taken.
  */
 public final class SqlWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -41,17 +44,30 @@ public final class SqlWriter {
     private final WriteHistory history;
     private final KnownRows known;
     private final Random random;
+    /** The prefix of the shared usernames ({@code <pool>-0} .. {@code <pool>-4}). */
+    private final String pool;
     private final List<String> ownUsers = new ArrayList<>();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private Connection connection;
 
+    /** A writer whose pool of shared usernames is its own ({@code pool-<seed>}): no other writer shares it. */
     public SqlWriter(String node, DataSource dataSource, WriteHistory history, KnownRows known, long seed) {
+        this(node, dataSource, history, known, seed, "pool-" + seed);
+    }
+
+    /**
+     * @param pool the prefix of the usernames shared with the other writers of a run ({@code <pool>-0} ..
+     *             {@code <pool>-4}): the same for every writer of the run, and new for each run on a cluster
+     */
+    public SqlWriter(String node, DataSource dataSource, WriteHistory history, KnownRows known, long seed,
+                     String pool) {
         this.node = node;
         this.dataSource = dataSource;
         this.history = history;
         this.known = known;
         this.random = new Random(seed);
+        this.pool = java.util.Objects.requireNonNull(pool, "pool");
     }
 
     public long acknowledged() {
@@ -87,10 +103,11 @@ public final class SqlWriter {
             case "users" -> {
                 sql = "INSERT INTO users (id, username, email, password_hash, created_at, updated_at)"
                         + " VALUES (?, ?, ?, 'x', now(), now())";
-                // One in ten takes a name from a small pool shared by every writer: the same username registered
-                // on two sides of a partition, kept on both by a rename (so the name is not part of the history).
+                // One in ten takes a name from the run's small pool, shared by the run's writers: the same username
+                // registered on two sides of a partition, kept on both by a rename (so the name is not part of the
+                // history).
                 boolean pooled = random.nextInt(10) == 0;
-                args.add(pooled ? "pool-" + random.nextInt(5) : "u-" + suffix);
+                args.add(pooled ? pool + "-" + random.nextInt(5) : "u-" + suffix);
                 args.add("u-" + suffix + "@example.com");
                 if (pooled) {
                     recorded = List.of("id", "email", "password_hash");

@@ -23,6 +23,8 @@ public final class Workload implements AutoCloseable {
     private volatile boolean running;
 
     /**
+     * @param seed         the run's seed: each writer's choices derive from it, and it names the pool of usernames the
+     *                     writers share ({@link #poolOf}: {@code pool-<seed in hex>-0} .. {@code -4}), new for every run
      * @param opsPerSecond per writer; 0 for as fast as it goes
      */
     public Workload(List<ClusterNode> nodes, WriteHistory history, KnownRows known, long seed,
@@ -30,9 +32,14 @@ public final class Workload implements AutoCloseable {
         this.pauseNanos = opsPerSecond <= 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / opsPerSecond;
         for (ClusterNode node : nodes) {
             writers.put(node.name(), new SqlWriter(node.name(), node.dataSource(), history, known,
-                    seed * 31 + node.number()));
+                    seed * 31 + node.number(), poolOf(seed)));
             paused.put(node.name(), false);
         }
+    }
+
+    /** The prefix of the usernames shared by the writers of the run of {@code seed}. */
+    public static String poolOf(long seed) {
+        return "pool-" + Long.toHexString(seed);
     }
 
     public Workload start() {

@@ -1,6 +1,7 @@
 package dev.peersync.store.postgres;
 
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.ConflictQuery;
 import dev.peersync.core.store.OriginCounts;
 import dev.peersync.core.store.StoreSettings;
 import dev.peersync.core.store.UniqueCollisionPolicy;
@@ -432,6 +433,18 @@ class ApplyIT {
         List<RowChange> rows = everything(a);
         ApplyResult result = b.store.applyRows(a.id(), rows);
         assertThat(result.parked()).isEqualTo(1);
+        // The parked row is in b's conflict log as clock_skew, with a's version and row.
+        String key = rows.get(0).pk();
+        assertThat(b.store.conflicts(new ConflictQuery("users", "clock_skew", null, null, 10))).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.table()).isEqualTo("users");
+                    assertThat(c.pk()).isEqualTo(key);
+                    assertThat(c.resolution()).isEqualTo("parked");
+                    assertThat(c.peer()).isEqualTo(a.id());
+                    assertThat(c.incoming().hlc()).isEqualTo(rows.get(0).hlc());
+                    assertThat(c.incomingRow()).contains("future");
+                    assertThat(c.detail()).startsWith("clock_skew");
+                });
         assertThat(result.events()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(SyncEvent.ClockSkewDetected.class,
                 s -> assertThat(s.aheadMillis()).isGreaterThan(200_000)));
         assertThat(b.store.currentHlc() >>> 16).isLessThan(rows.get(0).hlc() >>> 16);

@@ -1,5 +1,7 @@
 package dev.peersync.store.postgres;
 
+import dev.peersync.core.store.ConflictQuery;
+import dev.peersync.core.store.ConflictRecord;
 import dev.peersync.core.store.StoreSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +85,31 @@ class CascadeIT {
             assertThat(n.digests()).as(n.db.name()).isEqualTo(all[0].digests());
             assertThat(n.store.parkedCount()).as(n.db.name() + " parked " + n.rows("SELECT tbl, pk, reason FROM peersync.parked")).isZero();
         }
+    }
+
+    /**
+     * The {@code fk_orphan} entries of both logs: {@code deleter} (where the parent was deleted) holds one for
+     * {@code table}'s row {@code key}, received from {@code writer} still referencing {@code parent}, settled by
+     * {@code resolution} of {@code constraint}; {@code writer} holds none. A null {@code table}: neither holds any.
+     */
+    private static void assertOrphanLogged(TestNode deleter, TestNode writer, String table, UUID key, UUID parent,
+                                           String resolution, String constraint) {
+        List<ConflictRecord> logged = deleter.store.conflicts(new ConflictQuery(null, "fk_orphan", null, null, 10));
+        if (table == null) {
+            assertThat(logged).as(deleter.db.name()).isEmpty();
+        } else {
+            assertThat(logged).as(deleter.db.name()).singleElement().satisfies(c -> {
+                assertThat(c.table()).isEqualTo(table);
+                assertThat(c.pk()).isEqualTo("[\"" + key + "\"]");
+                assertThat(c.resolution()).isEqualTo(resolution);
+                assertThat(c.peer()).isEqualTo(writer.id());
+                assertThat(c.local()).isNull();
+                assertThat(c.incomingRow()).contains(parent.toString());
+                assertThat(c.detail()).startsWith(constraint).contains("is deleted here");
+            });
+        }
+        assertThat(writer.store.conflicts(new ConflictQuery(null, "fk_orphan", null, null, 10))).as(writer.db.name())
+                .isEmpty();
     }
 
     @Test
@@ -189,6 +216,9 @@ class CascadeIT {
                         assertThat(r.get("name")).isEqualTo("renamed on x");
                         assertThat(r.get("parent_id")).isNull();
                     });
+            // When y, where the parent is deleted, receives x's update still naming it, y applies SET NULL and logs an
+            // fk_orphan; when x receives the parent's delete first, PostgreSQL nulls x's child (no conflict to log).
+            assertOrphanLogged(y, x, order ? null : "categories", CHILD, PARENT, "set_null", "categories_parent_id_fkey");
         }
     }
 
@@ -231,6 +261,7 @@ class CascadeIT {
             assertConverged(x, y);
             assertThat(x.count("SELECT count(*) FROM reviews")).as("order " + order).isZero();
             assertThat(x.count("SELECT count(*) FROM products")).isZero();
+            assertOrphanLogged(y, x, order ? null : "reviews", REVIEW, PRODUCT, "cascaded", "reviews_product_id_fkey");
         }
     }
 
