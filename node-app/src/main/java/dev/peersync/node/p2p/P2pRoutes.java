@@ -246,7 +246,7 @@ public final class P2pRoutes implements Consumer<JavalinConfig> {
             throw ApiException.invalidField("peer_id", "is this node's own id");
         }
         ApplyResult result = store.applyRows(request.peer(), request.rows());
-        for (SyncEvent event : result.events()) {
+        for (SyncEvent event : result.eventsToPublish(Instant.now())) {
             events.onEvent(event);
         }
         if (result.applied() > 0) {

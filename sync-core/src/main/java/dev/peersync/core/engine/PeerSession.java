@@ -350,15 +350,7 @@ final class PeerSession {
 
     private void published(ApplyResult result) {
         counters.conflicts.addAndGet(result.conflicts().values().stream().mapToLong(Integer::longValue).sum());
-        events.publishAll(result.events());
-        if (!result.conflicts().isEmpty()) {
-            Instant now = clock.instant();
-            events.publishAll(result.conflicts().entrySet().stream().sorted(Map.Entry.comparingByKey(
-                            java.util.Comparator.comparing(ApplyResult.ConflictKind::table)
-                                    .thenComparing(ApplyResult.ConflictKind::type)))
-                    .map(e -> (SyncEvent) new SyncEvent.ConflictsLogged(now, e.getKey().table(), e.getKey().type(),
-                            e.getValue())).toList());
-        }
+        events.publishAll(result.eventsToPublish(clock.instant()));
     }
 
     /** Columns only one side has, this node's tables as they are now against the peer's last announced ones. */

@@ -41,6 +41,23 @@ public record ApplyResult(int applied, int skipped, int parked, Map<String, Inte
         this(applied, skipped, parked, appliedPerTable, events, Map.of());
     }
 
+    /**
+     * What to publish once the apply committed: its {@link #events} (capped), then one {@link
+     * SyncEvent.ConflictsLogged} per table and conflict type (every conflict, counted), in table and type order.
+     */
+    public List<SyncEvent> eventsToPublish(java.time.Instant at) {
+        if (conflicts.isEmpty()) {
+            return events;
+        }
+        List<SyncEvent> all = new java.util.ArrayList<>(events);
+        conflicts.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(ConflictKind::table)
+                        .thenComparing(ConflictKind::type)))
+                .forEach(e -> all.add(new SyncEvent.ConflictsLogged(at, e.getKey().table(), e.getKey().type(),
+                        e.getValue())));
+        return all;
+    }
+
     public static ApplyResult empty() {
         return new ApplyResult(0, 0, 0, Map.of(), List.of());
     }
