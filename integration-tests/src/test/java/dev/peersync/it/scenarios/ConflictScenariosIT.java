@@ -29,18 +29,30 @@ class ConflictScenariosIT extends ReviewScenario {
         return nodes;
     }
 
-    @Test
-    void concurrent_patches_of_different_columns_of_a_product_both_survive_on_every_node() {
-        String user = "editor-" + suffix();
+    /** A product created on node 1 by a new user, visible on node 3, and that user's tokens on nodes 1 and 3. */
+    private record Editors(String product, String path, String token1, String token3) {
+    }
+
+    private Editors editorsOfANewProduct(String userPrefix, String productPrefix) {
+        String user = userPrefix + suffix();
         calls.register(node(1), user);
         String token1 = calls.login(node(1), user);
-        String product = calls.createProduct(node(1), token1, "lamp-" + suffix(), null);
+        String product = calls.createProduct(node(1), token1, productPrefix + suffix(), null);
         String path = "/api/v1/products/" + product;
         ReviewCalls.awaitVisible(node(3), path);
         Await.until(user + " able to sign in on node 3", ReviewCalls.VISIBLE,
                 () -> node(3).api().post("/api/v1/auth/login", Map.of("username", user, "password", "password123")),
                 response -> response.status() == 200);
-        String token3 = calls.login(node(3), user);
+        return new Editors(product, path, token1, calls.login(node(3), user));
+    }
+
+    @Test
+    void concurrent_patches_of_different_columns_of_a_product_both_survive_on_every_node() {
+        Editors e = editorsOfANewProduct("editor-", "lamp-");
+        String product = e.product();
+        String path = e.path();
+        String token1 = e.token1();
+        String token3 = e.token3();
 
         cluster.partition(node(1));
         patch(node(1), token1, product, "price", 25.5);
@@ -93,16 +105,11 @@ class ConflictScenariosIT extends ReviewScenario {
 
     @Test
     void sequential_edits_on_different_nodes_are_not_logged_as_conflicts() {
-        String user = "sequential-" + suffix();
-        calls.register(node(1), user);
-        String token1 = calls.login(node(1), user);
-        String product = calls.createProduct(node(1), token1, "shelf-" + suffix(), null);
-        String path = "/api/v1/products/" + product;
-        ReviewCalls.awaitVisible(node(3), path);
-        Await.until(user + " able to sign in on node 3", ReviewCalls.VISIBLE,
-                () -> node(3).api().post("/api/v1/auth/login", Map.of("username", user, "password", "password123")),
-                response -> response.status() == 200);
-        String token3 = calls.login(node(3), user);
+        Editors e = editorsOfANewProduct("sequential-", "shelf-");
+        String product = e.product();
+        String path = e.path();
+        String token1 = e.token1();
+        String token3 = e.token3();
 
         patch(node(1), token1, product, "price", 31.25);
         Await.until("node 3 to show node 1's price", Scenarios.CONVERGE, () -> node(3).api().get(path).json(),
