@@ -29,11 +29,14 @@ public final class LocalPgCluster implements AutoCloseable {
     private final Path bin;
     private final Path directory;
     private final int port;
+    /** Server settings ({@code name=value}) beyond the ones every test cluster gets. */
+    private final List<String> settings;
 
-    private LocalPgCluster(Path bin, Path directory, int port) {
+    private LocalPgCluster(Path bin, Path directory, int port, List<String> settings) {
         this.bin = bin;
         this.directory = directory;
         this.port = port;
+        this.settings = List.copyOf(settings);
     }
 
     /** Where the installed PostgreSQL programs are, if they are. */
@@ -62,7 +65,12 @@ public final class LocalPgCluster implements AutoCloseable {
 
     /** Creates (initdb) and starts a new cluster on a free port of 127.0.0.1. */
     public static LocalPgCluster start(String name) {
-        LocalPgCluster cluster = create(name);
+        return start(name, List.of());
+    }
+
+    /** {@link #start(String)} with server settings ({@code name=value}, e.g. {@code jit_above_cost=0}). */
+    public static LocalPgCluster start(String name, List<String> settings) {
+        LocalPgCluster cluster = create(name, settings);
         cluster.runAsOwner(List.of(cluster.bin.resolve("initdb").toString(), "-D", cluster.data().toString(), "-U",
                 "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"));
         cluster.startServer();
@@ -74,7 +82,7 @@ public final class LocalPgCluster implements AutoCloseable {
      * port: what restoring a physical backup gives, the transaction ids back where they were at the backup.
      */
     public LocalPgCluster baseBackup(String name) {
-        LocalPgCluster copy = create(name);
+        LocalPgCluster copy = create(name, settings);
         runAsOwner(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
                 "-U", "postgres", "-D", copy.data().toString(), "--wal-method=stream", "--checkpoint=fast", "--no-sync"));
         return copy;
@@ -86,14 +94,14 @@ public final class LocalPgCluster implements AutoCloseable {
         return this;
     }
 
-    private static LocalPgCluster create(String name) {
+    private static LocalPgCluster create(String name, List<String> settings) {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException("no PostgreSQL programs found"));
         try {
             Path directory = Files.createTempDirectory("pg-" + name + "-");
             if (isRoot()) {
                 run(List.of("chown", NOBODY + ":" + NOBODY, directory.toString()));
             }
-            return new LocalPgCluster(bin, directory, FreePorts.tcp());
+            return new LocalPgCluster(bin, directory, FreePorts.tcp(), settings);
         } catch (IOException e) {
             throw new IllegalStateException("Could not make a directory for a PostgreSQL cluster: " + e.getMessage(), e);
         }
@@ -102,7 +110,9 @@ public final class LocalPgCluster implements AutoCloseable {
     private void startServer() {
         runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-w",
                 "-l", directory.resolve("server.log").toString(), "-o", "-p " + port + " -k "
-                        + directory + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", "start"));
+                        + directory + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+                        + settings.stream().map(setting -> " -c " + setting).collect(java.util.stream.Collectors.joining()),
+                "start"));
     }
 
     /** Creates an empty database in this cluster. */

@@ -51,6 +51,11 @@ final class TestNode implements AutoCloseable {
         return new TestNode(PostgresServer.shared().createDatabase(prefix), settings, SCHEMA);
     }
 
+    /** A node on a database made elsewhere (another PostgreSQL server than the shared one). */
+    static TestNode on(TestDatabase db) {
+        return new TestNode(db, StoreSettings.of(TABLES), SCHEMA);
+    }
+
     static TestNode create(String prefix, StoreSettings settings, String ddl) {
         return new TestNode(PostgresServer.shared().createDatabase(prefix), settings, ddl);
     }

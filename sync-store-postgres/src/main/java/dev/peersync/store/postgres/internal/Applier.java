@@ -87,7 +87,7 @@ final class Applier {
         if (!truncations.isEmpty()) {
             // First: rows of this batch below a truncation are then skipped by the watermark, rows above it kept.
             ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
-            h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'");
+            h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS);
             List<String> truncated = Truncations.apply(run, parentsFirst, truncations);
             List<Incoming> others = rows.stream().filter(r -> !Truncations.KEY.equals(r.change().pk())).toList();
             ApplyResult rest = others.isEmpty() ? ApplyResult.empty() : apply(h, others);
@@ -105,7 +105,7 @@ final class Applier {
         RowWriter writer = new RowWriter(run, clock, policies, tableByMeta);
         Bookkeeping books = new Bookkeeping(run, clock, maxParked);
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
-        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); SET LOCAL timezone = 'UTC'; SELECT "
+        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS + "; SELECT "
                 + s + ".apply_tables()");
         IncomingRows.load(h, s, bucketCount, rows);
         classifier.parkSkewed();

@@ -45,7 +45,7 @@ final class ChangeFeed {
                      List<String> heldCursors) {
         List<PgTable> wanted = names.stream().distinct().map(this::table).toList();
         String held = heldFilter(requester, heldCursors);
-        h.execute("SET LOCAL timezone = 'UTC'");
+        h.execute(Sql.TRANSACTION_SETTINGS);
         // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
         // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops.
         h.execute("SET LOCAL enable_sort = off");

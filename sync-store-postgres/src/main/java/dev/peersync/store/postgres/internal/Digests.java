@@ -70,7 +70,7 @@ final class Digests {
         ranges.forEach(r -> children.add(new ArrayList<>()));
         record Row(int ord, RangeDigest.Child child) {
         }
-        h.execute("SET LOCAL timezone = 'UTC'"); // key text of timestamptz keys, as the capture triggers write it
+        h.execute(Sql.TRANSACTION_SETTINGS);
         bindRanges(h.createQuery(rowsInRanges(t) + " SELECT r.ord, (x.v >> (24 - 6 * r.depth)) & 63 AS child,"
                         + " bit_xor(x._hash) AS hash, count(*) AS n FROM r JOIN x ON x.bucket = r.bucket"
                         + " AND x.v >> (30 - 6 * r.depth) = r.prefix GROUP BY 1, 2 ORDER BY 1, 2"), ranges)
@@ -89,7 +89,7 @@ final class Digests {
         List<DigestRange> ranges = request.ranges();
         checkRanges(ranges);
         checkDisjoint(ranges);
-        h.execute("SET LOCAL timezone = 'UTC'");
+        h.execute(Sql.TRANSACTION_SETTINGS);
         // A custom plan for the actual known hashes: PostgreSQL then hashes the array instead of scanning it per row.
         h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
         List<RowVersion> rows = bindRanges(h.createQuery(rowsInRanges(t) + " SELECT x.pk, x._hlc, x._origin, x._deleted, x._cv::text AS cv,"

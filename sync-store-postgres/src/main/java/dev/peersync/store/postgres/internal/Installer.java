@@ -195,7 +195,7 @@ final class Installer {
             return;
         }
         String me = Sql.literal(nodeId.toString()) + "::uuid";
-        h.execute("SET LOCAL timezone = 'UTC'");
+        h.execute(Sql.TRANSACTION_SETTINGS);
         h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket, _hash)"
                 + " SELECT " + t.pkList("v") + ", v._v, " + me + ", false, pg_current_xact_id(), pg_current_xact_id(), v._v,"
                 + " " + s + ".bucket_of(v._pkt, " + bucketCount + "), " + s + ".row_hash(v._pkt, v._v, " + me + ", false)"

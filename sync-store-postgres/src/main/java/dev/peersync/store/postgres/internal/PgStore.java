@@ -524,7 +524,7 @@ public final class PgStore implements SyncStore {
             return List.of();
         }
         return call(jdbi, "fetch rows of " + table, h -> {
-            h.execute("SET LOCAL timezone = 'UTC'");
+            h.execute(Sql.TRANSACTION_SETTINGS);
             return h.createQuery("SELECT " + t.pkText("m") + " AS pk, m._hlc, m._origin, m._deleted, m._otx::text AS otx,"
                     + " m._cv::text AS cv, m._phlc, m._porigin, CASE WHEN m._deleted THEN NULL ELSE " + t.dataJson("x", "m._cv")
                     + "::text END AS data, "
@@ -547,7 +547,7 @@ public final class PgStore implements SyncStore {
         checkLimit(limit);
         boolean fromStart = afterPk == null || afterPk.isEmpty();
         return call(jdbi, "scan rows of " + table, h -> {
-            h.execute("SET LOCAL timezone = 'UTC'");
+            h.execute(Sql.TRANSACTION_SETTINGS);
             String after = fromStart ? "" : " WHERE (" + t.pkList("x") + ") > (SELECT " + t.pkList("k") + " FROM "
                     + t.pkRecord("CAST(:after AS jsonb)") + " k)";
             var q = h.createQuery("SELECT " + t.pkText("x") + " AS pk, m._hlc, m._origin, " + t.dataJson("x", "m._cv") + "::text AS data"

@@ -48,7 +48,7 @@ final class SnapshotLoader {
         }
         String staging = staging(t);
         // Serialised with every apply: the classification of a concurrent batch must see these rows or wait.
-        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); SET LOCAL timezone = 'UTC';"
+        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS + ";"
                 + " CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
                 + " ON COMMIT DELETE ROWS AS SELECT NULL::text AS _ps_pk, NULL::bigint AS _ps_hlc,"
                 + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live,"

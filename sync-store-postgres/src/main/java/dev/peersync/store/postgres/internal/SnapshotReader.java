@@ -56,7 +56,7 @@ final class SnapshotReader {
         if (!request.afterPk().isEmpty()) {
             checkKey(h, t, request.afterPk());
         }
-        h.execute("SET LOCAL timezone = 'UTC'");
+        h.execute(Sql.TRANSACTION_SETTINGS);
         // Taken before the page is read: every change the page misses committed after it, so it is in the feed
         // from here on (the range from this snapshot to itself is empty; the next range starts at it).
         String snapshot = h.createQuery("SELECT pg_current_snapshot()::text").mapTo(String.class).one();
