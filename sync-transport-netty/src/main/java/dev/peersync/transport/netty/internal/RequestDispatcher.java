@@ -126,10 +126,16 @@ public final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         try {
             executor.execute(() -> {
                 Frame answer = answer(request);
-                ctx.executor().execute(() -> {
-                    busy = false;
-                    reply(request, answer);
-                });
+                try {
+                    ctx.executor().execute(() -> {
+                        busy = false;
+                        reply(request, answer);
+                    });
+                } catch (RejectedExecutionException e) {
+                    // The event loop stopped while the answer was computed: its connection is gone with it.
+                    log.debug("Answer to {} #{} from {} dropped: transport is stopping", request.type(),
+                            request.requestId(), peer);
+                }
             });
         } catch (RejectedExecutionException e) {
             busy = false;
