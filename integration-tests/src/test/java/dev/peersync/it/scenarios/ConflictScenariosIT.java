@@ -49,23 +49,19 @@ class ConflictScenariosIT extends ReviewScenario {
     @Test
     void concurrent_patches_of_different_columns_of_a_product_both_survive_on_every_node() {
         Editors e = editorsOfANewProduct("editor-", "lamp-");
-        String product = e.product();
-        String path = e.path();
-        String token1 = e.token1();
-        String token3 = e.token3();
 
         cluster.partition(node(1));
-        patch(node(1), token1, product, "price", 25.5);
-        patch(node(3), token3, product, "description", "edited on node 3");
+        patch(node(1), e.token1(), e.product(), "price", 25.5);
+        patch(node(3), e.token3(), e.product(), "description", "edited on node 3");
         cluster.healAll();
 
         List<ClusterNode> all = cluster.nodes();
         Await.until("every node to hold node 1's price and node 3's description", Scenarios.CONVERGE,
-                () -> all.stream().map(n -> n.api().get(path).json()).toList(),
+                () -> all.stream().map(n -> n.api().get(e.path()).json()).toList(),
                 seen -> seen.stream().allMatch(p -> p.path("price").asDouble() == 25.5
                         && "edited on node 3".equals(p.path("description").asText())));
         Scenarios.finish("concurrent edits of different columns", cluster, history, WriteHistory.Order.REAL_TIME);
-        JsonNode onNode2 = node(2).api().get(path).json();
+        JsonNode onNode2 = node(2).api().get(e.path()).json();
         assertThat(onNode2.path("price").asDouble()).isEqualTo(25.5);
         assertThat(onNode2.path("description").asText()).isEqualTo("edited on node 3");
 
@@ -79,10 +75,10 @@ class ConflictScenariosIT extends ReviewScenario {
         // entry is this conflict, with both edits kept.
         Map<String, List<JsonNode>> logged = new LinkedHashMap<>();
         for (ClusterNode n : all) {
-            logged.put(n.name(), Scenarios.conflicts(cluster, n, "table=products", product));
+            logged.put(n.name(), Scenarios.conflicts(cluster, n, "table=products", e.product()));
         }
         assertThat(logged.values().stream().flatMap(List::stream).map(c -> c.path("resolution").asText()).toList())
-                .as("resolutions logged for product %s on the nodes: %s", product, logged).contains("merged");
+                .as("resolutions logged for product %s on the nodes: %s", e.product(), logged).contains("merged");
         logged.forEach((name, entries) -> assertThat(entries).as(name + "'s log: " + entries)
                 .hasSizeLessThanOrEqualTo(1).allSatisfy(c -> {
                     assertThat(c.path("type").asText()).isEqualTo("update_update");
@@ -106,28 +102,24 @@ class ConflictScenariosIT extends ReviewScenario {
     @Test
     void sequential_edits_on_different_nodes_are_not_logged_as_conflicts() {
         Editors e = editorsOfANewProduct("sequential-", "shelf-");
-        String product = e.product();
-        String path = e.path();
-        String token1 = e.token1();
-        String token3 = e.token3();
 
-        patch(node(1), token1, product, "price", 31.25);
-        Await.until("node 3 to show node 1's price", Scenarios.CONVERGE, () -> node(3).api().get(path).json(),
+        patch(node(1), e.token1(), e.product(), "price", 31.25);
+        Await.until("node 3 to show node 1's price", Scenarios.CONVERGE, () -> node(3).api().get(e.path()).json(),
                 p -> p.path("price").asDouble() == 31.25);
-        patch(node(3), token3, product, "description", "edited on node 3 after node 1");
-        Await.until("node 1 to show node 3's description", Scenarios.CONVERGE, () -> node(1).api().get(path).json(),
+        patch(node(3), e.token3(), e.product(), "description", "edited on node 3 after node 1");
+        Await.until("node 1 to show node 3's description", Scenarios.CONVERGE, () -> node(1).api().get(e.path()).json(),
                 p -> "edited on node 3 after node 1".equals(p.path("description").asText()));
-        patch(node(1), token1, product, "description", "edited on node 1 after node 3");
+        patch(node(1), e.token1(), e.product(), "description", "edited on node 1 after node 3");
 
         List<ClusterNode> all = cluster.nodes();
         Await.until("every node to show the last edit and the price", Scenarios.CONVERGE,
-                () -> all.stream().map(n -> n.api().get(path).json()).toList(),
+                () -> all.stream().map(n -> n.api().get(e.path()).json()).toList(),
                 seen -> seen.stream().allMatch(p -> p.path("price").asDouble() == 31.25
                         && "edited on node 1 after node 3".equals(p.path("description").asText())));
         Scenarios.finish("sequential edits on different nodes", cluster, history, WriteHistory.Order.REAL_TIME);
         for (ClusterNode n : all) {
-            assertThat(Scenarios.conflicts(cluster, n, "table=products", product))
-                    .as("%s's conflict log for product %s (each edit had seen the one before)", n.name(), product)
+            assertThat(Scenarios.conflicts(cluster, n, "table=products", e.product()))
+                    .as("%s's conflict log for product %s (each edit had seen the one before)", n.name(), e.product())
                     .isEmpty();
         }
     }

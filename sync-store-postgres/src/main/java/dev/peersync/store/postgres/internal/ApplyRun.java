@@ -72,8 +72,7 @@ final class ApplyRun {
      * caller rolls back to (a local setting is undone with it).
      */
     void executeApplying(String table, String sql) {
-        String set = "SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', ";
-        h.execute(set + Sql.literal(table) + ", true); " + sql + "; " + set + "'', true)");
+        h.execute(settings(Sql.literal(table), null) + "; " + sql + "; " + settings("''", null));
     }
 
     /**
@@ -81,11 +80,12 @@ final class ApplyRun {
      * trigger so ({@link CaptureSql#WINNERS_SETTING}): it skips the per-row check of {@link #executeApplying}.
      */
     void executeWinners(String table, String sql) {
-        h.execute(settings(Sql.literal(table)) + "; " + sql + "; " + settings("''"));
+        h.execute(settings(Sql.literal(table), Sql.literal(table)) + "; " + sql + "; " + settings("''", "''"));
     }
 
-    private static String settings(String value) {
-        return "SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', " + value + ", true), set_config('"
-                + CaptureSql.WINNERS_SETTING + "', " + value + ", true)";
+    /** The capture trigger's transaction-local settings, as one statement; {@code winners} null leaves it alone. */
+    private static String settings(String applying, String winners) {
+        return "SELECT set_config('" + CaptureSql.APPLYING_SETTING + "', " + applying + ", true)"
+                + (winners == null ? "" : ", set_config('" + CaptureSql.WINNERS_SETTING + "', " + winners + ", true)");
     }
 }
