@@ -45,12 +45,13 @@ final class ChangeFeed {
                      List<String> heldCursors) {
         List<PgTable> wanted = names.stream().distinct().map(this::table).toList();
         String held = heldFilter(requester, heldCursors);
-        h.execute(Sql.TRANSACTION_SETTINGS);
-        // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
-        // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops.
-        h.execute("SET LOCAL enable_sort = off");
         FeedCursor cursor = cursorText.isEmpty() ? null : FeedCursor.parse(cursorText, node);
         boolean receipted = cursor != null && receipts.verify(cursorText, requester);
+        // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
+        // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops. A pull with
+        // a receipted cursor acknowledges it, which needs no WAL flush (see acknowledge). One round trip for all.
+        h.execute(Sql.TRANSACTION_SETTINGS + "; SET LOCAL enable_sort = off"
+                + (receipted ? "; SET LOCAL synchronous_commit = off" : ""));
         boolean ahead = receipted && aheadOfFeed(h, cursor);
         if (expiry.refuses(h, requester, receipted && !ahead ? cursor.from() : null)) {
             return ChangeBatch.rejoinBySnapshot(cursorText); // before the acknowledgement: a refused pull acks nothing
@@ -76,7 +77,8 @@ final class ChangeFeed {
         // At most two ranges per call: finish the cursor's range, then start (and maybe finish) the next one.
         for (int range = 0; range < 2 && !wanted.isEmpty(); range++) {
             int room = maxRows - rows.size();
-            List<FeedRow> got = readRange(h, wanted, cursor, room + 1, requester, held);
+            Page page = readRange(h, wanted, cursor, room + 1, requester, held);
+            List<FeedRow> got = page.rows();
             int fit = Math.min(room, got.size());
             for (int i = 0; i < fit; i++) {
                 chars += size(got.get(i).change());
@@ -105,7 +107,7 @@ final class ChangeFeed {
             if (hasMore) {
                 break;
             }
-            cursor = cursor.next(currentSnapshot(h));
+            cursor = cursor.next(page.snapshot());
             if (rows.size() >= maxRows) {
                 hasMore = true; // the next range is unread: it may hold rows
                 break;
@@ -115,6 +117,13 @@ final class ChangeFeed {
     }
 
     private record FeedRow(String tx, long seq, RowChange change) {
+    }
+
+    /**
+     * A range's rows, and the snapshot of the statement that read them: where the next range ends. Any snapshot taken
+     * after the range's own is a valid end, and this one costs no round trip of its own.
+     */
+    private record Page(List<FeedRow> rows, String snapshot) {
     }
 
     /**
@@ -199,9 +208,10 @@ final class ChangeFeed {
                 + " AND NOT pg_visible_in_snapshot(" + tx + ", CAST(:from AS pg_snapshot))";
     }
 
-    private List<FeedRow> readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit, NodeId requester,
-                                    String held) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM (");
+    private Page readRange(Handle h, List<PgTable> wanted, FeedCursor c, int limit, NodeId requester, String held) {
+        // One row at least (the snapshot), whose other columns are null when the range is empty.
+        StringBuilder sql = new StringBuilder("SELECT pg_current_snapshot()::text AS snapshot, p.* FROM (SELECT 1) one"
+                + " LEFT JOIN LATERAL (SELECT * FROM (");
         for (int i = 0; i < wanted.size(); i++) {
             PgTable t = wanted.get(i);
             if (i > 0) {
@@ -231,14 +241,21 @@ final class ChangeFeed {
                     .append(" ORDER BY m._tx, m._seq)");
         }
         sql.append(" UNION ALL ").append(Truncations.feedBranch(schema, "CAST(:tables AS text[])"));
-        sql.append(") u ORDER BY tx, seq LIMIT :lim");
-        return h.createQuery(sql.toString())
+        sql.append(") u ORDER BY tx, seq LIMIT :lim) p ON true ORDER BY p.tx, p.seq");
+        List<String> snapshot = new ArrayList<>(1);
+        List<FeedRow> rows = h.createQuery(sql.toString())
                 .bind("from", c.from()).bind("to", c.to()).bind("tx", c.tx()).bind("seq", c.seq()).bind("lim", limit)
                 .bind("requester", requester.value())
                 .bindArray("tables", String.class, wanted.stream().map(PgTable::name).toArray())
                 .map((rs, ctx) -> {
-                    boolean deleted = rs.getBoolean("deleted");
+                    if (snapshot.isEmpty()) {
+                        snapshot.add(rs.getString("snapshot"));
+                    }
                     String table = rs.getString("tbl");
+                    if (table == null) {
+                        return null; // the range is empty
+                    }
+                    boolean deleted = rs.getBoolean("deleted");
                     String pk = rs.getString("pk");
                     RowChange change = null;
                     if (deleted || !rs.getBoolean("missing")) {
@@ -250,6 +267,7 @@ final class ChangeFeed {
                     }
                     return new FeedRow(rs.getString("tx"), rs.getLong("seq"), change);
                 }).list();
+        return new Page(rows.stream().filter(java.util.Objects::nonNull).toList(), snapshot.get(0));
     }
 
     /** The replaced version ({@code _phlc}, {@code _porigin} of a result row), null when there is none. */
@@ -268,15 +286,16 @@ final class ChangeFeed {
         if (cursor.isStart()) {
             return;
         }
-        // Only tombstone collection reads acknowledgements, and an acknowledgement lost in a crash only delays it:
-        // the serving side of every pull need not wait for a WAL flush.
-        h.execute("SET LOCAL synchronous_commit = off");
-        for (PgTable t : wanted) {
-            h.createUpdate("INSERT INTO " + schema + ".peer_ack (peer, tbl, acked, updated_at) VALUES (:peer, :tbl,"
-                    + " CAST(:s AS pg_snapshot), " + TombstoneCollector.clockNow(schema) + ")"
-                    + " ON CONFLICT (peer, tbl) DO UPDATE SET acked = EXCLUDED.acked, updated_at = EXCLUDED.updated_at")
-                    .bind("peer", requester.value()).bind("tbl", t.name()).bind("s", cursor.from()).execute();
-        }
+        // Only tombstone collection reads acknowledgements, and an acknowledgement lost in a crash only delays it: the
+        // serving side of every pull need not wait for a WAL flush (synchronous_commit is off, set in read). The
+        // pull's only other write, the removal of an expiry mark (PeerExpiry), lost in a crash makes the peer rejoin
+        // by snapshot once more.
+        h.createUpdate("INSERT INTO " + schema + ".peer_ack (peer, tbl, acked, updated_at) SELECT :peer, t,"
+                        + " CAST(:s AS pg_snapshot), " + TombstoneCollector.clockNow(schema) + " FROM unnest(CAST(:tbls AS text[])) t"
+                        + " ON CONFLICT (peer, tbl) DO UPDATE SET acked = EXCLUDED.acked, updated_at = EXCLUDED.updated_at")
+                .bind("peer", requester.value()).bind("s", cursor.from())
+                .bindArray("tbls", String.class, wanted.stream().map(PgTable::name).toArray())
+                .execute();
     }
 
     private static String currentSnapshot(Handle h) {

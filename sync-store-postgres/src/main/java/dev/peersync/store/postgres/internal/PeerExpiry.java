@@ -24,16 +24,21 @@ final class PeerExpiry {
      * snapshot of a cursor with a valid receipt, or null) was taken before the mark.
      */
     boolean refuses(Handle h, NodeId requester, String from) {
-        if (from != null) {
-            boolean rejoined = h.createUpdate("DELETE FROM " + s + ".peer_expired WHERE peer = :p"
-                            + " AND pg_visible_in_snapshot(expired_xid, CAST(:from AS pg_snapshot))")
-                    .bind("p", requester.value()).bind("from", from).execute() > 0;
-            if (rejoined) {
-                log.info("Peer {} rejoined by snapshot: its pulls are served again", requester);
-                return false;
-            }
+        // One statement (a pull's round trips add up in the latency): the statement's snapshot sees the mark even when
+        // its DELETE removes it, so a removal says "rejoined" and the mark alone "expired".
+        record Gate(boolean rejoined, boolean expired) {
         }
-        return isExpired(h, requester);
+        Gate gate = h.createQuery("WITH rejoined AS (DELETE FROM " + s + ".peer_expired WHERE peer = :p"
+                        + " AND pg_visible_in_snapshot(expired_xid, CAST(:from AS pg_snapshot)) RETURNING 1)"
+                        + " SELECT EXISTS (SELECT 1 FROM rejoined) AS rejoined,"
+                        + " EXISTS (SELECT 1 FROM " + s + ".peer_expired WHERE peer = :p) AS expired")
+                .bind("p", requester.value()).bind("from", from)
+                .map((rs, ctx) -> new Gate(rs.getBoolean("rejoined"), rs.getBoolean("expired"))).one();
+        if (gate.rejoined()) {
+            log.info("Peer {} rejoined by snapshot: its pulls are served again", requester);
+            return false;
+        }
+        return gate.expired();
     }
 
     boolean isExpired(Handle h, NodeId peer) {
