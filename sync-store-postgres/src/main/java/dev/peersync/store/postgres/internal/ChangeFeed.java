@@ -48,10 +48,8 @@ final class ChangeFeed {
         FeedCursor cursor = cursorText.isEmpty() ? null : FeedCursor.parse(cursorText, node);
         boolean receipted = cursor != null && receipts.verify(cursorText, requester);
         // The visibility filters defeat row estimates, and with a low estimate the planner would read and sort the
-        // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops. A pull with
-        // a receipted cursor acknowledges it, which needs no WAL flush (see acknowledge). One round trip for all.
-        h.execute(Sql.TRANSACTION_SETTINGS + "; SET LOCAL enable_sort = off"
-                + (receipted ? "; SET LOCAL synchronous_commit = off" : ""));
+        // whole rest of the range for every page; without sorts it walks the (_tx, _seq) index and stops.
+        h.execute(Sql.TRANSACTION_SETTINGS + "; SET LOCAL enable_sort = off");
         boolean ahead = receipted && aheadOfFeed(h, cursor);
         if (expiry.refuses(h, requester, receipted && !ahead ? cursor.from() : null)) {
             return ChangeBatch.rejoinBySnapshot(cursorText); // before the acknowledgement: a refused pull acks nothing
@@ -286,10 +284,11 @@ final class ChangeFeed {
         if (cursor.isStart()) {
             return;
         }
-        // Only tombstone collection reads acknowledgements, and an acknowledgement lost in a crash only delays it: the
-        // serving side of every pull need not wait for a WAL flush (synchronous_commit is off, set in read). The
-        // pull's only other write, the removal of an expiry mark (PeerExpiry), lost in a crash makes the peer rejoin
-        // by snapshot once more.
+        // Committed durably although an acknowledgement lost in a crash would only delay tombstone collection: this
+        // write gives the pull's transaction an id, which the snapshots handed out in this pull (and in the next ones)
+        // show as finished. A commit lost in a crash lets that id be handed out again after the restart, to a
+        // transaction whose rows the requester's cursor would then skip (the argument of docs/sync-core.md,
+        // "Durability", for applies).
         h.createUpdate("INSERT INTO " + schema + ".peer_ack (peer, tbl, acked, updated_at) SELECT :peer, t,"
                         + " CAST(:s AS pg_snapshot), " + TombstoneCollector.clockNow(schema) + " FROM unnest(CAST(:tbls AS text[])) t"
                         + " ON CONFLICT (peer, tbl) DO UPDATE SET acked = EXCLUDED.acked, updated_at = EXCLUDED.updated_at")
