@@ -3,6 +3,7 @@ package dev.peersync.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peersync.testing.LocalPgCluster;
+import dev.peersync.testing.Prerequisite;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,7 +27,9 @@ class JitIT {
             Jdbi stats = Jdbi.create(a.dataSource);
             stats.useHandle(h -> h.execute("CREATE EXTENSION pg_stat_statements"));
             boolean available = stats.withHandle(h -> h.createQuery("SELECT pg_jit_available()").mapTo(Boolean.class).one());
-            assertThat(available).as("this test needs a PostgreSQL built with LLVM (the packaged one is)").isTrue();
+            Prerequisite.require(available, "JIT in the machine's PostgreSQL (built with LLVM)",
+                    "install the distribution's package (apt-get install postgresql), which has it, or point"
+                            + " PEERSYNC_PG_BIN at such a build");
             a.sql("INSERT INTO users SELECT gen_random_uuid(), 'u' || g, now() FROM generate_series(1, 50) g");
             a.sql("INSERT INTO products SELECT gen_random_uuid(), 'p' || g, g FROM generate_series(1, 20) g");
             stats.useHandle(h -> h.execute("SELECT pg_stat_statements_reset()"));
