@@ -6,6 +6,7 @@ import dev.peersync.core.spi.RowChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -240,18 +241,17 @@ final class ChangeFeed {
         }
         sql.append(" UNION ALL ").append(Truncations.feedBranch(schema, "CAST(:tables AS text[])"));
         sql.append(") u ORDER BY tx, seq LIMIT :lim) p ON true ORDER BY p.tx, p.seq");
-        List<String> snapshot = new ArrayList<>(1);
-        List<FeedRow> rows = h.createQuery(sql.toString())
+        // Each result row with the statement's snapshot; the row is null where the range is empty.
+        record Read(String snapshot, FeedRow row) {
+        }
+        List<Read> read = h.createQuery(sql.toString())
                 .bind("from", c.from()).bind("to", c.to()).bind("tx", c.tx()).bind("seq", c.seq()).bind("lim", limit)
                 .bind("requester", requester.value())
                 .bindArray("tables", String.class, wanted.stream().map(PgTable::name).toArray())
                 .map((rs, ctx) -> {
-                    if (snapshot.isEmpty()) {
-                        snapshot.add(rs.getString("snapshot"));
-                    }
                     String table = rs.getString("tbl");
                     if (table == null) {
-                        return null; // the range is empty
+                        return new Read(rs.getString("snapshot"), null);
                     }
                     boolean deleted = rs.getBoolean("deleted");
                     String pk = rs.getString("pk");
@@ -263,9 +263,9 @@ final class ChangeFeed {
                     } else {
                         log.warn("Live metadata row without data in {} for key {}: left out of the feed", table, pk);
                     }
-                    return new FeedRow(rs.getString("tx"), rs.getLong("seq"), change);
+                    return new Read(rs.getString("snapshot"), new FeedRow(rs.getString("tx"), rs.getLong("seq"), change));
                 }).list();
-        return new Page(rows.stream().filter(java.util.Objects::nonNull).toList(), snapshot.get(0));
+        return new Page(read.stream().map(Read::row).filter(Objects::nonNull).toList(), read.get(0).snapshot());
     }
 
     /** The replaced version ({@code _phlc}, {@code _porigin} of a result row), null when there is none. */

@@ -31,7 +31,7 @@ final class PeerExpiry {
         Gate gate = h.createQuery("WITH rejoined AS (DELETE FROM " + s + ".peer_expired WHERE peer = :p"
                         + " AND pg_visible_in_snapshot(expired_xid, CAST(:from AS pg_snapshot)) RETURNING 1)"
                         + " SELECT EXISTS (SELECT 1 FROM rejoined) AS rejoined,"
-                        + " EXISTS (SELECT 1 FROM " + s + ".peer_expired WHERE peer = :p) AS expired")
+                        + " " + expired() + " AS expired")
                 .bind("p", requester.value()).bind("from", from)
                 .map((rs, ctx) -> new Gate(rs.getBoolean("rejoined"), rs.getBoolean("expired"))).one();
         if (gate.rejoined()) {
@@ -42,7 +42,11 @@ final class PeerExpiry {
     }
 
     boolean isExpired(Handle h, NodeId peer) {
-        return h.createQuery("SELECT EXISTS (SELECT 1 FROM " + s + ".peer_expired WHERE peer = :p)")
-                .bind("p", peer.value()).mapTo(Boolean.class).one();
+        return h.createQuery("SELECT " + expired()).bind("p", peer.value()).mapTo(Boolean.class).one();
+    }
+
+    /** SQL: the peer bound as {@code :p} is marked expired. */
+    private String expired() {
+        return "EXISTS (SELECT 1 FROM " + s + ".peer_expired WHERE peer = :p)";
     }
 }
