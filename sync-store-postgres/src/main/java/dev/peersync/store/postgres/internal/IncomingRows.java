@@ -138,13 +138,18 @@ final class IncomingRows {
      * @throws IllegalArgumentException when they are not {@code {"column": [hlc, "node"], ...}} (nothing is applied)
      */
     static String canonicalColumns(RowChange c) {
-        if (c.columns() == null || c.deleted()) {
+        return canonicalColumns(c.columns(), c.hlc(), c.origin(), c.deleted());
+    }
+
+    /** The same for the column versions {@code columns} of a version (hlc, origin, deleted). */
+    static String canonicalColumns(String columns, long hlc, dev.peersync.core.NodeId origin, boolean deleted) {
+        if (columns == null || deleted) {
             return null;
         }
-        dev.peersync.core.Version row = new dev.peersync.core.Version(c.hlc(), c.origin());
+        dev.peersync.core.Version row = new dev.peersync.core.Version(hlc, origin);
         java.util.Map<String, dev.peersync.core.Version> below = new java.util.TreeMap<>();
         try {
-            dev.peersync.core.ColumnVersions.parse(c.columns()).forEach((column, v) -> {
+            dev.peersync.core.ColumnVersions.parse(columns).forEach((column, v) -> {
                 if (v.compareTo(row) < 0) {
                     below.put(column, v);
                 }
@@ -157,7 +162,7 @@ final class IncomingRows {
     }
 
     /** A value in COPY text format: backslash, tab, newline and carriage return escaped; null as \\N. */
-    private static StringBuilder copyField(StringBuilder out, String value) {
+    static StringBuilder copyField(StringBuilder out, String value) {
         if (value == null) {
             return out.append("\\N");
         }

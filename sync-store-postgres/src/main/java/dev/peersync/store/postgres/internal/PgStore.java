@@ -106,8 +106,7 @@ public final class PgStore implements SyncStore {
                 settings.uniquePolicies(), settings.maxParkedPerPeerTable(), heldValues);
         return new Layout(List.copyOf(parentsFirst), tables, shape(parentsFirst),
                 new ChangeFeed(tables, nodeId, settings.schema(), receipts, heldValues, opened), applier,
-                new SnapshotLoader(settings.schema(), locks, settings.maxClockOffset().toMillis(), settings.bucketCount(),
-                        applier), signature);
+                new SnapshotLoader(settings.schema(), settings.maxClockOffset().toMillis(), settings.bucketCount(), applier), signature);
     }
 
     /** Installs (idempotently) and opens the store. */
@@ -366,7 +365,7 @@ public final class PgStore implements SyncStore {
         return call(jdbi, "load a snapshot page of " + table + " from " + peer,
                 h -> {
                     h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")"); // as the loader: before the layout
-                    return layout.snapshotLoader().load(h, t, peer, page);
+                    return layout.snapshotLoader().load(h, t, peer, page, false);
                 });
     }
 
@@ -378,7 +377,7 @@ public final class PgStore implements SyncStore {
         PgTable t = table(table);
         return call(jdbi, "load a rejoin snapshot page of " + table + " from " + peer, h -> {
             h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")"); // as the loader: before the layout
-            ApplyResult loaded = layout.snapshotLoader().load(h, t, peer, page);
+            ApplyResult loaded = layout.snapshotLoader().load(h, t, peer, page, true);
             int dropped = staleRows.drop(h, t, peer, page.rows() > 0 ? SnapshotLoader.staging(t) : null, afterPk,
                     page.hasMore() ? page.lastPk() : "", page.gcHorizon());
             if (dropped > 0) {

@@ -17,39 +17,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads a snapshot page inside the caller's transaction: COPY into a staging table, then, when every row is new
- * here, one plain INSERT into the table (the capture trigger told to leave it alone) and one into its metadata with
- * the page's versions. Plain inserts, not upserts: a key that is already here (a local write, another peer's batch),
- * a row whose parent is not here (written on the peer after its parent table's pages were read) or a version
- * ahead of our clock fails that statement, and the page goes through the merge rule instead, row by row like a
- * feed batch (skip, win or park). Only a page that is not what it claims to be is refused.
+ * Loads a snapshot page inside the caller's transaction. When every row is new here, {@link PageCopy} writes the table's
+ * rows and their metadata with one COPY each. Plain inserts, not upserts: a key that is already here (a local write,
+ * another peer's batch), a row whose parent is not here (written on the peer after its parent table's pages were
+ * read) or a version ahead of our clock fails that path, and the page is staged (COPY into a temporary table) and goes
+ * through the merge rule instead, row by row like a feed batch (skip, win or park). Only a page that is not what it
+ * claims to be is refused.
  */
 final class SnapshotLoader {
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
     private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live, _ps_derived, _ps_cv";
 
-    private final String s;
-    private final Locks locks;
-    private final long maxOffsetMillis;
-    private final int bucketCount;
     private final Applier applier;
+    private final PageCopy pageCopy;
 
-    SnapshotLoader(String schema, Locks locks, long maxOffsetMillis, int bucketCount, Applier applier) {
-        this.s = Sql.ident(schema);
-        this.locks = locks;
-        this.maxOffsetMillis = maxOffsetMillis;
-        this.bucketCount = bucketCount;
+    SnapshotLoader(String schema, long maxOffsetMillis, int bucketCount, Applier applier) {
         this.applier = applier;
+        this.pageCopy = new PageCopy(Sql.ident(schema), maxOffsetMillis, bucketCount);
     }
 
-    ApplyResult load(Handle h, PgTable t, NodeId peer, SnapshotPage page) {
+    /**
+     * Loads {@code page}; the caller holds the apply lock (serialised with every apply: the classification of a
+     * concurrent batch must see these rows or wait). With {@code keepStaged}, the page is left in {@link #staging}
+     * whichever way it was loaded, for the caller's later statements.
+     */
+    ApplyResult load(Handle h, PgTable t, NodeId peer, SnapshotPage page, boolean keepStaged) {
         if (page.rows() == 0) {
             return ApplyResult.empty();
         }
+        h.execute(Sql.TRANSACTION_SETTINGS);
+        h.savepoint("peersync_snapshot");
+        try {
+            int loaded = pageCopy.load(h, t, peer, page);
+            h.releaseSavepoint("peersync_snapshot");
+            if (keepStaged) {
+                stage(h, t, page);
+            }
+            return new ApplyResult(loaded, 0, 0, Map.of(t.name(), loaded), List.of());
+        } catch (StatementException | PageCopy.NotNew e) {
+            // A key that is here already, a row whose parent is not, a version from the future: the merge rule
+            // settles each row (skip, win, park) like a feed batch's.
+            h.rollbackToSavepoint("peersync_snapshot");
+            log.debug("Snapshot page of {} from {} merged by the merge rule: {}", t.name(), peer, e.getMessage());
+        }
+        stage(h, t, page);
+        return applier.apply(h, asChanges(h, t, peer, staging(t)));
+    }
+
+    /** COPYs the page into {@link #staging}; refuses a page that is not what it claims to be. */
+    private static void stage(Handle h, PgTable t, SnapshotPage page) {
         String staging = staging(t);
-        // Serialised with every apply: the classification of a concurrent batch must see these rows or wait.
-        h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS + ";"
-                + " CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
+        h.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
                 + " ON COMMIT DELETE ROWS AS SELECT NULL::text AS _ps_pk, NULL::bigint AS _ps_hlc,"
                 + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live,"
                 + " NULL::boolean AS _ps_derived, NULL::jsonb AS _ps_cv, "
@@ -60,62 +78,11 @@ final class SnapshotLoader {
             throw new IllegalArgumentException("a snapshot page of " + t.name() + " announced " + page.rows()
                     + " rows but holds " + copied + "; nothing was loaded");
         }
-        h.savepoint("peersync_snapshot");
-        try {
-            ApplyResult result = insertAsNew(h, t, peer, staging);
-            h.releaseSavepoint("peersync_snapshot");
-            return result;
-        } catch (StatementException | NotNew e) {
-            // A key that is here already, a row whose parent is not, a version from the future: the merge rule
-            // settles each row (skip, win, park) like a feed batch's.
-            h.rollbackToSavepoint("peersync_snapshot");
-            log.debug("Snapshot page of {} from {} merged by the merge rule: {}", t.name(), peer, e.getMessage());
-            return applier.apply(h, asChanges(h, t, peer, staging));
-        }
     }
 
     /** The staging table of a table's pages, which holds the page loaded last until the transaction ends. */
     static String staging(PgTable t) {
         return "pg_temp." + Sql.ident("peersync_snap_" + t.metaName());
-    }
-
-    /** The fast path: every row new here, nothing ahead of our clock. Throws when that does not hold. */
-    private ApplyResult insertAsNew(Handle h, PgTable t, NodeId peer, String staging) {
-        long ahead = h.createQuery("SELECT coalesce((max(_ps_hlc) >> 16) - " + s + ".phys_ms(), 0) FROM " + staging)
-                .mapTo(Long.class).one();
-        if (ahead > maxOffsetMillis) {
-            throw new NotNew("versions " + ahead + " ms ahead of our clock (max " + maxOffsetMillis + " ms)");
-        }
-        boolean truncated = h.createQuery("SELECT EXISTS (SELECT 1 FROM " + staging + " st JOIN " + s + ".truncations w"
-                + " ON w.tbl = :t WHERE (st._ps_hlc, st._ps_origin) < (w.hlc, w.origin))").bind("t", t.name())
-                .mapTo(Boolean.class).one();
-        if (truncated) {
-            throw new NotNew("versions below a truncation of " + t.name() + " held here");
-        }
-        h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', :t, true)").bind("t", t.name())
-                .mapTo(String.class).one();
-        h.execute("INSERT INTO " + t.qualified() + " (" + t.columnNames("") + ")"
-                + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + t.columnNames("st") + " FROM " + staging + " st WHERE st._ps_live AND NOT st._ps_deleted");
-        h.execute("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', '', true)");
-        // The versions move our clock past them; local change numbers (the feed's order) come from the clock.
-        long base = h.createQuery("SELECT " + s + ".hlc_reserve(1, max(_ps_hlc)), " + s + ".hlc_reserve(count(*))"
-                + " FROM " + staging).map((rs, ctx) -> rs.getLong(2)).one();
-        int loaded = h.createUpdate("INSERT INTO " + t.meta() + " (" + t.pkNames()
-                + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
-                + " SELECT " + t.pkList("st") + ", st._ps_hlc, st._ps_origin, st._ps_deleted, pg_current_xact_id(),"
-                + " :base + row_number() OVER () - 1, " + s + ".bucket_of(st._ps_key, :bc), st._ps_cvn,"
-                + " " + Derived.hash(s, "st._ps_key", "st._ps_hlc", "st._ps_origin", "st._ps_deleted", "st._ps_derived",
-                        "st._ps_cvn")
-                // cv_normal is not inlined (it has a subquery): called only for the rows that list column versions.
-                + " FROM (SELECT st.*, " + t.pkText("st") + " AS _ps_key, CASE WHEN st._ps_cv IS NULL THEN NULL ELSE "
-                + s + ".cv_normal(st._ps_cv, st._ps_hlc, st._ps_origin, st._ps_deleted) END AS _ps_cvn FROM " + staging + " st"
-                + " WHERE st._ps_deleted OR st._ps_live) st")
-                .bind("base", base).bind("bc", bucketCount).execute();
-        // Announced as rows from that peer: pushed to every other peer, not back to it.
-        h.createQuery("SELECT pg_notify('" + PgCommitListener.CHANNEL + "', :cause)").bind("cause", peer.value().toString())
-                .mapTo(String.class).list();
-        return new ApplyResult(loaded, 0, 0, Map.of(t.name(), loaded), List.of());
     }
 
     /** The staged page as feed rows (the data as the feed's JSON), for the merge rule. */
@@ -129,13 +96,6 @@ final class SnapshotLoader {
                         new NodeId(rs.getObject(3, UUID.class)), rs.getBoolean(4), rs.getString(6), rs.getBoolean(5),
                         0, rs.getString(7)), peer))
                 .list();
-    }
-
-    /** The page cannot take the fast path. */
-    private static final class NotNew extends RuntimeException {
-        NotNew(String message) {
-            super(message, null, false, false);
-        }
     }
 
     private static long copyIn(Handle h, String sql, String text) {
