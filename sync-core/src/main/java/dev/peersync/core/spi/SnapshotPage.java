@@ -4,8 +4,9 @@ package dev.peersync.core.spi;
  * One page of a table's snapshot, in PostgreSQL's COPY text format so that the joining node loads it with COPY
  * instead of parsing rows one by one. Each line holds, tab-separated: the canonical key text, the version's hlc,
  * its origin node, the deleted flag, a "has data" flag (false for a live version whose row is missing, which the
- * loader leaves out like the feed does), a "derived" flag ({@link RowVersion#derived()}), then the requested columns in the order asked: the key columns always,
- * the others {@code \N} for a tombstone.
+ * loader leaves out like the feed does), the version's stored hash ({@link DigestHash#storedHash}: a derived version,
+ * {@link RowVersion#derived()}, has {@link DigestHash#DERIVED_MARK} flipped), the column versions, then the requested
+ * columns in the order asked: the key columns always, the others {@code \N} for a tombstone.
  *
  * @param copyText   the lines, each ending in a newline, in primary-key order
  * @param rows       number of lines

@@ -183,9 +183,13 @@ class CascadeIT {
     }
 
     @Test
-    void a_node_joining_by_snapshot_copies_derived_rows_and_column_versions_with_their_marks() {
+    void snapshot_pages_carry_derived_rows_and_column_versions_with_their_marks_by_copy_and_by_the_merge_rule() {
         TestNode x = node("snapmark_x");
         TestNode y = node("snapmark_y");
+        TestNode z = node("snapmark_z");
+        // z wrote the child's key first, with no parent: x's later version of it must go through the merge rule.
+        z.sql("INSERT INTO categories VALUES (?, 'z child', NULL)", CHILD);
+        TestNode.clockTicks();
         seed(x);
         x.sql("UPDATE products SET name = 'renamed' WHERE id = ?", PRODUCT); // column versions on the product
         x.sql("DELETE FROM categories WHERE id = ?", PARENT);                // SET NULL on the child: derived
@@ -198,11 +202,15 @@ class CascadeIT {
             // The merge rule's path counts rows per origin; the plain COPY of a page of new rows does not.
             assertThat(loaded.perOrigin()).as("%s loaded by the plain COPY", table).isEmpty();
             assertThat(loaded.applied()).isEqualTo(page.rows());
+            ApplyResult merged = z.store.loadSnapshotPage(x.id(), table, page);
+            assertThat(merged.perOrigin().isEmpty()).as("%s loaded on z by the plain COPY", table)
+                    .isEqualTo(!table.equals("categories"));
         }
         assertThat(derived(y, childKey)).isTrue();
+        assertThat(derived(z, childKey)).isTrue();
         assertThat(y.rows("SELECT _cv::text AS cv FROM peersync.m_products"))
                 .isEqualTo(x.rows("SELECT _cv::text AS cv FROM peersync.m_products"));
-        assertConverged(x, y);
+        assertConverged(x, y, z);
     }
 
     @Test

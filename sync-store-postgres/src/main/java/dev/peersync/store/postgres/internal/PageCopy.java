@@ -26,7 +26,7 @@ import org.postgresql.copy.CopyManager;
  * ({@link NotNew}); the caller rolls back to its savepoint and lets the merge rule settle each row.
  */
 final class PageCopy {
-    /** Leading fields of a page's line ({@link SnapshotReader}): key, version, deleted, live, derived, column versions. */
+    /** Leading fields of a page's line ({@link SnapshotReader}): key, version, deleted, live, stored hash, column versions. */
     private static final int META_FIELDS = 7;
 
     private final String s;
@@ -51,7 +51,7 @@ final class PageCopy {
     }
 
     /** One line's version, as the metadata stores it. */
-    private record Version(String key, long hlc, UUID origin, boolean deleted, boolean live, boolean derived, String cv,
+    private record Version(String key, long hlc, UUID origin, boolean deleted, boolean live, long storedHash, String cv,
                            String keyColumns, int dataStart) {
     }
 
@@ -99,9 +99,11 @@ final class PageCopy {
             if (v.cv() != null) {
                 hash ^= Long.parseLong(cvHashes.get(cvAt++));
             }
-            if (v.derived()) {
-                hash ^= DigestHash.DERIVED_MARK;
+            // The peer's stored hash is this one, or this one with the derived mark flipped (a live row only).
+            if (v.storedHash() != hash && (v.deleted() || v.storedHash() != (hash ^ DigestHash.DERIVED_MARK))) {
+                throw new NotNew("the stored hash of " + v.key() + " does not match its version");
             }
+            hash = v.storedHash();
             meta.append(v.keyColumns()).append('\t').append(v.hlc()).append('\t').append(v.origin()).append('\t')
                     .append(v.deleted()).append('\t').append(reserved.tx()).append('\t').append(reserved.base() + seq++)
                     .append('\t').append(DigestHash.bucketOf(v.key(), bucketCount)).append('\t');
@@ -160,7 +162,7 @@ final class PageCopy {
     private static List<Version> split(PgTable t, String text) {
         int[] keyAt = keyPositions(t);
         int fields = META_FIELDS + t.columns().size();
-        List<Version> out = new ArrayList<>();
+        List<Version> out = new ArrayList<>(text.length() / 256);
         int start = 0;
         while (start < text.length()) {
             int end = lineEnd(text, start);
@@ -189,7 +191,8 @@ final class PageCopy {
                 String cv = IncomingRows.canonicalColumns(nullable(text.substring(tabs[5] + 1, tabs[6])), hlc,
                         new NodeId(origin), deleted);
                 out.add(new Version(SnapshotReader.unescape(text.substring(start, tabs[0])), hlc, origin, deleted,
-                        bool(text, tabs[3] + 1, tabs[4]), bool(text, tabs[4] + 1, tabs[5]), cv, keyColumns.toString(),
+                        bool(text, tabs[3] + 1, tabs[4]), Long.parseLong(text.substring(tabs[4] + 1, tabs[5])), cv,
+                        keyColumns.toString(),
                         tabs[6] + 1));
             } catch (IllegalArgumentException e) {
                 throw new NotNew("a line's version does not read: " + e.getMessage(), e);

@@ -26,14 +26,16 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotLoader {
     private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
-    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live, _ps_derived, _ps_cv";
+    private static final String META_COLUMNS = "_ps_pk, _ps_hlc, _ps_origin, _ps_deleted, _ps_live, _ps_hash, _ps_cv";
 
+    private final String s;
     private final Applier applier;
     private final PageCopy pageCopy;
 
     SnapshotLoader(String schema, long maxOffsetMillis, int bucketCount, Applier applier) {
+        this.s = Sql.ident(schema);
         this.applier = applier;
-        this.pageCopy = new PageCopy(Sql.ident(schema), maxOffsetMillis, bucketCount);
+        this.pageCopy = new PageCopy(s, maxOffsetMillis, bucketCount);
     }
 
     /**
@@ -70,7 +72,7 @@ final class SnapshotLoader {
         h.execute("CREATE TEMP TABLE IF NOT EXISTS " + staging.substring("pg_temp.".length())
                 + " ON COMMIT DELETE ROWS AS SELECT NULL::text AS _ps_pk, NULL::bigint AS _ps_hlc,"
                 + " NULL::uuid AS _ps_origin, NULL::boolean AS _ps_deleted, NULL::boolean AS _ps_live,"
-                + " NULL::boolean AS _ps_derived, NULL::jsonb AS _ps_cv, "
+                + " NULL::bigint AS _ps_hash, NULL::jsonb AS _ps_cv, "
                 + t.columnNames("x") + " FROM " + t.qualified() + " x WITH NO DATA; DELETE FROM " + staging);
         long copied = copyIn(h, "COPY " + staging + " (" + META_COLUMNS + ", " + t.columnNames("") + ") FROM STDIN",
                 page.copyText());
@@ -85,11 +87,17 @@ final class SnapshotLoader {
         return "pg_temp." + Sql.ident("peersync_snap_" + t.metaName());
     }
 
-    /** The staged page as feed rows (the data as the feed's JSON), for the merge rule. */
-    private static List<Incoming> asChanges(Handle h, PgTable t, NodeId peer, String staging) {
-        return h.createQuery("SELECT st._ps_pk, st._ps_hlc, st._ps_origin, st._ps_deleted, st._ps_derived,"
+    /**
+     * The staged page as feed rows (the data as the feed's JSON), for the merge rule. A row is derived where the peer's
+     * stored hash is its version's hash with the mark flipped.
+     */
+    private List<Incoming> asChanges(Handle h, PgTable t, NodeId peer, String staging) {
+        String marked = Derived.hash(s, "st._ps_pk", "st._ps_hlc", "st._ps_origin", "false", "true",
+                s + ".cv_normal(st._ps_cv, st._ps_hlc, st._ps_origin, false)");
+        return h.createQuery("SELECT st._ps_pk, st._ps_hlc, st._ps_origin, st._ps_deleted,"
+                        + " NOT st._ps_deleted AND st._ps_hash = " + marked + ","
                         + " CASE WHEN st._ps_deleted THEN NULL ELSE (to_jsonb(st) - ARRAY['_ps_pk', '_ps_hlc',"
-                        + " '_ps_origin', '_ps_deleted', '_ps_live', '_ps_derived', '_ps_cv'])::text END AS data,"
+                        + " '_ps_origin', '_ps_deleted', '_ps_live', '_ps_hash', '_ps_cv'])::text END AS data,"
                         + " st._ps_cv::text"
                         + " FROM " + staging + " st WHERE st._ps_deleted OR st._ps_live")
                 .map((rs, ctx) -> new Incoming(new RowChange(t.name(), rs.getString(1), rs.getLong(2),

@@ -101,9 +101,10 @@ final class SnapshotReader {
     }
 
     /**
-     * Canonical key, version, deleted flag, "has data" flag, derived flag, column versions, then the requested columns: key columns from the
-     * metadata (so a tombstone carries its key), the others from the live row. COPY takes no bind parameters:
-     * the key is a checked literal.
+     * Canonical key, version, deleted flag, "has data" flag, stored hash, column versions, then the requested columns:
+     * key columns from the metadata (so a tombstone carries its key), the others from the live row. The stored hash
+     * tells a derived version (its mark flipped) without a hash computed here: the joining node computes the version's
+     * hash itself, and needs it anyway. COPY takes no bind parameters: the key is a checked literal.
      */
     private String pageQuery(PgTable t, SnapshotRequest request, int limit) {
         Set<String> keys = t.pk().stream().map(PgTable.Column::name).collect(Collectors.toSet());
@@ -112,7 +113,7 @@ final class SnapshotReader {
         String after = request.afterPk().isEmpty() ? "" : " WHERE (" + t.pkList("m") + ") > (SELECT " + t.pkList("k")
                 + " FROM " + t.pkColumns(Sql.literal(request.afterPk()) + "::jsonb") + " k)";
         return "COPY (SELECT " + t.pkText("m") + ", m._hlc, m._origin, m._deleted,"
-                + " NOT m._deleted AND x." + t.pk().get(0).quoted() + " IS NOT NULL, " + Derived.sql(schema, t, "m") + ", m._cv, "
+                + " NOT m._deleted AND x." + t.pk().get(0).quoted() + " IS NOT NULL, m._hash, m._cv, "
                 + String.join(", ", values)
                 + " FROM (SELECT * FROM " + t.meta() + " m" + after + " ORDER BY " + t.pkList("m") + " LIMIT " + limit
                 + ") m LEFT JOIN " + t.qualified() + " x ON " + t.pkJoin("x", "m") + " AND NOT m._deleted"

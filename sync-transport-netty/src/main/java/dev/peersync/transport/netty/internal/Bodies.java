@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Bodies of the handshake and control messages (the request table's bodies are in {@link MessageType}). Each is one
  * JSON object on the wire, its fields in component order under the names given by {@code @JsonProperty} (those of
- * protocol version 6, pinned by {@code WireGoldenTest}).
+ * protocol version 7, pinned by {@code WireGoldenTest}).
  */
 public final class Bodies {
     private Bodies() {

@@ -220,7 +220,7 @@ public enum MessageType {
     }
 
     // The wire bodies of the request table. Each is one JSON object, its fields in component order under the names
-    // given here (the names of protocol version 6, pinned by WireGoldenTest): never rename one without a new version.
+    // given here (the names of protocol version 7, pinned by WireGoldenTest): never rename one without a new version.
 
     /** PULL: a {@link PullRequest}. */
     public record PullQuery(@JsonProperty("tables") List<String> tables, @JsonProperty("cursor") String cursor,
