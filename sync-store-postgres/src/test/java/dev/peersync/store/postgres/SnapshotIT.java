@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,9 +19,10 @@ class SnapshotIT {
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
-    /** Values COPY text must escape, nulls, arrays, JSON, bytes. */
+    /** Values COPY text must escape, characters of several UTF-8 bytes, nulls, arrays, JSON, bytes. */
     private static void populate(TestNode a, int reviews) {
-        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'user ' || g || E'\\t\\\\x\\n', now() FROM generate_series(1, 20) g");
+        a.sql("INSERT INTO users SELECT gen_random_uuid(), 'user ' || g || E'\\t\\\\x\\n Zoë ✓ 😀', now()"
+                + " FROM generate_series(1, 20) g");
         a.sql("INSERT INTO products SELECT gen_random_uuid(), E'tab\\there, newline\\nthere, back\\\\slash, \"q\" ' || g,"
                 + " g * 1.25, jsonb_build_object('g', g, 's', E'a\\tb'), ARRAY['x', NULL, 'y z'] FROM generate_series(1, 10) g");
         a.sql("INSERT INTO reviews (id, product_id, user_id, rating, title, body, photo)"
@@ -210,10 +212,10 @@ class SnapshotIT {
         TestNode b = nodes.create("snapcount_b");
         populate(a, 0);
         SnapshotPage page = a.store.readSnapshot(new SnapshotRequest("users", b.store.snapshotColumns("users"), "", 100));
-        SnapshotPage lying = new SnapshotPage(page.copyText(), page.rows() + 1, page.lastPk(), false, page.feedCursor());
+        SnapshotPage lying = new SnapshotPage(page.copy(), page.rows() + 1, page.lastPk(), false, page.feedCursor());
         assertThatThrownBy(() -> b.store.loadSnapshotPage(a.id(), "users", lying))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("announced");
-        SnapshotPage garbage = new SnapshotPage("not\ta\tpage\n", 1, "", false, page.feedCursor());
+        SnapshotPage garbage = new SnapshotPage("not\ta\tpage\n".getBytes(StandardCharsets.UTF_8), 1, "", false, page.feedCursor());
         assertThatThrownBy(() -> b.store.loadSnapshotPage(a.id(), "users", garbage))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(b.store.isEmpty()).isTrue();

@@ -3,8 +3,11 @@ package dev.peersync.store.postgres.internal;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.SnapshotPage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +55,7 @@ final class PageCopy {
 
     /** One line's version, as the metadata stores it. */
     private record Version(String key, long hlc, UUID origin, boolean deleted, boolean live, long storedHash, String cv,
-                           String keyColumns, int dataStart) {
+                           String keyColumns, int dataStart, int lineEnd) {
     }
 
     /**
@@ -60,7 +63,7 @@ final class PageCopy {
      * metadata rows written. Throws {@link NotNew} when a row cannot go in as new.
      */
     int load(Handle h, PgTable t, NodeId peer, SnapshotPage page) {
-        String text = page.copyText();
+        byte[] text = page.copy();
         List<Version> versions = split(t, text);
         if (versions.size() != page.rows()) {
             throw new NotNew("the page announced " + page.rows() + " rows but holds " + versions.size());
@@ -83,7 +86,7 @@ final class PageCopy {
                 .bind("max", maxHlc).bind("n", (long) Math.max(kept, 1)).bind("t", t.name())
                 .map((rs, ctx) -> new Reserved(rs.getLong(2), rs.getString(3))).one();
 
-        StringBuilder rows = new StringBuilder(text.length());
+        Bytes rows = new Bytes(text.length);
         StringBuilder meta = new StringBuilder(kept * 160);
         int seq = 0;
         int cvAt = 0;
@@ -92,8 +95,8 @@ final class PageCopy {
                 continue; // deleted on the peer while its page was read: its tombstone comes with the feed
             }
             if (!v.deleted()) {
-                int end = lineEnd(text, v.dataStart());
-                rows.append(text, v.dataStart(), end).append('\n');
+                rows.write(text, v.dataStart(), v.lineEnd() - v.dataStart());
+                rows.write('\n');
             }
             long hash = DigestHash.rowHash(v.key(), v.hlc(), new NodeId(v.origin()), v.deleted());
             if (v.cv() != null) {
@@ -103,15 +106,16 @@ final class PageCopy {
             if (v.storedHash() != hash && (v.deleted() || v.storedHash() != (hash ^ DigestHash.DERIVED_MARK))) {
                 throw new NotNew("the stored hash of " + v.key() + " does not match its version");
             }
-            hash = v.storedHash();
             meta.append(v.keyColumns()).append('\t').append(v.hlc()).append('\t').append(v.origin()).append('\t')
                     .append(v.deleted()).append('\t').append(reserved.tx()).append('\t').append(reserved.base() + seq++)
                     .append('\t').append(DigestHash.bucketOf(v.key(), bucketCount)).append('\t');
-            IncomingRows.copyField(meta, v.cv()).append('\t').append(hash).append('\n');
+            IncomingRows.copyField(meta, v.cv()).append('\t').append(v.storedHash()).append('\n');
         }
         copyIn(h, "COPY " + t.qualified() + " (" + t.columnNames("") + ") FROM STDIN", rows);
+        Bytes metaBytes = new Bytes(meta.length());
+        metaBytes.writeBytes(meta.toString().getBytes(StandardCharsets.UTF_8));
         copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
-                + " FROM STDIN", meta);
+                + " FROM STDIN", metaBytes);
         // Announced as rows from that peer: pushed to every other peer, not back to it.
         h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', '', true), pg_notify('"
                         + PgCommitListener.CHANNEL + "', :cause)")
@@ -155,24 +159,26 @@ final class PageCopy {
     }
 
     /**
-     * The page's lines as versions. Fields are split at raw tabs and lines at raw newlines: COPY text escapes both
-     * inside values. The key columns' text is taken from the data fields (the page lists every column of the table in
-     * the table's order, keys included, a tombstone's too).
+     * The page's lines as versions. Fields are split at tab bytes and lines at newline bytes: COPY text escapes both
+     * inside values, and UTF-8 never has them inside a character. The key columns' text is taken from the data fields
+     * (the page lists every column of the table in the table's order, keys included, a tombstone's too).
      */
-    private static List<Version> split(PgTable t, String text) {
+    private static List<Version> split(PgTable t, byte[] text) {
         int[] keyAt = keyPositions(t);
         int fields = META_FIELDS + t.columns().size();
-        List<Version> out = new ArrayList<>(text.length() / 256);
+        List<Version> out = new ArrayList<>(text.length / 256);
+        int[] tabs = new int[fields - 1];
         int start = 0;
-        while (start < text.length()) {
-            int end = lineEnd(text, start);
-            int[] tabs = new int[fields - 1];
+        while (start < text.length) {
+            int end = start;
             int n = 0;
-            for (int i = text.indexOf('\t', start); i >= 0 && i < end; i = text.indexOf('\t', i + 1)) {
-                if (n == tabs.length) {
-                    throw new NotNew("a line has more than " + fields + " fields");
+            for (; end < text.length && text[end] != '\n'; end++) {
+                if (text[end] == '\t') {
+                    if (n == tabs.length) {
+                        throw new NotNew("a line has more than " + fields + " fields");
+                    }
+                    tabs[n++] = end;
                 }
-                tabs[n++] = i;
             }
             if (n != tabs.length) {
                 throw new NotNew("a line has " + (n + 1) + " fields, expected " + fields);
@@ -180,20 +186,20 @@ final class PageCopy {
             StringBuilder keyColumns = new StringBuilder();
             for (int k = 0; k < keyAt.length; k++) {
                 int field = META_FIELDS + keyAt[k];
-                keyColumns.append(k > 0 ? "\t" : "").append(text, tabs[field - 1] + 1, field == fields - 1 ? end : tabs[field]);
+                keyColumns.append(k > 0 ? "\t" : "").append(utf8(text, tabs[field - 1] + 1,
+                        field == fields - 1 ? end : tabs[field]));
             }
             try {
-                long hlc = Long.parseLong(text.substring(tabs[0] + 1, tabs[1]));
-                UUID origin = UUID.fromString(text.substring(tabs[1] + 1, tabs[2]));
+                long hlc = Long.parseLong(ascii(text, tabs[0] + 1, tabs[1]));
+                UUID origin = UUID.fromString(ascii(text, tabs[1] + 1, tabs[2]));
                 boolean deleted = bool(text, tabs[2] + 1, tabs[3]);
                 // Made canonical as the merge rule's path does (cv_normal): only versions below the row's, none for a
                 // tombstone, null for none.
-                String cv = IncomingRows.canonicalColumns(nullable(text.substring(tabs[5] + 1, tabs[6])), hlc,
-                        new NodeId(origin), deleted);
-                out.add(new Version(SnapshotReader.unescape(text.substring(start, tabs[0])), hlc, origin, deleted,
-                        bool(text, tabs[3] + 1, tabs[4]), Long.parseLong(text.substring(tabs[4] + 1, tabs[5])), cv,
-                        keyColumns.toString(),
-                        tabs[6] + 1));
+                String cv = IncomingRows.canonicalColumns(nullable(text, tabs[5] + 1, tabs[6]), hlc, new NodeId(origin),
+                        deleted);
+                out.add(new Version(SnapshotReader.unescape(utf8(text, start, tabs[0])), hlc, origin, deleted,
+                        bool(text, tabs[3] + 1, tabs[4]), Long.parseLong(ascii(text, tabs[4] + 1, tabs[5])), cv,
+                        keyColumns.toString(), tabs[6] + 1, end));
             } catch (IllegalArgumentException e) {
                 throw new NotNew("a line's version does not read: " + e.getMessage(), e);
             }
@@ -220,32 +226,47 @@ final class PageCopy {
         return at;
     }
 
-    private static int lineEnd(String text, int start) {
-        int end = text.indexOf('\n', start);
-        return end < 0 ? text.length() : end;
+    private static String utf8(byte[] text, int from, int to) {
+        return new String(text, from, to - from, StandardCharsets.UTF_8);
     }
 
-    private static boolean bool(String text, int from, int to) {
-        if (to - from == 1 && text.charAt(from) == 't') {
+    private static String ascii(byte[] text, int from, int to) {
+        return new String(text, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean bool(byte[] text, int from, int to) {
+        if (to - from == 1 && text[from] == 't') {
             return true;
         }
-        if (to - from == 1 && text.charAt(from) == 'f') {
+        if (to - from == 1 && text[from] == 'f') {
             return false;
         }
-        throw new IllegalArgumentException("not a boolean: " + text.substring(from, to));
+        throw new IllegalArgumentException("not a boolean: " + utf8(text, from, to));
     }
 
-    private static String nullable(String field) {
-        return field.equals("\\N") ? null : SnapshotReader.unescape(field);
+    private static String nullable(byte[] text, int from, int to) {
+        return to - from == 2 && text[from] == '\\' && text[from + 1] == 'N' ? null
+                : SnapshotReader.unescape(utf8(text, from, to));
     }
 
-    private static void copyIn(Handle h, String sql, StringBuilder text) {
-        if (text.isEmpty()) {
+    /** A byte buffer that COPY reads in place. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        InputStream in() {
+            return new ByteArrayInputStream(buf, 0, count);
+        }
+    }
+
+    private static void copyIn(Handle h, String sql, Bytes text) {
+        if (text.size() == 0) {
             return;
         }
         try {
             CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn(sql, new StringReader(text.toString()));
+            copy.copyIn(sql, text.in());
         } catch (SQLException | IOException e) {
             throw new NotNew(e.getMessage(), e);
         }

@@ -76,7 +76,7 @@ public final class PgStore implements SyncStore {
         this.receipts = receipts;
         this.locks = Locks.forSchema(settings.schema());
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
-        this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_CHARS, receipts);
+        this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_BYTES, receipts);
         this.collector = new TombstoneCollector(s);
         this.expiry = new PeerExpiry(s);
         this.staleRows = new StaleRows(s, nodeId);

@@ -3,8 +3,8 @@ package dev.peersync.store.postgres.internal;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.store.ApplyResult;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,7 @@ final class SnapshotLoader {
                 + " NULL::bigint AS _ps_hash, NULL::jsonb AS _ps_cv, "
                 + t.columnNames("x") + " FROM " + t.qualified() + " x WITH NO DATA; DELETE FROM " + staging);
         long copied = copyIn(h, "COPY " + staging + " (" + META_COLUMNS + ", " + t.columnNames("") + ") FROM STDIN",
-                page.copyText());
+                page.copy());
         if (copied != page.rows()) {
             throw new IllegalArgumentException("a snapshot page of " + t.name() + " announced " + page.rows()
                     + " rows but holds " + copied + "; nothing was loaded");
@@ -106,9 +106,9 @@ final class SnapshotLoader {
                 .list();
     }
 
-    private static long copyIn(Handle h, String sql, String text) {
+    private static long copyIn(Handle h, String sql, byte[] text) {
         try {
-            return h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
+            return h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(text));
         } catch (SQLException | IOException e) {
             throw new IllegalArgumentException("a snapshot page could not be read: " + e.getMessage()
                     + "; nothing was loaded", e);

@@ -3,9 +3,11 @@ package dev.peersync.store.postgres.internal;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.SnapshotPage;
 import dev.peersync.core.spi.SnapshotRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,28 +17,28 @@ import org.postgresql.PGConnection;
 
 /**
  * Serves snapshot pages: metadata rows in primary-key order joined with the live rows, written by the server's
- * own COPY (no per-row JSON on either side). A page is bounded by rows and by {@link #MAX_PAGE_CHARS}.
+ * own COPY (no per-row JSON on either side). A page is bounded by rows and by {@link #MAX_PAGE_BYTES}.
  */
 final class SnapshotReader {
     /** Rows per page, whatever a peer asks for. */
     static final int MAX_ROWS = 20_000;
     /**
-     * Characters of COPY text per page: a page is held about three times while it travels (frame bytes, the decoded
-     * text, the next page pipelined), so 2 MiB keeps a joining node with wide rows (2 KB descriptions) within a 96 MiB
+     * Bytes of COPY text per page: a page is held about three times while it travels (the frame's base64, the decoded
+     * bytes, the next page pipelined), so 2 MiB keeps a joining node with wide rows (2 KB descriptions) within a 96 MiB
      * heap; rows of common width still come 2,500 to a page.
      */
-    static final int MAX_PAGE_CHARS = 2 * 1024 * 1024;
+    static final int MAX_PAGE_BYTES = 2 * 1024 * 1024;
 
     private final NodeId node;
     private final String schema;
-    private final int maxPageChars;
+    private final int maxPageBytes;
     private final CursorReceipts receipts;
     private final TombstoneCollector collector;
 
-    SnapshotReader(NodeId node, String schema, int maxPageChars, CursorReceipts receipts) {
+    SnapshotReader(NodeId node, String schema, int maxPageBytes, CursorReceipts receipts) {
         this.node = node;
         this.schema = Sql.ident(schema);
-        this.maxPageChars = maxPageChars;
+        this.maxPageBytes = maxPageBytes;
         this.receipts = receipts;
         this.collector = new TombstoneCollector(this.schema);
     }
@@ -65,20 +67,20 @@ final class SnapshotReader {
             cursor = receipts.sign(cursor, requester);
         }
 
-        String text = copyOut(h, pageQuery(t, request, limit));
-        int lines = count(text);
+        byte[] copy = copyOut(h, pageQuery(t, request, limit));
+        int lines = count(copy, copy.length);
         boolean hasMore = lines == limit;
-        if (text.length() > maxPageChars) {
-            int cut = text.lastIndexOf('\n', maxPageChars - 1) + 1;
+        if (copy.length > maxPageBytes) {
+            int cut = lastNewline(copy, maxPageBytes - 1) + 1;
             if (cut == 0) {
                 throw new IllegalArgumentException("a row of " + t.name() + " is larger than a snapshot page ("
-                        + maxPageChars + " characters of COPY text)");
+                        + maxPageBytes + " bytes of COPY text)");
             }
-            text = text.substring(0, cut);
-            lines = count(text);
+            copy = Arrays.copyOf(copy, cut);
+            lines = count(copy, cut);
             hasMore = true;
         }
-        return new SnapshotPage(text, lines, lastKey(text), hasMore, cursor, collector.horizon(h, t.name()));
+        return new SnapshotPage(copy, lines, lastKey(copy), hasMore, cursor, collector.horizon(h, t.name()));
     }
 
     /** The key must be a JSON array of the table's key values, of their types: refused before the page is read. */
@@ -120,32 +122,48 @@ final class SnapshotReader {
                 + " ORDER BY " + t.pkList("m") + ") TO STDOUT";
     }
 
-    private static String copyOut(Handle h, String sql) {
-        StringWriter out = new StringWriter(1 << 16);
+    private static byte[] copyOut(Handle h, String sql) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
         try {
             h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out);
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("could not read a snapshot page: " + e.getMessage(), e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
-    private static int count(String text) {
+    /** Lines in the first {@code length} bytes (UTF-8 never has a newline byte inside a character). */
+    private static int count(byte[] text, int length) {
         int n = 0;
-        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-            n++;
+        for (int i = 0; i < length; i++) {
+            if (text[i] == '\n') {
+                n++;
+            }
         }
         return n;
     }
 
+    /** The last newline at or before {@code from}, -1 when none. */
+    private static int lastNewline(byte[] text, int from) {
+        for (int i = from; i >= 0; i--) {
+            if (text[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The first field of the last line, COPY escapes undone: the next page's {@code afterPk}. */
-    static String lastKey(String text) {
-        if (text.isEmpty()) {
+    static String lastKey(byte[] text) {
+        if (text.length == 0) {
             return "";
         }
-        int start = text.lastIndexOf('\n', text.length() - 2) + 1;
-        int end = text.indexOf('\t', start);
-        return unescape(text.substring(start, end < 0 ? text.length() - 1 : end));
+        int start = lastNewline(text, text.length - 2) + 1;
+        int end = start;
+        while (end < text.length && text[end] != '\t' && text[end] != '\n') {
+            end++;
+        }
+        return unescape(new String(text, start, end - start, StandardCharsets.UTF_8));
     }
 
     /** Undoes COPY text escaping of one field (the escapes PostgreSQL writes: backslash and control characters). */

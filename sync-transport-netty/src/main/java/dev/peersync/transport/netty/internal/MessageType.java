@@ -351,17 +351,20 @@ public enum MessageType {
         }
     }
 
-    /** SNAPSHOT_PAGE: a {@link SnapshotPage}. */
-    public record SnapshotReply(@JsonProperty("copyText") String copyText, @JsonProperty("rows") int rows,
+    /**
+     * SNAPSHOT_PAGE: a {@link SnapshotPage}; its COPY text travels as base64 (JSON's binary form): written and read in
+     * bulk, where a JSON string escapes and unescapes the tabs and newlines of every row, character by character.
+     */
+    public record SnapshotReply(@JsonProperty("copy") byte[] copy, @JsonProperty("rows") int rows,
                                 @JsonProperty("lastPk") String lastPk, @JsonProperty("hasMore") boolean hasMore,
                                 @JsonProperty("feedCursor") String feedCursor,
                                 @JsonProperty("gcHorizon") long gcHorizon) {
         static SnapshotReply of(SnapshotPage p) {
-            return new SnapshotReply(p.copyText(), p.rows(), p.lastPk(), p.hasMore(), p.feedCursor(), p.gcHorizon());
+            return new SnapshotReply(p.copy(), p.rows(), p.lastPk(), p.hasMore(), p.feedCursor(), p.gcHorizon());
         }
 
         SnapshotPage value() {
-            return new SnapshotPage(copyText, rows, lastPk, hasMore, feedCursor, gcHorizon);
+            return new SnapshotPage(copy, rows, lastPk, hasMore, feedCursor, gcHorizon);
         }
     }
 }

@@ -215,9 +215,9 @@ class MessageCodecTest {
         "SNAPSHOT|{\"table\":\"reviews\",\"columns\":[\"id\"],\"afterPk\":\"\",\"limit\":1}|true",
         "SNAPSHOT|{\"table\":\"reviews\",\"columns\":[\"id\"],\"afterPk\":\"\",\"limit\":0}|false",
         "SNAPSHOT|{\"table\":\"reviews\",\"columns\":[\"id\",\"id\"],\"afterPk\":\"\",\"limit\":1}|false",
-        "SNAPSHOT_PAGE|{\"copyText\":\"\",\"rows\":0,\"lastPk\":\"\",\"hasMore\":false,\"feedCursor\":\"c\","
+        "SNAPSHOT_PAGE|{\"copy\":\"\",\"rows\":0,\"lastPk\":\"\",\"hasMore\":false,\"feedCursor\":\"c\","
             + "\"gcHorizon\":0}|true",
-        "SNAPSHOT_PAGE|{\"copyText\":\"\",\"rows\":-1,\"lastPk\":\"\",\"hasMore\":false,\"feedCursor\":\"c\","
+        "SNAPSHOT_PAGE|{\"copy\":\"\",\"rows\":-1,\"lastPk\":\"\",\"hasMore\":false,\"feedCursor\":\"c\","
             + "\"gcHorizon\":0}|false",
         "RANGE_VERSIONS_REPLY|{\"versions\":[],\"hasMore\":false}|true",
         "RANGE_VERSIONS_REPLY|{\"versions\":null,\"hasMore\":false}|false",

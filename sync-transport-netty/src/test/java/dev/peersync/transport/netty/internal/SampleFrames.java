@@ -67,7 +67,8 @@ public final class SampleFrames {
         m.put(MessageType.SNAPSHOT, frame(MessageType.SNAPSHOT, 9,
                 new SnapshotRequest("reviews", List.of("id", "rating", "title"), "[\"a\"]", 10_000)));
         m.put(MessageType.SNAPSHOT_PAGE, frame(MessageType.SNAPSHOT_PAGE, 9, new SnapshotPage(
-                "[\"b\"]\t17\t" + ORIGIN + "\tf\tt\tf\tb\t5\ttab\\there\n[\"c\"]\t18\t" + ORIGIN + "\tt\tf\tf\tc\t\\N\t\\N\n",
+                ("[\"b\"]\t17\t" + ORIGIN + "\tf\tt\t-5102\t\\N\tb\t5\ttab\\there\n[\"c\"]\t18\t" + ORIGIN
+                        + "\tt\tf\t731\t\\N\tc\t\\N\t\\N\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 2, "[\"c\"]", true, "v1|" + ORIGIN + "|10:10:|10:10:|10|-9223372036854775808")));
         m.put(MessageType.PING, new Frame(MessageType.PING, 6, Bodies.Empty.INSTANCE));
         m.put(MessageType.PONG, new Frame(MessageType.PONG, 6, Bodies.Empty.INSTANCE));

@@ -203,7 +203,7 @@ public class InMemorySyncService extends TypedSyncService {
         page.forEach(r -> text.append(r.pk()).append('\t').append(r.hlc()).append('\t').append(r.origin())
                 .append('\t').append(r.deleted()).append('\n'));
         boolean more = from + page.size() < table.size();
-        return new SnapshotPage(text.toString(), page.size(), page.isEmpty() ? "" : page.get(page.size() - 1).pk(),
+        return new SnapshotPage(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), page.size(), page.isEmpty() ? "" : page.get(page.size() - 1).pk(),
                 more, "cursor-" + requester);
     }
 
