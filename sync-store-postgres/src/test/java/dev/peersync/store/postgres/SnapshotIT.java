@@ -207,6 +207,28 @@ class SnapshotIT {
     }
 
     @Test
+    void a_stored_hash_that_does_not_match_its_version_is_not_stored_and_the_page_is_merged() {
+        TestNode a = nodes.create("snaphash_a");
+        TestNode b = nodes.create("snaphash_b");
+        populate(a, 0);
+        SnapshotPage page = a.store.readSnapshot(new SnapshotRequest("users", b.store.snapshotColumns("users"), "", 100));
+        String[] lines = new String(page.copy(), StandardCharsets.UTF_8).split("\n", -1);
+        String[] fields = lines[0].split("\t", -1);
+        fields[5] = "12345"; // the stored hash of the first line: neither its version's hash nor that hash marked
+        lines[0] = String.join("\t", fields);
+        SnapshotPage lying = new SnapshotPage(String.join("\n", lines).getBytes(StandardCharsets.UTF_8), page.rows(),
+                page.lastPk(), page.hasMore(), page.feedCursor());
+
+        ApplyResult loaded = b.store.loadSnapshotPage(a.id(), "users", lying);
+
+        // The merge rule's path (it counts rows per origin), which hashes each version itself.
+        assertThat(loaded.perOrigin()).isNotEmpty();
+        assertThat(loaded.applied()).isEqualTo(page.rows());
+        assertThat(b.count("SELECT count(*) FROM peersync.m_users WHERE _hash = 12345")).isZero();
+        assertThat(b.store.digest("users")).isEqualTo(a.store.digest("users"));
+    }
+
+    @Test
     void a_page_that_does_not_hold_what_it_announces_is_refused() {
         TestNode a = nodes.create("snapcount_a");
         TestNode b = nodes.create("snapcount_b");
