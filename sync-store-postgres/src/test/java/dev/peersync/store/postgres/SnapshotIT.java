@@ -33,6 +33,11 @@ class SnapshotIT {
         a.sql("DELETE FROM reviews WHERE rating = 1 AND title IS NOT NULL AND id IN (SELECT id FROM reviews LIMIT 40)");
     }
 
+    /** {@code source}'s first page of users (all 20 of {@link #populate}), asked for with {@code target}'s columns. */
+    private static SnapshotPage usersPage(TestNode source, TestNode target) {
+        return source.store.readSnapshot(new SnapshotRequest("users", target.store.snapshotColumns("users"), "", 100));
+    }
+
     /** Loads every table of {@code source} into {@code target} page by page; returns the first page's cursor. */
     private static String join(TestNode target, TestNode source, int pageRows, Runnable afterFirstPage) {
         String cursor = null;
@@ -136,7 +141,7 @@ class SnapshotIT {
         UUID taken = (UUID) a.rows("SELECT id FROM users ORDER BY id LIMIT 1").get(0).get("id");
         TestNode.clockTicks();
         b.sql("INSERT INTO users VALUES (?, 'mine', now())", taken); // a later version than a's
-        SnapshotPage page = a.store.readSnapshot(new SnapshotRequest("users", b.store.snapshotColumns("users"), "", 100));
+        SnapshotPage page = usersPage(a, b);
         assertThat(page.rows()).isEqualTo(20);
 
         ApplyResult result = b.store.loadSnapshotPage(a.id(), "users", page);
@@ -211,7 +216,7 @@ class SnapshotIT {
         TestNode a = nodes.create("snaphash_a");
         TestNode b = nodes.create("snaphash_b");
         populate(a, 0);
-        SnapshotPage page = a.store.readSnapshot(new SnapshotRequest("users", b.store.snapshotColumns("users"), "", 100));
+        SnapshotPage page = usersPage(a, b);
         String[] lines = new String(page.copy(), StandardCharsets.UTF_8).split("\n", -1);
         String[] fields = lines[0].split("\t", -1);
         fields[5] = "12345"; // the stored hash of the first line: neither its version's hash nor that hash marked
@@ -233,7 +238,7 @@ class SnapshotIT {
         TestNode a = nodes.create("snapcount_a");
         TestNode b = nodes.create("snapcount_b");
         populate(a, 0);
-        SnapshotPage page = a.store.readSnapshot(new SnapshotRequest("users", b.store.snapshotColumns("users"), "", 100));
+        SnapshotPage page = usersPage(a, b);
         SnapshotPage lying = new SnapshotPage(page.copy(), page.rows() + 1, page.lastPk(), false, page.feedCursor());
         assertThatThrownBy(() -> b.store.loadSnapshotPage(a.id(), "users", lying))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("announced");
