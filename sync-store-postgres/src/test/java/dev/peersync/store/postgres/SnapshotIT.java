@@ -1,6 +1,7 @@
 package dev.peersync.store.postgres;
 
 import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.StoreSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -209,6 +210,23 @@ class SnapshotIT {
         assertThatThrownBy(() -> new SnapshotRequest("users", List.of("id", "id"), "", 10))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(a.count("SELECT count(*) FROM users")).isEqualTo(20);
+    }
+
+    @Test
+    void a_page_with_versions_too_far_ahead_parks_them_without_moving_the_clock() {
+        TestNode a = nodes.create("snapskew_a", StoreSettings.builder(TestNode.TABLES).clockOffsetMillis(300_000).build(),
+                TestNode.SCHEMA);
+        TestNode b = nodes.create("snapskew_b");
+        populate(a, 0);
+        long clockBefore = b.store.currentHlc();
+
+        ApplyResult loaded = b.store.loadSnapshotPage(a.id(), "users", usersPage(a, b));
+
+        // Not the plain COPY: the merge rule parks every row, as it does a feed batch's.
+        assertThat(loaded.parked()).isEqualTo(20);
+        assertThat(b.count("SELECT count(*) FROM users")).isZero();
+        assertThat(b.store.currentHlc() >>> 16).isLessThan(a.count("SELECT min(_hlc) FROM peersync.m_users") >>> 16);
+        assertThat(b.store.currentHlc()).isGreaterThanOrEqualTo(clockBefore);
     }
 
     @Test
