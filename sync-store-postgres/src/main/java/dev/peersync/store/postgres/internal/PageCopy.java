@@ -111,11 +111,13 @@ final class PageCopy {
                     .append('\t').append(DigestHash.bucketOf(v.key(), bucketCount)).append('\t');
             IncomingRows.copyField(meta, v.cv()).append('\t').append(v.storedHash()).append('\n');
         }
-        copyIn(h, "COPY " + t.qualified() + " (" + t.columnNames("") + ") FROM STDIN", rows);
-        Bytes metaBytes = new Bytes(meta.length());
-        metaBytes.writeBytes(meta.toString().getBytes(StandardCharsets.UTF_8));
-        copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
-                + " FROM STDIN", metaBytes);
+        if (rows.size() > 0) {
+            copyIn(h, "COPY " + t.qualified() + " (" + t.columnNames("") + ") FROM STDIN", rows.in());
+        }
+        if (kept > 0) {
+            copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
+                    + " FROM STDIN", new ByteArrayInputStream(meta.toString().getBytes(StandardCharsets.UTF_8)));
+        }
         // Announced as rows from that peer: pushed to every other peer, not back to it.
         h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', '', true), pg_notify('"
                         + PgCommitListener.CHANNEL + "', :cause)")
@@ -260,13 +262,10 @@ final class PageCopy {
         }
     }
 
-    private static void copyIn(Handle h, String sql, Bytes text) {
-        if (text.size() == 0) {
-            return;
-        }
+    private static void copyIn(Handle h, String sql, InputStream text) {
         try {
             CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn(sql, text.in());
+            copy.copyIn(sql, text);
         } catch (SQLException | IOException e) {
             throw new NotNew(e.getMessage(), e);
         }
