@@ -28,7 +28,7 @@ class ApplyIT {
     @RegisterExtension
     final TestNodes nodes = new TestNodes();
 
-    private static List<RowChange> everything(TestNode source) {
+    static List<RowChange> everything(TestNode source) {
         ChangeBatch batch = source.store.readChanges(dev.peersync.core.NodeId.random(),
                 new PullRequest(source.store.tables(), "", 5000));
         assertThat(batch.hasMore()).isFalse();

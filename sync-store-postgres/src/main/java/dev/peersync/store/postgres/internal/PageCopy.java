@@ -76,7 +76,10 @@ final class PageCopy {
             minHlc = Math.min(minHlc, v.hlc());
             kept += v.deleted() || v.live() ? 1 : 0;
         }
-        check(h, t, minHlc, maxHlc);
+        String refusal = NewVersionsCheck.refusal(h, s, maxOffsetMillis, List.of(t.name()), minHlc, maxHlc);
+        if (refusal != null) {
+            throw new NotNew(refusal);
+        }
         List<String> cvHashes = cvHashes(h, versions);
         // The versions move our clock past them; local change numbers (the feed's order) come from the clock.
         record Reserved(long base, String tx) {
@@ -123,22 +126,6 @@ final class PageCopy {
                         + PgCommitListener.CHANNEL + "', :cause)")
                 .bind("cause", peer.value().toString()).mapTo(String.class).one();
         return kept;
-    }
-
-    /** Nothing ahead of our clock, nothing below a truncation of the table held here (conservatively: by hlc). */
-    private void check(Handle h, PgTable t, long minHlc, long maxHlc) {
-        record Check(long ahead, boolean truncated) {
-        }
-        Check c = h.createQuery("SELECT (CAST(:max AS bigint) >> 16) - " + s + ".phys_ms(), EXISTS (SELECT 1 FROM " + s
-                        + ".truncations w WHERE w.tbl = :t AND w.hlc >= :min)")
-                .bind("max", maxHlc).bind("min", minHlc).bind("t", t.name())
-                .map((rs, ctx) -> new Check(rs.getLong(1), rs.getBoolean(2))).one();
-        if (c.ahead() > maxOffsetMillis) {
-            throw new NotNew("versions " + c.ahead() + " ms ahead of our clock (max " + maxOffsetMillis + " ms)");
-        }
-        if (c.truncated()) {
-            throw new NotNew("versions at or below a truncation of " + t.name() + " held here");
-        }
     }
 
     /**

@@ -238,6 +238,16 @@ public final class PgStore implements SyncStore {
         return layout.parentsFirst().stream().map(PgTable::name).toList();
     }
 
+    /**
+     * Batches applied since this layout was read whose rows were all new here and went in by plain insert and COPY
+     * ({@link NewRowsApply}), and batches that path tried and left to the merge rule's: diagnostics, and tests of that
+     * path.
+     */
+    public long[] newRowsBatches() {
+        NewRowsApply newRows = layout.applier().newRows();
+        return new long[] {newRows.taken(), newRows.declined()};
+    }
+
     @Override
     public SchemaShape schemaShape() {
         return layout.shape();

@@ -1,0 +1,277 @@
+package dev.peersync.store.postgres.internal;
+
+import dev.peersync.core.NodeId;
+import dev.peersync.core.spi.DigestHash;
+import dev.peersync.core.spi.RowChange;
+import dev.peersync.core.store.ApplyResult;
+import dev.peersync.core.store.OriginCounts;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fast path of an apply whose rows are all new here, the usual batch of a peer catching up on inserts: per table one
+ * INSERT of the rows and one COPY of their metadata, computed in Java, instead of the merge rule's path (the batch
+ * staged in temporary tables, each row's key parsed, locked, compared and claimed, then upserted). For a key with no
+ * version here the merge rule has one outcome, the incoming version wins; {@link NewVersionsCheck} asks what it would
+ * do otherwise (versions ahead of our clock, below a truncation).
+ *
+ * <p>It answers only for batches of live rows of known shape (every column the table has, no other), without column
+ * versions, derived data or a key twice, whose keys are of plain types in canonical form ({@link PlainKeys}). The
+ * writes are plain inserts under a savepoint: a key already here (in the table or its metadata), a missing parent, a
+ * unique collision or anything the table refuses fails them, the savepoint is rolled back, and the caller runs the
+ * merge rule's path, which settles each row. Rows go into the table before their metadata, in the order local writers
+ * take them.
+ */
+final class NewRowsApply {
+    private static final Logger log = LoggerFactory.getLogger(NewRowsApply.class);
+    private static final String SAVEPOINT = "peersync_new_rows";
+
+    private final Map<String, PgTable> tables;
+    private final List<PgTable> parentsFirst;
+    private final String s;
+    private final long maxOffsetMillis;
+    private final int bucketCount;
+    /** Tables whose keys {@link PlainKeys} reads. */
+    private final Set<String> plainKeyed = new HashSet<>();
+    /** Each table's writable columns, which a row's data must name. */
+    private final Map<String, List<String>> columnNames = new HashMap<>();
+    /** Batches written by this path, and batches it tried and left to the merge rule's path (tests, debugging). */
+    private final AtomicLong taken = new AtomicLong();
+    private final AtomicLong declined = new AtomicLong();
+
+    NewRowsApply(Map<String, PgTable> tables, List<PgTable> parentsFirst, String quotedSchema, long maxOffsetMillis,
+                 int bucketCount) {
+        this.tables = tables;
+        this.parentsFirst = parentsFirst;
+        this.s = quotedSchema;
+        this.maxOffsetMillis = maxOffsetMillis;
+        this.bucketCount = bucketCount;
+        tables.values().forEach(t -> {
+            if (PlainKeys.readable(t)) {
+                plainKeyed.add(t.name());
+            }
+            columnNames.put(t.name(), t.columns().stream().map(PgTable.Column::name).toList());
+        });
+    }
+
+    long taken() {
+        return taken.get();
+    }
+
+    long declined() {
+        return declined.get();
+    }
+
+    /**
+     * One table's rows of the batch: the rows as a JSON array, each row's metadata but its local numbering, and the
+     * values of each key column, to look the keys up.
+     */
+    private record TableRows(PgTable table, StringBuilder json, List<Meta> meta, List<List<String>> keyValues) {
+    }
+
+    /**
+     * A row's metadata as COPY text, but for the local transaction id and change number between {@code before} and
+     * {@code originTx}, and after it: known once the clock is reserved.
+     */
+    private record Meta(String before, String originTx, String after) {
+    }
+
+    /** The one statement before any write: the checks, and when they pass, the clock reserved. */
+    private record Checked(String refusal, long base, String tx) {
+    }
+
+    /**
+     * Applies {@code rows} in the caller's transaction (the apply lock held) when they are all new here; empty when
+     * they are not, with nothing written but our clock moved past them.
+     */
+    Optional<ApplyResult> apply(Handle h, List<Incoming> rows) {
+        Map<String, TableRows> byTable = split(rows);
+        if (byTable == null) {
+            return Optional.empty();
+        }
+        Checked checked = check(h, rows, byTable);
+        if (checked.refusal() != null) {
+            return declined(checked.refusal());
+        }
+        long peers = rows.stream().map(Incoming::peer).distinct().count();
+        h.savepoint(SAVEPOINT);
+        try {
+            write(h, byTable, checked, peers == 1 ? rows.get(0).peer().value().toString() : "");
+            h.releaseSavepoint(SAVEPOINT);
+        } catch (JdbiException | NotWritten e) {
+            h.rollbackToSavepoint(SAVEPOINT);
+            return declined(e.getMessage());
+        }
+        taken.incrementAndGet();
+        Map<String, Integer> perTable = new LinkedHashMap<>();
+        byTable.forEach((name, t) -> perTable.put(name, t.meta().size()));
+        Map<NodeId, Long> received = new HashMap<>();
+        rows.forEach(r -> received.merge(r.change().origin(), 1L, Long::sum));
+        Map<NodeId, OriginCounts> perOrigin = new HashMap<>();
+        received.forEach((origin, n) -> perOrigin.put(origin, new OriginCounts(n, n, 0, 0)));
+        return Optional.of(new ApplyResult(rows.size(), 0, 0, perTable, List.of(), perOrigin, Map.of()));
+    }
+
+    private Optional<ApplyResult> declined(String why) {
+        declined.incrementAndGet();
+        log.debug("Batch left to the merge rule's path: {}", why);
+        return Optional.empty();
+    }
+
+    /** The batch by table, parents first, in the form the writes take; null when some row cannot take this path. */
+    private Map<String, TableRows> split(List<Incoming> rows) {
+        Map<String, TableRows> byTable = new HashMap<>();
+        Set<String> keys = new HashSet<>();
+        for (Incoming r : rows) {
+            RowChange c = r.change();
+            PgTable t = tables.get(c.table());
+            if (t == null || c.deleted() || c.derived() || c.data() == null || c.columns() != null
+                    || !plainKeyed.contains(t.name()) || !keys.add(c.table() + '\n' + c.pk())) {
+                return null;
+            }
+            Set<String> named = TopLevelKeys.of(c.data());
+            if (named == null || !named.containsAll(columnNames.get(t.name())) || !t.attributes().containsAll(named)) {
+                return null; // columns one side lacks: held values and defaults are the merge rule path's
+            }
+            List<String> key = PlainKeys.values(c.pk(), t.pk());
+            if (key == null) {
+                return null;
+            }
+            TableRows out = byTable.computeIfAbsent(t.name(), n -> new TableRows(t, new StringBuilder("["),
+                    new ArrayList<>(), new ArrayList<>()));
+            out.json().append(out.json().length() > 1 ? "," : "").append(c.data());
+            out.keyValues().add(key);
+            String before = String.join("\t", key) + '\t' + c.hlc() + '\t' + c.origin() + "\tf\t";
+            String after = "\t" + DigestHash.bucketOf(c.pk(), bucketCount) + "\t\\N\t"
+                    + (c.previous() == null ? "\\N\t\\N" : c.previous().hlc() + "\t" + c.previous().node()) + '\t'
+                    + DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) + '\n';
+            out.meta().add(new Meta(before, c.originTx() > 0 ? Long.toString(c.originTx()) : "\\N", after));
+        }
+        Map<String, TableRows> ordered = new LinkedHashMap<>();
+        parentsFirst.stream().filter(t -> byTable.containsKey(t.name()))
+                .forEach(t -> ordered.put(t.name(), byTable.get(t.name())));
+        return ordered;
+    }
+
+    /**
+     * One statement: no version ahead of our clock or below a truncation ({@link NewVersionsCheck}), no key with
+     * metadata or a parked row here (index probes per key); when all pass, the clock moved past every version and the batch's local
+     * change numbers reserved.
+     */
+    private Checked check(Handle h, List<Incoming> rows, Map<String, TableRows> byTable) {
+        long minHlc = Long.MAX_VALUE;
+        long maxHlc = Long.MIN_VALUE;
+        for (Incoming r : rows) {
+            minHlc = Math.min(minHlc, r.change().hlc());
+            maxHlc = Math.max(maxHlc, r.change().hlc());
+        }
+        StringBuilder known = new StringBuilder();
+        int table = 0;
+        for (TableRows rowsOf : byTable.values()) {
+            PgTable t = rowsOf.table();
+            StringBuilder unnest = new StringBuilder();
+            StringBuilder join = new StringBuilder();
+            for (int k = 0; k < t.pk().size(); k++) {
+                PgTable.Column c = t.pk().get(k);
+                unnest.append(k > 0 ? ", " : "").append("CAST(:k").append(table).append('_').append(k).append(" AS text[])");
+                join.append(k > 0 ? " AND " : "").append("m.").append(c.quoted()).append(" = CAST(u.k").append(k)
+                        .append(" AS ").append(c.type()).append(')');
+            }
+            known.append(table > 0 ? " OR " : "").append("EXISTS (SELECT 1 FROM unnest(").append(unnest).append(") u(")
+                    .append(String.join(", ", java.util.stream.IntStream.range(0, t.pk().size()).mapToObj(k -> "k" + k)
+                            .toList()))
+                    .append(") JOIN ").append(t.meta()).append(" m ON ").append(join).append(')');
+            table++;
+        }
+        // Parked rows of these keys are the merge rule path's too: it drops those a newer version supersedes.
+        known.append(" OR EXISTS (SELECT 1 FROM unnest(CAST(:ptbl AS text[]), CAST(:ppk AS text[])) u(t, k) JOIN ")
+                .append(s).append(".parked p ON p.tbl = u.t AND p.pk = u.k)");
+        String ok = "c.ahead <= :offset AND NOT c.truncated AND NOT c.known";
+        var query = h.createQuery("SELECT c.ahead, c.truncated, c.known, CASE WHEN " + ok + " THEN " + s
+                + ".hlc_reserve(1, :max) END, CASE WHEN " + ok + " THEN " + s + ".hlc_reserve(:n) END AS base,"
+                + " pg_current_xact_id()::text FROM (SELECT " + NewVersionsCheck.aheadSql(s) + " AS ahead, "
+                + NewVersionsCheck.truncatedSql(s) + " AS truncated, " + known + " AS known OFFSET 0) c")
+                .bind("max", maxHlc).bind("min", minHlc).bind("n", (long) rows.size()).bind("offset", maxOffsetMillis)
+                .bindArray("t", String.class, byTable.keySet().toArray())
+                .bindArray("ptbl", String.class, rows.stream().map(r -> r.change().table()).toArray())
+                .bindArray("ppk", String.class, rows.stream().map(r -> r.change().pk()).toArray());
+        table = 0;
+        for (TableRows rowsOf : byTable.values()) {
+            for (int k = 0; k < rowsOf.table().pk().size(); k++) {
+                int column = k;
+                query.bindArray("k" + table + "_" + k, String.class,
+                        rowsOf.keyValues().stream().map(key -> key.get(column)).toArray());
+            }
+            table++;
+        }
+        return query.map((rs, ctx) -> {
+            String refusal = NewVersionsCheck.refusal(rs.getLong(1), rs.getBoolean(2), maxOffsetMillis, byTable.keySet());
+            if (refusal == null && rs.getBoolean(3)) {
+                refusal = "some keys have versions here, or rows parked";
+            }
+            return new Checked(refusal, rs.getLong(5), rs.getString(6));
+        }).one();
+    }
+
+    /** The rows, then their metadata, table by table. */
+    private void write(Handle h, Map<String, TableRows> byTable, Checked checked, String cause) {
+        long seq = checked.base();
+        for (TableRows rowsOf : byTable.values()) {
+            PgTable t = rowsOf.table();
+            // The capture trigger leaves these inserts alone: their metadata is the COPY below.
+            int inserted = h.createUpdate("WITH c AS MATERIALIZED (SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING
+                            + "', :t, true)) INSERT INTO " + t.qualified() + " (" + t.columnNames("") + ")"
+                            + (t.identityAlways() ? " OVERRIDING SYSTEM VALUE" : "")
+                            + " SELECT " + t.columnNames("r") + " FROM c CROSS JOIN jsonb_populate_recordset(null::"
+                            + t.qualified() + ", CAST(:rows AS jsonb)) r")
+                    .bind("t", t.name()).bind("rows", rowsOf.json().append(']').toString()).execute();
+            if (inserted != rowsOf.meta().size()) {
+                throw new NotWritten(inserted + " of " + rowsOf.meta().size() + " rows of " + t.name() + " written");
+            }
+            StringBuilder meta = new StringBuilder(rowsOf.meta().size() * 192);
+            for (Meta m : rowsOf.meta()) {
+                meta.append(m.before()).append(checked.tx()).append('\t').append(m.originTx()).append('\t')
+                        .append(seq++).append(m.after());
+            }
+            copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket,"
+                    + " _cv, _phlc, _porigin, _hash) FROM STDIN", meta.toString());
+        }
+        // Announced as rows from that peer: pushed to every other peer, not back to it (as Bookkeeping.notifyApplied).
+        h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', '', true), pg_notify('"
+                + PgCommitListener.CHANNEL + "', :cause)").bind("cause", cause).mapTo(String.class).one();
+    }
+
+    /** A write of this path that did not do what it should: the caller rolls back to its savepoint. */
+    private static final class NotWritten extends RuntimeException {
+        NotWritten(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+
+        NotWritten(String message) {
+            this(message, null);
+        }
+    }
+
+    private static void copyIn(Handle h, String sql, String text) {
+        try {
+            h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
+        } catch (SQLException | IOException e) {
+            throw new NotWritten(e.getMessage(), e);
+        }
+    }
+}
