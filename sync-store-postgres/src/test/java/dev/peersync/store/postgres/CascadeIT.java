@@ -164,6 +164,21 @@ class CascadeIT {
     }
 
     @Test
+    void a_node_reading_the_feed_from_its_start_records_a_nulled_child_as_derived() {
+        TestNode x = node("feedderived_x");
+        seed(x);
+        x.sql("DELETE FROM categories WHERE id = ?", PARENT);   // SET NULL on the child: derived
+        String childKey = "[\"" + CHILD + "\"]";
+        assertThat(derived(x, childKey)).isTrue();
+        TestNode w = node("feedderived_w");
+
+        w.pullFrom(x);   // the feed from its start: the child comes nulled, marked derived
+
+        assertThat(derived(w, childKey)).isTrue();
+        assertConverged(x, w);
+    }
+
+    @Test
     void a_parent_delete_that_wins_nulls_and_marks_the_children_alike_on_every_node() {
         TestNode x = node("nullwin_x");
         TestNode y = node("nullwin_y");

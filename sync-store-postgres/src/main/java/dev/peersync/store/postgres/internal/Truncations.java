@@ -57,7 +57,8 @@ final class Truncations {
     static String feedBranch(String s, String tables) {
         return "(SELECT m.tbl, m.tx, m.seq, " + Sql.literal(KEY) + " AS pk, m.hlc, m.origin, true AS deleted,"
                 + " m.otx::text AS otx, NULL::text AS cv, NULL::bigint AS _phlc, NULL::uuid AS _porigin,"
-                + " NULL::text AS data, false AS missing, false AS derived FROM " + s + ".truncations m"
+                + " NULL::text AS data, false AS missing, 0::bigint AS stored_hash, NULL::boolean AS derived_cv FROM " + s
+                + ".truncations m"
                 + " WHERE m.tbl = ANY(" + tables + ") AND " + ChangeFeed.inRange("m.tx", "m.seq")
                 + " AND m.origin <> :requester)";
     }
