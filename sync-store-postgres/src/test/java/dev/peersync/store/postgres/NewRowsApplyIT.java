@@ -131,6 +131,38 @@ class NewRowsApplyIT {
     }
 
     @Test
+    void new_rows_of_every_plain_type_hold_the_values_written_on_their_origin() {
+        String ddl = """
+                CREATE TABLE typed (id bigint PRIMARY KEY, n numeric, n2 numeric(10,3), t timestamptz, ts timestamp,
+                                    d date, j jsonb, u uuid, s text, v varchar(40), b bytea, f float8, r real,
+                                    flag boolean, i interval, small smallint, nothing text);
+                """;
+        StoreSettings settings = StoreSettings.of(List.of("typed"));
+        TestNode a = nodes.create("copy_a", settings, ddl);
+        TestNode b = nodes.create("copy_b", settings, ddl);
+        a.sql("""
+                INSERT INTO typed VALUES
+                 (1, 12345678901234567890.123456789, 1.500, '2024-02-29 23:59:59.123456+05:30', '2024-02-29 01:02:03',
+                  '2024-01-01', '{"a": [1, 2.50, null, "x\\ty"], "nested": {"k": true}, "q": "\\\\ \\""}',
+                  gen_random_uuid(), E'quote '' and "dq" and ü, tab\\t, newline\\n, backslash \\\\ end', 'v',
+                  '\\x00ff10'::bytea, 0.1, 1.5, true, '1 day 02:03:04', -32768, NULL),
+                 (2, 'NaN', NULL, 'infinity', '-infinity', 'infinity', '"a string"', NULL, '', '', ''::bytea,
+                  '-Infinity', 'NaN', false, '-3 mons', 0, NULL),
+                 (3, NULL, NULL, NULL, NULL, NULL, 'null', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                 (4, -0.0, 0, '1970-01-01 00:00:00+00', '0001-01-01 00:00:00', '0001-01-01 BC', '[]', NULL, E'\u2603',
+                  NULL, NULL, 1e308, 3.4e38, NULL, '0', 1, NULL)""");
+
+        b.pullFrom(a);
+
+        assertThat(newRows(b)).as("taken, declined").containsExactly(1L, 0L);
+        String columns = "id, n::text, n2::text, t::text, ts::text, d::text, j::text, u, s, v, b::text, f::text,"
+                + " r::text, flag, i::text, small, nothing";
+        String rowsA = a.rows("SELECT " + columns + " FROM typed ORDER BY id").toString();
+        assertThat(b.rows("SELECT " + columns + " FROM typed ORDER BY id").toString()).isEqualTo(rowsA);
+        assertThat(b.store.digest("typed")).isEqualTo(a.store.digest("typed"));
+    }
+
+    @Test
     void keys_of_other_types_go_in_too() {
         String ddl = "CREATE TABLE tagged (id bigint, code text, label varchar(20), PRIMARY KEY (id, code));";
         StoreSettings settings = StoreSettings.of(List.of("tagged"));
