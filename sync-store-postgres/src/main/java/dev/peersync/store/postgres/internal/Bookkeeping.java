@@ -230,9 +230,14 @@ final class Bookkeeping {
      * push them back to it); rows from several peers (parked rows retried) are announced to everyone, like a local write.
      */
     void notifyApplied(List<Incoming> rows) {
-        long peers = rows.stream().map(Incoming::peer).distinct().count();
         run.h.createQuery("SELECT pg_notify('" + PgCommitListener.CHANNEL + "', :cause)")
-                .bind("cause", peers == 1 ? rows.get(0).peer().value().toString() : "")
+                .bind("cause", appliedCause(rows))
                 .mapTo(String.class).list();
+    }
+
+    /** The notification's payload for applied {@code rows}: their peer when they all came from one, else nothing. */
+    static String appliedCause(List<Incoming> rows) {
+        long peers = rows.stream().map(Incoming::peer).distinct().count();
+        return peers == 1 ? rows.get(0).peer().value().toString() : "";
     }
 }

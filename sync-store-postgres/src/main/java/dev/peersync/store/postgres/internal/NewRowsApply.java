@@ -5,9 +5,6 @@ import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.OriginCounts;
-import java.io.IOException;
-import java.io.StringReader;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,12 +104,11 @@ final class NewRowsApply {
         if (checked.refusal() != null) {
             return declined(checked.refusal());
         }
-        long peers = rows.stream().map(Incoming::peer).distinct().count();
         h.savepoint(SAVEPOINT);
         try {
-            write(h, byTable, checked, peers == 1 ? rows.get(0).peer().value().toString() : "");
+            write(h, byTable, checked, Bookkeeping.appliedCause(rows));
             h.releaseSavepoint(SAVEPOINT);
-        } catch (JdbiException | NotWritten e) {
+        } catch (JdbiException | BulkCopy.NotNew e) {
             h.rollbackToSavepoint(SAVEPOINT);
             return declined(e.getMessage());
         }
@@ -241,37 +236,19 @@ final class NewRowsApply {
                             + t.qualified() + ", CAST(:rows AS jsonb)) r")
                     .bind("t", t.name()).bind("rows", rowsOf.json().append(']').toString()).execute();
             if (inserted != rowsOf.meta().size()) {
-                throw new NotWritten(inserted + " of " + rowsOf.meta().size() + " rows of " + t.name() + " written");
+                throw new BulkCopy.NotNew(inserted + " of " + rowsOf.meta().size() + " rows of " + t.name() + " written");
             }
             StringBuilder meta = new StringBuilder(rowsOf.meta().size() * 192);
             for (Meta m : rowsOf.meta()) {
                 meta.append(m.before()).append(checked.tx()).append('\t').append(m.originTx()).append('\t')
                         .append(seq++).append(m.after());
             }
-            copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket,"
-                    + " _cv, _phlc, _porigin, _hash) FROM STDIN", meta.toString());
+            BulkCopy.copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _otx, _seq, _bucket,"
+                    + " _cv, _phlc, _porigin, _hash) FROM STDIN",
+                    new java.io.ByteArrayInputStream(meta.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         // Announced as rows from that peer: pushed to every other peer, not back to it (as Bookkeeping.notifyApplied).
         h.createQuery("SELECT set_config('" + CaptureSql.SNAPSHOT_SETTING + "', '', true), pg_notify('"
                 + PgCommitListener.CHANNEL + "', :cause)").bind("cause", cause).mapTo(String.class).one();
-    }
-
-    /** A write of this path that did not do what it should: the caller rolls back to its savepoint. */
-    private static final class NotWritten extends RuntimeException {
-        NotWritten(String message, Throwable cause) {
-            super(message, cause, false, false);
-        }
-
-        NotWritten(String message) {
-            this(message, null);
-        }
-    }
-
-    private static void copyIn(Handle h, String sql, String text) {
-        try {
-            h.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(text));
-        } catch (SQLException | IOException e) {
-            throw new NotWritten(e.getMessage(), e);
-        }
     }
 }

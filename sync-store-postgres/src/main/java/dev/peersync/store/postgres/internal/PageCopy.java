@@ -3,18 +3,15 @@ package dev.peersync.store.postgres.internal;
 import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.SnapshotPage;
+import dev.peersync.store.postgres.internal.BulkCopy.NotNew;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 /**
  * The fast path of a snapshot page whose rows are all new here: the page's lines are split in Java into the table's
@@ -40,17 +37,6 @@ final class PageCopy {
         this.s = quotedSchema;
         this.maxOffsetMillis = maxOffsetMillis;
         this.bucketCount = bucketCount;
-    }
-
-    /** The page cannot take this path; nothing it wrote may be kept (the caller rolls back to its savepoint). */
-    static final class NotNew extends RuntimeException {
-        NotNew(String message, Throwable cause) {
-            super(message, cause, false, false);
-        }
-
-        NotNew(String message) {
-            this(message, null);
-        }
     }
 
     /** One line's version, as the metadata stores it. */
@@ -115,10 +101,10 @@ final class PageCopy {
             IncomingRows.copyField(meta, v.cv()).append('\t').append(v.storedHash()).append('\n');
         }
         if (rows.size() > 0) {
-            copyIn(h, "COPY " + t.qualified() + " (" + t.columnNames("") + ") FROM STDIN", rows.in());
+            BulkCopy.copyIn(h, "COPY " + t.qualified() + " (" + t.columnNames("") + ") FROM STDIN", rows.in());
         }
         if (kept > 0) {
-            copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
+            BulkCopy.copyIn(h, "COPY " + t.meta() + " (" + t.pkNames() + ", _hlc, _origin, _deleted, _tx, _seq, _bucket, _cv, _hash)"
                     + " FROM STDIN", new ByteArrayInputStream(meta.toString().getBytes(StandardCharsets.UTF_8)));
         }
         // Announced as rows from that peer: pushed to every other peer, not back to it.
@@ -246,15 +232,6 @@ final class PageCopy {
 
         InputStream in() {
             return new ByteArrayInputStream(buf, 0, count);
-        }
-    }
-
-    private static void copyIn(Handle h, String sql, InputStream text) {
-        try {
-            CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn(sql, text);
-        } catch (SQLException | IOException e) {
-            throw new NotNew(e.getMessage(), e);
         }
     }
 }

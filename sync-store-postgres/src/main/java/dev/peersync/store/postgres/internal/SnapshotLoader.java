@@ -56,7 +56,7 @@ final class SnapshotLoader {
                 stage(h, t, page);
             }
             return new ApplyResult(loaded, 0, 0, Map.of(t.name(), loaded), List.of());
-        } catch (StatementException | PageCopy.NotNew e) {
+        } catch (StatementException | BulkCopy.NotNew e) {
             // A key that is here already, a row whose parent is not, a version from the future: the merge rule
             // settles each row (skip, win, park) like a feed batch's.
             h.rollbackToSavepoint("peersync_snapshot");
