@@ -44,10 +44,13 @@ class MetricsDocIT {
                     .status()).isEqualTo(201);
             assertThat(httpA.post("/api/v1/auth/register", "{\"username\": \"metrics_user\", \"email\":"
                     + " \"metrics@example.com\", \"password\": \"password123\"}").status()).isEqualTo(201);
-            // Both are counted when a round's result is recorded: wait for the two, not only the first one seen.
-            Set<String> exported = Await.until("node B to count the applied rows in its metrics", Duration.ofSeconds(30),
-                    () -> families(httpB.get("/metrics").body()), names -> names.contains("peersync_rows_applied_total")
-                            && names.contains("peersync_origin_rows_total"));
+            // Both are counted when a round's result is recorded, and the round's ping reports its round trip on its
+            // own time, after the rows may have been counted: wait for all three, not only the first one seen.
+            Set<String> exported = Await.until("node B to count the applied rows and a ping's round trip in its metrics",
+                    Duration.ofSeconds(30), () -> families(httpB.get("/metrics").body()),
+                    names -> names.contains("peersync_rows_applied_total")
+                            && names.contains("peersync_origin_rows_total")
+                            && names.contains("peersync_peer_rtt_seconds"));
 
             String doc = Files.readString(Path.of("..", "docs", "operations.md"));
             String table = doc.substring(doc.indexOf("### Metrics"), doc.indexOf("Every metric is in base units"));
