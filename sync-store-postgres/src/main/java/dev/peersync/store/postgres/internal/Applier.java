@@ -41,6 +41,7 @@ final class Applier {
     private final HeldValues held;
     private final Map<String, String> tableByMeta = new HashMap<>();
     private final NewRowsApply newRows;
+    private final SuccessorApply successors;
 
     Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
             long maxOffsetMillis, int bucketCount, Clock clock, dev.peersync.core.NodeId node,
@@ -60,6 +61,12 @@ final class Applier {
         this.maxOffsetMillis = maxOffsetMillis;
         this.clock = clock;
         this.newRows = new NewRowsApply(tables, parentsFirst, this.s, maxOffsetMillis, bucketCount);
+        this.successors = new SuccessorApply(tables, parentsFirst, this.s, maxOffsetMillis, held);
+    }
+
+    /** The fast path of batches that follow the versions held here (tests look at what it took). */
+    SuccessorApply successors() {
+        return successors;
     }
 
     /** The fast path of batches of new rows (tests look at what it took). */
@@ -111,9 +118,15 @@ final class Applier {
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
         h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS + "; SELECT "
                 + s + ".apply_tables()");
-        java.util.Optional<ApplyResult> allNew = newRows.apply(h, rows);
-        if (allNew.isPresent()) {
-            return allNew.get();
+        // Rows that name the version they replaced are usually updates of rows held here, but may be new here (a node
+        // reading the feed from its start): the successors' path first for them, the new rows' path for any batch.
+        java.util.Optional<ApplyResult> fast = SuccessorApply.candidates(rows) ? successors.apply(h, rows)
+                : java.util.Optional.empty();
+        if (fast.isEmpty()) {
+            fast = newRows.apply(h, rows);
+        }
+        if (fast.isPresent()) {
+            return fast.get();
         }
         ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
         Classifier classifier = new Classifier(run, maxOffsetMillis, clock);

@@ -1,10 +1,8 @@
 package dev.peersync.store.postgres.internal;
 
-import dev.peersync.core.NodeId;
 import dev.peersync.core.spi.DigestHash;
 import dev.peersync.core.spi.RowChange;
 import dev.peersync.core.store.ApplyResult;
-import dev.peersync.core.store.OriginCounts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,11 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The fast path of an apply whose rows are all new here, the usual batch of a peer catching up on inserts: per table one
@@ -34,7 +29,6 @@ import org.slf4j.LoggerFactory;
  * take them.
  */
 final class NewRowsApply {
-    private static final Logger log = LoggerFactory.getLogger(NewRowsApply.class);
     private static final String SAVEPOINT = "peersync_new_rows";
 
     private final Map<String, PgTable> tables;
@@ -42,13 +36,8 @@ final class NewRowsApply {
     private final String s;
     private final long maxOffsetMillis;
     private final int bucketCount;
-    /** Tables whose keys {@link PlainKeys} reads. */
-    private final Set<String> plainKeyed = new HashSet<>();
-    /** Each table's writable columns, which a row's data must name. */
-    private final Map<String, List<String>> columnNames = new HashMap<>();
-    /** Batches written by this path, and batches it tried and left to the merge rule's path (tests, debugging). */
-    private final AtomicLong taken = new AtomicLong();
-    private final AtomicLong declined = new AtomicLong();
+    private final PlainRows plain;
+    private final BulkPath path = new BulkPath("new rows");
 
     NewRowsApply(Map<String, PgTable> tables, List<PgTable> parentsFirst, String quotedSchema, long maxOffsetMillis,
                  int bucketCount) {
@@ -57,20 +46,15 @@ final class NewRowsApply {
         this.s = quotedSchema;
         this.maxOffsetMillis = maxOffsetMillis;
         this.bucketCount = bucketCount;
-        tables.values().forEach(t -> {
-            if (PlainKeys.readable(t)) {
-                plainKeyed.add(t.name());
-            }
-            columnNames.put(t.name(), t.columns().stream().map(PgTable.Column::name).toList());
-        });
+        this.plain = new PlainRows(tables);
     }
 
     long taken() {
-        return taken.get();
+        return path.taken();
     }
 
     long declined() {
-        return declined.get();
+        return path.declined();
     }
 
     /**
@@ -102,7 +86,7 @@ final class NewRowsApply {
         }
         Checked checked = check(h, rows, byTable);
         if (checked.refusal() != null) {
-            return declined(checked.refusal());
+            return path.declined(checked.refusal());
         }
         h.savepoint(SAVEPOINT);
         try {
@@ -110,22 +94,11 @@ final class NewRowsApply {
             h.releaseSavepoint(SAVEPOINT);
         } catch (JdbiException | BulkCopy.NotNew e) {
             h.rollbackToSavepoint(SAVEPOINT);
-            return declined(e.getMessage());
+            return path.declined(e.getMessage());
         }
-        taken.incrementAndGet();
         Map<String, Integer> perTable = new LinkedHashMap<>();
         byTable.forEach((name, t) -> perTable.put(name, t.meta().size()));
-        Map<NodeId, Long> received = new HashMap<>();
-        rows.forEach(r -> received.merge(r.change().origin(), 1L, Long::sum));
-        Map<NodeId, OriginCounts> perOrigin = new HashMap<>();
-        received.forEach((origin, n) -> perOrigin.put(origin, new OriginCounts(n, n, 0, 0)));
-        return Optional.of(new ApplyResult(rows.size(), 0, 0, perTable, List.of(), perOrigin, Map.of()));
-    }
-
-    private Optional<ApplyResult> declined(String why) {
-        declined.incrementAndGet();
-        log.debug("Batch left to the merge rule's path: {}", why);
-        return Optional.empty();
+        return path.took(rows, perTable);
     }
 
     /** The batch by table, parents first, in the form the writes take; null when some row cannot take this path. */
@@ -134,19 +107,11 @@ final class NewRowsApply {
         Set<String> keys = new HashSet<>();
         for (Incoming r : rows) {
             RowChange c = r.change();
+            List<String> key = plain.keyOf(c);
+            if (key == null || c.columns() != null || !keys.add(c.table() + '\n' + c.pk())) {
+                return null;
+            }
             PgTable t = tables.get(c.table());
-            if (t == null || c.deleted() || c.derived() || c.data() == null || c.columns() != null
-                    || !plainKeyed.contains(t.name()) || !keys.add(c.table() + '\n' + c.pk())) {
-                return null;
-            }
-            Set<String> named = TopLevelKeys.of(c.data());
-            if (named == null || !named.containsAll(columnNames.get(t.name())) || !t.attributes().containsAll(named)) {
-                return null; // columns one side lacks: held values and defaults are the merge rule path's
-            }
-            List<String> key = PlainKeys.values(c.pk(), t.pk());
-            if (key == null) {
-                return null;
-            }
             TableRows out = byTable.computeIfAbsent(t.name(), n -> new TableRows(t, new StringBuilder("["),
                     new ArrayList<>(), new ArrayList<>()));
             out.json().append(out.json().length() > 1 ? "," : "").append(c.data());
@@ -157,10 +122,7 @@ final class NewRowsApply {
                     + DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) + '\n';
             out.meta().add(new Meta(before, c.originTx() > 0 ? Long.toString(c.originTx()) : "\\N", after));
         }
-        Map<String, TableRows> ordered = new LinkedHashMap<>();
-        parentsFirst.stream().filter(t -> byTable.containsKey(t.name()))
-                .forEach(t -> ordered.put(t.name(), byTable.get(t.name())));
-        return ordered;
+        return BulkPath.parentsFirst(parentsFirst, byTable);
     }
 
     /**

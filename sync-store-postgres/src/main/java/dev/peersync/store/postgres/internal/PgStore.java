@@ -248,6 +248,15 @@ public final class PgStore implements SyncStore {
         return new long[] {newRows.taken(), newRows.declined()};
     }
 
+    /**
+     * Batches applied since this layout was read whose rows all followed the versions held here and went in by plain
+     * updates ({@link SuccessorApply}), and batches that path tried and left to the others: as {@link #newRowsBatches}.
+     */
+    public long[] successorBatches() {
+        SuccessorApply successors = layout.applier().successors();
+        return new long[] {successors.taken(), successors.declined()};
+    }
+
     @Override
     public SchemaShape schemaShape() {
         return layout.shape();
