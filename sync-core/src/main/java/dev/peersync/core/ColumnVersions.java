@@ -44,26 +44,49 @@ public final class ColumnVersions {
         return out;
     }
 
-    /** The text form of {@code versions} (null when empty). Column names are written as JSON strings. */
+    /**
+     * The text form of {@code versions} (null when empty), exactly as PostgreSQL prints the same jsonb value: keys in
+     * jsonb's order (shorter UTF-8 first, then bytewise), its escapes, its spacing. So the database and Java hash the
+     * same text ({@code DigestHash.columnVersionsHash}) without a round trip through jsonb.
+     */
     public static String format(Map<String, Version> versions) {
         if (versions == null || versions.isEmpty()) {
             return null;
         }
+        java.util.List<String> keys = new java.util.ArrayList<>(versions.keySet());
+        keys.sort(ColumnVersions::jsonbKeyOrder);
         StringBuilder out = new StringBuilder("{");
-        for (Map.Entry<String, Version> e : new TreeMap<>(versions).entrySet()) {
+        for (String key : keys) {
+            Version v = versions.get(key);
             out.append(out.length() > 1 ? ", " : "").append('"');
-            for (char ch : e.getKey().toCharArray()) {
-                if (ch == '"' || ch == '\\') {
-                    out.append('\\').append(ch);
-                } else if (ch < 0x20) {
-                    out.append(String.format("\\u%04x", (int) ch));
-                } else {
-                    out.append(ch);
+            for (char ch : key.toCharArray()) {
+                switch (ch) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\b' -> out.append("\\b");
+                    case '\f' -> out.append("\\f");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (ch < 0x20) {
+                            out.append(String.format("\\u%04x", (int) ch));
+                        } else {
+                            out.append(ch);
+                        }
+                    }
                 }
             }
-            out.append("\": [").append(e.getValue().hlc()).append(", \"").append(e.getValue().node()).append("\"]");
+            out.append("\": [").append(v.hlc()).append(", \"").append(v.node()).append("\"]");
         }
         return out.append('}').toString();
+    }
+
+    /** jsonb's order of object keys: by length of their UTF-8 bytes, then bytewise (unsigned). */
+    private static int jsonbKeyOrder(String a, String b) {
+        byte[] x = a.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return x.length != y.length ? Integer.compare(x.length, y.length) : java.util.Arrays.compareUnsigned(x, y);
     }
 
     private static void expect(boolean ok, String text) {

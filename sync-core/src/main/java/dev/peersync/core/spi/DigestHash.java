@@ -54,6 +54,22 @@ public final class DigestHash {
         return int64(md5(pk + "|" + hlc + "|" + origin + "|" + deleted));
     }
 
+    /** Marks a column no write reached ({@code NodeId.NEVER}) in the text of column versions. */
+    private static final String NEVER_NODE = "\"" + dev.peersync.core.NodeId.NEVER + "\"";
+
+    /**
+     * The hash that column versions add to a row hash, from their text as PostgreSQL prints the jsonb value (what
+     * {@code ColumnVersions.format} writes): 0 for none, bits 0..63 of its md5 otherwise. Null when the text lists a
+     * column no write reached: those entries leave the hash alone, and only the database (the store's
+     * {@code cv_hash}) leaves them out of the text it hashes.
+     */
+    public static Long columnVersionsHash(String columns) {
+        if (columns == null) {
+            return 0L;
+        }
+        return columns.contains(NEVER_NODE) ? null : int64(md5(columns));
+    }
+
     private static long int64(byte[] md5) {
         return ((long) int32(md5, 0) << 32) | (int32(md5, 4) & 0xffffffffL);
     }

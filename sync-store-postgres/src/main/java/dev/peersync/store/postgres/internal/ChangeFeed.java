@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class ChangeFeed {
     private static final Logger log = LoggerFactory.getLogger(ChangeFeed.class);
 
+    /** A column no write reached, in the text of column versions (see {@code cv_hash}). */
+    private static final String NEVER_NODE = Sql.literal("\"" + NodeId.NEVER + "\"");
+
     private final Map<String, PgTable> tables;
     private final NodeId node;
     private final String schema;
@@ -228,10 +231,12 @@ final class ChangeFeed {
                     .append(withHeld ? "(" + t.dataJson("x", "m._cv") + " || coalesce(hv.v, '{}'))" : t.dataJson("x", "m._cv"))
                     .append("::text END AS data, ")
                     .append("x.").append(t.pk().get(0).quoted()).append(" IS NULL AS missing, ")
-                    // Derived where the stored hash is not the version's: for rows without column versions the
-                    // version's hash is computed in Java (DigestHash), an md5 per row less for the database.
-                    .append("m._hash AS stored_hash, CASE WHEN m._cv IS NOT NULL THEN ").append(Derived.sql(schema, t, "m"))
-                    .append(" END AS derived_cv")
+                    // Derived where the stored hash is not the version's. The version's hash is computed in Java
+                    // (DigestHash), an md5 per row less for the database, but for column versions that list a column no
+                    // write reached, and where held values change the column versions sent: asked of the database.
+                    .append("m._hash AS stored_hash, CASE WHEN ")
+                    .append(withHeld ? "true" : "m._cv IS NOT NULL AND strpos(m._cv::text, " + NEVER_NODE + ") > 0")
+                    .append(" THEN ").append(Derived.sql(schema, t, "m")).append(" END AS derived_cv")
                     // The page of metadata first (an index range scan that stops at the limit), then its data.
                     .append(" FROM (SELECT * FROM ").append(t.meta()).append(" m")
                     .append(" WHERE ").append(inRange("m._tx", "m._seq"))
@@ -273,9 +278,9 @@ final class ChangeFeed {
     }
 
     /**
-     * Whether a feed row's version is derived: its stored hash is not its version's hash ({@link Derived}). The database
-     * answers for rows with column versions (their hash takes the jsonb text it prints); for the others the version's
-     * hash is the row hash, computed here.
+     * Whether a feed row's version is derived: its stored hash is not its version's hash ({@link Derived}), computed here
+     * from the key, the version and the column versions' text as the database printed it. The database answers where
+     * the query asked it ({@code derived_cv}).
      */
     private static boolean derived(java.sql.ResultSet rs, String pk, boolean deleted) throws java.sql.SQLException {
         if (deleted) {
@@ -285,8 +290,13 @@ final class ChangeFeed {
         if (!rs.wasNull()) {
             return byDatabase;
         }
-        return rs.getLong("stored_hash") != DigestHash.rowHash(pk, rs.getLong("hlc"),
-                new NodeId(rs.getObject("origin", UUID.class)), false);
+        Long columns = DigestHash.columnVersionsHash(rs.getString("cv")); // the jsonb's own text: hashed as SQL does
+        if (columns == null) {
+            throw new IllegalStateException("column versions of " + pk + " list a column no write reached, and the"
+                    + " feed did not ask the database whether the row is derived");
+        }
+        return rs.getLong("stored_hash") != (DigestHash.rowHash(pk, rs.getLong("hlc"),
+                new NodeId(rs.getObject("origin", UUID.class)), false) ^ columns);
     }
 
     /** The replaced version ({@code _phlc}, {@code _porigin} of a result row), null when there is none. */

@@ -157,7 +157,8 @@ record PgTable(String name, String schema, String relname, List<Column> pk, List
         }
         String known = objects.isEmpty() ? "'{}'::jsonb" : "(" + String.join(" || ", objects) + ")";
         String names = "ARRAY[" + String.join(", ", attributes.stream().map(Sql::literal).toList()) + "]::text[]";
-        return "(CASE WHEN " + cv + " IS NULL THEN " + known + " ELSE (SELECT jsonb_object_agg(e.key, e.value) FROM"
+        // Column versions that name only known columns (the usual case): no per-row pass over the row's columns.
+        return "(CASE WHEN " + cv + " IS NULL OR (" + cv + " - " + names + ") = '{}'::jsonb THEN " + known + " ELSE (SELECT jsonb_object_agg(e.key, e.value) FROM"
                 + " jsonb_each(to_jsonb(" + alias + ".*)) e WHERE e.key = ANY(" + names + ") OR jsonb_exists(" + cv
                 + ", e.key)) END)";
     }

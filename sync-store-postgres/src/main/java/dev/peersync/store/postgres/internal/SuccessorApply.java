@@ -243,12 +243,13 @@ final class SuccessorApply {
         List<Long> seqs = new ArrayList<>();
         for (Row r : rows) {
             RowChange c = r.change();
-            hashes.add(DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false));
+            Long columnsHash = DigestHash.columnVersionsHash(r.columns()); // null: the database's to compute
+            hashes.add(columnsHash == null ? null : DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) ^ columnsHash);
             seqs.add(seq++);
         }
         int recorded = bindKeys(h.createUpdate("UPDATE " + t.meta() + " m SET _hlc = u.hlc, _origin = u.origin, _deleted = false,"
                         + " _tx = pg_current_xact_id(), _otx = u.otx, _seq = u.seq, _cv = u.cv, _phlc = u.phlc,"
-                        + " _porigin = u.porigin, _hash = u.hash # " + s + ".cv_hash(u.cv) FROM (SELECT k.*, v.* FROM "
+                        + " _porigin = u.porigin, _hash = " + Derived.hash(s, t.pkText("m"), "u.hlc", "u.origin", "false", "false", "u.cv", "u.hash") + " FROM (SELECT k.*, v.* FROM "
                         + keys(t) + " k JOIN (SELECT v.i, v.hlc, CAST(v.origin AS uuid) AS origin, CAST(v.otx AS xid8)"
                         + " AS otx, v.seq, CAST(v.cv AS jsonb) AS cv, v.phlc, CAST(v.porigin AS uuid) AS porigin, v.hash"
                         + " FROM unnest(CAST(:i AS int[]), CAST(:hlc AS bigint[]), CAST(:origin AS text[]),"

@@ -63,4 +63,46 @@ class CanonicalColumnsIT {
             db.drop();
         }
     }
+
+    /**
+     * Java writes column versions as the text PostgreSQL prints for the jsonb value ({@code ColumnVersions.format}), so
+     * it hashes them as the database does ({@code DigestHash.columnVersionsHash} against {@code cv_hash}), but for the
+     * entries of columns no write reached, which only the database leaves out.
+     */
+    @Test
+    void java_writes_and_hashes_column_versions_as_the_database_does() {
+        TestDatabase db = PostgresServer.shared().createDatabase("cv_text");
+        try {
+            Jdbi jdbi = Jdbi.create(db.dataSource());
+            jdbi.useHandle(h -> h.execute("CREATE TABLE t (id int PRIMARY KEY)"));
+            PgSyncStore.install(db.dataSource(), StoreSettings.of(List.of("t")));
+            dev.peersync.core.Version low = new dev.peersync.core.Version(117725949336551424L, LOW);
+            dev.peersync.core.Version high = new dev.peersync.core.Version(7, HIGH);
+            List<java.util.Map<String, dev.peersync.core.Version>> cases = List.of(
+                    java.util.Map.of("rating", low),
+                    java.util.Map.of("body", low, "title", high, "user_id", low, "created_at", high, "a", low),
+                    // same length: bytewise; non-ASCII is longer in UTF-8 than in chars
+                    java.util.Map.of("ab", low, "aB", high, "é", low, "zz", high, "ü1", low),
+                    java.util.Map.of("q\"uote", low, "back\\slash", high, "tab\there", low, "nl\nx", high,
+                            "bell\u0007", low, "sp ace", high, "\u2603", low));
+            List<String> mismatches = new ArrayList<>();
+            for (java.util.Map<String, dev.peersync.core.Version> versions : cases) {
+                String text = dev.peersync.core.ColumnVersions.format(versions);
+                record Db(String text, long hash) {
+                }
+                Db byDb = jdbi.withHandle(h -> h.createQuery("SELECT CAST(:t AS jsonb)::text, peersync.cv_hash(CAST(:t AS"
+                        + " jsonb))").bind("t", text).map((rs, ctx) -> new Db(rs.getString(1), rs.getLong(2))).one());
+                if (!byDb.text().equals(text) || byDb.hash() != dev.peersync.core.spi.DigestHash.columnVersionsHash(text)) {
+                    mismatches.add(text + ": the database prints " + byDb.text() + ", hashes " + byDb.hash());
+                }
+            }
+            assertThat(mismatches).isEmpty();
+            assertThat(dev.peersync.core.spi.DigestHash.columnVersionsHash(null)).isZero();
+            assertThat(dev.peersync.core.spi.DigestHash.columnVersionsHash(dev.peersync.core.ColumnVersions.format(
+                    java.util.Map.of("a", low, "b", new dev.peersync.core.Version(3, NodeId.NEVER)))))
+                    .as("a column no write reached: the database's to hash").isNull();
+        } finally {
+            db.drop();
+        }
+    }
 }
