@@ -30,7 +30,7 @@ record BenchOptions(int runs, int backlogRows, int steadyRows, int writers, int 
                     Set<Workload> workloads) {
 
     /** The workloads, in the order they run. */
-    enum Workload { BACKLOG, STEADY, LATENCY, BOOTSTRAP, INSYNC, CAPTURE, MESH, BIGTX }
+    enum Workload { BACKLOG, STEADY, LATENCY, BOOTSTRAP, INSYNC, CAPTURE, MESH, BIGTX, UPDATES }
 
     BenchOptions {
         positive(runs, "runs");

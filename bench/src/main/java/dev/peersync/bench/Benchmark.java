@@ -106,6 +106,14 @@ final class Benchmark {
                 }
             });
         }
+        if (options.runs(Workload.UPDATES)) {
+            step(run, system + " backlog of updates", keys("updates", system, "rate", "seconds"), () -> {
+                try (ReplicaPair pair = pair(system, a, b)) {
+                    w.updateBacklog(pair, options.backlogRows(), seed + 3);
+                    observe(run, system + " backlog of updates", pair);
+                }
+            });
+        }
         if (options.runs(Workload.STEADY)) {
             step(run, system + " steady", keys("steady", system, "rate", "writeRate", "lagMs"), () -> {
                 try (ReplicaPair pair = pair(system, a, b)) {
@@ -234,7 +242,7 @@ final class Benchmark {
                 options.bigTxRows(), options.childHeap(), options.pullBatchRows(), options.workloads());
     }
 
-    /** The figures of issue 8 (1-6) and issue 13 (7-8), in their order, with their targets. */
+    /** The figures of issue 8 (1-6) and issue 13 (7-8, 9: replicated updates), in their order, with their targets. */
     Report table() {
         String n = String.format(Locale.ROOT, "%,d", options.bootstrapRows());
         Report report = new Report()
@@ -287,6 +295,9 @@ final class Benchmark {
         meshLines(report, MeshWorkload.TRANSACTIONS, String.format(Locale.ROOT, "%,d", options.meshRows())
                 + " rows in 1,000-row transactions on A");
         String tx = "One " + String.format(Locale.ROOT, "%,d", options.bigTxRows()) + "-row transaction A -> B";
+        report.line("9", "Backlog of updates, two of eight columns of " + String.format(Locale.ROOT, "%,d",
+                        options.backlogRows()) + " rows B holds, rows/s (baseline: native)",
+                "updates.ours.rate", "updates.native.rate", Report.Target.NONE);
         return report
                 .line("8", tx + ": time until B has it, s (baseline: native)",
                         "bigtx.ours.seconds", "bigtx.native.seconds", Report.Target.NONE)

@@ -52,10 +52,16 @@ record TableState(long rows, long hash) {
      */
     static long awaitEqual(Connection target, List<UUID> sentinels, Callable<TableState> expectedState,
                            Duration timeout, long pollMicros) throws Exception {
+        return awaitEqual(target, sentinels, "true", expectedState, timeout, pollMicros);
+    }
+
+    /** The same, the sentinels counted only where {@code condition} (SQL on the table's row) holds. */
+    static long awaitEqual(Connection target, List<UUID> sentinels, String condition, Callable<TableState> expectedState,
+                           Duration timeout, long pollMicros) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long seenAt;
         try (PreparedStatement ps = target.prepareStatement("SELECT count(*) FROM " + ReviewRows.TABLE
-                + " WHERE id = ANY(?)")) {
+                + " WHERE id = ANY(?) AND (" + condition + ")")) {
             Array ids = target.createArrayOf("uuid", sentinels.toArray());
             ps.setArray(1, ids);
             long present = -1;

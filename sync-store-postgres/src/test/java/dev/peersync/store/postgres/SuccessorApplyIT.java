@@ -140,6 +140,35 @@ class SuccessorApplyIT {
         assertThat(b.rows("SELECT reason FROM peersync.parked").toString()).contains("unique_violation");
     }
 
+    @Test
+    void an_update_of_a_child_whose_parent_is_deleted_here_fails_on_the_key_and_the_merge_rule_nulls_it_again() {
+        String ddl = """
+                CREATE TABLE parent (id uuid PRIMARY KEY, name text);
+                CREATE TABLE child (id uuid PRIMARY KEY, parent_id uuid REFERENCES parent(id) ON DELETE SET NULL,
+                                    note text);
+                """;
+        dev.peersync.core.store.StoreSettings settings = dev.peersync.core.store.StoreSettings.of(List.of("parent",
+                "child"));
+        TestNode a = nodes.create("setnull_a", settings, ddl);
+        TestNode b = nodes.create("setnull_b", settings, ddl);
+        UUID parent = UUID.randomUUID();
+        a.sql("INSERT INTO parent VALUES (?, 'p')", parent);
+        a.sql("INSERT INTO child VALUES (?, ?, 'first')", UUID.randomUUID(), parent);
+        b.pullFrom(a);
+        b.sql("DELETE FROM parent"); // the child is nulled here, keeping its version (derived)
+        a.sql("UPDATE child SET note = 'second'"); // written over that version, the parent still there
+
+        ApplyResult result = b.store.applyRows(a.id(), changesSince(a, b));
+
+        assertThat(successors(b)).as("declined by the foreign key, rolled back").containsExactly(0L, 1L);
+        assertThat(result.applied()).isEqualTo(1);
+        assertThat(b.rows("SELECT parent_id, note FROM child").toString()).isEqualTo("[{parent_id=null, note=second}]");
+        a.pullFrom(b);
+        b.pullFrom(a);
+        assertThat(a.rows("SELECT parent_id, note FROM child").toString()).isEqualTo("[{parent_id=null, note=second}]");
+        assertThat(a.digests()).isEqualTo(b.digests());
+    }
+
     /** What {@code source} has that {@code reader} has not pulled yet, read from its cursor, in one batch. */
     private static List<RowChange> changesSince(TestNode source, TestNode reader) {
         var batch = source.store.readChanges(reader.id(), new dev.peersync.core.spi.PullRequest(source.store.tables(),

@@ -165,19 +165,21 @@ final class SuccessorApply {
      * version held; null when every incoming row replaced exactly that version and wins by the merge rule, else why not.
      */
     private String followsHeld(Handle h, PgTable t, List<Row> rows) {
-        record Held(int i, Long hlc, UUID origin, boolean deleted, boolean derived, String columns) {
+        record Held(int i, Long hlc, UUID origin, boolean deleted, String columns) {
         }
-        List<Held> found = bindKeys(h.createQuery("SELECT u._ps_i, m._hlc, m._origin, m._deleted, m._cv::text,"
-                        + " coalesce(" + Derived.sql(s, t, "m") + ", false) FROM " + keys(t) + " u"
-                        + " LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE " + t.pkJoin("x", "u")
-                        + " FOR UPDATE) d ON true LEFT JOIN LATERAL (SELECT * FROM " + t.meta() + " m WHERE "
-                        + t.pkJoin("m", "u") + " FOR UPDATE) m ON true"), t, rows)
+        List<Held> found = bindKeys(h.createQuery("SELECT u._ps_i, m._hlc, m._origin, m._deleted, m._cv::text FROM "
+                        + keys(t) + " u LEFT JOIN LATERAL (SELECT 1 FROM " + t.qualified() + " x WHERE "
+                        + t.pkJoin("x", "u") + " FOR UPDATE) d ON true LEFT JOIN LATERAL (SELECT * FROM " + t.meta()
+                        + " m WHERE " + t.pkJoin("m", "u") + " FOR UPDATE) m ON true"), t, rows)
                 .map((rs, ctx) -> new Held(rs.getInt(1), rs.getObject(2, Long.class), rs.getObject(3, UUID.class),
-                        rs.getBoolean(4), rs.getBoolean(6), rs.getString(5))).list();
+                        rs.getBoolean(4), rs.getString(5))).list();
         for (Held held : found) {
             RowChange c = rows.get(held.i()).change();
-            if (held.hlc() == null || held.deleted() || held.derived()) {
-                return "no live row as written here for " + c.table() + " " + c.pk();
+            // A derived row here (a child nulled by its parent's delete) is replaced like any other: the incoming
+            // version is later. Where its parent is gone here, the UPDATE fails on the foreign key and the merge rule's
+            // path nulls the child again.
+            if (held.hlc() == null || held.deleted()) {
+                return "no live row here for " + c.table() + " " + c.pk();
             }
             Version here = new Version(held.hlc(), new NodeId(held.origin()));
             if (!here.equals(c.previous())) {
