@@ -62,6 +62,26 @@ class NewRowsApplyIT {
     }
 
     @Test
+    void new_rows_with_column_versions_go_in_with_the_digests_of_their_origin() {
+        TestNode a = nodes.create("newcv_a");
+        TestNode b = nodes.create("newcv_b");
+        for (int i = 0; i < 3; i++) {
+            ApplyIT.insertReviewChain(a);
+        }
+        a.sql("UPDATE reviews SET rating = 2, title = 'changed'"); // the other columns keep their versions
+        List<RowChange> rows = ApplyIT.everything(a);
+        assertThat(rows).filteredOn(r -> r.table().equals("reviews")).allSatisfy(r -> assertThat(r.columns()).isNotNull());
+
+        b.store.applyRows(a.id(), rows);
+
+        assertThat(newRows(b)).as("taken, declined").containsExactly(1L, 0L);
+        assertThat(b.content()).isEqualTo(a.content());
+        assertThat(b.digests()).isEqualTo(a.digests());
+        assertThat(b.rows("SELECT _cv FROM peersync.m_reviews ORDER BY id").toString())
+                .isEqualTo(a.rows("SELECT _cv FROM peersync.m_reviews ORDER BY id").toString());
+    }
+
+    @Test
     void a_batch_with_a_key_held_here_is_left_to_the_merge_rule_path() {
         TestNode a = nodes.create("held_a");
         TestNode b = nodes.create("held_b");

@@ -21,8 +21,10 @@ import org.jdbi.v3.core.JdbiException;
  * version here the merge rule has one outcome, the incoming version wins; {@link NewVersionsCheck} asks what it would
  * do otherwise (versions ahead of our clock, below a truncation).
  *
- * <p>It answers only for batches of live rows of known shape (every column the table has, no other), without column
- * versions, derived data or a key twice, whose keys are of plain types in canonical form ({@link PlainKeys}). The
+ * <p>It answers only for batches of live rows of known shape (every column the table has, no other), without derived
+ * data or a key twice, whose keys are of plain types in canonical form ({@link PlainKeys}); column versions are made
+ * canonical and hashed here as the database would ({@code DigestHash.columnVersionsHash}), but for one that lists a
+ * column no write reached. The
  * writes are plain inserts under a savepoint: a key already here (in the table or its metadata), a missing parent, a
  * unique collision or anything the table refuses fails them, the savepoint is rolled back, and the caller runs the
  * merge rule's path, which settles each row. Rows go into the table before their metadata, in the order local writers
@@ -108,8 +110,20 @@ final class NewRowsApply {
         for (Incoming r : rows) {
             RowChange c = r.change();
             List<String> key = plain.keyOf(c);
-            if (key == null || c.columns() != null || !keys.add(c.table() + '\n' + c.pk())) {
+            if (key == null || !keys.add(c.table() + '\n' + c.pk())) {
                 return null;
+            }
+            // Column versions as the merge rule's path stores them (canonical), hashed here as the database would.
+            String columns;
+            Long columnsHash;
+            try {
+                columns = IncomingRows.canonicalColumns(c);
+                columnsHash = DigestHash.columnVersionsHash(columns);
+            } catch (IllegalArgumentException e) {
+                return null; // the merge rule's path refuses it with the reason
+            }
+            if (columnsHash == null) {
+                return null; // a column no write reached: the database's to hash
             }
             PgTable t = tables.get(c.table());
             TableRows out = byTable.computeIfAbsent(t.name(), n -> new TableRows(t, new StringBuilder("["),
@@ -117,9 +131,10 @@ final class NewRowsApply {
             out.json().append(out.json().length() > 1 ? "," : "").append(c.data());
             out.keyValues().add(key);
             String before = String.join("\t", key) + '\t' + c.hlc() + '\t' + c.origin() + "\tf\t";
-            String after = "\t" + DigestHash.bucketOf(c.pk(), bucketCount) + "\t\\N\t"
+            String after = "\t" + DigestHash.bucketOf(c.pk(), bucketCount) + "\t"
+                    + IncomingRows.copyField(new StringBuilder(), columns) + "\t"
                     + (c.previous() == null ? "\\N\t\\N" : c.previous().hlc() + "\t" + c.previous().node()) + '\t'
-                    + DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) + '\n';
+                    + (DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) ^ columnsHash) + '\n';
             out.meta().add(new Meta(before, c.originTx() > 0 ? Long.toString(c.originTx()) : "\\N", after));
         }
         return BulkPath.parentsFirst(parentsFirst, byTable);
