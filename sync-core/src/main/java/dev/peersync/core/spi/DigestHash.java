@@ -70,6 +70,15 @@ public final class DigestHash {
         return columns.contains(NEVER_NODE) ? null : int64(md5(columns));
     }
 
+    /**
+     * The hash of a live version as written: its row hash XOR its column versions' hash ({@link #columnVersionsHash},
+     * of the text PostgreSQL prints), or null where only the database can tell (a column no write reached is listed).
+     */
+    public static Long liveVersionHash(String pk, long hlc, dev.peersync.core.NodeId origin, String columns) {
+        Long columnsHash = columnVersionsHash(columns);
+        return columnsHash == null ? null : rowHash(pk, hlc, origin, false) ^ columnsHash;
+    }
+
     private static long int64(byte[] md5) {
         return ((long) int32(md5, 0) << 32) | (int32(md5, 4) & 0xffffffffL);
     }

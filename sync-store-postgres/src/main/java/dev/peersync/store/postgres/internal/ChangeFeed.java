@@ -290,13 +290,14 @@ final class ChangeFeed {
         if (!rs.wasNull()) {
             return byDatabase;
         }
-        Long columns = DigestHash.columnVersionsHash(rs.getString("cv")); // the jsonb's own text: hashed as SQL does
-        if (columns == null) {
+        // The column versions as the jsonb's own text: hashed as SQL does.
+        Long version = DigestHash.liveVersionHash(pk, rs.getLong("hlc"), new NodeId(rs.getObject("origin", UUID.class)),
+                rs.getString("cv"));
+        if (version == null) {
             throw new IllegalStateException("column versions of " + pk + " list a column no write reached, and the"
                     + " feed did not ask the database whether the row is derived");
         }
-        return rs.getLong("stored_hash") != (DigestHash.rowHash(pk, rs.getLong("hlc"),
-                new NodeId(rs.getObject("origin", UUID.class)), false) ^ columns);
+        return rs.getLong("stored_hash") != version;
     }
 
     /** The replaced version ({@code _phlc}, {@code _porigin} of a result row), null when there is none. */

@@ -115,14 +115,13 @@ final class NewRowsApply {
             }
             // Column versions as the merge rule's path stores them (canonical), hashed here as the database would.
             String columns;
-            Long columnsHash;
             try {
                 columns = IncomingRows.canonicalColumns(c);
-                columnsHash = DigestHash.columnVersionsHash(columns);
             } catch (IllegalArgumentException e) {
                 return null; // the merge rule's path refuses it with the reason
             }
-            if (columnsHash == null) {
+            Long hash = DigestHash.liveVersionHash(c.pk(), c.hlc(), c.origin(), columns);
+            if (hash == null) {
                 return null; // a column no write reached: the database's to hash
             }
             PgTable t = tables.get(c.table());
@@ -134,7 +133,7 @@ final class NewRowsApply {
             String after = "\t" + DigestHash.bucketOf(c.pk(), bucketCount) + "\t"
                     + IncomingRows.copyField(new StringBuilder(), columns) + "\t"
                     + (c.previous() == null ? "\\N\t\\N" : c.previous().hlc() + "\t" + c.previous().node()) + '\t'
-                    + (DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) ^ columnsHash) + '\n';
+                    + hash + '\n';
             out.meta().add(new Meta(before, c.originTx() > 0 ? Long.toString(c.originTx()) : "\\N", after));
         }
         return BulkPath.parentsFirst(parentsFirst, byTable);

@@ -245,8 +245,7 @@ final class SuccessorApply {
         List<Long> seqs = new ArrayList<>();
         for (Row r : rows) {
             RowChange c = r.change();
-            Long columnsHash = DigestHash.columnVersionsHash(r.columns()); // null: the database's to compute
-            hashes.add(columnsHash == null ? null : DigestHash.rowHash(c.pk(), c.hlc(), c.origin(), false) ^ columnsHash);
+            hashes.add(DigestHash.liveVersionHash(c.pk(), c.hlc(), c.origin(), r.columns())); // null: the database's
             seqs.add(seq++);
         }
         int recorded = bindKeys(h.createUpdate("UPDATE " + t.meta() + " m SET _hlc = u.hlc, _origin = u.origin, _deleted = false,"
