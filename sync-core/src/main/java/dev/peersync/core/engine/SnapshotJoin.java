@@ -9,21 +9,27 @@ import dev.peersync.core.store.ApplyResult;
 import dev.peersync.core.store.SyncStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How an empty node joins a peer: the snapshot of every synced table, parents first, page by page, each page
- * loaded in one transaction (bulk inserts where every row is new, the merge rule otherwise); then the peer's feed
- * from the cursor of the first page, which holds every change the pages may lack. Replaying a whole feed instead
- * costs the merge rule's work for every row ever written, several times a bulk load.
+ * How an empty node joins a peer: the snapshot of every synced table, parents first, in pages, each page loaded in
+ * one transaction (bulk inserts where every row is new, the merge rule otherwise; two pages of a table at once); then
+ * the peer's feed from the cursor of the first page, which holds every change the pages may lack. Replaying a whole
+ * feed instead costs the merge rule's work for every row ever written, several times a bulk load.
  *
  * <p>One join at a time per node: while it runs, rounds with other peers wait (they would only fill the tables
  * with rows the pages bring anyway), and when it ends they are asked for at once. When a page cannot be had (the
@@ -32,8 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotJoin {
     private static final Logger log = LoggerFactory.getLogger(SnapshotJoin.class);
-    /** Rows asked for per page: about 1.4 MB of review-sized rows, so a small heap holds two pages in flight. */
+    /** Rows asked for per page: about 1.4 MB of review-sized rows, so a small heap holds four pages in flight. */
     static final int PAGE_ROWS = 2_500;
+    /**
+     * Pages of a table loaded at once. On the joining node the load, not the peer's read, is what a join waits for
+     * (profiled: 5.7 s of loads against 0.5 s of waiting for pages, 300,000 rows); a second loader puts the idle core
+     * to work.
+     */
+    static final int LOADERS = 2;
 
     private final SyncStore store;
     private final Runnable afterJoin;
@@ -147,7 +159,9 @@ final class SnapshotJoin {
         try {
             log.warn("{} refused our cursor: this node was away longer than its tombstone retention. Rejoining it by"
                     + " snapshot; rows it deleted meanwhile are dropped here, writes made here meanwhile are kept", peer);
-            return join(peer, client, timeout, (table, afterPk, page) -> store.rejoinSnapshotPage(peer, table, afterPk, page));
+            // One page at a time: each drops the stale keys of its range, which the next page's range follows.
+            return join(peer, client, timeout, (table, afterPk, page) -> store.rejoinSnapshotPage(peer, table, afterPk, page),
+                    1);
         } finally {
             running.set(false);
         }
@@ -159,14 +173,17 @@ final class SnapshotJoin {
     }
 
     private Outcome join(NodeId peer, PeerClient client, Duration timeout) throws InterruptedException {
-        return join(peer, client, timeout, (table, afterPk, page) -> store.loadSnapshotPage(peer, table, page));
+        return join(peer, client, timeout, (table, afterPk, page) -> store.loadSnapshotPage(peer, table, page), LOADERS);
     }
 
-    private Outcome join(NodeId peer, PeerClient client, Duration timeout, PageLoader loader) throws InterruptedException {
+    private Outcome join(NodeId peer, PeerClient client, Duration timeout, PageLoader loader, int loaders)
+            throws InterruptedException {
         meter = new JoinMeter(peer, totals(client, timeout), clock, events);
+        ExecutorService loads = Executors.newFixedThreadPool(loaders, SyncEngine.daemon("peersync-snapshot-load"));
         try {
-            return load(peer, client, timeout, loader);
+            return load(peer, client, timeout, loader, loads, loaders);
         } finally {
+            loads.shutdown();
             meter.finish();
             meter = null;
         }
@@ -189,15 +206,25 @@ final class SnapshotJoin {
         return totals;
     }
 
-    private Outcome load(NodeId peer, PeerClient client, Duration timeout, PageLoader loader) throws InterruptedException {
+    /** A page being loaded: its table, the rows it holds, and the load. */
+    private record Loading(String table, int pageRows, Future<ApplyResult> load) {
+    }
+
+    /**
+     * Loads every table's pages, parents first. Up to {@code loaders} pages of a table load at once (their keys are
+     * disjoint, and the store lets page loads run together); the next page is asked for as soon as one arrives, so the
+     * peer reads it while the others load. A table's pages are all in before the next table's start.
+     */
+    private Outcome load(NodeId peer, PeerClient client, Duration timeout, PageLoader loader, ExecutorService loads,
+                         int loaders) throws InterruptedException {
         long started = System.nanoTime();
         String cursor = null;
         Map<String, Integer> perTable = new LinkedHashMap<>();
+        Deque<Loading> loading = new ArrayDeque<>();
         int rows = 0;
         for (String table : store.tables()) {
             List<String> columns = store.snapshotColumns(table);
             try {
-                // Pipelined: the next page is read by the peer while this one is loaded here.
                 CompletableFuture<SnapshotPage> next = client.snapshot(new SnapshotRequest(table, columns, "", PAGE_ROWS));
                 String afterPk = "";
                 while (next != null) {
@@ -207,15 +234,21 @@ final class SnapshotJoin {
                     }
                     next = page.hasMore()
                             ? client.snapshot(new SnapshotRequest(table, columns, page.lastPk(), PAGE_ROWS)) : null;
-                    ApplyResult loaded = loader.load(table, afterPk, page);
-                    meter.loaded(table, page.rows());
+                    if (loading.size() == loaders) {
+                        rows += loaded(loading.poll(), perTable);
+                    }
+                    String from = afterPk;
+                    loading.add(new Loading(table, page.rows(), loads.submit(() -> loader.load(table, from, page))));
                     afterPk = page.lastPk();
-                    rows += loaded.applied();
-                    perTable.merge(table, loaded.applied(), Integer::sum);
+                }
+                while (!loading.isEmpty()) {
+                    rows += loaded(loading.poll(), perTable);
                 }
             } catch (InterruptedException e) {
+                loading.forEach(l -> l.load().cancel(true));
                 throw e;
             } catch (Exception e) {
+                rows += settle(loading, perTable);
                 log.info("Snapshot join from {} stopped at table {} after {} row(s): {}; catching up through the"
                         + " change feed instead", peer, table, rows, e.getMessage());
                 return new Outcome(Status.STOPPED, "", rows, perTable);
@@ -227,5 +260,33 @@ final class SnapshotJoin {
         log.info("Joined {} by snapshot: {} row(s) loaded in {} ms {}", peer, rows,
                 (System.nanoTime() - started) / 1_000_000, perTable);
         return new Outcome(Status.JOINED, cursor, rows, perTable);
+    }
+
+    /** Waits for a page's load; returns its rows applied, or throws its failure. */
+    private int loaded(Loading page, Map<String, Integer> perTable) throws Exception {
+        ApplyResult result;
+        try {
+            result = page.load().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        meter.loaded(page.table(), page.pageRows());
+        perTable.merge(page.table(), result.applied(), Integer::sum);
+        return result.applied();
+    }
+
+    /** After a failure: waits for the loads still running (a stopped join leaves none behind), counting the loaded. */
+    private int settle(Deque<Loading> loading, Map<String, Integer> perTable) throws InterruptedException {
+        int rows = 0;
+        while (!loading.isEmpty()) {
+            try {
+                rows += loaded(loading.poll(), perTable);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                log.debug("A snapshot page load also failed: {}", e.getMessage());
+            }
+        }
+        return rows;
     }
 }

@@ -115,7 +115,7 @@ public final class SyncEngine implements AutoCloseable {
         directory.addListener(this::onPeerStateChange);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         return runnable -> {
             Thread t = new Thread(runnable, name);
             t.setDaemon(true);

@@ -162,7 +162,8 @@ public interface SyncStore {
      * Loads one snapshot page from {@code peer} in one transaction, with the versions it carries: as new rows by
      * bulk inserts when every key is absent here, through the merge rule (skip, win, park) otherwise, so a key
      * written here meanwhile or a child whose parent is not here yet is settled like in a feed batch. Throws (and
-     * loads nothing) only for a page that does not parse or does not hold the rows it announces.
+     * loads nothing) only for a page that does not parse or does not hold the rows it announces. Pages of one table
+     * (disjoint key ranges) may be loaded concurrently; applies wait for page loads and page loads for applies.
      */
     ApplyResult loadSnapshotPage(NodeId peer, String table, SnapshotPage page);
 

@@ -40,7 +40,8 @@ class SchemaMigrationIT {
     @Test
     void a_new_database_gets_every_version() {
         TestNode node = nodes.create("migrate_new");
-        assertThat(history(node)).containsExactly("1 tables", "2 gc grace", "3 synced columns", "4 incarnation");
+        assertThat(history(node)).containsExactly("1 tables", "2 gc grace", "3 synced columns", "4 incarnation",
+                "5 apply gate");
     }
 
     @Test
@@ -49,7 +50,8 @@ class SchemaMigrationIT {
                 TestNode.SCHEMA + PREVIOUS_LAYOUT);
 
         assertThat(node.id().value()).as("the node keeps its id").isEqualTo(OLD_NODE);
-        assertThat(history(node)).containsExactly("0 << Flyway Baseline >>", "1 tables", "2 gc grace", "3 synced columns", "4 incarnation");
+        assertThat(history(node)).containsExactly("0 << Flyway Baseline >>", "1 tables", "2 gc grace", "3 synced columns",
+                "4 incarnation", "5 apply gate");
         assertThat(node.rows("SELECT peer, holds FROM peersync.peer_cursor"))
                 .containsExactly(Map.of("peer", OLD_PEER, "holds", true));
         assertThat(node.count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'peersync'"

@@ -31,7 +31,6 @@ final class Applier {
     private final Map<String, PgTable> tables;
     private final List<PgTable> parentsFirst;
     private final String s;
-    private final Locks locks;
     private final long maxOffsetMillis;
     private final int bucketCount;
     private final Clock clock;
@@ -43,7 +42,7 @@ final class Applier {
     private final NewRowsApply newRows;
     private final SuccessorApply successors;
 
-    Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema, Locks locks,
+    Applier(Map<String, PgTable> tables, List<PgTable> parentsFirst, String schema,
             long maxOffsetMillis, int bucketCount, Clock clock, dev.peersync.core.NodeId node,
             List<UniqueCollisionPolicy> policies, int maxParked, HeldValues held) {
         this.node = node;
@@ -57,7 +56,6 @@ final class Applier {
         this.bucketCount = bucketCount;
         this.parentsFirst = parentsFirst;
         this.s = Sql.ident(schema);
-        this.locks = locks;
         this.maxOffsetMillis = maxOffsetMillis;
         this.clock = clock;
         this.newRows = new NewRowsApply(tables, parentsFirst, this.s, maxOffsetMillis, bucketCount);
@@ -93,7 +91,10 @@ final class Applier {
         }
     }
 
-    /** Applies the rows in the caller's transaction (several batches of one source transaction may share it). */
+    /**
+     * Applies the rows in the caller's transaction (several batches of one source transaction may share it), which
+     * holds the {@link ApplyGate} (an apply's mode, or a snapshot page's for a page the merge rule settles).
+     */
     ApplyResult apply(org.jdbi.v3.core.Handle h, List<Incoming> rows) {
         if (rows.isEmpty()) {
             return ApplyResult.empty();
@@ -102,7 +103,7 @@ final class Applier {
         if (!truncations.isEmpty()) {
             // First: rows of this batch below a truncation are then skipped by the watermark, rows above it kept.
             ApplyRun run = new ApplyRun(h, s, bucketCount, node, clock);
-            h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS);
+            h.execute(Sql.TRANSACTION_SETTINGS);
             List<String> truncated = Truncations.apply(run, parentsFirst, truncations);
             List<Incoming> others = rows.stream().filter(r -> !Truncations.KEY.equals(r.change().pk())).toList();
             ApplyResult rest = others.isEmpty() ? ApplyResult.empty() : apply(h, others);
@@ -116,7 +117,7 @@ final class Applier {
                     - truncated.size(), rest.parked(), perTable, rest.events(), rest.perOrigin(), rest.conflicts());
         }
         // Statements without results share a round trip: they add up for the one-row batches of live sync.
-        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + "); " + Sql.TRANSACTION_SETTINGS + "; SELECT "
+        h.execute(Sql.TRANSACTION_SETTINGS + "; SELECT "
                 + s + ".apply_tables()");
         // Rows that name the version they replaced are usually updates of rows held here, but may be new here (a node
         // reading the feed from its start): the successors' path first for them, the new rows' path for any batch.

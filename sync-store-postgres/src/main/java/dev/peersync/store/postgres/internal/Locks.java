@@ -2,12 +2,12 @@ package dev.peersync.store.postgres.internal;
 
 /**
  * Advisory-lock keys of one installation (derived from the schema name, so two installations in one
- * database never share a lock).
+ * database never share a lock). Applies and snapshot loads take the {@link ApplyGate} instead: they need three modes.
  */
-record Locks(long install, long clock, long apply, long digest) {
+record Locks(long install, long clock, long digest) {
 
     static Locks forSchema(String schema) {
-        return new Locks(key("install", schema), key("clock", schema), key("apply", schema), key("digest", schema));
+        return new Locks(key("install", schema), key("clock", schema), key("digest", schema));
     }
 
     private static long key(String purpose, String schema) {

@@ -78,7 +78,7 @@ final class NewRowsApply {
     }
 
     /**
-     * Applies {@code rows} in the caller's transaction (the apply lock held) when they are all new here; empty when
+     * Applies {@code rows} in the caller's transaction (the {@link ApplyGate} held) when they are all new here; empty when
      * they are not, with nothing written but our clock moved past them.
      */
     Optional<ApplyResult> apply(Handle h, List<Incoming> rows) {

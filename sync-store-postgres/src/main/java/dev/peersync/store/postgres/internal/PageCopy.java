@@ -45,7 +45,7 @@ final class PageCopy {
     }
 
     /**
-     * Loads {@code page} into {@code t} and its metadata, in the caller's transaction, under the apply lock; returns the
+     * Loads {@code page} into {@code t} and its metadata, in the caller's transaction, under the {@link ApplyGate}; returns the
      * metadata rows written. Throws {@link NotNew} when a row cannot go in as new.
      */
     int load(Handle h, PgTable t, NodeId peer, SnapshotPage page) {

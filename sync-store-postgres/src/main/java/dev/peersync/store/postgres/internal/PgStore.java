@@ -55,6 +55,7 @@ public final class PgStore implements SyncStore {
     private final CursorReceipts receipts;
     private final HeldValues heldValues;
     private final Locks locks;
+    private final ApplyGate gate;
     /** What depends on the synced tables' columns: replaced whole when a table's columns change (see refreshSchema). */
     private volatile Layout layout;
     private final Digests digests;
@@ -75,6 +76,7 @@ public final class PgStore implements SyncStore {
                 .mapTo(String.class).one());
         this.receipts = receipts;
         this.locks = Locks.forSchema(settings.schema());
+        this.gate = new ApplyGate(s);
         this.digests = new Digests(settings.schema(), settings.bucketCount(), locks);
         this.snapshotReader = new SnapshotReader(nodeId, settings.schema(), SnapshotReader.MAX_PAGE_BYTES, receipts);
         this.collector = new TombstoneCollector(s);
@@ -101,7 +103,7 @@ public final class PgStore implements SyncStore {
         Map<String, PgTable> byName = new LinkedHashMap<>();
         parentsFirst.forEach(t -> byName.put(t.name(), t));
         Map<String, PgTable> tables = Map.copyOf(byName);
-        Applier applier = new Applier(tables, parentsFirst, settings.schema(), locks,
+        Applier applier = new Applier(tables, parentsFirst, settings.schema(),
                 settings.maxClockOffset().toMillis(), settings.bucketCount(), Clock.systemUTC(), nodeId,
                 settings.uniquePolicies(), settings.maxParkedPerPeerTable(), heldValues);
         return new Layout(List.copyOf(parentsFirst), tables, shape(parentsFirst),
@@ -173,10 +175,10 @@ public final class PgStore implements SyncStore {
             try {
                 call(jdbi, "follow a change of the synced tables' columns", h -> {
                     h.execute("SELECT pg_advisory_xact_lock(" + locks.install() + ")");
-                    // Exclusive against applies (they hold it shared until they commit, and take it before they read
-                    // the layout): none commits during the registration with the layout from before it, which left
-                    // values held for a column the table had by then and rows without its never-written marks.
-                    h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")");
+                    // Against applies and page loads (they hold the gate until they commit, and take it before they
+                    // read the layout): none commits during the registration with the layout from before it, which
+                    // left values held for a column the table had by then and rows without its never-written marks.
+                    gate.forSchemaChange(h);
                     List<PgTable> tables = Catalog.read(h, settings.tables(), settings.schema());
                     Map<String, List<String>> added = ColumnRegistry.reconcile(h, s, tables, heldValues);
                     for (PgTable t : tables) {
@@ -318,11 +320,11 @@ public final class PgStore implements SyncStore {
     }
 
     /**
-     * The apply lock, shared, before the layout is read: a registration of added columns (refreshSchema) holds it
-     * exclusively and swaps the layout before it commits, so an apply never writes with a layout from before it.
+     * The gate, for an apply, before the layout is read: a registration of added columns (refreshSchema) waits for it
+     * and swaps the layout before it commits, so an apply never writes with a layout from before it.
      */
     private void lockForApply(Handle h) {
-        h.execute("SELECT pg_advisory_xact_lock_shared(" + locks.apply() + ")");
+        gate.forApply(h);
     }
 
     /** A batch pulled from {@code peer}: the relayed rows this node already holds are dropped, the rest applied. */
@@ -383,7 +385,7 @@ public final class PgStore implements SyncStore {
         PgTable t = table(table);
         return call(jdbi, "load a snapshot page of " + table + " from " + peer,
                 h -> {
-                    h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")"); // as the loader: before the layout
+                    gate.forSnapshotPage(h); // before the layout, as an apply
                     return layout.snapshotLoader().load(h, t, peer, page, false);
                 });
     }
@@ -395,7 +397,7 @@ public final class PgStore implements SyncStore {
         Objects.requireNonNull(page, "page");
         PgTable t = table(table);
         return call(jdbi, "load a rejoin snapshot page of " + table + " from " + peer, h -> {
-            h.execute("SELECT pg_advisory_xact_lock(" + locks.apply() + ")"); // as the loader: before the layout
+            gate.forSnapshotPage(h); // before the layout, as an apply
             ApplyResult loaded = layout.snapshotLoader().load(h, t, peer, page, true);
             int dropped = staleRows.drop(h, t, peer, page.rows() > 0 ? SnapshotLoader.staging(t) : null, afterPk,
                     page.hasMore() ? page.lastPk() : "", page.gcHorizon());

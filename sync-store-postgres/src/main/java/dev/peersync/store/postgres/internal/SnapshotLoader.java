@@ -39,9 +39,9 @@ final class SnapshotLoader {
     }
 
     /**
-     * Loads {@code page}; the caller holds the apply lock (serialised with every apply: the classification of a
-     * concurrent batch must see these rows or wait). With {@code keepStaged}, the page is left in {@link #staging}
-     * whichever way it was loaded, for the caller's later statements.
+     * Loads {@code page}; the caller holds the {@link ApplyGate} in a page load's mode (other pages may load
+     * meanwhile, no apply: the classification of a concurrent batch must see these rows or wait). With {@code
+     * keepStaged}, the page is left in {@link #staging} whichever way it was loaded, for the caller's later statements.
      */
     ApplyResult load(Handle h, PgTable t, NodeId peer, SnapshotPage page, boolean keepStaged) {
         if (page.rows() == 0) {

@@ -75,7 +75,7 @@ final class SuccessorApply {
     }
 
     /**
-     * Applies {@code rows} in the caller's transaction (the apply lock held) when each follows the version held here;
+     * Applies {@code rows} in the caller's transaction (the {@link ApplyGate} held) when each follows the version held here;
      * empty when they do not, with nothing written but row locks taken.
      */
     Optional<ApplyResult> apply(Handle h, List<Incoming> rows) {
