@@ -24,6 +24,10 @@ final class ApplyGate {
         this.table = quotedSchema + ".apply_gate";
     }
 
+    /**
+     * Before the layout is read: a registration of added columns waits for it and swaps the layout before it commits,
+     * so an apply never writes with a layout from before it.
+     */
     void forApply(Handle h) {
         h.execute("LOCK TABLE " + table + " IN ROW EXCLUSIVE MODE");
     }

@@ -319,17 +319,9 @@ public final class PgStore implements SyncStore {
                 applyPulled(h, peer, incoming(peer, changes)), (h, cursor) -> storeCursor(h, peer, cursor));
     }
 
-    /**
-     * The gate, for an apply, before the layout is read: a registration of added columns (refreshSchema) waits for it
-     * and swaps the layout before it commits, so an apply never writes with a layout from before it.
-     */
-    private void lockForApply(Handle h) {
-        gate.forApply(h);
-    }
-
     /** A batch pulled from {@code peer}: the relayed rows this node already holds are dropped, the rest applied. */
     private ApplyResult applyPulled(Handle h, NodeId peer, List<Incoming> rows) {
-        lockForApply(h);
+        gate.forApply(h);
         HeldRows held = HeldRows.read(h, s, peer, rows);
         return held.countedWith(layout.applier().apply(h, held.notHeld()));
     }
@@ -419,7 +411,7 @@ public final class PgStore implements SyncStore {
     public ApplyResult applyRows(NodeId peer, List<RowChange> changes) {
         List<Incoming> rows = incoming(peer, changes);
         return callRetrying(jdbi, "apply rows from " + peer, h -> {
-            lockForApply(h);
+            gate.forApply(h);
             return layout.applier().apply(h, rows);
         });
     }
@@ -459,7 +451,7 @@ public final class PgStore implements SyncStore {
             after[1] = last.pk();
             List<Incoming> known = rows.stream().filter(r -> layout.tables().containsKey(r.change().table())).toList();
             results.add(callRetrying(jdbi, "retry parked rows", h -> {
-                lockForApply(h);
+                gate.forApply(h);
                 return layout.applier().apply(h, known);
             }));
             if (rows.size() < chunk) {
